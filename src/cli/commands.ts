@@ -1,0 +1,11 @@
+// Every subcommand module, loaded only when its name is on the command line (keeps start-up fast).
+import type { Command } from 'commander';
+
+export interface CommandModule {
+  /** Adds the subcommand (with its aliases and options) to the program. */
+  register(program: Command): void;
+}
+
+/** name (and aliases) → lazy module. Add one line per subcommand file. */
+export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[] = [
+];

@@ -1,0 +1,57 @@
+// Entry point: parses global flags, dispatches to a subcommand, and turns errors into one clear line.
+import { Command, CommanderError } from 'commander';
+import { addGlobalOptions } from './global.js';
+import { COMMANDS } from './commands.js';
+import { UserError } from './errors.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = addGlobalOptions(new Command('meshscope'))
+    .description('Istio intent and Envoy reality, joined, across kube contexts')
+    .enablePositionalOptions(false)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  const words = argv.slice(2);
+  const wanted = COMMANDS.filter((c) => c.names.some((n) => words.includes(n)));
+  const toLoad = wanted.length > 0 ? wanted : COMMANDS;
+  // Load only the named subcommand when it is obvious; all of them for --help or an unknown word.
+  const helpAsked = words.includes('--help') || words.includes('-h') || words[0] === 'help';
+  for (const c of helpAsked ? COMMANDS : toLoad) (await c.load()).register(program);
+
+  let exitCode = 0;
+  program.action(async () => {
+    const { runDefault } = await import('./default.js');
+    exitCode = await runDefault(program);
+  });
+  for (const sub of program.commands) {
+    sub.exitOverride();
+  }
+  try {
+    await program.parseAsync(argv);
+    return (program.getOptionValue('__exitCode') as number | undefined) ?? exitCode;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+/** Subcommand actions call this to hand back their exit code. */
+export function setExitCode(cmd: Command, code: number): void {
+  let root: Command = cmd;
+  while (root.parent) root = root.parent;
+  root.setOptionValue('__exitCode', code);
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
+    return 2;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`meshscope: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`meshscope: internal error: ${message}\n`);
+  if (process.env.MESHSCOPE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  return 1;
+}

@@ -1,0 +1,59 @@
+// What one kube context (live or snapshot) hands to the model layer.
+import type { LoadedObject } from './resources.js';
+
+export type ContextStatus = 'loading' | 'ok' | 'partial' | 'error';
+
+/** A located problem met while loading: always names the file, object or context, and what is wrong. */
+export interface LoadIssue {
+  context: string;
+  severity: 'error' | 'warning';
+  message: string;
+  file?: string;
+  /** "Kind ns/name" when the issue is about one object. */
+  object?: string;
+  /** 0-based YAML document index. */
+  docIndex?: number;
+  /** 1-based line. */
+  line?: number;
+}
+
+/** Raw Envoy admin output for one proxy. JSON is parsed but not interpreted here. */
+export interface ProxyDump {
+  context: string;
+  namespace: string;
+  pod: string;
+  /** Parsed JSON of /config_dump?include_eds=true. */
+  configDump?: unknown;
+  /** Parsed JSON of /clusters?format=json. */
+  clusters?: unknown;
+  configDumpFile?: string;
+  clustersFile?: string;
+  /** Why the dump could not be read, if it could not. */
+  error?: string;
+}
+
+export type SourceInfo = { kind: 'snapshot'; path: string } | { kind: 'live'; server?: string };
+
+export interface ContextSnapshot {
+  name: string;
+  source: SourceInfo;
+  objects: LoadedObject[];
+  proxies: ProxyDump[];
+  issues: LoadIssue[];
+  status: ContextStatus;
+  /** One-line reason when status is error or partial. */
+  reason?: string;
+}
+
+export interface MeshInput {
+  contexts: ContextSnapshot[];
+}
+
+export function formatLoadIssue(i: LoadIssue): string {
+  const where: string[] = [];
+  if (i.file) where.push(i.line ? `${i.file}:${i.line}` : i.file);
+  if (i.docIndex !== undefined) where.push(`document ${i.docIndex + 1}`);
+  if (i.object) where.push(i.object);
+  if (!i.file) where.unshift(`context ${i.context}`);
+  return `${i.severity}: ${where.join(', ')}: ${i.message}`;
+}
