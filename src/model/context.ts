@@ -30,6 +30,10 @@ export interface ProxyDump {
   clustersFile?: string;
   /** Why the dump could not be read, if it could not. */
   error?: string;
+  /** Why /clusters?format=json could not be read (the config dump may still be there). */
+  clustersError?: string;
+  /** When a live dump was fetched. */
+  fetchedAt?: Date;
 }
 
 export type SourceInfo = { kind: 'snapshot'; path: string } | { kind: 'live'; server?: string };
@@ -43,6 +47,12 @@ export interface ContextSnapshot {
   status: ContextStatus;
   /** One-line reason when status is error or partial. */
   reason?: string;
+  /** Live loading progress: requests done out of total (for the TUI header). */
+  progress?: { done: number; total: number };
+  /** networking.istio.io version a live context serves (v1, v1beta1, v1alpha3), if any. */
+  istioVersion?: string;
+  /** When a live context finished loading, or last changed through a watch. */
+  updatedAt?: Date;
 }
 
 export interface MeshInput {
