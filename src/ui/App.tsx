@@ -1,0 +1,163 @@
+// The meshscope TUI: header, tree (or list) pane, details pane, footer. State lives in app-state.ts (pure reducer);
+// this file only lays out and binds keys.
+import React, { memo, useEffect, useMemo, useReducer, useState } from 'react';
+import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import { appReducer, initState, paneHeight, searchResult, selectedNode, type AppState } from './app-state.js';
+import { detailsFor } from './details-cache.js';
+import { fitLine, monochrome, type Line } from './format.js';
+import { footerLines, headerLines, helpLines, leftPaneLines, rightPaneLines } from './screen.js';
+import { validPlugins } from './keys.js';
+import type { MeshData, UiPlugin } from './types.js';
+
+export interface AppProps {
+  data: MeshData;
+  plugins?: UiPlugin[];
+  /** Defaults to the NO_COLOR environment variable. */
+  noColor?: boolean;
+  /** Called when the user quits (q, :q, Ctrl-C). Defaults to Ink's exit(). */
+  onQuit?: () => void;
+}
+
+export interface Layout { columns: number; rows: number; left: number; right: number; body: number }
+
+export function computeLayout(columns: number, rows: number, headerHeight: number, focusDetails: boolean): Layout {
+  const cols = Math.max(40, columns);
+  // One row is left free: a frame as tall as the terminal makes Ink clear the screen on every update.
+  const usable = Math.max(8, rows - 1);
+  const body = Math.max(3, usable - headerHeight - 2);
+  const left = focusDetails
+    ? Math.max(24, Math.min(48, Math.floor(cols * 0.3)))
+    : Math.max(30, Math.min(90, Math.floor(cols * 0.45)));
+  return { columns: cols, rows: usable, left, right: cols - left - 1, body };
+}
+
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+const Row = memo(function Row({ line, width, noColor }: { line: Line; width: number; noColor: boolean }) {
+  const segs = fitLine(noColor ? monochrome(line) : line, width, true);
+  return (
+    <Text wrap="truncate">
+      {segs.map((s, i) => (
+        <Text key={i} color={s.color} bold={s.bold} dimColor={s.dim} inverse={s.inverse} underline={s.underline}>
+          {s.text}
+        </Text>
+      ))}
+    </Text>
+  );
+});
+
+function Lines({ lines, width, noColor }: { lines: Line[]; width: number; noColor: boolean }) {
+  return (
+    <Box flexDirection="column" width={width} flexShrink={0}>
+      {lines.map((l, i) => (
+        <Row key={i} line={l} width={width} noColor={noColor} />
+      ))}
+    </Box>
+  );
+}
+
+export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR), onQuit }: AppProps) {
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const size = useTerminalSize();
+  const usable = useMemo(() => validPlugins(plugins), [plugins]);
+  const [spin, setSpin] = useState(0);
+  const loading = data.contexts.some((c) => c.status === 'loading');
+  useEffect(() => {
+    if (!loading) return;
+    const t = setInterval(() => setSpin((n) => n + 1), 120);
+    return () => clearInterval(t);
+  }, [loading]);
+
+  const header = headerLines(data, size.columns, spin);
+  const [state, dispatch] = useReducer(
+    appReducer,
+    undefined,
+    (): AppState => initState(data, computeLayout(size.columns, size.rows, header.length, false).body, usable.map((p) => p.key)),
+  );
+  const layout = computeLayout(size.columns, size.rows, header.length, state.focus === 'details');
+
+  useEffect(() => dispatch({ type: 'data', data }), [data]);
+  useEffect(() => dispatch({ type: 'resize', bodyHeight: layout.body }), [layout.body]);
+  useEffect(() => {
+    const p = state.pending;
+    if (!p) return;
+    dispatch({ type: 'effectDone' });
+    if (p.type === 'quit') (onQuit ?? exit)();
+    else if (p.type === 'refresh') {
+      try {
+        data.refresh();
+      } catch (err) {
+        dispatch({ type: 'flash', text: `refresh failed: ${err instanceof Error ? err.message : String(err)}`, kind: 'error' });
+      }
+    } else if (p.type === 'plugin') {
+      const plugin = usable.find((x) => x.key === p.key);
+      const node = selectedNode(state);
+      if (plugin && plugin.appliesTo && !plugin.appliesTo(node)) {
+        dispatch({ type: 'flash', text: plugin.notApplicable ?? `${plugin.key}: not available here`, kind: 'info' });
+      } else if (plugin) setOverlay({ key: plugin.key, node });
+    }
+  }, [state.pending]);
+
+  const [overlay, setOverlay] = useState<{ key: string; node: ReturnType<typeof selectedNode> } | undefined>();
+  const pluginOpen = overlay !== undefined;
+  useInput((input, key) => dispatch({ type: 'key', input, key }), {
+    isActive: Boolean(isRawModeSupported) && !pluginOpen,
+  });
+
+  const focusedDetails = state.focus === 'details';
+  const node = selectedNode(state);
+  const content = node ? detailsFor(state.data, node, state.tab) : undefined;
+  const h = paneHeight(state);
+  const left = leftPaneLines(state, layout.left, h, !focusedDetails && state.mode !== 'search');
+  const right = state.mode === 'help'
+    ? helpLines(usable, layout.columns, h + 1, state.helpTop)
+    : rightPaneLines(state, content, node, layout.right, h, focusedDetails);
+  const footer = footerLines(state, usable, layout.columns, searchResult(state));
+
+  let body: React.ReactNode;
+  if (overlay) {
+    const plugin = usable.find((p) => p.key === overlay.key)!;
+    const element = plugin.open({
+      node: overlay.node,
+      data: state.data,
+      close: () => setOverlay(undefined),
+      flash: (text, kind) => dispatch({ type: 'flash', text, kind }),
+      jump: (id) => {
+        setOverlay(undefined);
+        dispatch({ type: 'jump', id });
+      },
+    });
+    body = <Box height={layout.body} width={layout.columns} flexDirection="column" overflow="hidden">{element}</Box>;
+  } else if (state.mode === 'help') {
+    body = <Lines lines={right} width={layout.columns} noColor={noColor} />;
+  } else {
+    const sep: Line[] = Array.from({ length: layout.body }, () => [{ text: '│', dim: true }]);
+    body = (
+      <Box flexDirection="row" height={layout.body}>
+        <Lines lines={left} width={layout.left} noColor={noColor} />
+        <Lines lines={sep} width={1} noColor={noColor} />
+        <Lines lines={right} width={layout.right} noColor={noColor} />
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" width={layout.columns}>
+      <Lines lines={header} width={layout.columns} noColor={noColor} />
+      {body}
+      <Lines lines={footer} width={layout.columns} noColor={noColor} />
+    </Box>
+  );
+}

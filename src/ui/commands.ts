@@ -1,0 +1,87 @@
+// The `:` command bar: parsing and completion (pure).
+import type { NodeKind } from '../mesh/tree-types.js';
+import { PROXY_TABS, type ProxyTab } from './types.js';
+
+export interface ListCommandDef { name: string; aliases: string[]; kinds: NodeKind[]; title: string }
+
+export const LIST_COMMANDS: ListCommandDef[] = [
+  { name: 'vs', aliases: ['virtualservice', 'virtualservices'], kinds: ['VirtualService'], title: 'VirtualServices' },
+  { name: 'dr', aliases: ['destinationrule', 'destinationrules'], kinds: ['DestinationRule'], title: 'DestinationRules' },
+  { name: 'gw', aliases: ['gateway', 'gateways'], kinds: ['Gateway'], title: 'Gateways' },
+  { name: 'se', aliases: ['serviceentry', 'serviceentries'], kinds: ['ServiceEntry'], title: 'ServiceEntries' },
+  { name: 'svc', aliases: ['service', 'services'], kinds: ['Service'], title: 'Services' },
+  { name: 'pods', aliases: ['pod', 'po', 'workloads'], kinds: ['Pod', 'Workload'], title: 'Pods' },
+];
+
+export const COMMAND_HELP: [string, string][] = [
+  [':vs :dr :gw :se :svc :pods', 'list every object of that kind'],
+  [':ctx NAME', 'show only that context (:ctx alone = all)'],
+  [':ns NAME', 'show only that namespace (:ns alone = all)'],
+  [':pc VIEW POD', 'open a pod\'s proxy config: listeners, routes, clusters, endpoints'],
+  [':tree', 'back to the tree'],
+  [':q', 'quit'],
+];
+
+export type Command =
+  | { type: 'list'; def: ListCommandDef }
+  | { type: 'ctx'; name?: string }
+  | { type: 'ns'; name?: string }
+  | { type: 'pc'; tab: ProxyTab; pod?: string }
+  | { type: 'tree' }
+  | { type: 'quit' }
+  | { type: 'help' }
+  | { type: 'error'; message: string };
+
+const PC_ALIASES: Record<string, ProxyTab> = {
+  l: 'listeners', listener: 'listeners', listeners: 'listeners',
+  r: 'routes', route: 'routes', routes: 'routes',
+  c: 'clusters', cluster: 'clusters', clusters: 'clusters',
+  ep: 'endpoints', endpoint: 'endpoints', endpoints: 'endpoints', eds: 'endpoints',
+};
+
+export function parseCommand(text: string): Command {
+  const words = text.trim().replace(/^:/, '').split(/\s+/).filter(Boolean);
+  const [head, ...args] = words;
+  if (!head) return { type: 'error', message: 'empty command (try :vs, :pods, :ctx NAME, :pc routes POD)' };
+  const h = head.toLowerCase();
+  const list = LIST_COMMANDS.find((c) => c.name === h || c.aliases.includes(h));
+  if (list) return { type: 'list', def: list };
+  switch (h) {
+    case 'ctx': case 'context': return { type: 'ctx', name: args[0] };
+    case 'ns': case 'namespace': return { type: 'ns', name: args[0] };
+    case 'tree': return { type: 'tree' };
+    case 'q': case 'quit': case 'q!': return { type: 'quit' };
+    case 'help': return { type: 'help' };
+    case 'pc': case 'proxy-config': {
+      const tab = PC_ALIASES[(args[0] ?? '').toLowerCase()];
+      if (!tab) return { type: 'error', message: `:pc needs a view: ${PROXY_TABS.join(', ')} (e.g. :pc routes POD)` };
+      return { type: 'pc', tab, pod: args[1] };
+    }
+    default: return { type: 'error', message: `unknown command :${head} (press ? for the list)` };
+  }
+}
+
+export interface CompletionSource { contexts: string[]; namespaces: string[]; pods: string[] }
+
+const HEADS = [...LIST_COMMANDS.map((c) => c.name), 'ctx', 'ns', 'pc', 'tree', 'q', 'help'];
+
+/** Whole-line completions for `text` (without the leading colon), best first. */
+export function completions(text: string, src: CompletionSource): string[] {
+  const endsWithSpace = /\s$/.test(text);
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return HEADS;
+  if (words.length === 1 && !endsWithSpace) return HEADS.filter((h) => h.startsWith(words[0]!.toLowerCase()));
+  const head = words[0]!.toLowerCase();
+  const argIndex = endsWithSpace ? words.length - 1 : words.length - 2;
+  const partial = endsWithSpace ? '' : words[words.length - 1]!;
+  const prefix = words.slice(0, argIndex + 1).join(' ') + ' ';
+  let pool: string[] = [];
+  if ((head === 'ctx' || head === 'context') && argIndex === 0) pool = src.contexts;
+  else if ((head === 'ns' || head === 'namespace') && argIndex === 0) pool = src.namespaces;
+  else if (head === 'pc' && argIndex === 0) pool = PROXY_TABS;
+  else if (head === 'pc' && argIndex === 1) pool = src.pods;
+  const p = partial.toLowerCase();
+  const starts = pool.filter((x) => x.toLowerCase().startsWith(p));
+  const contains = pool.filter((x) => !x.toLowerCase().startsWith(p) && x.toLowerCase().includes(p));
+  return [...new Set([...starts, ...contains])].map((x) => prefix + x);
+}

@@ -1,0 +1,118 @@
+// The right pane's content for one node, as styled lines; lines with a target are jump entries. Pure.
+import type { TreeNode } from '../mesh/tree-types.js';
+import { sanitizeLine } from '../util/sanitize.js';
+import { badgeSegs, kindTag, weightBar, type Line, type Seg } from './format.js';
+import { PROXY_TABS, type NodeDetails, type ProxyTab, type ProxyTable } from './types.js';
+
+export interface DLine {
+  line: Line;
+  /** Node id to jump to on Enter. */
+  target?: string;
+}
+
+export interface DetailsContent {
+  lines: DLine[];
+  /** Which proxy tabs exist (empty when the node has no proxy views). */
+  tabs: ProxyTab[];
+}
+
+const heading = (text: string): DLine => ({ line: [{ text, bold: true, underline: true }] });
+const blank: DLine = { line: [{ text: '' }] };
+
+export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): DetailsContent {
+  const lines: DLine[] = [];
+  const title: Line = [];
+  const tag = kindTag(node.kind);
+  title.push({ text: (tag ? tag + ' ' : node.kind + ' ') , color: 'gray' });
+  title.push({ text: sanitizeLine(node.label), bold: true });
+  if (node.ref?.namespace) title.push({ text: ` -n ${sanitizeLine(node.ref.namespace)}`, dim: true });
+  if (node.context) title.push({ text: ` @${sanitizeLine(node.context)}`, color: 'yellow' });
+  title.push(...badgeSegs(node.badges));
+  lines.push({ line: title });
+  if (node.detail) lines.push({ line: [{ text: sanitizeLine(node.detail), dim: true }] });
+  if (node.linkTo) lines.push({ line: [{ text: '↗ follow link (Enter)', color: 'blue', underline: true }], target: node.linkTo });
+  if (node.dangling) lines.push({ line: [{ text: '✗ unresolved: ' + sanitizeLine(node.dangling), color: 'red' }] });
+  for (const p of node.badges.problems ?? []) {
+    const mark = p.drift ? '≠' : p.severity === 'error' ? '✗' : p.severity === 'warning' ? '⚠' : 'i';
+    const color = p.drift ? 'magenta' : p.severity === 'error' ? 'red' : p.severity === 'warning' ? 'yellow' : 'gray';
+    const code = p.code ? `[${sanitizeLine(p.code)}] ` : '';
+    const path = p.path ? ` (${sanitizeLine(p.path)})` : '';
+    lines.push({ line: [{ text: `${mark} ${code}${sanitizeLine(p.message)}${path}`, color }] });
+  }
+  for (const n of d.notes ?? []) lines.push({ line: [{ text: sanitizeLine(n), color: 'yellow' }] });
+
+  const tabs = PROXY_TABS.filter((t) => d.proxy?.[t]);
+  if (d.proxy && tabs.length > 0) {
+    const current = tabs.includes(tab) ? tab : tabs[0]!;
+    lines.push(blank);
+    const bar: Line = [];
+    tabs.forEach((t, i) => {
+      bar.push(t === current ? { text: ` ${i + 1} ${t} `, inverse: true, bold: true } : { text: ` ${i + 1} ${t} `, dim: true });
+    });
+    lines.push({ line: bar });
+    lines.push(...tableLines(d.proxy[current]!));
+  }
+
+  if (d.ruleDestinations && d.ruleDestinations.length > 0) {
+    lines.push(blank, heading('Destinations → Envoy clusters'));
+    for (const dest of d.ruleDestinations) {
+      const l: Line = [];
+      const sub = dest.subset ? ` subset ${sanitizeLine(dest.subset)}` : '';
+      const port = dest.port !== undefined ? `:${dest.port}` : '';
+      if (dest.mirrorPercent !== undefined) l.push({ text: `⧉ mirror ${dest.mirrorPercent}% `, color: 'magenta' });
+      else if (dest.weight !== undefined) l.push({ text: `${weightBar(dest.weight)} ${String(dest.weight).padStart(3)}% `, color: 'cyan' });
+      l.push({ text: sanitizeLine(dest.host) + port, bold: true }, { text: sub });
+      lines.push({ line: l, target: dest.targetId });
+      if (dest.envoy.length === 0) lines.push({ line: [{ text: '    no Envoy cluster implements it on any loaded proxy', color: 'yellow' }] });
+      for (const e of dest.envoy) {
+        const el: Line = [{ text: '    ' + sanitizeLine(e.proxy) + ' ', color: 'gray' }, { text: sanitizeLine(e.cluster) }];
+        if (e.weight !== undefined) {
+          const drift = dest.weight !== undefined && dest.mirrorPercent === undefined && e.weight !== dest.weight;
+          el.push({ text: ` ${e.weight}%`, color: drift ? 'magenta' : 'cyan', bold: drift });
+          if (drift) el.push({ text: ` ≠ intent ${dest.weight}%`, color: 'magenta', bold: true });
+        }
+        if (e.total !== undefined) {
+          const h = e.healthy ?? 0;
+          el.push({ text: ` ${h}/${e.total}`, color: h === e.total && h > 0 ? 'green' : h === 0 ? 'red' : 'yellow' });
+        }
+        lines.push({ line: el, target: e.targetId });
+      }
+    }
+  }
+
+  if (d.related.length > 0) {
+    lines.push(blank, heading('Related'));
+    for (const r of d.related) lines.push({ line: [{ text: '↗ ' + sanitizeLine(r.label), color: 'blue' }], target: r.targetId });
+  }
+
+  if (d.yaml) {
+    lines.push(blank, heading('YAML'));
+    for (const raw of d.yaml.replace(/\n$/, '').split('\n')) lines.push({ line: yamlLine(raw) });
+  }
+  return { lines, tabs };
+}
+
+/** Columns padded like a tabwriter, header bold. */
+export function tableLines(t: ProxyTable): DLine[] {
+  const widths = t.columns.map((c) => c.length);
+  const rows = t.rows.map((r) => r.map((c) => sanitizeLine(c)));
+  for (const r of rows) r.forEach((c, i) => { if (c.length > (widths[i] ?? 0)) widths[i] = Math.min(c.length, 80); });
+  const join = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  const out: DLine[] = [{ line: [{ text: join(t.columns), bold: true }] }];
+  if (rows.length === 0) out.push({ line: [{ text: '(none)', dim: true }] });
+  for (const r of rows) out.push({ line: [{ text: join(r) }] });
+  return out;
+}
+
+/** Highlights the key of a `key: value` or `- key: value` YAML line. */
+export function yamlLine(raw: string): Line {
+  const s = sanitizeLine(raw);
+  const m = /^(\s*(?:- )*)([^\s:#'"][^:#]*?|"[^"]*"|'[^']*'):(\s|$)(.*)$/.exec(s);
+  if (!m) {
+    if (/^\s*#/.test(s)) return [{ text: s, dim: true }];
+    return [{ text: s }];
+  }
+  const segs: Seg[] = [{ text: m[1]! }, { text: m[2]!, color: 'cyan', bold: true }, { text: ':' + m[3]! }];
+  if (m[4]) segs.push({ text: m[4], color: /^-?\d+(\.\d+)?$/.test(m[4]) ? 'yellow' : undefined });
+  return segs;
+}

@@ -1,0 +1,179 @@
+// Builds every screen region as styled lines (only the visible ones). Pure: App.tsx just prints them.
+import type { TreeNode } from '../mesh/tree-types.js';
+import { sanitizeLine } from '../util/sanitize.js';
+import { searchResult, type AppState } from './app-state.js';
+import { COMMAND_HELP } from './commands.js';
+import type { DetailsContent } from './details.js';
+import { badgeSegs, kindTag, treeRow, type Line, type Seg } from './format.js';
+import { hintsFor, keyDefs, type KeyScope } from './keys.js';
+import type { SearchResult } from './search.js';
+import type { ContextInfo, MeshData, UiPlugin } from './types.js';
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+function contextSegs(c: ContextInfo, spin: number): Seg[] {
+  const name = sanitizeLine(c.name);
+  switch (c.status) {
+    case 'loading': return [{ text: `${SPINNER[spin % SPINNER.length]} ${name}`, color: 'yellow' }, { text: ' loading…', dim: true }];
+    case 'ok': return [{ text: `● ${name}`, color: 'green' }, { text: countsText(c), dim: true }];
+    case 'partial': return [{ text: `◐ ${name}`, color: 'yellow' }, { text: countsText(c) + ' partial', color: 'yellow' }];
+    case 'error': return [{ text: `✗ ${name}`, color: 'red', bold: true }, { text: ' error', color: 'red' }];
+  }
+}
+
+function countsText(c: ContextInfo): string {
+  const parts = Object.entries(c.counts ?? {}).map(([k, v]) => `${v} ${k}`);
+  return parts.length ? ' ' + parts.join(' ') : ' ok';
+}
+
+export function headerLines(data: MeshData, width: number, spin: number): Line[] {
+  const title: Line = [{ text: ' meshscope ', bold: true, inverse: true }, { text: ' ' }];
+  title.push({ text: data.source === 'live' ? 'live' : sanitizeLine(data.source), color: 'cyan' });
+  if (data.readOnly) title.push({ text: ' ' }, { text: ' READ-ONLY ', bold: true, inverse: true, color: 'yellow' });
+  const ctx: Line = [{ text: ' ' }];
+  if (data.contexts.length === 0) ctx.push({ text: 'no contexts loaded', color: 'yellow' });
+  data.contexts.forEach((c, i) => {
+    if (i > 0) ctx.push({ text: '  ' });
+    ctx.push(...contextSegs(c, spin));
+  });
+  const lines: Line[] = [title, ctx];
+  // Each failed or partial context gets its one-line reason (at most three lines).
+  const bad = data.contexts.filter((c) => (c.status === 'error' || c.status === 'partial') && c.reason);
+  for (const c of bad.slice(0, 3)) {
+    const color = c.status === 'error' ? 'red' : 'yellow';
+    lines.push([{ text: ` ${sanitizeLine(c.name)}: `, color, bold: true }, { text: sanitizeLine(c.reason!), color }]);
+  }
+  if (bad.length > 3) lines.push([{ text: ` …and ${bad.length - 3} more contexts with problems`, color: 'yellow' }]);
+  void width;
+  return lines;
+}
+
+function paneTitle(text: string, focused: boolean): Line {
+  return [{ text: ` ${text} `, bold: true, inverse: focused }];
+}
+
+function padTo(lines: Line[], height: number): Line[] {
+  while (lines.length < height) lines.push([{ text: '' }]);
+  return lines.slice(0, height);
+}
+
+function scopeText(s: AppState): string {
+  const parts = [s.view.ctx && `ctx ${s.view.ctx}`, s.view.ns && `ns ${s.view.ns}`].filter(Boolean);
+  return parts.length ? ` [${parts.join(' ')}]` : '';
+}
+
+function selectedLine(line: Line): Line {
+  return line.map((s) => ({ ...s, inverse: true, dim: false }));
+}
+
+/** The left pane: title + the visible window of the tree or of a list view. */
+export function leftPaneLines(s: AppState, width: number, height: number, focused: boolean): Line[] {
+  const lines: Line[] = [];
+  if (s.view.type === 'list') {
+    lines.push(paneTitle(`${s.view.title} (${s.listIds.length})${scopeText(s)}`, focused));
+    if (s.listIds.length === 0) lines.push([{ text: ` no ${s.view.title} here; :tree goes back`, dim: true }]);
+    for (let i = s.top; i < Math.min(s.listIds.length, s.top + height); i++) {
+      const n = s.index.byId.get(s.listIds[i]!)!;
+      const l = listRow(n);
+      lines.push(i === s.cursor ? selectedLine(l) : l);
+    }
+  } else {
+    lines.push(paneTitle(`Tree (${s.rows.length} rows)${scopeText(s)}`, focused));
+    if (s.rows.length === 0) lines.push([{ text: ' nothing loaded yet', dim: true }]);
+    for (let i = s.top; i < Math.min(s.rows.length, s.top + height); i++) {
+      const r = s.rows[i]!;
+      const l = treeRow(r.node, r.depth, s.expanded.has(r.node.id));
+      lines.push(i === s.cursor ? selectedLine(l) : l);
+    }
+  }
+  return padTo(lines, height + 1);
+}
+
+function listRow(n: TreeNode): Line {
+  const ns = n.ref?.namespace ? sanitizeLine(n.ref.namespace) + '/' : '';
+  const l: Line = [{ text: ` ${kindTag(n.kind)} `, color: 'gray' }, { text: ns, dim: true }, { text: sanitizeLine(n.label) }];
+  if (n.context) l.push({ text: ` @${sanitizeLine(n.context)}`, color: 'yellow' });
+  if (n.detail) l.push({ text: ' ' + sanitizeLine(n.detail), dim: true });
+  l.push(...badgeSegs(n.badges));
+  return l;
+}
+
+/** The right pane: live search results while searching, else the details of the selected node. */
+export function rightPaneLines(
+  s: AppState, content: DetailsContent | undefined, node: TreeNode | undefined, width: number, height: number, focused: boolean,
+): Line[] {
+  void width;
+  if (s.mode === 'search') return searchLines(s, searchResult(s), height);
+  const lines: Line[] = [];
+  if (!node || !content) {
+    lines.push(paneTitle('Details', focused));
+    lines.push([{ text: ' nothing selected', dim: true }]);
+    return padTo(lines, height + 1);
+  }
+  const total = content.lines.length;
+  const more = total > height ? ` ${s.dTop + 1}-${Math.min(total, s.dTop + height)}/${total}` : '';
+  lines.push(paneTitle(`Details${more}`, focused));
+  for (let i = s.dTop; i < Math.min(total, s.dTop + height); i++) {
+    const d = content.lines[i]!;
+    const l: Line = d.target ? d.line : d.line;
+    lines.push(focused && i === s.dCursor ? selectedLine(l.length ? l : [{ text: ' ' }]) : l);
+  }
+  return padTo(lines, height + 1);
+}
+
+function searchLines(s: AppState, res: SearchResult | undefined, height: number): Line[] {
+  const ids = res?.ids ?? [];
+  const lines: Line[] = [paneTitle(s.query ? `Matches for "${sanitizeLine(s.query)}" (${ids.length})` : 'Search', true)];
+  if (!s.query) lines.push([{ text: ' type to search names, hosts, Envoy clusters, IPs, labels', dim: true }]);
+  else if (ids.length === 0) lines.push([{ text: ' no match', color: 'yellow' }]);
+  const top = Math.max(0, Math.min(s.searchSel - Math.floor(height / 2), ids.length - height));
+  for (let i = top; i < Math.min(ids.length, top + height); i++) {
+    const n = s.index.byId.get(ids[i]!)!;
+    const l = listRow(n);
+    lines.push(i === s.searchSel ? selectedLine(l) : l);
+  }
+  return padTo(lines, height + 1);
+}
+
+export function footerLines(s: AppState, plugins: UiPlugin[], width: number, res: SearchResult | undefined): Line[] {
+  let first: Line;
+  if (s.mode === 'search') {
+    first = [{ text: '/', bold: true, color: 'cyan' }, { text: s.query }, { text: '▏', color: 'cyan' }, { text: `  ${res?.ids.length ?? 0} matches`, dim: true }];
+  } else if (s.mode === 'command') {
+    first = [{ text: ':', bold: true, color: 'cyan' }, { text: s.cmdText }, { text: '▏', color: 'cyan' }];
+    if (s.cmdChoices.length > 1) first.push({ text: '  ' + s.cmdChoices.slice(0, 8).join('  '), dim: true });
+  } else if (s.flash) {
+    first = [{ text: (s.flash.kind === 'error' ? ' ✗ ' : ' ') + sanitizeLine(s.flash.text), color: s.flash.kind === 'error' ? 'red' : 'green' }];
+  } else {
+    first = [{ text: '' }];
+  }
+  const scope: KeyScope = s.mode === 'search' || s.mode === 'command'
+    ? s.mode
+    : s.focus === 'details' ? 'details' : s.view.type === 'list' ? 'list' : 'tree';
+  const hints: Line = [];
+  for (const [k, h] of hintsFor(scope, plugins)) hints.push({ text: ` ${k}`, bold: true, color: 'cyan' }, { text: ` ${h}`, dim: true });
+  void width;
+  return [first, hints];
+}
+
+export function helpLines(plugins: UiPlugin[], width: number, height: number, top: number): Line[] {
+  const all: Line[] = [[{ text: ' Keys ', bold: true, inverse: true }, { text: '  (any key closes, j/k scroll)', dim: true }]];
+  const section = (title: string, scope: KeyScope[]) => {
+    all.push([{ text: title, bold: true, underline: true }]);
+    for (const d of keyDefs(plugins).filter((x) => scope.includes(x.scope))) {
+      all.push([{ text: '  ' + d.keys.padEnd(14), bold: true, color: 'cyan' }, { text: d.help }]);
+    }
+  };
+  section('Everywhere', ['global']);
+  section('Tree', ['tree']);
+  section('Details pane', ['details']);
+  section('Search (/)', ['search']);
+  section('Command bar (:)', ['command']);
+  for (const [c, h] of COMMAND_HELP) all.push([{ text: '  ' + c.padEnd(28), bold: true, color: 'cyan' }, { text: h }]);
+  all.push([{ text: 'Badges', bold: true, underline: true }]);
+  all.push([{ text: '  █████ 90%', color: 'cyan' }, { text: '  route weight    ' }, { text: '3/3', color: 'green' }, { text: '  healthy/total endpoints' }]);
+  all.push([{ text: '  ✗', color: 'red' }, { text: ' error  ' }, { text: '⚠', color: 'yellow' }, { text: ' warning  ' }, { text: '≠', color: 'magenta' }, { text: ' intent/Envoy drift  ' }, { text: '↗', color: 'blue' }, { text: ' link (Enter follows)' }]);
+  void width;
+  const start = Math.max(0, Math.min(top, all.length - height));
+  return padTo(all.slice(start, start + height), height);
+}

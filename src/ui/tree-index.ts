@@ -1,0 +1,87 @@
+// Tree bookkeeping for the TUI: id lookup, parents, and the flattened list of visible rows, kept up to date
+// incrementally on expand and collapse (only the affected slice is rebuilt).
+import type { TreeNode } from '../mesh/tree-types.js';
+
+export interface TreeIndex {
+  byId: Map<string, TreeNode>;
+  parent: Map<string, string>;
+  depth: Map<string, number>;
+  /** Every node, pre-order. */
+  all: TreeNode[];
+  roots: TreeNode[];
+}
+
+export function buildIndex(roots: TreeNode[]): TreeIndex {
+  const byId = new Map<string, TreeNode>();
+  const parent = new Map<string, string>();
+  const depth = new Map<string, number>();
+  const all: TreeNode[] = [];
+  const stack: { n: TreeNode; d: number; p?: string }[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) stack.push({ n: roots[i]!, d: 0 });
+  while (stack.length > 0) {
+    const { n, d, p } = stack.pop()!;
+    if (byId.has(n.id)) continue; // ids are unique; a repeated id is shown once
+    byId.set(n.id, n);
+    depth.set(n.id, d);
+    if (p !== undefined) parent.set(n.id, p);
+    all.push(n);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i]!, d: d + 1, p: n.id });
+  }
+  return { byId, parent, depth, all, roots };
+}
+
+export interface FlatRow {
+  node: TreeNode;
+  /** Depth relative to the view's roots. */
+  depth: number;
+}
+
+/** Visible rows under `nodes` (which sit at `depth`), descending into expanded nodes. */
+export function flatten(nodes: TreeNode[], expanded: ReadonlySet<string>, depth = 0): FlatRow[] {
+  const out: FlatRow[] = [];
+  const stack: FlatRow[] = [];
+  for (let i = nodes.length - 1; i >= 0; i--) stack.push({ node: nodes[i]!, depth });
+  while (stack.length > 0) {
+    const row = stack.pop()!;
+    out.push(row);
+    if (expanded.has(row.node.id)) {
+      const c = row.node.children;
+      for (let i = c.length - 1; i >= 0; i--) stack.push({ node: c[i]!, depth: row.depth + 1 });
+    }
+  }
+  return out;
+}
+
+/** The row index after the subtree of the row at `i` (its visible descendants). */
+export function subtreeEnd(rows: FlatRow[], i: number): number {
+  const d = rows[i]!.depth;
+  let j = i + 1;
+  while (j < rows.length && rows[j]!.depth > d) j++;
+  return j;
+}
+
+/** Rows after expanding row `i` (expanded must already contain its id). */
+export function expandAt(rows: FlatRow[], i: number, expanded: ReadonlySet<string>): FlatRow[] {
+  const row = rows[i]!;
+  const inserted = flatten(row.node.children, expanded, row.depth + 1);
+  const end = subtreeEnd(rows, i); // normally i+1
+  return rows.slice(0, i + 1).concat(inserted, rows.slice(end));
+}
+
+/** Rows after collapsing row `i`. */
+export function collapseAt(rows: FlatRow[], i: number): FlatRow[] {
+  const end = subtreeEnd(rows, i);
+  if (end === i + 1) return rows;
+  return rows.slice(0, i + 1).concat(rows.slice(end));
+}
+
+/** Ancestor ids of a node, root first. */
+export function ancestors(index: TreeIndex, id: string): string[] {
+  const out: string[] = [];
+  let p = index.parent.get(id);
+  while (p !== undefined) {
+    out.push(p);
+    p = index.parent.get(p);
+  }
+  return out.reverse();
+}

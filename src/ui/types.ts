@@ -1,0 +1,110 @@
+// What the TUI receives: plain data plus a few callbacks. The UI does no I/O and holds no mesh logic;
+// src/cli/tui.ts adapts the loaded mesh to this shape.
+import type { ReactElement } from 'react';
+import type { TreeNode } from '../mesh/tree-types.js';
+
+export type ContextLoadStatus = 'loading' | 'ok' | 'partial' | 'error';
+
+export interface ContextInfo {
+  name: string;
+  status: ContextLoadStatus;
+  /** Shown after an ok/partial context, e.g. { objects: 120, proxies: 6 }. */
+  counts?: Record<string, number>;
+  /** One-line reason for error/partial. */
+  reason?: string;
+}
+
+/** One proxy-config view: the same columns and cells `meshscope pc` prints. */
+export interface ProxyTable {
+  columns: string[];
+  rows: string[][];
+}
+
+export type ProxyTab = 'listeners' | 'routes' | 'clusters' | 'endpoints';
+export const PROXY_TABS: ProxyTab[] = ['listeners', 'routes', 'clusters', 'endpoints'];
+
+export type ProxyViews = Partial<Record<ProxyTab, ProxyTable>>;
+
+/** A related resource shown as a jump list entry; targetId is a TreeNode id. */
+export interface RelatedItem {
+  label: string;
+  targetId: string;
+}
+
+/** One Envoy cluster implementing a route destination on one proxy. */
+export interface EnvoyImplementation {
+  /** The proxy, e.g. "cluster-a/app/frontend-7d9c-abc". */
+  proxy: string;
+  cluster: string;
+  /** The weight this proxy's Envoy route gives the cluster (may differ from intent: drift). */
+  weight?: number;
+  healthy?: number;
+  total?: number;
+  /** Node id of the Envoy cluster node, to jump to. */
+  targetId?: string;
+}
+
+export interface RuleDestination {
+  host: string;
+  subset?: string;
+  port?: number;
+  /** Intended weight from the VirtualService. */
+  weight?: number;
+  /** Set for a mirror destination. */
+  mirrorPercent?: number;
+  targetId?: string;
+  envoy: EnvoyImplementation[];
+}
+
+export interface NodeDetails {
+  /** The object's YAML (exact data; the UI sanitizes each line before display). */
+  yaml?: string;
+  related: RelatedItem[];
+  /** For a pod (or its proxy node): the proxy-config views. */
+  proxy?: ProxyViews;
+  /** For a route rule (or a VirtualService): destinations and their Envoy clusters. */
+  ruleDestinations?: RuleDestination[];
+  /** Extra one-line notes (dangling reasons, load issues...). */
+  notes?: string[];
+}
+
+/** Everything the app shows. Replace it (rerender with a new object) when the mesh changes. */
+export interface MeshData {
+  /** 'fixtures/demo' (the snapshot path) or 'live'. */
+  source: string;
+  readOnly: boolean;
+  contexts: ContextInfo[];
+  roots: TreeNode[];
+  details(node: TreeNode): NodeDetails;
+  /** Reload; the owner renders the app again with new MeshData when done. */
+  refresh(): void;
+}
+
+/** Handed to a plugin when its key is pressed. */
+export interface PluginContext {
+  node: TreeNode | undefined;
+  data: MeshData;
+  /** Close the plugin's overlay and give the keyboard back to the app. */
+  close(): void;
+  flash(text: string, kind?: FlashKind): void;
+  /** Select a node in the tree (e.g. after an edit or from a problem list). */
+  jump(nodeId: string): void;
+}
+
+export type FlashKind = 'info' | 'error';
+
+/**
+ * A key added by a later feature (`e` weights, `!` problems, `t` trace). Its help line appears in `?` and the footer
+ * once registered. `open` returns the overlay element; the app stops reading keys until `close()` is called.
+ */
+export interface UiPlugin {
+  key: string;
+  help: string;
+  /** Short footer hint, e.g. "edit weights". */
+  hint?: string;
+  /** When false for the selected node the key only flashes why. */
+  appliesTo?(node: TreeNode | undefined): boolean;
+  /** Why the key does nothing here, e.g. "e works on a VirtualService, rule or destination". */
+  notApplicable?: string;
+  open(ctx: PluginContext): ReactElement;
+}
