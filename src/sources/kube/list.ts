@@ -1,0 +1,36 @@
+// Paginated lists (limit/continue), as kubectl does for large clusters.
+import type { KubeObject } from '../../model/resources.js';
+import type { KubeClient } from './client.js';
+import { KubeRequestError } from './errors.js';
+import { listPath, normalizeItem, type LiveKind } from './kinds.js';
+
+export interface ListResult { items: KubeObject[]; resourceVersion?: string; pages: number }
+
+/** Refuses lists beyond this many objects instead of exhausting memory. */
+export const MAX_LIST_OBJECTS = 1_000_000;
+
+interface ListBody { apiVersion?: string; metadata?: { continue?: string; resourceVersion?: string }; items?: Record<string, unknown>[] }
+
+export async function listAll(client: KubeClient, k: LiveKind, namespace: string | undefined, pageSize = 500): Promise<ListResult> {
+  const items: KubeObject[] = [];
+  const apiVersion = k.group ? `${k.group}/${k.version}` : k.version;
+  let cont: string | undefined;
+  let resourceVersion: string | undefined;
+  let pages = 0;
+  do {
+    const res = await client.request<ListBody>('GET', listPath(k, namespace), {
+      query: { limit: pageSize, continue: cont },
+      what: { verb: 'list', resource: k.plural, group: k.group, namespace: k.namespaced ? namespace : undefined },
+    });
+    pages++;
+    const body = res.body;
+    if (!body || typeof body !== 'object' || !Array.isArray(body.items)) {
+      throw new KubeRequestError(`list ${k.plural}: the server's answer is not a list`, 'protocol');
+    }
+    for (const it of body.items) items.push(normalizeItem(k, apiVersion, it));
+    if (items.length > MAX_LIST_OBJECTS) throw new KubeRequestError(`list ${k.plural}: more than ${MAX_LIST_OBJECTS} objects, refused`, 'protocol');
+    cont = body.metadata?.continue || undefined;
+    resourceVersion = body.metadata?.resourceVersion ?? resourceVersion;
+  } while (cont);
+  return { items, resourceVersion, pages };
+}

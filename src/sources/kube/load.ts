@@ -1,0 +1,147 @@
+// Loads several live contexts concurrently and independently into ContextSnapshots. A slow, dead, unauthorized or
+// Istio-less context never blocks the others; each says what failed (status error/partial with a one-line reason).
+import type { ContextSnapshot, LoadIssue } from '../../model/context.js';
+import type { KubeObject } from '../../model/resources.js';
+import { KubeClient } from './client.js';
+import { discoverIstioVersion } from './discovery.js';
+import { parseDuration } from './duration.js';
+import { KubeRequestError, transportError } from './errors.js';
+import { CORE_KINDS, istioKinds, objectPath, normalizeItem, type LiveKind } from './kinds.js';
+import { loadKubeconfig, selectContexts, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
+import { listAll } from './list.js';
+
+export interface LiveLoadOptions {
+  kubeconfig?: string;
+  /** --context values (already split on commas). Empty: current-context. */
+  contexts?: string[];
+  allContexts?: boolean;
+  namespace?: string;
+  /** kubectl duration, default "10s". */
+  requestTimeout?: string;
+  /** Page size of lists (limit). Default 500. */
+  pageSize?: number;
+  /** Retries of idempotent reads on 429/5xx/reset. Default 2. */
+  retries?: number;
+  /** Called whenever a context's snapshot changes while loading (status, progress, objects). */
+  onProgress?: (snap: ContextSnapshot) => void;
+  /** Fetch Envoy dumps of gateway pods after the objects load (default false). */
+  gatewayProxies?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What later live operations (watch, refresh, proxy fetches) need for a loaded context. */
+export interface LiveState {
+  client: KubeClient;
+  kinds: LiveKind[];
+  namespace?: string;
+  /** list resourceVersion per kind (for watches). */
+  resourceVersions: Map<string, string>;
+}
+
+const liveStates = new WeakMap<ContextSnapshot, LiveState>();
+export function liveStateOf(snap: ContextSnapshot): LiveState | undefined {
+  return liveStates.get(snap);
+}
+
+/** Resolves the kubeconfig and the context names the options ask for (UserError when a name is unknown). */
+export function resolveContexts(opts: LiveLoadOptions): { kubeconfig: MergedKubeconfig; names: string[] } {
+  const kubeconfig = loadKubeconfig(opts.kubeconfig, opts.env);
+  return { kubeconfig, names: selectContexts(kubeconfig, opts.contexts ?? [], opts.allContexts) };
+}
+
+/** Loads every selected context; never rejects for a per-context failure (that becomes status error). */
+export async function loadLiveContexts(opts: LiveLoadOptions = {}): Promise<ContextSnapshot[]> {
+  const timeoutMs = parseDuration(opts.requestTimeout ?? '10s');
+  const { kubeconfig, names } = resolveContexts(opts);
+  return Promise.all(names.map((name) => loadLiveContext(kubeconfig, name, { ...opts, timeoutMs })));
+}
+
+export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string, opts: LiveLoadOptions & { timeoutMs: number }): Promise<ContextSnapshot> {
+  const snap: ContextSnapshot = {
+    name, source: { kind: 'live', server: contextInfo(kubeconfig, name).server }, objects: [], proxies: [], issues: [],
+    status: 'loading', progress: { done: 0, total: 1 },
+  };
+  const report = () => opts.onProgress?.(snap);
+  report();
+  const fail = (reason: string) => {
+    snap.status = 'error';
+    snap.reason = reason;
+    snap.issues.push({ context: name, severity: 'error', message: reason });
+    snap.updatedAt = new Date();
+    report();
+    return snap;
+  };
+  let client: KubeClient;
+  try {
+    client = await KubeClient.create(kubeconfig, name, { timeoutMs: opts.timeoutMs, retries: opts.retries });
+  } catch (err) {
+    return fail(transportError(err, opts.timeoutMs).reason);
+  }
+  let istioVersion: string | undefined;
+  try {
+    istioVersion = await discoverIstioVersion(client);
+  } catch (err) {
+    return fail(transportError(err, opts.timeoutMs).reason);
+  }
+  snap.istioVersion = istioVersion;
+  const kinds = [...CORE_KINDS, ...(istioVersion ? istioKinds(istioVersion) : [])];
+  const state: LiveState = { client, kinds, namespace: opts.namespace, resourceVersions: new Map() };
+  liveStates.set(snap, state);
+  snap.progress = { done: 1, total: 1 + kinds.length };
+  report();
+
+  const failures: string[] = [];
+  if (!istioVersion) failures.push('networking.istio.io is not served (Istio not installed?)');
+  const results = await Promise.all(kinds.map(async (k) => {
+    try {
+      const items = await listKind(client, k, opts.namespace, opts.pageSize, state);
+      return { k, items };
+    } catch (err) {
+      const e = transportError(err, opts.timeoutMs);
+      failures.push(e.reason);
+      snap.issues.push({ context: name, severity: 'error', message: e.reason, object: k.kind });
+      return { k, items: [] as KubeObject[] };
+    } finally {
+      snap.progress = { done: (snap.progress?.done ?? 0) + 1, total: 1 + kinds.length };
+      report();
+    }
+  }));
+  // Keep a stable order (kind table order, then the server's order) whatever order the lists finished in.
+  for (const r of results) for (const obj of r.items) snap.objects.push({ obj, origin: { context: name } });
+  const listed = results.length - snap.issues.filter((i) => i.severity === 'error').length;
+  if (listed === 0) {
+    snap.status = 'error';
+    snap.reason = failures[0];
+  } else if (failures.length > 0) {
+    snap.status = 'partial';
+    snap.reason = failures.length > 1 ? `${failures[0]} (+${failures.length - 1} more)` : failures[0];
+    if (!istioVersion) snap.issues.push({ context: name, severity: 'warning', message: failures[0] });
+  } else {
+    snap.status = 'ok';
+  }
+  snap.updatedAt = new Date();
+  if (opts.gatewayProxies && snap.status !== 'error') {
+    const { fetchProxyDumps, isGatewayPod } = await import('../envoy-admin.js');
+    const gws = snap.objects.filter((o) => o.obj.kind === 'Pod' && isGatewayPod(o.obj)).map((o) => o.obj);
+    snap.proxies.push(...await fetchProxyDumps(client, gws));
+    for (const p of snap.proxies) if (p.error) snap.issues.push(proxyIssue(name, p.namespace, p.pod, p.error));
+  }
+  report();
+  return snap;
+}
+
+export function proxyIssue(context: string, namespace: string, pod: string, error: string): LoadIssue {
+  return { context, severity: 'warning', object: `Pod ${namespace}/${pod}`, message: `Envoy config not read: ${error}` };
+}
+
+async function listKind(client: KubeClient, k: LiveKind, namespace: string | undefined, pageSize: number | undefined, state: LiveState): Promise<KubeObject[]> {
+  if (k.kind === 'Namespace' && namespace) {
+    // -n: read just that namespace (a namespaced user may not list namespaces).
+    const res = await client.request<Record<string, unknown>>('GET', objectPath(k, undefined, namespace), { what: { verb: 'get', resource: 'namespaces', name: namespace } })
+      .catch((err: unknown) => { if (err instanceof KubeRequestError && err.status === 404) return undefined; throw err; });
+    return res ? [normalizeItem(k, 'v1', res.body)] : [];
+  }
+  const r = await listAll(client, k, namespace, pageSize);
+  if (r.resourceVersion) state.resourceVersions.set(k.kind, r.resourceVersion);
+  return r.items;
+}

@@ -1,0 +1,416 @@
+// A real HTTPS Kubernetes API server for tests: discovery, paginated lists, get, watch, PATCH/PUT with
+// resourceVersion semantics, pods/portforward over WebSocket (to a fake Envoy admin) and istiod's debug endpoints
+// through the Service proxy subresource. Faults are configured per request with FaultRule (see faults.ts).
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createNetServer, connect, type Server as NetServer, type Socket, type AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { KubeObject } from '../../../src/model/resources.js';
+import { testCertificate } from './certs.js';
+import { acceptWebSocket } from './websocket.js';
+import { applyJsonPatch, applyMergePatch, PatchError, type PatchOp } from './jsonpatch.js';
+import { ALL_TYPES, GROUP_VERSIONS, ObjectStore, type ResourceType, type WatchEvent } from './store.js';
+import { FakeEnvoyAdmin, proxyBody, type ProxyData } from './envoy.js';
+import { readSeedContext } from './seed.js';
+import { matchFault, type FaultRule, type RequestInfo } from './faults.js';
+
+export type { FaultRule, RequestInfo } from './faults.js';
+export type { ProxyData } from './envoy.js';
+
+export interface ApiServerOptions {
+  /** Used in messages and as istiod's CLUSTER_ID. */
+  name?: string;
+  /** bearer token → user name. Default { 'token-admin': 'admin' }. */
+  tokens?: Record<string, string>;
+  /** A snapshot context folder (objects + proxies/<ns>/<pod>/*.json) to seed from. */
+  seedDir?: string;
+  seed?: KubeObject[];
+  /** "ns/pod" → Envoy admin data. Added to those found in seedDir. */
+  proxies?: Record<string, ProxyData>;
+  /** networking.istio.io versions served, preferred first. Default v1, v1beta1, v1alpha3. [] = Istio not installed. */
+  istioVersions?: string[];
+  /** Added to every request before it is handled. */
+  latencyMs?: number;
+  faults?: FaultRule[];
+  /** Accept TCP connections and never answer (not even the TLS handshake). */
+  blackhole?: boolean;
+}
+
+export interface RequestRecord extends RequestInfo { status?: number; user?: string }
+
+export interface TestApiServer {
+  name: string;
+  url: string;
+  port: number;
+  /** PEM of the self-signed certificate (put in the kubeconfig as certificate-authority-data). */
+  caPem: string;
+  store: ObjectStore;
+  requests: RequestRecord[];
+  /** Mutable: rules are checked in order on every request; the first match applies. */
+  faults: FaultRule[];
+  latencyMs: number;
+  istioVersions: string[];
+  envoy: FakeEnvoyAdmin;
+  setBlackhole(on: boolean): void;
+  setProxy(namespace: string, pod: string, data: ProxyData): void;
+  /** What istiod believes it sent to proxy "pod.ns": a config dump, or null for "not connected". Unset = same as Envoy. */
+  setIstiodView(proxyId: string, dump: unknown | null | undefined): void;
+  /** Ends every open watch stream (the client sees a dropped watch). */
+  dropWatches(): void;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestApiServer> {
+  const name = opts.name ?? 'test';
+  const tls = testCertificate();
+  const tokens = opts.tokens ?? { 'token-admin': 'admin' };
+  const store = new ObjectStore();
+  const envoy = new FakeEnvoyAdmin();
+  await envoy.start();
+  const istiodViews = new Map<string, unknown | null>();
+  const openWatches = new Set<ServerResponse>();
+  const held = new Set<Socket | Duplex>();
+  let blackhole = Boolean(opts.blackhole);
+
+  if (opts.seedDir) {
+    const seed = readSeedContext(opts.seedDir);
+    for (const o of seed.objects) store.seed(o);
+    for (const [k, p] of seed.proxies) envoy.proxies.set(k, { ...p });
+  }
+  for (const o of opts.seed ?? []) store.seed(o);
+  for (const [k, p] of Object.entries(opts.proxies ?? {})) envoy.proxies.set(k, p);
+
+  const api: TestApiServer = {
+    name, url: '', port: 0, caPem: tls.cert, store, requests: [], faults: opts.faults ?? [],
+    latencyMs: opts.latencyMs ?? 0, istioVersions: opts.istioVersions ?? ['v1', 'v1beta1', 'v1alpha3'], envoy,
+    setBlackhole(on) { blackhole = on; },
+    setProxy(ns, pod, data) { envoy.proxies.set(`${ns}/${pod}`, data); },
+    setIstiodView(id, dump) { if (dump === undefined) istiodViews.delete(id); else istiodViews.set(id, dump); },
+    dropWatches() { for (const w of openWatches) w.socket?.destroy(); openWatches.clear(); },
+    async close() {
+      api.dropWatches();
+      for (const s of held) s.destroy();
+      https.closeAllConnections();
+      await new Promise<void>((r) => net.close(() => r()));
+      await envoy.close();
+    },
+  };
+
+  // ---- helpers ----
+  const sendJson = (res: ServerResponse, status: number, body: unknown, info?: RequestInfo, rule?: FaultRule) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(rule?.retryAfterSeconds !== undefined ? { 'retry-after': String(rule.retryAfterSeconds) } : {}) });
+    if (rule?.truncateBytes !== undefined) {
+      res.write(text.slice(0, rule.truncateBytes));
+      setTimeout(() => res.socket?.destroy(), 5);
+      return;
+    }
+    res.end(text);
+    void info;
+  };
+  const status = (code: number, reason: string, message: string, details?: object) =>
+    ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+  const reasonOf: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 415: 'UnsupportedMediaType', 422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' };
+  const faultStatus = (code: number, info: RequestInfo, user: string, msg?: string) => {
+    if (msg) return status(code, reasonOf[code] ?? 'Unknown', msg);
+    if (code === 401) return status(401, 'Unauthorized', 'Unauthorized');
+    if (code === 403) {
+      const res = info.group ? `${info.resource}.${info.group}` : info.resource;
+      const where = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
+      return status(403, 'Forbidden', `${res ?? 'resource'}${info.name ? ` "${info.name}"` : ''} is forbidden: User "${user}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group ?? ''}" ${where}`, { group: info.group, kind: info.resource });
+    }
+    if (code === 429) return status(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later');
+    return status(code, reasonOf[code] ?? 'InternalError', `an error on the server ("${name} fault") has prevented the request from succeeding`);
+  };
+
+  const readBody = (req: IncomingMessage) => new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+  /** Common front of every request: record, authenticate, apply latency and faults. Returns undefined when answered. */
+  const front = async (req: IncomingMessage, info: RequestInfo, answer: (code: number, body: unknown, rule?: FaultRule) => void, socket: Duplex) => {
+    const auth = String(req.headers.authorization ?? '');
+    const user = auth.startsWith('Bearer ') ? tokens[auth.slice(7)] : undefined;
+    const rec: RequestRecord = { ...info, user };
+    api.requests.push(rec);
+    const rule = matchFault(api.faults, info);
+    const latency = api.latencyMs + (rule?.latencyMs ?? 0);
+    if (latency > 0) await sleep(latency);
+    if (rule?.blackhole) { held.add(socket); rec.status = 0; return undefined; }
+    if (rule?.reset) { socket.destroy(); rec.status = 0; return undefined; }
+    if (!user) { rec.status = 401; answer(401, status(401, 'Unauthorized', 'Unauthorized')); return undefined; }
+    if (rule?.status) { rec.status = rule.status; answer(rule.status, faultStatus(rule.status, info, user, rule.message), rule); return undefined; }
+    return { user, rule, rec };
+  };
+
+  // ---- HTTP handler ----
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const info = parseRequest(req.method ?? 'GET', url);
+    const answer = (code: number, body: unknown, rule?: FaultRule) => sendJson(res, code, body, info, rule);
+    const ok = await front(req, info, answer, req.socket);
+    if (!ok) return;
+    const { rule, rec } = ok;
+    const reply = (code: number, body: unknown) => { rec.status = code; sendJson(res, code, body, info, rule); };
+    try {
+      await route(req, res, url, info, reply, rule);
+    } catch (err) {
+      reply(500, status(500, 'InternalError', String(err instanceof Error ? err.message : err)));
+    }
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, reply: (c: number, b: unknown) => void, rule?: FaultRule) => {
+    const p = url.pathname.replace(/\/+$/, '');
+    if (p === '/version') return reply(200, { major: '1', minor: '30', gitVersion: 'v1.30.0', platform: 'linux/amd64' });
+    if (p === '/api') return reply(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+    if (p === '/apis') return reply(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups() });
+    const g = /^\/apis\/([^/]+)$/.exec(p);
+    if (g) { const grp = groups().find((x) => x.name === g[1]); return grp ? reply(200, { kind: 'APIGroup', apiVersion: 'v1', ...grp }) : reply(404, status(404, 'NotFound', 'the server could not find the requested resource')); }
+    if (p === '/api/v1' || /^\/apis\/[^/]+\/[^/]+$/.test(p)) {
+      const gv = p === '/api/v1' ? { group: '', version: 'v1' } : { group: p.split('/')[2], version: p.split('/')[3] };
+      if (!servedVersion(gv.group, gv.version)) return reply(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+      return reply(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv.group ? `${gv.group}/${gv.version}` : 'v1', resources: ALL_TYPES.filter((t) => t.group === gv.group).map((t) => ({ name: t.plural, singularName: t.kind.toLowerCase(), namespaced: t.namespaced, kind: t.kind, verbs: t.verbs })) });
+    }
+    if (info.resource === 'services' && info.subresource === 'proxy') return istiodProxy(info, url, reply);
+    const t = info.resource ? ALL_TYPES.find((x) => x.plural === info.resource && x.group === (info.group ?? '')) : undefined;
+    if (!t || !servedVersion(t.group, info.version ?? '')) return reply(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    const withVersion = (o: KubeObject) => (t.group === 'networking.istio.io' ? { ...o, apiVersion: `networking.istio.io/${info.version}` } : o);
+
+    if (info.verb === 'list') {
+      const all = store.list(t, info.namespace);
+      const limit = Number(url.searchParams.get('limit') ?? 0);
+      const cont = url.searchParams.get('continue');
+      let offset = 0;
+      if (cont) {
+        try { offset = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')).offset; } catch { return reply(400, status(400, 'BadRequest', 'invalid continue token')); }
+      }
+      const page = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
+      const next = limit > 0 && offset + limit < all.length ? Buffer.from(JSON.stringify({ offset: offset + limit })).toString('base64url') : undefined;
+      const listVersion = t.group ? `${t.group}/${info.version}` : 'v1';
+      return reply(200, {
+        kind: `${t.kind}List`, apiVersion: listVersion,
+        metadata: { resourceVersion: store.resourceVersion, ...(next ? { continue: next, remainingItemCount: all.length - offset - limit } : {}) },
+        items: page.map(withVersion),
+      });
+    }
+    if (info.verb === 'watch') return watch(req, res, url, t, info, withVersion, rule);
+    if (info.verb === 'get') {
+      const o = store.get(t, info.namespace, info.name!);
+      return o ? reply(200, withVersion(o)) : reply(404, notFound(t, info.name!));
+    }
+    if (info.verb === 'patch' || info.verb === 'update') {
+      const cur = store.get(t, info.namespace, info.name!);
+      if (!cur) return reply(404, notFound(t, info.name!));
+      const body = await readBody(req);
+      let parsed: unknown;
+      try { parsed = JSON.parse(body); } catch { return reply(400, status(400, 'BadRequest', 'the request body is not JSON')); }
+      let next: KubeObject;
+      if (info.verb === 'update') {
+        next = parsed as KubeObject;
+        if (next?.metadata?.resourceVersion !== cur.metadata.resourceVersion) return reply(409, conflict(t, info.name!));
+      } else {
+        const ctype = String(req.headers['content-type'] ?? '').split(';')[0].trim();
+        if (ctype === 'application/json-patch+json') {
+          try { next = applyJsonPatch(cur, parsed as PatchOp[]); } catch (err) {
+            const msg = err instanceof PatchError ? err.message : String(err);
+            return reply(422, status(422, 'Invalid', `${t.kind} "${info.name}" is invalid: ${msg}`, { name: info.name, group: t.group, kind: t.plural }));
+          }
+        } else if (ctype === 'application/merge-patch+json') {
+          const rv = (parsed as KubeObject)?.metadata?.resourceVersion;
+          if (rv !== undefined && rv !== cur.metadata.resourceVersion) return reply(409, conflict(t, info.name!));
+          next = applyMergePatch(cur, parsed) as KubeObject;
+        } else {
+          return reply(415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`));
+        }
+      }
+      if (next.metadata?.name !== cur.metadata.name || (t.namespaced && next.metadata?.namespace !== cur.metadata.namespace)) {
+        return reply(422, status(422, 'Invalid', `${t.kind} "${info.name}" is invalid: metadata.name: Invalid value: the name of the object does not match`));
+      }
+      next.metadata.resourceVersion = cur.metadata.resourceVersion;
+      if (url.searchParams.get('dryRun') === 'All') return reply(200, withVersion(next));
+      return reply(200, withVersion(store.write(t, next)));
+    }
+    return reply(405, status(405, 'MethodNotAllowed', `${info.verb} is not supported on ${t.plural}`));
+  };
+
+  const notFound = (t: ResourceType, n: string) => status(404, 'NotFound', `${t.plural}${t.group ? `.${t.group}` : ''} "${n}" not found`, { name: n, group: t.group, kind: t.plural });
+  const conflict = (t: ResourceType, n: string) => status(409, 'Conflict', `Operation cannot be fulfilled on ${t.plural}${t.group ? `.${t.group}` : ''} "${n}": the object has been modified; please apply your changes to the latest version and try again`, { name: n, group: t.group, kind: t.plural });
+
+  const servedVersion = (group: string, version: string) =>
+    group === 'networking.istio.io' ? api.istioVersions.includes(version) : GROUP_VERSIONS[group] === version;
+
+  const groups = () => {
+    const out = [{ name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } }];
+    if (api.istioVersions.length > 0) {
+      const vs = api.istioVersions.map((v) => ({ groupVersion: `networking.istio.io/${v}`, version: v }));
+      out.push({ name: 'networking.istio.io', versions: vs, preferredVersion: vs[0] });
+    }
+    return out;
+  };
+
+  const watch = (req: IncomingMessage, res: ServerResponse, url: URL, t: ResourceType, info: RequestInfo, withVersion: (o: KubeObject) => KubeObject, rule?: FaultRule) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    openWatches.add(res);
+    const send = (e: WatchEvent) => res.write(`${JSON.stringify({ type: e.type, object: withVersion(e.object) })}\n`);
+    const since = Number(url.searchParams.get('resourceVersion') ?? 0);
+    if (since > 0) for (const e of store.eventsSince(t, since, info.namespace)) send(e);
+    else for (const o of store.list(t, info.namespace)) send({ type: 'ADDED', object: o, rv: 0 });
+    const off = store.subscribe(t.plural, info.namespace, send);
+    const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? 0);
+    const timers: NodeJS.Timeout[] = [];
+    const end = () => { off(); timers.forEach(clearTimeout); openWatches.delete(res); if (!res.writableEnded) res.end(); };
+    if (timeoutSeconds > 0) timers.push(setTimeout(end, timeoutSeconds * 1000));
+    if (rule?.dropWatchAfterMs !== undefined) timers.push(setTimeout(() => { end(); res.socket?.destroy(); }, rule.dropWatchAfterMs));
+    req.on('close', end);
+  };
+
+  const istiodProxy = (info: RequestInfo, url: URL, reply: (c: number, b: unknown) => void) => {
+    if (info.namespace !== 'istio-system' || !/^istiod(:15014|:http-monitoring)?$/.test(info.name ?? '')) {
+      return reply(404, status(404, 'NotFound', `services "${info.name}" not found`));
+    }
+    const sub = info.proxyPath ?? '';
+    if (sub === 'debug/config_dump') {
+      const id = url.searchParams.get('proxyID') ?? '';
+      const view = istiodView(id);
+      if (view === null) return reply(404, 'Proxy not connected to this Pilot instance');
+      return reply(200, view);
+    }
+    if (sub === 'debug/syncz') return reply(200, syncz());
+    return reply(404, status(404, 'NotFound', `istiod has no debug endpoint /${sub}`));
+  };
+
+  /** istiod's view of a proxy: the override if set, else what the proxy runs. null = not connected. */
+  const istiodView = (id: string): unknown | null => {
+    if (istiodViews.has(id)) return istiodViews.get(id) ?? null;
+    const dot = id.lastIndexOf('.');
+    const data = envoy.proxies.get(`${id.slice(dot + 1)}/${id.slice(0, dot)}`);
+    const body = data && proxyBody(data, 'configDump');
+    return body === undefined ? null : JSON.parse(body);
+  };
+
+  const syncz = () => {
+    const out: Record<string, string>[] = [];
+    for (const k of [...envoy.proxies.keys()].sort()) {
+      const [ns, pod] = k.split('/');
+      const id = `${pod}.${ns}`;
+      const view = istiodView(id);
+      if (view === null) continue;
+      const body = proxyBody(envoy.proxies.get(k)!, 'configDump');
+      const actual = body ? JSON.parse(body) : undefined;
+      const row: Record<string, string> = { cluster_id: name, proxy: id, proxy_type: pod.includes('gateway') ? 'router' : 'sidecar', istio_version: '1.22.0' };
+      for (const [key, section] of [['cluster', 'ClustersConfigDump'], ['listener', 'ListenersConfigDump'], ['route', 'RoutesConfigDump'], ['endpoint', 'EndpointsConfigDump']] as const) {
+        const a = sectionOf(view, section), b = sectionOf(actual, section);
+        row[`${key}_sent`] = a === undefined ? '' : 'nonce-2';
+        row[`${key}_acked`] = a === undefined ? '' : a === b ? 'nonce-2' : 'nonce-1';
+      }
+      out.push(row);
+    }
+    return out;
+  };
+
+  // ---- port-forward (WebSocket upgrade) ----
+  const onUpgrade = async (req: IncomingMessage, socket: Duplex) => {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const info = parseRequest('GET', url);
+    info.verb = 'create';
+    const answer = (code: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      socket.end(`HTTP/1.1 ${code} ${reasonOf[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    };
+    const ok = await front(req, info, answer, socket);
+    if (!ok) return;
+    if (info.resource !== 'pods' || info.subresource !== 'portforward') { ok.rec.status = 404; return answer(404, status(404, 'NotFound', 'the server could not find the requested resource')); }
+    const podType = ALL_TYPES.find((x) => x.plural === 'pods')!;
+    const pod = store.get(podType, info.namespace, info.name!);
+    if (!pod) { ok.rec.status = 404; return answer(404, notFound(podType, info.name!)); }
+    const port = Number(url.searchParams.get('ports') ?? 0);
+    const ws = acceptWebSocket(req, socket, ['v4.channel.k8s.io']);
+    if (!ws) return;
+    ok.rec.status = 101;
+    const portBytes = Buffer.alloc(2);
+    portBytes.writeUInt16LE(port, 0);
+    ws.send(Buffer.concat([Buffer.from([0]), portBytes]));
+    ws.send(Buffer.concat([Buffer.from([1]), portBytes]));
+    const key = `${info.namespace}/${info.name}`;
+    if (port !== adminPortOf(pod) || !envoy.proxies.has(key)) {
+      ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(`error forwarding port ${port} to pod ${info.name}, uid : exit status 1: 2024/05/01 10:00:00 socat[1] E connect(5, AF=2 127.0.0.1:${port}, 16): Connection refused\n`)]));
+      setTimeout(() => ws.close(), 10);
+      return;
+    }
+    const upstream = connect(envoy.port, '127.0.0.1');
+    let sent = 0;
+    upstream.on('connect', () => envoy.connections.set(upstream.localPort!, key));
+    upstream.on('data', (d: Buffer) => {
+      const die = ok.rule?.dieAfterBytes;
+      if (die !== undefined && sent + d.length > die) {
+        ws.send(Buffer.concat([Buffer.from([0]), d.subarray(0, Math.max(0, die - sent))]));
+        ws.destroy();
+        upstream.destroy();
+        return;
+      }
+      sent += d.length;
+      ws.send(Buffer.concat([Buffer.from([0]), d]));
+    });
+    upstream.on('close', () => ws.close());
+    upstream.on('error', () => ws.close());
+    ws.onMessage = (m) => { if (m[0] === 0 && m.length > 1) upstream.write(m.subarray(1)); };
+    ws.onClose = () => upstream.destroy();
+  };
+
+  const https: HttpsServer = createHttpsServer({ cert: tls.cert, key: tls.key }, (req, res) => void onRequest(req, res));
+  https.on('upgrade', (req, socket) => void onUpgrade(req, socket));
+  https.on('tlsClientError', () => undefined);
+  // The TCP front lets a test black-hole the whole server: sockets are accepted and then left unanswered.
+  const net: NetServer = createNetServer((sock) => {
+    sock.on('error', () => undefined);
+    if (blackhole) { held.add(sock); sock.on('close', () => held.delete(sock)); return; }
+    https.emit('connection', sock);
+  });
+  await new Promise<void>((r) => net.listen(0, '127.0.0.1', r));
+  api.port = (net.address() as AddressInfo).port;
+  api.url = `https://127.0.0.1:${api.port}`;
+  return api;
+}
+
+export function adminPortOf(pod: KubeObject): number {
+  const ann = pod.metadata.annotations?.['proxy.istio.io/config'];
+  const m = ann ? /proxyAdminPort:\s*(\d+)/.exec(ann) : null;
+  return m ? Number(m[1]) : 15000;
+}
+
+function sectionOf(dump: unknown, type: string): string | undefined {
+  const configs = (dump as { configs?: { '@type'?: string }[] } | null)?.configs;
+  const s = configs?.find((c) => c['@type']?.endsWith(type)) as Record<string, unknown> | undefined;
+  if (!s) return undefined;
+  const strip = (v: unknown): unknown => Array.isArray(v) ? v.map(strip)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'last_updated' && k !== 'version_info').map(([k, x]) => [k, strip(x)])) : v;
+  return JSON.stringify(strip(s));
+}
+
+/** Splits a Kubernetes API path into verb, group, version, resource, namespace, name and subresource. */
+export function parseRequest(method: string, url: URL): RequestInfo {
+  const parts = url.pathname.split('/').filter(Boolean);
+  const info: RequestInfo = { method, path: url.pathname, query: url.search, verb: method.toLowerCase() };
+  let rest: string[];
+  if (parts[0] === 'api' && parts[1]) { info.group = ''; info.version = parts[1]; rest = parts.slice(2); }
+  else if (parts[0] === 'apis' && parts[2]) { info.group = parts[1]; info.version = parts[2]; rest = parts.slice(3); }
+  else { info.verb = 'get'; return info; }
+  if (rest[0] === 'namespaces' && rest.length >= 3) { info.namespace = rest[1]; rest = rest.slice(2); }
+  info.resource = rest[0];
+  info.name = rest[1];
+  info.subresource = rest[2];
+  if (info.subresource === 'proxy') info.proxyPath = rest.slice(3).join('/');
+  const watching = ['1', 'true'].includes(url.searchParams.get('watch') ?? '');
+  const m = method.toUpperCase();
+  if (m === 'GET') info.verb = info.name ? 'get' : watching ? 'watch' : 'list';
+  else if (m === 'PATCH') info.verb = 'patch';
+  else if (m === 'PUT') info.verb = 'update';
+  else if (m === 'POST') info.verb = 'create';
+  else if (m === 'DELETE') info.verb = 'delete';
+  return info;
+}
