@@ -8,4 +8,6 @@ export interface CommandModule {
 
 /** name (and aliases) → lazy module. Add one line per subcommand file. */
 export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[] = [
+  { names: ['summary'], load: () => import('./summary.js') },
+  { names: ['analyze'], load: () => import('./analyze.js') },
 ];

@@ -1,10 +1,10 @@
-// `meshscope` with no subcommand. Until the TUI lands, it prints the loaded mesh's contexts, namespaces and resources.
+// `meshscope` with no subcommand. Until the TUI lands, it prints the loaded mesh (see summary.ts).
 import type { Command } from 'commander';
 import { globalsOf } from './global.js';
-import { UserError } from './errors.js';
+import { UsageError } from './errors.js';
 
 export async function runDefault(program: Command): Promise<number> {
-  const opts = globalsOf(program);
-  if (program.args.length > 0) throw new UserError(`unknown command "${program.args[0]}" (see meshscope --help)`, 2);
-  throw new UserError(`loading is not wired yet (fixtures: ${opts.fixtures ?? 'none'})`);
+  if (program.args.length > 0) throw new UsageError(`unknown command "${program.args[0]}" (see meshscope --help)`);
+  const { runSummary } = await import('./summary.js');
+  return runSummary(globalsOf(program));
 }

@@ -8,6 +8,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = addGlobalOptions(new Command('meshscope'))
     .description('Istio intent and Envoy reality, joined, across kube contexts')
     .enablePositionalOptions(false)
+    .allowExcessArguments(true) // runDefault names an unknown command itself
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
 

@@ -1,0 +1,350 @@
+// Reads a snapshot folder: one sub-folder per kube context with manifests and Envoy admin dumps.
+//
+//   DIR/<context>/**/*.yaml|*.yml|*.json                      Kubernetes objects
+//   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json   Envoy /config_dump?include_eds=true
+//   DIR/<context>/proxies/<namespace>/<pod>/clusters.json      Envoy /clusters?format=json (optional)
+//
+// A folder with manifests (or a proxies/ folder) directly inside is one context named after the folder.
+// Every origin.file / issue.file is relative to DIR, with '/' separators; ContextSnapshot.source.path is DIR, absolute.
+import { readdir, readFile, stat, realpath } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { ContextSnapshot, LoadIssue, MeshInput, ProxyDump } from '../model/context.js';
+import type { KubeObject, LoadedObject } from '../model/resources.js';
+import { UserError } from '../cli/errors.js';
+import { isRecord, parseJsonObjects, parseYamlObjects, type RawEntry } from './yaml-objects.js';
+
+export interface SnapshotOptions {
+  /** Only these contexts (folder names). Unknown names are an error that lists the available ones. */
+  contexts?: string[];
+  /** Only objects in this namespace; objects with no namespace (cluster-scoped) are kept. */
+  namespace?: string;
+}
+
+const MANIFEST = /\.(?:ya?ml|json)$/i;
+const PROXIES = 'proxies';
+const READ_CONCURRENCY = 16;
+
+interface ContextDir { name: string; dir: string }
+
+/** Loads every (selected) context of a snapshot folder. Problems inside files become LoadIssues, never exceptions. */
+export async function loadSnapshotFolder(dirArg: string, opts: SnapshotOptions = {}): Promise<MeshInput> {
+  const root = resolve(dirArg);
+  const st = await stat(root).catch(() => null);
+  if (!st) throw new UserError(`snapshot folder ${dirArg} does not exist`);
+  if (st.isFile()) {
+    // A single manifest file: one context named after the folder that holds it.
+    const parent = dirname(root);
+    const ctx = await loadContext({ name: basename(parent), dir: parent }, parent, opts, [root]);
+    return { contexts: selectContexts([ctx.name], opts.contexts, dirArg).length ? [ctx] : [] };
+  }
+  if (!st.isDirectory()) throw new UserError(`snapshot folder ${dirArg} is not a folder`);
+
+  const all = await contextDirs(root, dirArg);
+  const wanted = new Set(selectContexts(all.map((c) => c.name), opts.contexts, dirArg));
+  const chosen = all.filter((c) => wanted.has(c.name));
+  const contexts = await Promise.all(chosen.map((c) => loadContext(c, root, opts)));
+  return { contexts };
+}
+
+/** Absolute path of a file named by an origin or issue of a snapshot context. */
+export function snapshotFilePath(ctx: Pick<ContextSnapshot, 'source'>, file: string): string {
+  if (ctx.source.kind !== 'snapshot') throw new Error(`context has no snapshot folder`);
+  return resolve(ctx.source.path, file);
+}
+
+/** The context folders of DIR: its sub-folders, or DIR itself when it holds manifests or proxies/ directly. */
+async function contextDirs(root: string, dirArg: string): Promise<ContextDir[]> {
+  let entries;
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (err) {
+    throw new UserError(`cannot read snapshot folder ${dirArg}: ${errorText(err)}`);
+  }
+  const visible = entries.filter((e) => !e.name.startsWith('.'));
+  const dirs: string[] = [];
+  let flat = false;
+  for (const e of visible) {
+    const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(join(root, e.name)).then((s) => s.isDirectory(), () => false)));
+    if (isDir) {
+      if (e.name === PROXIES) flat = true;
+      else if (e.name !== 'node_modules') dirs.push(e.name);
+    } else if (MANIFEST.test(e.name)) {
+      flat = true;
+    }
+  }
+  if (flat || dirs.length === 0) return [{ name: basename(root), dir: root }];
+  return dirs.sort().map((name) => ({ name, dir: join(root, name) }));
+}
+
+function selectContexts(available: string[], requested: string[] | undefined, dirArg: string): string[] {
+  if (!requested || requested.length === 0) return available;
+  const unknown = requested.filter((r) => !available.includes(r));
+  if (unknown.length > 0) {
+    const list = available.length > 0 ? available.join(', ') : 'none';
+    throw new UserError(`context ${unknown.join(', ')} not found in snapshot folder ${dirArg} (available: ${list})`);
+  }
+  return available.filter((a) => requested.includes(a));
+}
+
+async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, onlyFiles?: string[]): Promise<ContextSnapshot> {
+  const issues: LoadIssue[] = [];
+  const rel = (abs: string) => relative(root, abs).split(sep).join('/') || basename(abs);
+  const files = onlyFiles ?? (await manifestFiles(cd.dir, cd.name, rel, issues));
+  const texts = await readAll(files);
+
+  const objects: LoadedObject[] = [];
+  const failedFiles = new Set<string>();
+  let total = 0;
+  files.forEach((abs, i) => {
+    const file = rel(abs);
+    const text = texts[i];
+    if (text instanceof Error) {
+      issues.push({ context: cd.name, severity: 'error', file, message: `cannot read file: ${errorText(text)}` });
+      failedFiles.add(file);
+      return;
+    }
+    const before = issues.length;
+    const loaded = objectsOfFile(text, /\.json$/i.test(abs), cd.name, file, issues);
+    total += loaded.length;
+    for (const o of loaded) if (inNamespace(o.obj, opts.namespace)) objects.push(o);
+    if (issues.slice(before).some((x) => x.severity === 'error')) failedFiles.add(file);
+  });
+
+  const proxies = onlyFiles ? [] : await readProxyDumps(join(cd.dir, PROXIES), cd.name, rel, issues);
+  const keptProxies = opts.namespace ? proxies.filter((p) => p.namespace === opts.namespace) : proxies;
+  for (const p of proxies) if (p.error && p.configDumpFile) failedFiles.add(p.configDumpFile);
+
+  const snap: ContextSnapshot = {
+    name: cd.name,
+    source: { kind: 'snapshot', path: root },
+    objects,
+    proxies: keptProxies,
+    issues,
+    status: 'ok',
+  };
+  const nothing = total === 0 && proxies.length === 0;
+  if (nothing) {
+    snap.status = 'error';
+    snap.reason = failedFiles.size > 0
+      ? `nothing could be loaded: ${plural(failedFiles.size, 'file')} with errors`
+      : `no Kubernetes manifests (*.yaml, *.yml, *.json) or proxy dumps found in ${rel(cd.dir) || cd.dir}`;
+  } else if (failedFiles.size > 0) {
+    snap.status = 'partial';
+    snap.reason = `${plural(failedFiles.size, 'file')} could not be fully loaded`;
+  }
+  return snap;
+}
+
+/** Every manifest file under a context folder, sorted; skips hidden entries, node_modules and the top proxies/. */
+async function manifestFiles(ctxDir: string, context: string, rel: (abs: string) => string, issues: LoadIssue[]): Promise<string[]> {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = async (dir: string, top: boolean): Promise<void> => {
+    const real = await realpath(dir).catch(() => dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      issues.push({ context, severity: 'error', file: rel(dir), message: `cannot read folder: ${errorText(err)}` });
+      return;
+    }
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const abs = join(dir, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const s = await stat(abs).catch(() => null);
+        isDir = Boolean(s?.isDirectory());
+        isFile = Boolean(s?.isFile());
+      }
+      if (isDir) {
+        if (!(top && e.name === PROXIES)) subdirs.push(abs);
+      } else if (isFile && MANIFEST.test(e.name)) {
+        out.push(abs);
+      }
+    }
+    for (const d of subdirs) await walk(d, false);
+  };
+  await walk(ctxDir, true);
+  return out.sort();
+}
+
+async function readAll(files: string[]): Promise<(string | Error)[]> {
+  const texts: (string | Error)[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      texts[i] = await readFile(files[i], 'utf8').catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return texts;
+}
+
+/** Parses one file's text and validates each object. Broken documents become issues; the rest load. */
+export function objectsOfFile(text: string, json: boolean, context: string, file: string, issues: LoadIssue[]): LoadedObject[] {
+  const parsed = json ? parseJsonObjects(text) : parseYamlObjects(text);
+  const all = issues;
+  issues = [];
+  for (const p of parsed.problems) issues.push({ context, severity: 'error', file, docIndex: json ? undefined : p.docIndex, line: p.line, message: p.message });
+  const out: LoadedObject[] = [];
+  let secrets = 0;
+  let firstSecretLine: number | undefined;
+  for (const entry of parsed.entries) {
+    const r = validate(entry, json);
+    if (r === 'secret') {
+      secrets++;
+      firstSecretLine ??= entry.line;
+      continue;
+    }
+    if (typeof r === 'string') {
+      issues.push({ context, severity: 'error', file, docIndex: json ? undefined : entry.docIndex, line: entry.line, message: r });
+      continue;
+    }
+    if ('skip' in r) {
+      issues.push({ context, severity: 'warning', file, docIndex: json ? undefined : entry.docIndex, line: entry.line, message: r.skip });
+      continue;
+    }
+    const origin: LoadedObject['origin'] = { context, file, docIndex: entry.docIndex, line: entry.line };
+    if (entry.itemIndex !== undefined) origin.itemIndex = entry.itemIndex;
+    out.push({ obj: r.obj, origin });
+  }
+  if (secrets > 0) {
+    const what = secrets === 1 ? 'a Secret' : `${secrets} Secrets`;
+    issues.push({ context, severity: 'warning', file, line: firstSecretLine, message: `skipped ${what}: meshscope never reads Secrets` });
+  }
+  all.push(...issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  return out;
+}
+
+type Validation = { obj: KubeObject } | { skip: string } | 'secret' | string;
+
+function validate(entry: RawEntry, json: boolean): Validation {
+  const where = entry.itemIndex !== undefined ? `item ${entry.itemIndex} of the ${entry.list?.kind ?? 'list'}` : json ? 'the file' : 'the document';
+  const raw = entry.value;
+  if (!isRecord(raw)) return `${where} is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata.name)`;
+  // Items of typed lists (VirtualServiceList from the API) may omit kind and apiVersion: take them from the list.
+  let v: Record<string, unknown> = raw;
+  if (entry.list && entry.list.kind !== 'List' && v.kind === undefined) {
+    v = { apiVersion: entry.list.apiVersion, kind: entry.list.kind.slice(0, -'List'.length), ...v };
+  }
+  const kind = v.kind;
+  if (kind === 'Secret' && (v.apiVersion === 'v1' || v.apiVersion === undefined)) return 'secret';
+  if (typeof kind !== 'string' || kind === '') {
+    if (Array.isArray(v.configs)) return `${where} is an Envoy config dump, not a Kubernetes object: put it at proxies/<namespace>/<pod>/config_dump.json`;
+    if (Array.isArray(v.cluster_statuses)) return `${where} is an Envoy /clusters dump, not a Kubernetes object: put it at proxies/<namespace>/<pod>/clusters.json`;
+    return `${where} has no kind`;
+  }
+  if (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('kustomize.config.k8s.io/')) {
+    return { skip: `skipped ${kind}: meshscope reads plain manifests, not kustomize configuration` };
+  }
+  const meta = v.metadata;
+  const name = isRecord(meta) ? meta.name : undefined;
+  if (typeof name !== 'string' || name === '') return `${kind} has no metadata.name`;
+  const ns = isRecord(meta) && typeof meta.namespace === 'string' ? `${meta.namespace}/` : '';
+  if (typeof v.apiVersion !== 'string' || v.apiVersion === '') return `${kind} ${ns}${name} has no apiVersion`;
+  return { obj: v as KubeObject };
+}
+
+/** -n narrowing: objects of that namespace, objects with no namespace (cluster-scoped), and that Namespace itself. */
+function inNamespace(obj: KubeObject, namespace: string | undefined): boolean {
+  if (!namespace) return true;
+  if (obj.kind === 'Namespace') return obj.metadata.name === namespace;
+  const ns = obj.metadata.namespace;
+  return ns === undefined || ns === '' || ns === namespace;
+}
+
+export function errorText(err: unknown): string {
+  if (isRecord(err) && typeof err.code === 'string') {
+    if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied';
+    if (err.code === 'ENOENT') return 'no such file';
+    if (err.code === 'EISDIR') return 'is a folder';
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+// ---------------------------------------------------------------- proxies
+// (Kept here until src/sources/proxy-files.ts lands; the dumps are parsed JSON, not interpreted.)
+
+/** DIR/<context>/proxies/<namespace>/<pod>/{config_dump.json,clusters.json}. A missing proxies/ folder is fine. */
+async function readProxyDumps(proxiesDir: string, context: string, rel: (abs: string) => string, issues: LoadIssue[]): Promise<ProxyDump[]> {
+  const namespaces = await subfolders(proxiesDir);
+  if (!namespaces) return [];
+  const pods: { namespace: string; pod: string; dir: string }[] = [];
+  for (const namespace of namespaces) {
+    for (const pod of (await subfolders(join(proxiesDir, namespace))) ?? []) pods.push({ namespace, pod, dir: join(proxiesDir, namespace, pod) });
+  }
+  return Promise.all(pods.map((p) => readProxyDump(p.dir, context, p.namespace, p.pod, rel, issues)));
+}
+
+async function readProxyDump(dir: string, context: string, namespace: string, pod: string, rel: (abs: string) => string, issues: LoadIssue[]): Promise<ProxyDump> {
+  const dump: ProxyDump = { context, namespace, pod };
+  const cd = await readJsonFile(join(dir, 'config_dump.json'), rel);
+  const cl = await readJsonFile(join(dir, 'clusters.json'), rel);
+  if (cd.missing) {
+    dump.error = `no config_dump.json in ${rel(dir)}`;
+    issues.push({ context, severity: 'error', file: rel(dir), message: `proxy ${namespace}/${pod} has no config_dump.json` });
+  } else {
+    dump.configDumpFile = cd.file;
+    if (cd.error) {
+      dump.error = cd.error;
+      issues.push({ context, severity: 'error', file: cd.file, line: cd.line, message: cd.error });
+    } else if (!isRecord(cd.value) || !Array.isArray(cd.value.configs)) {
+      dump.error = 'not an Envoy config dump (no "configs" array)';
+      issues.push({ context, severity: 'error', file: cd.file, message: dump.error });
+    } else {
+      dump.configDump = cd.value;
+    }
+  }
+  if (!cl.missing) {
+    dump.clustersFile = cl.file;
+    const problem = cl.error
+      ?? (isRecord(cl.value) && (cl.value.cluster_statuses === undefined || Array.isArray(cl.value.cluster_statuses))
+        ? undefined
+        : 'not an Envoy /clusters?format=json dump (no "cluster_statuses" array)');
+    if (problem) issues.push({ context, severity: 'error', file: cl.file, line: cl.line, message: problem });
+    else dump.clusters = cl.value;
+  }
+  return dump;
+}
+
+interface JsonFile { file: string; missing?: boolean; value?: unknown; error?: string; line?: number }
+
+async function readJsonFile(abs: string, rel: (abs: string) => string): Promise<JsonFile> {
+  const file = rel(abs);
+  let text: string;
+  try {
+    text = await readFile(abs, 'utf8');
+  } catch (err) {
+    if (isRecord(err) && err.code === 'ENOENT') return { file, missing: true };
+    return { file, error: `cannot read file: ${errorText(err)}` };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return { file, value: JSON.parse(text) };
+  } catch (err) {
+    const parsed = parseJsonObjects(text);
+    const p = parsed.problems[0];
+    return { file, error: p?.message ?? `invalid JSON: ${errorText(err)}`, line: p?.line };
+  }
+}
+
+/** Visible sub-folder names, sorted; null when the folder does not exist. */
+async function subfolders(dir: string): Promise<string[] | null> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return null;
+  }
+  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+}
