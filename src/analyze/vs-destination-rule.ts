@@ -1,0 +1,47 @@
+// virtualservice.DestinationRuleAnalyzer: a destination (or mirror) naming a subset needs a DestinationRule for
+// that host defining the subset (IST0101 "host+subset in destinationrule").
+import type { DestinationRuleSpec, VirtualServiceSpec } from '../model/resources.js';
+import { hostSubsetOf, isExportedTo, isWildcard, toFqdn } from '../mesh/hosts.js';
+import type { Check, Finding } from './types.js';
+import type { ContextIndex, Obj } from './model.js';
+import { mirrorDestinations, routeDestinations } from './destinations.js';
+import { report } from './report.js';
+
+const NAME = 'virtualservice.DestinationRuleAnalyzer';
+
+export const vsDestinationRuleCheck: Check = {
+  name: NAME,
+  description: 'a VirtualService routes to a subset no DestinationRule for that host defines',
+  codes: [{ code: 'IST0101', level: 'Error', summary: 'referenced host+subset (or mirror+subset) not found in any DestinationRule' }],
+  run(input) {
+    const out: Finding[] = [];
+    for (const ctx of input.contexts) {
+      const drs = ctx.kind<DestinationRuleSpec>('DestinationRule');
+      if (ctx.kind('VirtualService').length === 0) continue;
+      for (const vs of ctx.kind<VirtualServiceSpec>('VirtualService')) {
+        for (const [list, what] of [[routeDestinations(vs.spec), 'host+subset in destinationrule'], [mirrorDestinations(vs.spec), 'mirror+subset in destinationrule']] as const) {
+          for (const d of list) {
+            const subset = d.destination.subset;
+            if (!subset) continue;
+            if (subsetDefined(ctx, drs, vs.namespace, d.destination.host ?? '', subset)) continue;
+            out.push(report(NAME, vs, 'ReferencedResourceNotFound', [what, `${d.destination.host ?? ''}+${subset}`], `${d.path}.subset`));
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** Some DestinationRule visible from `clientNs` whose host covers `host` defines `subset`. */
+export function subsetDefined(_ctx: ContextIndex, drs: Obj<DestinationRuleSpec>[], clientNs: string, host: string, subset: string): boolean {
+  const fqdn = toFqdn(host, clientNs);
+  for (const dr of drs) {
+    const drHost = toFqdn(dr.spec.host ?? '', dr.namespace);
+    const covers = drHost === fqdn || (isWildcard(drHost) && hostSubsetOf(fqdn, drHost));
+    if (!covers) continue;
+    if (!isExportedTo(dr.spec.exportTo, dr.namespace, clientNs)) continue;
+    if ((dr.spec.subsets ?? []).some((s) => s?.name === subset)) return true;
+  }
+  return false;
+}
