@@ -88,7 +88,7 @@ export function contextInfo(kc: MergedKubeconfig, name: string): ContextInfo {
 export function selectContexts(kc: MergedKubeconfig, wanted: string[], all = false): string[] {
   if (all) return kc.contexts.map((c) => c.name);
   if (wanted.length > 0) {
-    const out = [...new Set(wanted)];
+    const out = [...new Set(wanted.flatMap((w) => w.split(',')).map((w) => w.trim()).filter(Boolean))];
     for (const n of out) contextInfo(kc, n);
     return out;
   }
