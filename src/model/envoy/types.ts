@@ -31,6 +31,12 @@ export interface EnvoyEndpoint {
   outlierFailed?: boolean;
   /** 'eds' from the config dump, 'clusters' from /clusters?format=json */
   from: 'eds' | 'clusters';
+  /** socket (ip:port), pipe (unix path), internal (envoy://listener/id) or unknown. */
+  addressKind?: 'socket' | 'pipe' | 'internal' | 'unknown';
+  /** Every address as istioctl prints it (primary first, then additional addresses), e.g. `10.0.0.1:8080`. */
+  addresses?: string[];
+  /** Raw source object: the ClusterLoadAssignment (eds) or the ClusterStatus (clusters). */
+  raw?: unknown;
 }
 
 export interface EnvoyRouteMatch {
@@ -101,5 +107,38 @@ export interface ParsedDump {
   edsEndpoints: EnvoyEndpoint[];
   /** Which config_dump sections were present (type URL suffixes, e.g. ClustersConfigDump). */
   sections: string[];
+  raw: any;
+  /** Where the dump came from (file path or pod), for error messages. */
+  source?: string;
+  /** ClusterLoadAssignments in dump order (static first, then dynamic). */
+  edsAssignments?: EnvoyLoadAssignment[];
+  /** SDS secrets: warming first, then active, as istioctl lists them. */
+  secrets?: EnvoySecret[];
+  /** ECDS filters merged over every EcdsConfigDump section. */
+  ecdsFilters?: EnvoyEcdsFilter[];
+  /** The raw BootstrapConfigDump section (bootstrap plus last_updated). */
+  bootstrapSection?: any;
+}
+
+export interface EnvoyLoadAssignment {
+  clusterName: string;
+  /** Endpoints of this assignment, in order (also found in ParsedDump.edsEndpoints). */
+  endpoints: EnvoyEndpoint[];
+  dynamic: boolean;
+  raw: any;
+}
+
+export interface EnvoySecret {
+  name: string;
+  state: 'ACTIVE' | 'WARMING';
+  /** The raw Secret (tls.v3.Secret) or undefined when Envoy has not received it. */
+  secret?: any;
+  raw: any;
+}
+
+export interface EnvoyEcdsFilter {
+  name: string;
+  /** typed_config type without type.googleapis.com/, '' when absent. */
+  type: string;
   raw: any;
 }
