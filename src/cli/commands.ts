@@ -10,4 +10,5 @@ export interface CommandModule {
 export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[] = [
   { names: ['summary'], load: () => import('./summary.js') },
   { names: ['analyze'], load: () => import('./analyze.js') },
+  { names: ['weights'], load: () => import('./weights.js') },
 ];
