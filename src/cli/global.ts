@@ -25,7 +25,8 @@ export function addGlobalOptions(cmd: Command): Command {
     .option('-n, --namespace <ns>', 'only this namespace')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--request-timeout <duration>', 'per-request timeout for live clusters, kubectl format', '10s')
-    .option('--read-only', 'never write: editing is disabled', false);
+    .option('--read-only', 'never write: editing is disabled', false)
+    .option('--watch', 'live clusters: keep the model current through watches');
 }
 
 /** The global options as seen from inside a subcommand action (merged with the root's). */
