@@ -1,0 +1,242 @@
+// Per-context indexes: objects by kind and id, pods by label, Services and ServiceEntries by host, DRs by host.
+import type { ContextSnapshot } from '../model/context.js';
+import type { LoadedObject, ServiceEntrySpec, ServiceSpec, GatewaySpec, DestinationRuleSpec } from '../model/resources.js';
+import {
+  DestinationRuleIndex, HostRegistry, parseGatewayHost, serviceExportTo, serviceHost, toFqdn,
+} from './hosts.js';
+import type {
+  DestinationRuleModel, EndpointModel, GatewayModel, MeshObject, PodModel, ServiceEntryModel, ServiceModel,
+  SubsetModel, VirtualServiceModel, ProxyModel,
+} from './model.js';
+import { objectId } from './model.js';
+
+const HASH_SUFFIX = /-[a-z0-9]{6,10}-[a-z0-9]{5}$/;
+const POD_SUFFIX = /-[a-z0-9]{5}$/;
+
+export class ContextIndex {
+  readonly objects = new Map<string, MeshObject>();
+  readonly byKind = new Map<string, MeshObject[]>();
+  readonly namespaces = new Set<string>();
+  readonly pods: PodModel[] = [];
+  readonly podByName = new Map<string, PodModel>();
+  readonly podByIp = new Map<string, PodModel>();
+  private readonly podsByLabel = new Map<string, PodModel[]>();
+  private readonly podsByNs = new Map<string, PodModel[]>();
+  readonly services: ServiceModel[] = [];
+  readonly serviceEntries: ServiceEntryModel[] = [];
+  readonly destinationRules: DestinationRuleModel[] = [];
+  readonly gateways: GatewayModel[] = [];
+  readonly gatewayByKey = new Map<string, GatewayModel>();
+  readonly virtualServices: VirtualServiceModel[] = [];
+  readonly hosts = new HostRegistry<ServiceModel | ServiceEntryModel>();
+  readonly drs = new DestinationRuleIndex<DestinationRuleModel>();
+  readonly subsets = new Map<string, SubsetModel>();
+  /** Gateway Service address (LB IP/hostname, externalIP, ClusterIP) → Service. */
+  readonly gatewayAddresses = new Map<string, ServiceModel>();
+  readonly proxies: ProxyModel[] = [];
+
+  constructor(readonly snapshot: ContextSnapshot) {
+    this.build();
+  }
+
+  get name(): string {
+    return this.snapshot.name;
+  }
+
+  kind(kind: string): MeshObject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** Pods in `ns` whose labels include every selector label. */
+  selectPods(ns: string | undefined, selector: Record<string, string> | undefined): PodModel[] {
+    if (!selector || Object.keys(selector).length === 0) return [];
+    let best: PodModel[] | undefined;
+    for (const k in selector) {
+      const list = this.podsByLabel.get(`${k}=${selector[k]}`);
+      if (!list) return [];
+      if (!best || list.length < best.length) best = list;
+    }
+    return best!.filter((p) => (ns === undefined || p.namespace === ns) && matchAll(selector, p.labels));
+  }
+
+  podsIn(ns: string): PodModel[] {
+    return this.podsByNs.get(ns) ?? [];
+  }
+
+  private base(lo: LoadedObject): MeshObject {
+    const m = lo.obj.metadata;
+    const ns = m.namespace ?? (lo.obj.kind === 'Namespace' ? '' : 'default');
+    const name = m.name;
+    const context = this.snapshot.name;
+    return {
+      id: objectId(context, lo.obj.kind, ns, name),
+      ref: { context, kind: lo.obj.kind, namespace: ns || undefined, name },
+      context, kind: lo.obj.kind, namespace: ns, name,
+      labels: (m.labels ?? {}) as Record<string, string>,
+      lo,
+    };
+  }
+
+  private build(): void {
+    const slicesBySvc = new Map<string, LoadedObject[]>();
+    for (const lo of this.snapshot.objects) {
+      if (!lo?.obj?.metadata?.name || !lo.obj.kind) continue;
+      const kind = lo.obj.kind;
+      if (kind === 'Secret') continue;
+      const o = this.base(lo);
+      if (kind === 'Namespace') this.namespaces.add(o.name);
+      else if (o.namespace) this.namespaces.add(o.namespace);
+      let model: MeshObject = o;
+      if (kind === 'Pod') model = this.addPod(o);
+      else if (kind === 'EndpointSlice') {
+        const svc = o.labels['kubernetes.io/service-name'];
+        if (svc) {
+          const k = `${o.namespace}/${svc}`;
+          const l = slicesBySvc.get(k);
+          if (l) l.push(lo); else slicesBySvc.set(k, [lo]);
+        }
+      }
+      this.objects.set(model.id, model);
+      const list = this.byKind.get(kind);
+      if (list) list.push(model); else this.byKind.set(kind, [model]);
+    }
+    for (const o of this.kind('Service')) this.addService(o, slicesBySvc.get(`${o.namespace}/${o.name}`));
+    for (const o of this.kind('ServiceEntry')) this.addServiceEntry(o);
+    for (const o of this.kind('DestinationRule')) this.addDestinationRule(o);
+    for (const o of this.kind('Gateway')) this.addGateway(o);
+  }
+
+  private addPod(o: MeshObject): PodModel {
+    const obj = o.lo.obj;
+    const containers = (obj.spec?.containers ?? []) as { name: string }[];
+    const statuses = (obj.status?.containerStatuses ?? []) as { ready?: boolean }[];
+    const ownerRs = ((obj.metadata.ownerReferences ?? []) as { kind?: string; name?: string }[]).find((r) => r.kind === 'ReplicaSet');
+    const workload = ownerRs?.name
+      ? ownerRs.name.replace(/-[a-z0-9]{6,10}$/, '')
+      : HASH_SUFFIX.test(o.name) ? o.name.replace(HASH_SUFFIX, '') : o.name.replace(POD_SUFFIX, '') || o.name;
+    const pod: PodModel = Object.assign(o, {
+      ip: obj.status?.podIP as string | undefined,
+      phase: obj.status?.phase as string | undefined,
+      ready: statuses.length === 0 ? obj.status?.phase !== 'Failed' : statuses.every((s) => s.ready !== false),
+      workload,
+      hasSidecar: containers.some((c) => c.name === 'istio-proxy'),
+    });
+    this.pods.push(pod);
+    this.podByName.set(`${pod.namespace}/${pod.name}`, pod);
+    if (pod.ip) this.podByIp.set(pod.ip, pod);
+    const nsList = this.podsByNs.get(pod.namespace);
+    if (nsList) nsList.push(pod); else this.podsByNs.set(pod.namespace, [pod]);
+    for (const k in pod.labels) {
+      const key = `${k}=${pod.labels[k]}`;
+      const l = this.podsByLabel.get(key);
+      if (l) l.push(pod); else this.podsByLabel.set(key, [pod]);
+    }
+    return pod;
+  }
+
+  private addService(o: MeshObject, slices: LoadedObject[] | undefined): void {
+    const spec = (o.lo.obj.spec ?? {}) as ServiceSpec;
+    const pods = this.selectPods(o.namespace, spec.selector);
+    const endpoints: EndpointModel[] = [];
+    if (slices) {
+      for (const s of slices) {
+        const ports = (s.obj.ports ?? []) as { port?: number }[];
+        for (const ep of (s.obj.endpoints ?? []) as { addresses?: string[]; conditions?: { ready?: boolean }; targetRef?: { kind?: string; name?: string } }[]) {
+          for (const address of ep.addresses ?? []) {
+            const pod = ep.targetRef?.kind === 'Pod' && ep.targetRef.name
+              ? this.podByName.get(`${o.namespace}/${ep.targetRef.name}`) : this.podByIp.get(address);
+            endpoints.push({ address, port: ports[0]?.port, ready: ep.conditions?.ready !== false, source: 'EndpointSlice', pod });
+          }
+        }
+      }
+    } else {
+      for (const p of pods) if (p.ip) endpoints.push({ address: p.ip, ready: p.ready, source: 'Pod', pod: p });
+    }
+    const addresses: string[] = [];
+    for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) if (ip && ip !== 'None') addresses.push(ip);
+    for (const ip of spec.externalIPs ?? []) addresses.push(ip);
+    for (const ing of (o.lo.obj.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[]) {
+      if (ing.ip) addresses.push(ing.ip);
+      if (ing.hostname) addresses.push(ing.hostname);
+    }
+    const lbl = o.labels;
+    const isGateway = /gateway/.test(lbl.istio ?? '') || /gateway/.test(spec.selector?.istio ?? '')
+      || lbl['gateway.istio.io/managed'] !== undefined || (spec.type === 'LoadBalancer' && /gateway/.test(o.name));
+    const svc: ServiceModel = Object.assign(o, {
+      host: serviceHost(o.name, o.namespace), ports: spec.ports ?? [], pods, endpoints, addresses, isGateway,
+    });
+    this.services.push(svc);
+    this.hosts.add({ host: svc.host, kind: 'Service', namespace: o.namespace, name: o.name, exportTo: serviceExportTo(o.lo.obj.metadata.annotations), value: svc });
+    if (isGateway) for (const a of addresses) this.gatewayAddresses.set(a, svc);
+  }
+
+  private addServiceEntry(o: MeshObject): void {
+    const spec = (o.lo.obj.spec ?? {}) as ServiceEntrySpec;
+    const hosts = (spec.hosts ?? []).map((h) => toFqdn(h, o.namespace));
+    const endpoints: EndpointModel[] = (spec.endpoints ?? []).map((e) => ({
+      address: e.address ?? '', source: 'ServiceEntry' as const, labels: e.labels, network: e.network, ports: e.ports,
+      pod: e.address ? this.podByIp.get(e.address) : undefined,
+    }));
+    let pods: PodModel[] = [];
+    const sel = spec.workloadSelector?.labels;
+    if (sel) {
+      pods = this.selectPods(o.namespace, sel);
+      for (const p of pods) if (p.ip) endpoints.push({ address: p.ip, ready: p.ready, source: 'Pod', pod: p, labels: p.labels });
+      for (const we of this.kind('WorkloadEntry')) {
+        const ws = we.lo.obj.spec ?? {};
+        const labels = { ...we.labels, ...(ws.labels ?? {}) };
+        if (we.namespace === o.namespace && matchAll(sel, labels) && ws.address) {
+          endpoints.push({ address: ws.address, source: 'WorkloadEntry', labels, network: ws.network, ports: ws.ports });
+        }
+      }
+    }
+    const se: ServiceEntryModel = Object.assign(o, { hosts, endpoints, pods });
+    this.serviceEntries.push(se);
+    for (const h of hosts) {
+      this.hosts.add({ host: h, kind: 'ServiceEntry', namespace: o.namespace, name: o.name, exportTo: spec.exportTo, value: se });
+    }
+  }
+
+  private addDestinationRule(o: MeshObject): void {
+    const spec = (o.lo.obj.spec ?? {}) as DestinationRuleSpec;
+    const dr = Object.assign(o, { host: toFqdn(spec.host ?? '', o.namespace), subsets: [] as SubsetModel[] }) as DestinationRuleModel;
+    for (const s of spec.subsets ?? []) {
+      if (!s?.name) continue;
+      const sm: SubsetModel = { id: `${dr.id}/subset:${s.name}`, rule: dr, name: s.name, labels: s.labels ?? {}, def: s };
+      dr.subsets.push(sm);
+      this.subsets.set(sm.id, sm);
+    }
+    this.destinationRules.push(dr);
+    if (dr.host) this.drs.add({ host: dr.host, namespace: o.namespace, name: o.name, exportTo: spec.exportTo, value: dr });
+  }
+
+  private addGateway(o: MeshObject): void {
+    const spec = (o.lo.obj.spec ?? {}) as GatewaySpec;
+    const selector = spec.selector ?? {};
+    // Istio selects gateway pods in every namespace unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set.
+    const pods = this.selectPods(undefined, selector);
+    const podSet = new Set(pods);
+    const services = pods.length === 0 ? [] : this.services.filter((s) => s.pods.some((p) => podSet.has(p)));
+    const gw: GatewayModel = Object.assign(o, {
+      selector,
+      servers: (spec.servers ?? []).map((s, index) => ({
+        index, port: s.port?.number, protocol: s.port?.protocol, name: s.name,
+        hosts: (s.hosts ?? []).map((h) => parseGatewayHost(h, o.namespace)),
+      })),
+      pods, services, virtualServices: [] as VirtualServiceModel[],
+    }) as GatewayModel;
+    for (const s of services) {
+      if (!s.isGateway) {
+        (s as { isGateway: boolean }).isGateway = true;
+        for (const a of s.addresses) this.gatewayAddresses.set(a, s);
+      }
+    }
+    this.gateways.push(gw);
+    this.gatewayByKey.set(`${o.namespace}/${o.name}`, gw);
+  }
+}
+
+function matchAll(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
+}

@@ -1,0 +1,269 @@
+// Intent join inside one context: Gateway ↔ VirtualService, rules → destinations → Service/ServiceEntry,
+// DestinationRule subsets → pods → endpoints. Unresolved references become dangling edges with a reason.
+import type {
+  Destination, HTTPMatchRequest, HTTPRoute, L4MatchAttributes, RouteDestination, StringMatch, TCPRoute, TLSMatchAttributes,
+  TLSRoute, VirtualServiceSpec,
+} from '../model/resources.js';
+import { hostsIntersect, resolveGatewayRef, selectorMatches, toFqdn } from './hosts.js';
+import type { ContextIndex } from './indexes.js';
+import type { MeshGraph } from './graph.js';
+import type {
+  DestinationModel, EndpointModel, GatewayBinding, PodModel, RuleModel, RuleProtocol, ServiceEntryModel, ServiceModel,
+  VirtualServiceModel,
+} from './model.js';
+
+export function joinIntent(ctx: ContextIndex, g: MeshGraph): void {
+  for (const gw of ctx.gateways) {
+    for (const p of gw.pods) g.add({ kind: 'gateway-pod', from: gw.id, to: p.id });
+    for (const s of gw.services) {
+      g.add({ kind: 'gateway-service', from: gw.id, to: s.id, note: s.ports.map((p) => `${p.name ?? ''}:${p.port}`).join(',') });
+    }
+    if (gw.pods.length === 0) {
+      const sel = Object.entries(gw.selector).map(([k, v]) => `${k}=${v}`).join(',');
+      g.add({ kind: 'gateway-pod', from: gw.id, dangling: `selector ${sel || '(empty)'} matches no pod` });
+      g.problem(gw.id, { severity: 'error', code: 'IST0101', message: `Gateway selector ${sel || '(empty)'} matches no pod`, path: 'spec.selector' });
+    }
+  }
+  for (const s of ctx.services) for (const p of s.pods) g.add({ kind: 'service-pod', from: s.id, to: p.id });
+  for (const se of ctx.serviceEntries) {
+    for (const e of se.endpoints) g.add({ kind: 'serviceentry-endpoint', from: se.id, to: e.pod?.id, note: e.address });
+  }
+  for (const o of ctx.kind('VirtualService')) {
+    const vs = buildVirtualService(ctx, o as VirtualServiceModel, g);
+    ctx.virtualServices.push(vs);
+  }
+  // Gateway hosts no VirtualService serves (HTTP-ish servers only: TLS passthrough and TCP need routes too).
+  for (const gw of ctx.gateways) {
+    for (const s of gw.servers) {
+      for (const h of s.hosts) {
+        const served = gw.virtualServices.some((vs) => vs.hosts.some((vh) => hostsIntersect(vh, h.host)));
+        if (!served) {
+          const reason = `host ${h.host} on server port ${s.port} is served by no VirtualService`;
+          g.add({ kind: 'vs-gateway', from: gw.id, dangling: reason });
+          g.problem(gw.id, { severity: 'warning', code: 'MS0101', message: reason, path: `spec.servers[${s.index}].hosts` });
+        }
+      }
+    }
+  }
+}
+
+function buildVirtualService(ctx: ContextIndex, o: VirtualServiceModel, g: MeshGraph): VirtualServiceModel {
+  const spec = (o.lo.obj.spec ?? {}) as VirtualServiceSpec;
+  const vs = Object.assign(o, {
+    hosts: (spec.hosts ?? []).map((h) => toFqdn(h, o.namespace)),
+    gateways: [] as GatewayBinding[],
+    mesh: false,
+    rules: [] as RuleModel[],
+  });
+  const refs = spec.gateways && spec.gateways.length > 0 ? spec.gateways : ['mesh'];
+  refs.forEach((written, i) => {
+    const r = resolveGatewayRef(written, vs.namespace);
+    if (r.mesh) {
+      vs.mesh = true;
+      vs.gateways.push({ written, mesh: true, hosts: vs.hosts });
+      return;
+    }
+    const gw = ctx.gatewayByKey.get(`${r.namespace}/${r.name}`);
+    const b: GatewayBinding = { written, mesh: false, namespace: r.namespace, name: r.name, hosts: [] };
+    if (!gw) {
+      b.dangling = `Gateway ${r.namespace}/${r.name} not found in context ${ctx.name}`;
+      g.problem(vs.id, { severity: 'error', code: 'IST0101', message: `Referenced gateway not found: "${written}"`, path: `spec.gateways[${i}]` });
+    } else {
+      b.gateway = gw;
+      for (const h of vs.hosts) {
+        if (gw.servers.some((s) => s.hosts.some((sh) => (sh.namespace === '*' || sh.namespace === vs.namespace) && hostsIntersect(h, sh.host)))) b.hosts.push(h);
+      }
+      if (b.hosts.length === 0) {
+        b.dangling = `no host of VirtualService ${vs.namespace}/${vs.name} is in Gateway ${r.namespace}/${r.name}`;
+        g.problem(vs.id, { severity: 'error', code: 'IST0132', message: b.dangling, path: `spec.gateways[${i}]` });
+      } else gw.virtualServices.push(vs);
+    }
+    vs.gateways.push(b);
+    g.add({ kind: 'vs-gateway', from: vs.id, to: b.gateway && !b.dangling ? b.gateway.id : undefined, dangling: b.dangling });
+  });
+  const add = (protocol: RuleProtocol, rules: (HTTPRoute | TCPRoute | TLSRoute)[] | undefined): void => {
+    const names = new Map<string, number>();
+    for (const r of rules ?? []) if (r.name) names.set(r.name, (names.get(r.name) ?? 0) + 1);
+    (rules ?? []).forEach((r, index) => {
+      const rule = buildRule(ctx, vs, protocol, r, index, names.get(r.name ?? '') === 1, g);
+      vs.rules.push(rule);
+      g.add({ kind: 'vs-rule', from: vs.id, to: rule.id });
+    });
+  };
+  add('http', spec.http);
+  add('tcp', spec.tcp);
+  add('tls', spec.tls);
+  return vs;
+}
+
+function buildRule(
+  ctx: ContextIndex, vs: VirtualServiceModel, protocol: RuleProtocol, r: HTTPRoute | TCPRoute | TLSRoute, index: number,
+  uniqueName: boolean, g: MeshGraph,
+): RuleModel {
+  const path = `spec.${protocol}[${index}]`;
+  const http = protocol === 'http' ? (r as HTTPRoute) : undefined;
+  const rule: RuleModel = {
+    id: r.name && uniqueName ? `${vs.id}/${protocol}:${r.name}` : `${vs.id}/${protocol}[${index}]`,
+    vs, protocol, index, name: r.name, path,
+    match: protocol === 'http' ? httpMatchSummary((r as HTTPRoute).match) : l4MatchSummary((r as TCPRoute | TLSRoute).match),
+    destinations: [], envoyRoutes: [],
+    action: http?.redirect ? 'redirect' : http?.directResponse ? 'directResponse' : http?.delegate ? 'delegate' : 'route',
+  };
+  const routes: RouteDestination[] = (r.route ?? []).filter((d) => d && d.destination);
+  const sum = routes.reduce((s, d) => s + (d.weight ?? 0), 0);
+  const seen = new Map<string, number>();
+  const uniq = (key: string): string => {
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n === 1 ? key : `${key}#${n}`;
+  };
+  routes.forEach((d, i) => {
+    const weight = routes.length === 1 ? 100 : sum > 0 ? Math.round(((d.weight ?? 0) / sum) * 1000) / 10 : 0;
+    const dest = newDestination(rule, d.destination, i, false, `${path}.route[${i}].destination`, uniq);
+    dest.weightWritten = d.weight;
+    dest.weight = weight;
+    rule.destinations.push(dest);
+  });
+  if (http) {
+    const mirrors: { destination: Destination; percent?: number }[] = [];
+    if (http.mirror) mirrors.push({ destination: http.mirror, percent: http.mirrorPercentage?.value ?? http.mirrorPercent ?? 100 });
+    for (const m of http.mirrors ?? []) if (m?.destination) mirrors.push({ destination: m.destination, percent: m.percentage?.value ?? 100 });
+    mirrors.forEach((m, i) => {
+      const p = http.mirror && i === 0 ? `${path}.mirror` : `${path}.mirrors[${http.mirror ? i - 1 : i}].destination`;
+      const dest = newDestination(rule, m.destination, i, true, p, uniq);
+      dest.mirrorPercent = m.percent;
+      rule.destinations.push(dest);
+    });
+  }
+  for (const d of rule.destinations) {
+    resolveDestination(ctx, vs, d, g);
+    g.add({ kind: 'rule-destination', from: rule.id, to: d.id, weight: d.mirror ? d.mirrorPercent : d.weight });
+  }
+  return rule;
+}
+
+function newDestination(
+  rule: RuleModel, d: Destination, index: number, mirror: boolean, path: string, uniq: (k: string) => string,
+): DestinationModel {
+  const port = d.port?.number;
+  const key = `${d.host}|${d.subset ?? ''}|${port ?? ''}`;
+  return {
+    id: `${rule.id}/${mirror ? 'mirror' : 'route'}:${uniq((mirror ? 'm:' : '') + key).replace(/^m:/, '')}`,
+    rule, index, mirror, host: d.host ?? '', fqdn: toFqdn(d.host ?? '', rule.vs.namespace), subset: d.subset, port,
+    weight: mirror ? 0 : 100, path,
+    resolution: { written: d.host ?? '', fqdn: '', entries: [], hidden: [] },
+    targets: [], pods: [], endpoints: [], hops: [], envoy: [], problems: [],
+  };
+}
+
+/** Resolves host → Service/ServiceEntry, host+subset → DestinationRule subset → pods → endpoints. */
+export function resolveDestination(ctx: ContextIndex, vs: VirtualServiceModel, d: DestinationModel, g: MeshGraph): void {
+  const res = ctx.hosts.resolve(d.host, vs.namespace);
+  d.resolution = res;
+  d.fqdn = res.fqdn;
+  d.targets = res.entries.map((e) => e.value);
+  if (d.targets.length === 0) {
+    g.add({ kind: 'destination-host', from: d.id, dangling: res.note });
+    d.problems.push({ severity: 'error', code: 'IST0101', message: `Referenced host not found: "${d.host}" (${res.note})`, path: `${d.path}.host` });
+  } else {
+    for (const t of d.targets) g.add({ kind: 'destination-host', from: d.id, to: t.id, note: res.via });
+    if (res.via === 'kube-dns' && res.note) d.problems.push({ severity: 'warning', code: 'MS0102', message: res.note, path: `${d.path}.host` });
+  }
+  const target = d.targets[0];
+  const drHost = res.via === 'wildcard' && res.entries[0] ? res.entries[0].host : d.fqdn;
+  const dr = ctx.drs.lookup(drHost, vs.namespace, target?.namespace) ?? (drHost !== d.fqdn ? ctx.drs.lookup(d.fqdn, vs.namespace, target?.namespace) : undefined);
+  d.destinationRule = dr;
+  if (dr) for (const r of dr.rules) g.add({ kind: 'destination-rule', from: d.id, to: r.value.id, note: dr.scope });
+  if (d.port !== undefined && target) {
+    const ports = portsOf(target);
+    if (ports.length > 0 && !ports.includes(d.port)) {
+      d.problems.push({ severity: 'error', code: 'IST0101', message: `Referenced host:port not found: "${d.host}:${d.port}"`, path: `${d.path}.port` });
+    }
+  } else if (d.port === undefined && target && portsOf(target).length > 1 && d.rule.protocol !== 'http') {
+    d.problems.push({ severity: 'warning', message: `host ${d.fqdn} has several ports; the destination names none`, path: d.path });
+  }
+  let labels: Record<string, string> | undefined;
+  if (d.subset) {
+    const sub = dr?.rules.flatMap((r) => r.value.subsets).find((s) => s.name === d.subset);
+    if (!sub) {
+      const why = dr
+        ? `subset "${d.subset}" not found in DestinationRule ${dr.rules.map((r) => `${r.value.namespace}/${r.value.name}`).join(', ')} (has ${dr.rules.flatMap((r) => r.value.subsets.map((s) => s.name)).join(', ') || 'no subsets'})`
+        : `no DestinationRule for host ${d.fqdn}, so subset "${d.subset}" does not exist`;
+      g.add({ kind: 'destination-subset', from: d.id, dangling: why });
+      d.problems.push({ severity: 'error', code: 'IST0101', message: `Referenced host+subset in destinationrule not found: "${d.fqdn}+${d.subset}" (${why})`, path: `${d.path}.subset` });
+      return;
+    }
+    d.subsetDef = sub;
+    labels = sub.labels;
+    g.add({ kind: 'destination-subset', from: d.id, to: sub.id });
+  }
+  const pods: PodModel[] = [];
+  const endpoints: EndpointModel[] = [];
+  for (const t of d.targets) {
+    const svc = t as ServiceModel;
+    if (t.kind === 'Service') {
+      for (const p of svc.pods) if (selectorMatches(labels, p.labels)) pods.push(p);
+      for (const e of svc.endpoints) if (!labels || (e.pod && selectorMatches(labels, e.pod.labels))) endpoints.push(e);
+    } else {
+      const se = t as ServiceEntryModel;
+      for (const p of se.pods) if (selectorMatches(labels, p.labels)) pods.push(p);
+      for (const e of se.endpoints) if (selectorMatches(labels, e.pod?.labels ?? e.labels)) endpoints.push(e);
+    }
+  }
+  d.pods = pods;
+  d.endpoints = endpoints;
+  for (const p of pods) g.add({ kind: 'destination-pod', from: d.id, to: p.id });
+  for (const e of endpoints) g.add({ kind: 'destination-endpoint', from: d.id, to: e.pod?.id, note: e.address });
+  if (d.subsetDef && pods.length === 0 && endpoints.length === 0 && d.targets.length > 0) {
+    const sel = Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    const why = `subset "${d.subset}" (${sel}) selects no pods of ${d.fqdn} in ${ctx.name}`;
+    g.add({ kind: 'destination-pod', from: d.id, dangling: why });
+    d.problems.push({ severity: 'warning', code: 'IST0173', message: why, path: `${d.path}.subset` });
+  }
+}
+
+export function portsOf(t: ServiceModel | ServiceEntryModel): number[] {
+  if (t.kind === 'Service') return (t as ServiceModel).ports.map((p) => p.port);
+  return ((t.lo.obj.spec?.ports ?? []) as { number: number }[]).map((p) => p.number);
+}
+
+function sm(m: StringMatch | undefined): string {
+  if (!m) return '';
+  if (m.exact !== undefined) return `=${m.exact}`;
+  if (m.prefix !== undefined) return `^${m.prefix}`;
+  if (m.regex !== undefined) return `~${m.regex}`;
+  return '';
+}
+
+export function httpMatchSummary(matches: HTTPMatchRequest[] | undefined): string {
+  if (!matches || matches.length === 0) return '*';
+  return matches.map((m) => {
+    const parts: string[] = [];
+    if (m.uri) parts.push(`uri${sm(m.uri)}`);
+    if (m.method) parts.push(`method${sm(m.method)}`);
+    if (m.authority) parts.push(`authority${sm(m.authority)}`);
+    if (m.scheme) parts.push(`scheme${sm(m.scheme)}`);
+    for (const [k, v] of Object.entries(m.headers ?? {})) parts.push(`${k}${sm(v)}`);
+    for (const [k, v] of Object.entries(m.queryParams ?? {})) parts.push(`?${k}${sm(v)}`);
+    for (const k of Object.keys(m.withoutHeaders ?? {})) parts.push(`!${k}`);
+    if (m.port) parts.push(`port=${m.port}`);
+    if (m.sourceLabels) parts.push(`from ${Object.entries(m.sourceLabels).map(([k, v]) => `${k}=${v}`).join(',')}`);
+    if (m.sourceNamespace) parts.push(`from ns ${m.sourceNamespace}`);
+    if (m.gateways) parts.push(`gw ${m.gateways.join(',')}`);
+    return parts.join(' ') || '*';
+  }).join(' | ');
+}
+
+export function l4MatchSummary(matches: (L4MatchAttributes | TLSMatchAttributes)[] | undefined): string {
+  if (!matches || matches.length === 0) return '*';
+  return matches.map((m) => {
+    const parts: string[] = [];
+    const sni = (m as TLSMatchAttributes).sniHosts;
+    if (sni) parts.push(`sni ${sni.join(',')}`);
+    if (m.port) parts.push(`port=${m.port}`);
+    if (m.destinationSubnets) parts.push(`dst ${m.destinationSubnets.join(',')}`);
+    if (m.sourceLabels) parts.push(`from ${Object.entries(m.sourceLabels).map(([k, v]) => `${k}=${v}`).join(',')}`);
+    if (m.gateways) parts.push(`gw ${m.gateways.join(',')}`);
+    return parts.join(' ') || '*';
+  }).join(' | ');
+}

@@ -1,0 +1,139 @@
+// VirtualService subtree: rules → destinations → target / subset → pods → endpoints, the Envoy clusters
+// implementing each destination per proxy, and hops into other contexts.
+import type { Mesh } from './join.js';
+import type { CrossHop, DestinationModel, RuleModel, VirtualServiceModel } from './model.js';
+import type { TreeNode } from './tree-types.js';
+import {
+  danglingNode, endpointNode, envoyEndpointNode, labelsText, node, objectLink, podLink, sumHealth, withProblems,
+} from './tree-nodes.js';
+
+export function virtualServiceNode(mesh: Mesh, vs: VirtualServiceModel): TreeNode {
+  const gws = vs.gateways.map((b) => b.written).join(',');
+  const n = node(vs.id, 'VirtualService', vs.name, {
+    detail: `${vs.hosts.join(',')}${gws ? `  gateways ${gws}` : ''}`,
+    context: vs.context, ref: vs.ref, searchText: vs.hosts.join(' '),
+    badges: withProblems({}, mesh.problems(vs.id)),
+  });
+  for (const b of vs.gateways) {
+    if (b.dangling) n.children.push(danglingNode(`${vs.id}/gw:${b.written}`, b.dangling, vs.context));
+  }
+  for (const r of vs.rules) n.children.push(ruleNode(mesh, r));
+  return n;
+}
+
+export function ruleNode(mesh: Mesh, r: RuleModel): TreeNode {
+  const n = node(r.id, 'rule', `${r.protocol}[${r.index}]${r.name ? ` ${r.name}` : ''}`, {
+    detail: `${r.match}${r.action !== 'route' ? `  ${r.action}` : ''}`, context: r.vs.context, ref: r.vs.ref,
+    badges: withProblems({}, mesh.problems(r.id)),
+  });
+  for (const d of r.destinations) n.children.push(destinationNode(mesh, d, true));
+  return n;
+}
+
+export function destinationLabel(d: DestinationModel): string {
+  return `${d.host}${d.subset ? ` ${d.subset}` : ''}${d.port !== undefined ? `:${d.port}` : ''}`;
+}
+
+export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean): TreeNode {
+  const ctx = d.rule.vs.context;
+  const n = node(d.id, d.mirror ? 'mirror' : 'destination', destinationLabel(d), {
+    detail: d.fqdn !== d.host ? d.fqdn : undefined, context: ctx, ref: d.rule.vs.ref,
+    searchText: `${d.fqdn} ${d.envoy.map((e) => e.name).join(' ')}`,
+    badges: withProblems(d.mirror ? { mirrorPercent: d.mirrorPercent } : { weight: d.weight }, mesh.problems(d.id)),
+  });
+  for (const t of d.targets) n.children.push(objectLink(d.id, t, { detail: `${t.kind} (${d.resolution.via ?? 'exact'})` }));
+  for (const e of mesh.edgesFrom(d.id)) {
+    if (e.dangling && e.kind !== 'destination-envoy-cluster' && e.kind !== 'cross-context') {
+      n.children.push(danglingNode(d.id, e.dangling, ctx, e.kind === 'destination-pod' ? 'warning' : 'error'));
+    }
+  }
+  let podParent = n;
+  if (d.subsetDef) {
+    const s = d.subsetDef;
+    podParent = node(`${d.id}/subset`, 'subset', `subset ${s.name}`, {
+      detail: `${labelsText(s.labels) || '(no labels)'}  DestinationRule ${s.rule.namespace}/${s.rule.name}${d.destinationRule ? ` (${d.destinationRule.scope})` : ''}`,
+      context: ctx, ref: s.rule.ref, linkTo: s.id, searchText: labelsText(s.labels),
+    });
+    n.children.push(podParent);
+  }
+  if (deep) {
+    const podIds = new Set<string>();
+    for (const p of d.pods) {
+      podIds.add(p.id);
+      podParent.children.push(podLink(podParent.id, p, true));
+    }
+    for (const e of d.endpoints) {
+      if (e.pod && podIds.has(e.pod.id)) continue;
+      const en = endpointNode(podParent.id, e, ctx);
+      for (const h of d.hops.filter((x) => x.address === e.address)) en.children.push(hopNode(mesh, h));
+      podParent.children.push(en);
+    }
+    for (const h of d.hops) {
+      if (!d.endpoints.some((e) => e.address === h.address)) podParent.children.push(hopNode(mesh, h));
+    }
+    for (const e of mesh.edgesFrom(d.id, 'cross-context')) {
+      if (e.dangling && !e.to) n.children.push(danglingNode(d.id, e.dangling, ctx, 'warning'));
+    }
+    if (podParent !== n) podParent.badges = { ...podParent.badges, ...sumHealth(podParent.children) };
+    for (const l of d.envoy) {
+      if (l.dangling && !l.name) {
+        n.children.push(danglingNode(l.id, l.dangling, ctx));
+        continue;
+      }
+      const problems = [];
+      if (l.drift) problems.push({ severity: 'warning' as const, drift: true, message: l.drift });
+      if (l.dangling) problems.push({ severity: 'error' as const, message: l.dangling });
+      const en = node(l.id, 'envoy-cluster', l.name, {
+        detail: `on ${l.proxy.namespace}/${l.proxy.podName}`, context: ctx,
+        linkTo: `${l.proxy.id}/clusters/${l.name}`, searchText: `${l.name} ${l.proxy.podName}`,
+        badges: withProblems({ weight: l.weight, healthy: l.healthy, total: l.total }, problems),
+      });
+      for (const ep of l.endpoints) en.children.push(envoyEndpointNode(en.id, ep, ctx));
+      n.children.push(en);
+    }
+  }
+  const h = sumHealth(deep ? (podParent === n ? n.children.filter((c) => c.kind === 'Pod' || c.kind === 'endpoint' || c.kind === 'link') : podParent.children) : []);
+  const hopPods = d.hops.reduce((s, x) => s + x.pods.length, 0);
+  const hopReady = d.hops.reduce((s, x) => s + x.pods.filter((p) => p.ready).length, 0);
+  if (h.total + hopPods > 0) Object.assign(n.badges, { healthy: h.healthy + hopReady, total: h.total + hopPods });
+  return n;
+}
+
+export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
+  const gw = h.gatewayService;
+  const n = node(h.id, 'link', `→ ${h.context} ${gw ? `${gw.namespace}/${gw.name}` : ''}`, {
+    detail: `${h.address}${h.port ? `:${h.port}` : ''}${h.targetHost ? `  as ${h.targetHost}${h.targetSubset ? ` ${h.targetSubset}` : ''}` : ''}`,
+    context: h.context, linkTo: gw?.id, ref: gw?.ref, searchText: h.address,
+    badges: withProblems({ healthy: h.pods.filter((p) => p.ready).length, total: h.pods.length }, h.dangling ? [{ severity: 'error', message: h.dangling }] : undefined),
+  });
+  if (h.dangling) n.dangling = h.dangling;
+  for (const g of h.gateways) n.children.push(objectLink(h.id, g, { detail: `Gateway in ${h.context}`, searchText: g.servers.flatMap((s) => s.hosts.map((x) => x.host)).join(' ') }));
+  for (const vs of h.virtualServices) {
+    const vn = objectLink(h.id, vs, { detail: `VirtualService in ${h.context}  ${vs.hosts.join(',')}` });
+    for (const d of h.destinations.filter((x) => x.rule.vs === vs)) {
+      const dn = node(`${vn.id}/${d.id}`, 'destination', destinationLabel(d), {
+        context: h.context, linkTo: d.id, badges: { weight: d.weight }, searchText: d.fqdn,
+      });
+      for (const p of d.pods) dn.children.push(podLink(dn.id, p, false, true));
+      Object.assign(dn.badges, sumHealth(dn.children));
+      vn.children.push(dn);
+    }
+    n.children.push(vn);
+  }
+  if (h.targetService) {
+    const t = objectLink(h.id, h.targetService, { detail: `Service in ${h.context}` });
+    let parent = t;
+    if (h.targetSubsetDef) {
+      const s = h.targetSubsetDef;
+      parent = node(`${t.id}/subset`, 'subset', `subset ${s.name}`, {
+        detail: `${labelsText(s.labels)}  DestinationRule ${s.rule.namespace}/${s.rule.name} (${h.context})`, context: h.context, linkTo: s.id,
+      });
+      t.children.push(parent);
+    }
+    for (const p of h.pods) parent.children.push(podLink(parent.id, p, true, true));
+    Object.assign(parent.badges, sumHealth(parent.children));
+    n.children.push(t);
+  }
+  if (h.dangling) n.children.push(danglingNode(h.id, h.dangling, h.context));
+  return n;
+}

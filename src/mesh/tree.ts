@@ -1,0 +1,192 @@
+// The navigable tree derived from the joined mesh: Context → Namespace → groups → objects → their joined paths.
+// Node ids are stable: object ids are `${context}/${kind}/${namespace}/${name}`, nested nodes extend their parent's id.
+import type { Mesh } from './join.js';
+import type { ContextIndex } from './indexes.js';
+import type { DestinationRuleModel, GatewayModel, MeshObject, PodModel, ServiceEntryModel, ServiceModel } from './model.js';
+import type { NodeKind, TreeNode } from './tree-types.js';
+import { danglingNode, endpointNode, labelsText, node, objectLink, podLink, sumHealth, withProblems } from './tree-nodes.js';
+import { virtualServiceNode } from './tree-routes.js';
+import { proxyNode } from './tree-proxy.js';
+import { selectorMatches } from './hosts.js';
+
+export function contextNodeId(context: string): string {
+  return context;
+}
+
+export function namespaceNodeId(context: string, ns: string): string {
+  return `${context}/Namespace//${ns}`;
+}
+
+const GROUPS: { kind: string; label: string }[] = [
+  { kind: 'Gateway', label: 'Gateways' },
+  { kind: 'VirtualService', label: 'VirtualServices' },
+  { kind: 'DestinationRule', label: 'DestinationRules' },
+  { kind: 'ServiceEntry', label: 'ServiceEntries' },
+  { kind: 'Service', label: 'Services' },
+  { kind: 'Workload', label: 'Workloads' },
+  { kind: 'Sidecar', label: 'Sidecars' },
+  { kind: 'WorkloadEntry', label: 'WorkloadEntries' },
+  { kind: 'WorkloadGroup', label: 'WorkloadGroups' },
+  { kind: 'EnvoyFilter', label: 'EnvoyFilters' },
+];
+
+/** The whole tree: one root per loaded context. */
+export function buildMeshTree(mesh: Mesh): TreeNode[] {
+  return mesh.contexts.map((ctx) => contextTree(mesh, ctx));
+}
+
+function byName<T extends MeshObject>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
+  const snap = ctx.snapshot;
+  const root = node(contextNodeId(ctx.name), 'context', ctx.name, {
+    context: ctx.name,
+    detail: `${snap.status}${snap.reason ? `: ${snap.reason}` : ''}  ${snap.source.kind === 'snapshot' ? snap.source.path : 'live'}`,
+    badges: withProblems({}, snap.issues.filter((i) => i.severity === 'error').map((i) => ({ severity: 'error' as const, message: i.message }))),
+  });
+  const perNs = new Map<string, Map<string, TreeNode[]>>();
+  const put = (ns: string, kind: string, n: TreeNode): void => {
+    let m = perNs.get(ns);
+    if (!m) { m = new Map(); perNs.set(ns, m); }
+    const l = m.get(kind);
+    if (l) l.push(n); else m.set(kind, [n]);
+  };
+  for (const gw of [...ctx.gateways].sort(byName)) put(gw.namespace, 'Gateway', gatewayNode(mesh, gw));
+  for (const vs of [...ctx.virtualServices].sort(byName)) put(vs.namespace, 'VirtualService', virtualServiceNode(mesh, vs));
+  for (const dr of [...ctx.destinationRules].sort(byName)) put(dr.namespace, 'DestinationRule', destinationRuleNode(mesh, ctx, dr));
+  for (const se of [...ctx.serviceEntries].sort(byName)) put(se.namespace, 'ServiceEntry', serviceEntryNode(mesh, ctx, se));
+  for (const s of [...ctx.services].sort(byName)) put(s.namespace, 'Service', serviceNode(mesh, s));
+  for (const kind of ['Sidecar', 'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter']) {
+    for (const o of [...ctx.kind(kind)].sort(byName)) {
+      put(o.namespace, kind, node(o.id, kind as NodeKind, o.name, {
+        context: ctx.name, ref: o.ref, detail: kind === 'WorkloadEntry' ? String(o.lo.obj.spec?.address ?? '') : undefined,
+        searchText: labelsText(o.labels), badges: withProblems({}, mesh.problems(o.id)),
+      }));
+    }
+  }
+  const workloads = new Map<string, PodModel[]>();
+  for (const p of ctx.pods) {
+    const k = `${p.namespace}/${p.workload}`;
+    const l = workloads.get(k);
+    if (l) l.push(p); else workloads.set(k, [p]);
+  }
+  for (const [k, pods] of [...workloads].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const [ns, name] = k.split('/') as [string, string];
+    const wn = node(`${ctx.name}/Workload/${ns}/${name}`, 'Workload', name, { context: ctx.name, detail: labelsText(pods[0]!.labels) });
+    for (const p of pods.sort(byName)) wn.children.push(podNode(mesh, p));
+    Object.assign(wn.badges, sumHealth(wn.children));
+    put(ns, 'Workload', wn);
+  }
+  for (const ns of [...new Set([...ctx.namespaces, ...perNs.keys()])].sort()) {
+    const groups = perNs.get(ns);
+    const nsNode = node(namespaceNodeId(ctx.name, ns), 'namespace', ns, { context: ctx.name });
+    for (const g of GROUPS) {
+      const kids = groups?.get(g.kind);
+      if (!kids || kids.length === 0) continue;
+      const gn = node(`${nsNode.id}/${g.label}`, 'group', g.label, { context: ctx.name, detail: String(kids.length), children: kids });
+      nsNode.children.push(gn);
+    }
+    root.children.push(nsNode);
+  }
+  return root;
+}
+
+export function podNode(mesh: Mesh, p: PodModel): TreeNode {
+  const n = node(p.id, 'Pod', p.name, {
+    detail: `${p.ip ?? 'no IP'}  ${p.phase ?? ''}${p.ready ? '' : ' not ready'}${p.hasSidecar ? '' : '  no sidecar'}`,
+    context: p.context, ref: p.ref, searchText: `${p.ip ?? ''} ${labelsText(p.labels)}`,
+    badges: withProblems({ healthy: p.ready ? 1 : 0, total: 1 }, mesh.problems(p.id)),
+  });
+  if (p.proxy) n.children.push(proxyNode(p.proxy));
+  return n;
+}
+
+function gatewayNode(mesh: Mesh, gw: GatewayModel): TreeNode {
+  const hosts = gw.servers.flatMap((s) => s.hosts.map((h) => h.host));
+  const n = node(gw.id, 'Gateway', gw.name, {
+    detail: `${labelsText(gw.selector)}  ${gw.servers.map((s) => `${s.port}/${s.protocol ?? ''}`).join(' ')}`,
+    context: gw.context, ref: gw.ref, searchText: `${hosts.join(' ')} ${labelsText(gw.selector)}`,
+    badges: withProblems({ healthy: gw.pods.filter((p) => p.ready).length, total: gw.pods.length }, mesh.problems(gw.id)),
+  });
+  for (const s of gw.servers) {
+    n.children.push(node(`${gw.id}/server[${s.index}]`, 'link', `server ${s.name ?? s.index} ${s.port}/${s.protocol ?? ''}`, {
+      detail: s.hosts.map((h) => (h.namespace === '*' ? h.host : `${h.namespace}/${h.host}`)).join(','), context: gw.context,
+      searchText: s.hosts.map((h) => h.host).join(' '),
+    }));
+  }
+  for (const s of gw.services) {
+    n.children.push(objectLink(gw.id, s, {
+      detail: `Service ${s.ports.map((p) => `${p.name ?? ''}:${p.port}`).join(' ')}  ${s.addresses.join(',')}`, searchText: s.addresses.join(' '),
+    }));
+  }
+  for (const p of gw.pods) n.children.push(podLink(gw.id, p));
+  for (const vs of gw.virtualServices) n.children.push(objectLink(gw.id, vs, { detail: vs.hosts.join(',') }));
+  for (const e of mesh.edgesFrom(gw.id)) if (e.dangling) n.children.push(danglingNode(gw.id, e.dangling, gw.context, 'warning'));
+  return n;
+}
+
+function destinationRuleNode(mesh: Mesh, ctx: ContextIndex, dr: DestinationRuleModel): TreeNode {
+  const n = node(dr.id, 'DestinationRule', dr.name, {
+    detail: dr.host, context: dr.context, ref: dr.ref, searchText: dr.host,
+    badges: withProblems({}, mesh.problems(dr.id)),
+  });
+  const res = ctx.hosts.resolve(dr.host, dr.namespace);
+  const target = res.entries[0]?.value;
+  if (target) n.children.push(objectLink(dr.id, target, { detail: target.kind }));
+  else n.children.push(danglingNode(dr.id, `host ${dr.host}: ${res.note ?? 'not found'}`, dr.context, 'warning'));
+  for (const s of dr.subsets) {
+    const sn = node(s.id, 'subset', s.name, { detail: labelsText(s.labels) || '(no labels)', context: dr.context, ref: dr.ref, searchText: labelsText(s.labels) });
+    if (target) {
+      const pods = target.kind === 'Service' ? (target as ServiceModel).pods : (target as ServiceEntryModel).pods;
+      for (const p of pods) if (selectorMatches(s.labels, p.labels)) sn.children.push(podLink(sn.id, p));
+      if (target.kind === 'ServiceEntry') {
+        for (const e of (target as ServiceEntryModel).endpoints) {
+          if (!e.pod && selectorMatches(s.labels, e.labels)) sn.children.push(endpointNode(sn.id, e, dr.context));
+        }
+      }
+      if (sn.children.length === 0) {
+        const why = `subset ${s.name} (${labelsText(s.labels) || 'no labels'}) selects no pods of ${target.kind === 'Service' ? (target as ServiceModel).host : dr.host} in ${dr.context}`;
+        sn.children.push(danglingNode(sn.id, why, dr.context, 'warning'));
+        sn.badges = { problems: [{ severity: 'warning', code: 'IST0173', message: why }] };
+      } else Object.assign(sn.badges, sumHealth(sn.children));
+    }
+    n.children.push(sn);
+  }
+  return n;
+}
+
+function serviceEntryNode(mesh: Mesh, ctx: ContextIndex, se: ServiceEntryModel): TreeNode {
+  const spec = se.lo.obj.spec ?? {};
+  const n = node(se.id, 'ServiceEntry', se.name, {
+    detail: `${se.hosts.join(',')}  ${spec.location ?? ''} ${spec.resolution ?? ''} ${(spec.addresses ?? []).join(',')}`.trim(),
+    context: se.context, ref: se.ref, searchText: `${se.hosts.join(' ')} ${(spec.addresses ?? []).join(' ')}`,
+    badges: withProblems({}, mesh.problems(se.id)),
+  });
+  for (const e of se.endpoints) {
+    const en = endpointNode(se.id, e, se.context);
+    for (const other of mesh.contexts) {
+      if (other === ctx) continue;
+      const gw = other.gatewayAddresses.get(e.address);
+      if (gw) en.children.push(node(`${en.id}/->${gw.id}`, 'link', `→ ${other.name} ${gw.namespace}/${gw.name}`, { linkTo: gw.id, context: other.name, ref: gw.ref, detail: 'gateway Service' }));
+    }
+    n.children.push(en);
+  }
+  return n;
+}
+
+function serviceNode(mesh: Mesh, s: ServiceModel): TreeNode {
+  const ready = s.endpoints.filter((e) => e.ready !== false).length;
+  const n = node(s.id, 'Service', s.name, {
+    detail: `${s.host}  ${s.ports.map((p) => `${p.name ?? ''}:${p.port}`).join(' ')}${s.addresses.length ? `  ${s.addresses.join(',')}` : ''}`,
+    context: s.context, ref: s.ref, searchText: `${s.host} ${s.addresses.join(' ')}`,
+    badges: withProblems({ healthy: ready, total: s.endpoints.length }, mesh.problems(s.id)),
+  });
+  for (const p of s.pods) n.children.push(podLink(s.id, p));
+  for (const e of mesh.edgesFrom(s.id, 'service-member')) {
+    const other = mesh.object(e.to!);
+    if (other) n.children.push(objectLink(s.id, other, { label: `also in ${other.context}: ${other.kind} ${other.namespace}/${other.name}`, kind: 'link' }));
+  }
+  return n;
+}
