@@ -11,4 +11,6 @@ export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[]
   { names: ['summary'], load: () => import('./summary.js') },
   { names: ['analyze'], load: () => import('./analyze.js') },
   { names: ['weights'], load: () => import('./weights.js') },
+  { names: ['tree'], load: () => import('./tree.js') },
+  { names: ['pc', 'proxy-config'], load: () => import('./pc.js') },
 ];
