@@ -159,7 +159,7 @@ async function manifestFiles(ctxDir: string, context: string, rel: (abs: string)
       if (e.isSymbolicLink()) {
         const s = await stat(abs).catch(() => null);
         isDir = Boolean(s?.isDirectory());
-        isFile = Boolean(s?.isFile());
+        isFile = s ? s.isFile() : true; // a dangling link to a manifest is reported when it cannot be read
       }
       if (isDir) {
         if (!(top && e.name === PROXIES)) subdirs.push(abs);
@@ -262,7 +262,7 @@ function inNamespace(obj: KubeObject, namespace: string | undefined): boolean {
 export function errorText(err: unknown): string {
   if (isRecord(err) && typeof err.code === 'string') {
     if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied';
-    if (err.code === 'ENOENT') return 'no such file';
+    if (err.code === 'ENOENT') return 'no such file (or a broken link)';
     if (err.code === 'EISDIR') return 'is a folder';
   }
   return err instanceof Error ? err.message : String(err);
