@@ -102,17 +102,14 @@ export const MESSAGES = {
     template: 'Weights of rule %v sum to %d, not 100; Istio normalises them (%s).',
   },
   EnvoyRouteDrift: {
-    code: 'MS0007', level: 'Warning',
+    code: 'MS0201', level: 'Warning',
     template: 'Proxy %s does not run what rule %v intends: %s (stale or rejected push?).',
   },
   NoHealthyEndpoint: {
-    code: 'MS0008', level: 'Error',
+    code: 'MS0202', level: 'Error',
     template: 'Proxy %s routes rule %v to Envoy cluster %s, which has no healthy endpoint (%d endpoints).',
   },
-  BrokenCrossClusterHop: {
-    code: 'MS0009', level: 'Error',
-    template: '%s',
-  },
+  BrokenCrossClusterHop: { code: 'MS0301', level: 'Error', template: 'Cross-cluster hop of rule %v is broken: %s.' },
 } as const satisfies Record<string, MessageDef>;
 
 export type MessageName = keyof typeof MESSAGES;

@@ -2,6 +2,7 @@
 // proxies were loaded. Pure.
 import type { ContextSnapshot, MeshInput, ProxyDump } from '../model/context.js';
 import type { LoadedObject, ServerPort, ServiceEntrySpec, ServiceSpec } from '../model/resources.js';
+import type { Mesh } from '../mesh/join.js';
 import { HostRegistry, isWildcard, serviceExportTo, serviceHost, toFqdn, selectorMatches, type HostEntry } from '../mesh/hosts.js';
 
 export interface Obj<Spec = any> {
@@ -117,14 +118,15 @@ export interface AnalysisInput {
   contexts: ContextIndex[];
   meshConfig: MeshConfigLite;
   /** The joined mesh (src/mesh), when available: drift, endpoint health and cross-context hops read it. */
-  mesh?: unknown;
+  mesh?: Mesh;
+  defaultNamespace: string;
 }
 
 export interface BuildOptions {
   /** Namespace for objects without one: 'default' like istioctl's CLI; '' reproduces istioctl's unit tests. */
   defaultNamespace?: string;
   meshConfig?: Partial<MeshConfigLite>;
-  mesh?: unknown;
+  mesh?: Mesh;
 }
 
 export function buildAnalysisInput(input: MeshInput, opts: BuildOptions = {}): AnalysisInput {
@@ -133,6 +135,7 @@ export function buildAnalysisInput(input: MeshInput, opts: BuildOptions = {}): A
     contexts: input.contexts.map((c) => new ContextIndex(c, ns)),
     meshConfig: { rootNamespace: opts.meshConfig?.rootNamespace ?? 'istio-system', proxyMetadata: opts.meshConfig?.proxyMetadata ?? {} },
     mesh: opts.mesh,
+    defaultNamespace: ns,
   };
 }
 

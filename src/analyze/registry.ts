@@ -14,6 +14,10 @@ import { serviceEntryAddressesCheck } from './serviceentry-addresses.js';
 import { drCaCertificateCheck } from './dr-ca-certificate.js';
 import { drSubsetPodsCheck } from './dr-subset-pods.js';
 import { servicePortNameCheck } from './service-port-name.js';
+import { vsSameHostGatewayCheck } from './vs-same-host-gateway.js';
+import { vsRepeatedDestinationCheck, vsSingleDestinationWeightCheck, vsWeightSumCheck } from './vs-route-weights.js';
+import { drDuplicateSubsetCheck, drSubsetNoLabelsCheck } from './dr-subsets.js';
+import { crossClusterHopCheck, envoyDriftCheck, envoyHealthCheck } from './envoy-checks.js';
 
 export const CHECKS: Check[] = [
   vsDestinationHostCheck,
@@ -28,6 +32,15 @@ export const CHECKS: Check[] = [
   drSubsetPodsCheck,
   drCaCertificateCheck,
   servicePortNameCheck,
+  vsSameHostGatewayCheck,
+  vsRepeatedDestinationCheck,
+  vsSingleDestinationWeightCheck,
+  drSubsetNoLabelsCheck,
+  drDuplicateSubsetCheck,
+  vsWeightSumCheck,
+  envoyDriftCheck,
+  envoyHealthCheck,
+  crossClusterHopCheck,
 ];
 
 /** Registers an extra check (meshscope's own checks register themselves from their files). */

@@ -1,5 +1,6 @@
 // One analyze run, shared by the CLI and tests: load inputs, build the model, run the checks.
 import type { MeshInput } from '../model/context.js';
+import type { Mesh } from '../mesh/join.js';
 import type { Finding } from './types.js';
 import { buildAnalysisInput, type MeshConfigLite } from './model.js';
 import { runChecks, type RunOptions } from './registry.js';
@@ -14,7 +15,7 @@ export interface AnalyzeRequest extends RunOptions {
   defaultNamespace?: string;
   meshConfig?: Partial<MeshConfigLite>;
   /** Joins the mesh (proxies, cross-context hops) for meshscope's own checks; injected to keep this file light. */
-  join?: (input: MeshInput) => unknown;
+  join?: (input: MeshInput) => Mesh;
 }
 
 export interface AnalyzeResult { input: MeshInput; findings: Finding[] }
