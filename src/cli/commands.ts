@@ -13,4 +13,6 @@ export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[]
   { names: ['weights'], load: () => import('./weights.js') },
   { names: ['tree'], load: () => import('./tree.js') },
   { names: ['pc', 'proxy-config'], load: () => import('./pc.js') },
+  { names: ['snapshot'], load: () => import('./snapshot.js') },
+  { names: ['proxy-status', 'ps'], load: () => import('./proxy-status.js') },
 ];

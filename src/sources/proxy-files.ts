@@ -1,0 +1,61 @@
+// Locates the Envoy admin dumps of one pod inside a snapshot folder:
+//   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json and clusters.json
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+
+export interface ContextFolder { name: string; dir: string }
+export interface ProxyDir { namespace: string; pod: string; dir: string }
+export interface ProxyFile { path: string; text: string }
+export interface ProxyFiles { configDump?: ProxyFile; clusters?: ProxyFile; dir: string }
+
+const MANIFEST = /\.(ya?ml|json)$/i;
+
+async function isDir(p: string): Promise<boolean> {
+  return stat(p).then((s) => s.isDirectory(), () => false);
+}
+
+/** Context folders of a snapshot folder; a folder holding manifests or proxies/ directly is one context named after it. */
+export async function listContextFolders(dir: string): Promise<ContextFolder[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const subdirs: string[] = [];
+  let flat = false;
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    if (e.isDirectory() || (e.isSymbolicLink() && (await isDir(join(dir, e.name))))) {
+      if (e.name === 'proxies') flat = true;
+      else subdirs.push(e.name);
+    } else if (MANIFEST.test(e.name)) flat = true;
+  }
+  if (flat || subdirs.length === 0) return [{ name: basename(dir.replace(/[\\/]+$/, '')) || dir, dir }];
+  return subdirs.sort().map((name) => ({ name, dir: join(dir, name) }));
+}
+
+/** Every DIR/<context>/proxies/<namespace>/<pod> folder, sorted by namespace then pod. */
+export async function listProxyDirs(contextDir: string): Promise<ProxyDir[]> {
+  const root = join(contextDir, 'proxies');
+  const out: ProxyDir[] = [];
+  const namespaces = await readdir(root, { withFileTypes: true }).catch(() => []);
+  for (const ns of namespaces.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort()) {
+    const pods = await readdir(join(root, ns), { withFileTypes: true }).catch(() => []);
+    for (const pod of pods.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort()) {
+      out.push({ namespace: ns, pod, dir: join(root, ns, pod) });
+    }
+  }
+  return out;
+}
+
+async function readOptional(path: string): Promise<ProxyFile | undefined> {
+  try {
+    return { path, text: await readFile(path, 'utf8') };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Reads config_dump.json and clusters.json of one pod (either may be absent). */
+export async function readProxyFiles(contextDir: string, namespace: string, pod: string): Promise<ProxyFiles> {
+  const dir = join(contextDir, 'proxies', namespace, pod);
+  const [configDump, clusters] = await Promise.all([readOptional(join(dir, 'config_dump.json')), readOptional(join(dir, 'clusters.json'))]);
+  return { dir, ...(configDump ? { configDump } : {}), ...(clusters ? { clusters } : {}) };
+}
