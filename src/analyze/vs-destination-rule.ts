@@ -3,7 +3,7 @@
 import type { DestinationRuleSpec, VirtualServiceSpec } from '../model/resources.js';
 import { hostSubsetOf, isExportedTo, isWildcard, toFqdn } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { ContextIndex, Obj } from './model.js';
+import type { Obj } from './model.js';
 import { mirrorDestinations, routeDestinations } from './destinations.js';
 import { report } from './report.js';
 
@@ -16,14 +16,14 @@ export const vsDestinationRuleCheck: Check = {
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
-      const drs = ctx.kind<DestinationRuleSpec>('DestinationRule');
       if (ctx.kind('VirtualService').length === 0) continue;
+      const drs = indexRules(ctx.kind<DestinationRuleSpec>('DestinationRule'));
       for (const vs of ctx.kind<VirtualServiceSpec>('VirtualService')) {
         for (const [list, what] of [[routeDestinations(vs.spec), 'host+subset in destinationrule'], [mirrorDestinations(vs.spec), 'mirror+subset in destinationrule']] as const) {
           for (const d of list) {
             const subset = d.destination.subset;
             if (!subset) continue;
-            if (subsetDefined(ctx, drs, vs.namespace, d.destination.host ?? '', subset)) continue;
+            if (subsetDefined(drs, vs.namespace, d.destination.host ?? '', subset)) continue;
             out.push(report(NAME, vs, 'ReferencedResourceNotFound', [what, `${d.destination.host ?? ''}+${subset}`], `${d.path}.subset`));
           }
         }
@@ -33,15 +33,21 @@ export const vsDestinationRuleCheck: Check = {
   },
 };
 
-/** Some DestinationRule visible from `clientNs` whose host covers `host` defines `subset`. */
-export function subsetDefined(_ctx: ContextIndex, drs: Obj<DestinationRuleSpec>[], clientNs: string, host: string, subset: string): boolean {
-  const fqdn = toFqdn(host, clientNs);
+export interface RuleIndex { byHost: Map<string, Obj<DestinationRuleSpec>[]>; wildcards: { host: string; dr: Obj<DestinationRuleSpec> }[] }
+
+export function indexRules(drs: Obj<DestinationRuleSpec>[]): RuleIndex {
+  const idx: RuleIndex = { byHost: new Map(), wildcards: [] };
   for (const dr of drs) {
-    const drHost = toFqdn(dr.spec.host ?? '', dr.namespace);
-    const covers = drHost === fqdn || (isWildcard(drHost) && hostSubsetOf(fqdn, drHost));
-    if (!covers) continue;
-    if (!isExportedTo(dr.spec.exportTo, dr.namespace, clientNs)) continue;
-    if ((dr.spec.subsets ?? []).some((s) => s?.name === subset)) return true;
+    const host = toFqdn(dr.spec.host ?? '', dr.namespace);
+    if (isWildcard(host)) idx.wildcards.push({ host, dr });
+    else idx.byHost.set(host, [...(idx.byHost.get(host) ?? []), dr]);
   }
-  return false;
+  return idx;
+}
+
+/** Some DestinationRule visible from `clientNs` whose host covers `host` defines `subset`. */
+export function subsetDefined(idx: RuleIndex, clientNs: string, host: string, subset: string): boolean {
+  const fqdn = toFqdn(host, clientNs);
+  const candidates = [...(idx.byHost.get(fqdn) ?? []), ...idx.wildcards.filter((w) => hostSubsetOf(fqdn, w.host)).map((w) => w.dr)];
+  return candidates.some((dr) => isExportedTo(dr.spec.exportTo, dr.namespace, clientNs) && (dr.spec.subsets ?? []).some((s) => s?.name === subset));
 }

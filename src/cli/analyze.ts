@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { globalsOf } from './global.js';
 import { setExitCode } from './main.js';
-import { UsageError } from './errors.js';
+import { UsageError, UserError } from './errors.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { formatLoadIssue, type MeshInput } from '../model/context.js';
 import type { Finding, Level } from '../analyze/types.js';
@@ -67,6 +67,11 @@ async function runAnalyzeCommand(paths: string[], o: Record<string, unknown>, cm
     files: paths, input, only, suppress, meshConfig, defaultNamespace: globals.namespace ?? 'default',
     join: (i) => joinMesh(i, { parser: envoyParser }),
   });
+  if (result.input.contexts.length === 0 || result.input.contexts.every((c) => c.status === 'error')) {
+    for (const c of result.input.contexts) for (const issue of c.issues) process.stderr.write(`meshscope: ${sanitizeLine(formatLoadIssue(issue))}\n`);
+    const why = result.input.contexts.map((c) => `${c.name}: ${c.reason ?? 'nothing loaded'}`).join('; ');
+    throw new UserError(`nothing to analyze${why ? ` (${sanitizeLine(why)})` : ''}`);
+  }
   for (const c of result.input.contexts) {
     for (const issue of c.issues) process.stderr.write(`meshscope: ${sanitizeLine(formatLoadIssue(issue))}\n`);
     if (c.status === 'error' && c.reason) process.stderr.write(`meshscope: context ${sanitizeLine(c.name)}: ${sanitizeLine(c.reason)}\n`);
