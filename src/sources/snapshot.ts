@@ -12,6 +12,7 @@ import type { ContextSnapshot, LoadIssue, MeshInput, ProxyDump } from '../model/
 import type { KubeObject, LoadedObject } from '../model/resources.js';
 import { UserError } from '../cli/errors.js';
 import { isRecord, parseJsonObjects, parseYamlObjects, type RawEntry } from './yaml-objects.js';
+import { listProxyDirs } from './proxy-files.js';
 
 export interface SnapshotOptions {
   /** Only these contexts (folder names). Unknown names are an error that lists the available ones. */
@@ -22,7 +23,7 @@ export interface SnapshotOptions {
 
 const MANIFEST = /\.(?:ya?ml|json)$/i;
 const PROXIES = 'proxies';
-const READ_CONCURRENCY = 16;
+const READ_CONCURRENCY = 8;
 
 interface ContextDir { name: string; dir: string }
 
@@ -42,7 +43,9 @@ export async function loadSnapshotFolder(dirArg: string, opts: SnapshotOptions =
   const all = await contextDirs(root, dirArg);
   const wanted = new Set(selectContexts(all.map((c) => c.name), opts.contexts, dirArg));
   const chosen = all.filter((c) => wanted.has(c.name));
-  const contexts = await Promise.all(chosen.map((c) => loadContext(c, root, opts)));
+  // One context at a time: parsing is CPU-bound, and this bounds the file texts held in memory at once.
+  const contexts: ContextSnapshot[] = [];
+  for (const c of chosen) contexts.push(await loadContext(c, root, opts));
   return { contexts };
 }
 
@@ -90,27 +93,34 @@ async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, 
   const issues: LoadIssue[] = [];
   const rel = (abs: string) => relative(root, abs).split(sep).join('/') || basename(abs);
   const files = onlyFiles ?? (await manifestFiles(cd.dir, cd.name, rel, issues));
-  const texts = await readAll(files);
-
+  // Each file is parsed as soon as it is read, so only a few texts are held at once; results keep file order.
+  const perFile: { objects: LoadedObject[]; issues: LoadIssue[]; total: number }[] = new Array(files.length);
+  await forEachLimited(files, READ_CONCURRENCY, async (abs, i) => {
+    const file = rel(abs);
+    const fileIssues: LoadIssue[] = [];
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch (err) {
+      fileIssues.push({ context: cd.name, severity: 'error', file, message: `cannot read file: ${errorText(err)}` });
+      perFile[i] = { objects: [], issues: fileIssues, total: 0 };
+      return;
+    }
+    const loaded = objectsOfFile(text, /\.json$/i.test(abs), cd.name, file, fileIssues);
+    perFile[i] = { objects: loaded.filter((o) => inNamespace(o.obj, opts.namespace)), issues: fileIssues, total: loaded.length };
+  });
   const objects: LoadedObject[] = [];
   const failedFiles = new Set<string>();
   let total = 0;
-  files.forEach((abs, i) => {
-    const file = rel(abs);
-    const text = texts[i];
-    if (text instanceof Error) {
-      issues.push({ context: cd.name, severity: 'error', file, message: `cannot read file: ${errorText(text)}` });
-      failedFiles.add(file);
-      return;
-    }
-    const before = issues.length;
-    const loaded = objectsOfFile(text, /\.json$/i.test(abs), cd.name, file, issues);
-    total += loaded.length;
-    for (const o of loaded) if (inNamespace(o.obj, opts.namespace)) objects.push(o);
-    if (issues.slice(before).some((x) => x.severity === 'error')) failedFiles.add(file);
-  });
+  for (const r of perFile) {
+    for (const o of r.objects) objects.push(o);
+    for (const i of r.issues) issues.push(i);
+    total += r.total;
+    const failed = r.issues.find((x) => x.severity === 'error');
+    if (failed?.file) failedFiles.add(failed.file);
+  }
 
-  const proxies = onlyFiles ? [] : await readProxyDumps(join(cd.dir, PROXIES), cd.name, rel, issues);
+  const proxies = onlyFiles ? [] : await readProxyDumps(cd.dir, cd.name, rel, issues);
   const keptProxies = opts.namespace ? proxies.filter((p) => p.namespace === opts.namespace) : proxies;
   for (const p of proxies) if (p.error && p.configDumpFile) failedFiles.add(p.configDumpFile);
 
@@ -173,17 +183,15 @@ async function manifestFiles(ctxDir: string, context: string, rel: (abs: string)
   return out.sort();
 }
 
-async function readAll(files: string[]): Promise<(string | Error)[]> {
-  const texts: (string | Error)[] = new Array(files.length);
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < files.length) {
+    while (next < items.length) {
       const i = next++;
-      texts[i] = await readFile(files[i], 'utf8').catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      await fn(items[i], i);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
-  return texts;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Parses one file's text and validates each object. Broken documents become issues; the rest load. */
@@ -273,17 +281,14 @@ function plural(n: number, word: string): string {
 }
 
 // ---------------------------------------------------------------- proxies
-// (Kept here until src/sources/proxy-files.ts lands; the dumps are parsed JSON, not interpreted.)
+// The dumps are parsed JSON, not interpreted. The folder layout is found by proxy-files.ts (shared with `pc`).
 
 /** DIR/<context>/proxies/<namespace>/<pod>/{config_dump.json,clusters.json}. A missing proxies/ folder is fine. */
-async function readProxyDumps(proxiesDir: string, context: string, rel: (abs: string) => string, issues: LoadIssue[]): Promise<ProxyDump[]> {
-  const namespaces = await subfolders(proxiesDir);
-  if (!namespaces) return [];
-  const pods: { namespace: string; pod: string; dir: string }[] = [];
-  for (const namespace of namespaces) {
-    for (const pod of (await subfolders(join(proxiesDir, namespace))) ?? []) pods.push({ namespace, pod, dir: join(proxiesDir, namespace, pod) });
-  }
-  return Promise.all(pods.map((p) => readProxyDump(p.dir, context, p.namespace, p.pod, rel, issues)));
+async function readProxyDumps(contextDir: string, context: string, rel: (abs: string) => string, issues: LoadIssue[]): Promise<ProxyDump[]> {
+  const pods = await listProxyDirs(contextDir);
+  const dumps: ProxyDump[] = [];
+  for (const p of pods) dumps.push(await readProxyDump(p.dir, context, p.namespace, p.pod, rel, issues));
+  return dumps;
 }
 
 async function readProxyDump(dir: string, context: string, namespace: string, pod: string, rel: (abs: string) => string, issues: LoadIssue[]): Promise<ProxyDump> {
@@ -336,15 +341,4 @@ async function readJsonFile(abs: string, rel: (abs: string) => string): Promise<
     const p = parsed.problems[0];
     return { file, error: p?.message ?? `invalid JSON: ${errorText(err)}`, line: p?.line };
   }
-}
-
-/** Visible sub-folder names, sorted; null when the folder does not exist. */
-async function subfolders(dir: string): Promise<string[] | null> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return null;
-  }
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
 }
