@@ -24,7 +24,8 @@ export function requireSection(parsed: ParsedDump, section: string): void {
   if (!parsed.sections.includes(section)) throw new MissingSectionError(`config dump has no configuration type ${TYPE_PREFIX}${section}`);
 }
 
-const s = (v: string | number | boolean): string => (typeof v === 'string' ? sanitizeLine(v) : String(v));
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+const s = (v: string | number | boolean): string => (typeof v !== 'string' ? String(v) : CONTROL.test(v) ? sanitizeLine(v) : v);
 
 // ---------- text ----------
 export function renderClusterTable(rows: ClusterRow[], all = false): string {

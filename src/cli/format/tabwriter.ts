@@ -22,11 +22,34 @@ function runeCount(s: string): number {
 
 /** Formats `text` exactly as a Go tabwriter would after Write(text) and Flush(). */
 export function tabwrite(text: string, opts: TabWriterOptions): string {
-  const minwidth = opts.minwidth ?? 0;
-  const padding = opts.padding;
   const rawLines = text.split('\n');
   const trailing = rawLines.pop() ?? '';
-  const lines: Cell[][] = rawLines.map((l) => l.split('\t').map((t) => ({ text: t, width: runeCount(t) })));
+  return tabwriteCells(rawLines.map((l) => l.split('\t')), opts) + trailing;
+}
+
+/** Same as tabwrite for lines already split into cells (each line ends with a newline). */
+export function tabwriteCells(cellLines: string[][], opts: TabWriterOptions): string {
+  const minwidth = opts.minwidth ?? 0;
+  const padding = opts.padding;
+  const n = cellLines.length;
+  // Fast path: every line has the same number of cells, so each column is one block.
+  if (n > 0 && cellLines.every((l) => l.length === cellLines[0].length)) {
+    const cols = cellLines[0].length - 1;
+    const widths = new Array<number>(cols).fill(minwidth);
+    for (const l of cellLines) for (let j = 0; j < cols; j++) {
+      const w = runeCount(l[j]) + padding;
+      if (w > widths[j]) widths[j] = w;
+    }
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const l = cellLines[i];
+      let s = '';
+      for (let j = 0; j < cols; j++) s += l[j] + ' '.repeat(widths[j] - runeCount(l[j]));
+      out[i] = s + l[cols] + '\n';
+    }
+    return out.join('');
+  }
+  const lines: Cell[][] = cellLines.map((l) => l.map((t) => ({ text: t, width: runeCount(t) })));
   const out: string[] = [];
   const widths: number[] = [];
 
@@ -60,31 +83,33 @@ export function tabwrite(text: string, opts: TabWriterOptions): string {
       format(line0, cur);
       widths.pop();
       line0 = cur;
-      cur--; // the outer loop's increment re-examines `cur`
     }
     writeLines(line0, line1);
   };
 
   format(0, lines.length);
-  return out.join('') + trailing;
+  return out.join('');
 }
 
-/** Accumulates lines (cells joined by tabs) and renders them with Go tabwriter rules. */
+/** Accumulates rows and renders them with Go tabwriter rules. */
 export class TabWriter {
-  private buf: string[] = [];
+  private lines: string[][] = [];
   constructor(private readonly opts: TabWriterOptions) {}
   /** One row; each cell but the last is tab-terminated. */
   row(...cells: (string | number | boolean)[]): this {
-    this.buf.push(cells.join('\t') + '\n');
+    this.lines.push(cells.map(String));
     return this;
   }
+  /** Raw text: tabs end cells, newlines end lines (text after the last newline is dropped). */
   write(s: string): this {
-    this.buf.push(s);
+    const parts = s.split('\n');
+    parts.pop();
+    for (const l of parts) this.lines.push(l.split('\t'));
     return this;
   }
   flush(): string {
-    const s = tabwrite(this.buf.join(''), this.opts);
-    this.buf = [];
+    const s = tabwriteCells(this.lines, this.opts);
+    this.lines = [];
     return s;
   }
 }

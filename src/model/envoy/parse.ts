@@ -32,9 +32,18 @@ function sectionName(type: unknown): string {
 
 const MIRROR_DENOMINATOR: Record<string, number> = { HUNDRED: 100, TEN_THOUSAND: 10000, MILLION: 1000000 };
 
+function isDigits(s: string): boolean {
+  if (s.length === 0 || s.length > 15) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 export function parseCluster(c: Obj, dynamic: boolean, warming: boolean): EnvoyCluster {
   const name: string = typeof c.name === 'string' ? c.name : '';
-  const drPath = istioConfigPath(c.metadata);
+  const drPath = c.metadata === undefined ? undefined : istioConfigPath(c.metadata);
   const out: EnvoyCluster = {
     name,
     type: typeof c.type === 'string' ? c.type : 'STATIC',
@@ -44,13 +53,14 @@ export function parseCluster(c: Obj, dynamic: boolean, warming: boolean): EnvoyC
     raw: c,
   };
   if (drPath !== undefined) out.destinationRulePath = drPath;
-  const parts = name.split('|');
-  if (parts.length > 3) {
-    out.direction = parts[0];
-    const p = Number.parseInt(parts[1], 10);
-    out.port = /^[+-]?\d+$/.test(parts[1]) && Number.isFinite(p) ? p : 0;
-    out.subset = parts[2];
-    out.fqdn = parts[3];
+  if (name.indexOf('|') >= 0) {
+    const parts = name.split('|');
+    if (parts.length > 3) {
+      out.direction = parts[0];
+      out.port = isDigits(parts[1]) ? Number(parts[1]) : 0;
+      out.subset = parts[2];
+      out.fqdn = parts[3];
+    }
   }
   return out;
 }
@@ -164,26 +174,32 @@ function localityString(l: Obj | undefined): string {
 function parseAssignment(cla: Obj, dynamic: boolean): EnvoyLoadAssignment {
   const clusterName = String(pick(cla, 'cluster_name', 'clusterName') ?? '');
   const endpoints: EnvoyEndpoint[] = [];
-  for (const group of arr(cla.endpoints)) {
-    const locality = localityString(group.locality);
-    for (const lb of arr(pick(group, 'lb_endpoints', 'lbEndpoints'))) {
-      const main = endpointAddress(lb.endpoint);
-      const addresses = [main.text];
-      for (const extra of arr(pick(lb.endpoint, 'additional_addresses', 'additionalAddresses'))) addresses.push(endpointAddress(extra).text);
-      const e: EnvoyEndpoint = {
-        cluster: clusterName,
-        address: main.address,
-        port: main.port,
-        health: String(pick(lb, 'health_status', 'healthStatus') ?? 'UNKNOWN'),
-        from: 'eds',
-        addressKind: main.kind,
-        addresses,
-        raw: cla,
-      };
-      if (locality) e.locality = locality;
-      const w = wrapped(pick(lb, 'load_balancing_weight', 'loadBalancingWeight'));
-      if (w !== undefined) e.weight = w;
-      endpoints.push(e);
+  const groups = cla.endpoints;
+  if (Array.isArray(groups)) {
+    for (const group of groups) {
+      const locality = localityString(group.locality);
+      const lbs = pick(group, 'lb_endpoints', 'lbEndpoints');
+      if (!Array.isArray(lbs)) continue;
+      for (const lb of lbs) {
+        const main = endpointAddress(lb.endpoint);
+        const addresses = [main.text];
+        const extra = lb.endpoint?.additional_addresses ?? lb.endpoint?.additionalAddresses;
+        if (Array.isArray(extra)) for (const x of extra) addresses.push(endpointAddress(x).text);
+        const e: EnvoyEndpoint = {
+          cluster: clusterName,
+          address: main.address,
+          port: main.port,
+          health: String(lb.health_status ?? lb.healthStatus ?? 'UNKNOWN'),
+          from: 'eds',
+          addressKind: main.kind,
+          addresses,
+          raw: cla,
+        };
+        if (locality) e.locality = locality;
+        const w = wrapped(lb.load_balancing_weight ?? lb.loadBalancingWeight);
+        if (w !== undefined) e.weight = w;
+        endpoints.push(e);
+      }
     }
   }
   return { clusterName, endpoints, dynamic, raw: cla };

@@ -21,20 +21,15 @@ export interface ClusterRow {
   cluster: EnvoyCluster;
 }
 
-function clusterSortKey(c: EnvoyCluster): [string, string, string, number] {
-  if (c.fqdn !== undefined) return [c.fqdn, c.subset ?? '', c.direction ?? '', c.port ?? 0];
-  return [c.name, '', '', 0];
+/** One string that sorts bytewise like istioctl's (FQDN, subset, port as int, direction) comparison. */
+function sortKey(fqdn: string, subset: string, port: number, direction: string): string {
+  const p = String(port);
+  return `${fqdn}\0${subset}\0${'0'.repeat(Math.max(0, 16 - p.length))}${p}\0${direction}`;
 }
 
-function clusterLess(a: [string, string, string, number], b: [string, string, string, number]): boolean {
-  if (a[0] === b[0]) {
-    if (a[1] === b[1]) {
-      if (a[3] === b[3]) return a[2] < b[2];
-      return a[3] < b[3];
-    }
-    return a[1] < b[1];
-  }
-  return a[0] < b[0];
+function clusterSortKey(c: EnvoyCluster): string {
+  if (c.fqdn !== undefined) return sortKey(c.fqdn, c.subset ?? '', c.port ?? 0, c.direction ?? '');
+  return sortKey(c.name, '', 0, '');
 }
 
 export function matchesClusterFilter(name: string, f: ClusterFilter): boolean {
@@ -49,7 +44,7 @@ export function matchesClusterFilter(name: string, f: ClusterFilter): boolean {
 export function sortedClusters(parsed: ParsedDump): EnvoyCluster[] {
   const list = parsed.clusters.filter((c) => !c.warming);
   const keyed = list.map((c) => ({ c, k: clusterSortKey(c) }));
-  goSortSlice(keyed, (x, y) => clusterLess(x.k, y.k));
+  goSortSlice(keyed, (x, y) => x.k < y.k);
   return keyed.map((x) => x.c);
 }
 
@@ -220,28 +215,29 @@ export function filteredAssignments(parsed: ParsedDump, filter: EndpointFilter =
   const out: FilteredAssignment[] = [];
   const all = parsed.edsAssignments ?? [];
   const ordered = all.filter((a) => a.dynamic).concat(all.filter((a) => !a.dynamic));
+  const any = Boolean(filter.address || filter.port || filter.cluster || filter.status);
   for (const a of ordered) {
-    const endpoints = a.endpoints.filter((e) => edsEndpointMatches(e, filter));
+    const endpoints = any ? a.endpoints.filter((e) => edsEndpointMatches(e, filter)) : a.endpoints;
     if (endpoints.length > 0) out.push({ assignment: a, endpoints });
   }
-  const keyed = out.map((x) => ({ x, k: clusterSortKey(pseudoCluster(x.assignment.clusterName)) }));
-  goSortSlice(keyed, (p, q) => clusterLess(p.k, q.k));
+  const keyed = out.map((x) => ({ x, k: nameSortKey(x.assignment.clusterName) }));
+  goSortSlice(keyed, (p, q) => p.k < q.k);
   return keyed.map((p) => p.x);
 }
 
-function pseudoCluster(name: string): EnvoyCluster {
-  const parts = name.split('|');
-  if (parts.length > 3) {
-    return { name, direction: parts[0], port: /^[+-]?\d+$/.test(parts[1]) ? Number(parts[1]) : 0, subset: parts[2], fqdn: parts[3], type: '', destinationRule: '', dynamic: false, warming: false, raw: null };
+function nameSortKey(name: string): string {
+  if (name.indexOf('|') >= 0) {
+    const parts = name.split('|');
+    if (parts.length > 3) return sortKey(parts[3], parts[2], /^\d{1,15}$/.test(parts[1]) ? Number(parts[1]) : 0, parts[0]);
   }
-  return { name, type: '', destinationRule: '', dynamic: false, warming: false, raw: null };
+  return sortKey(name, '', 0, '');
 }
 
 export function edsRows(parsed: ParsedDump, filter: EndpointFilter = {}): EdsRow[] {
   const rows: EdsRow[] = [];
   for (const fa of filteredAssignments(parsed, filter)) {
     for (const e of fa.endpoints) {
-      rows.push({ name: (e.addresses ?? []).join(','), status: e.health, locality: e.locality ?? '', cluster: e.cluster, endpoint: e });
+      rows.push({ name: e.addresses === undefined ? '' : e.addresses.length === 1 ? e.addresses[0] : e.addresses.join(','), status: e.health, locality: e.locality ?? '', cluster: e.cluster, endpoint: e });
     }
   }
   return rows;
