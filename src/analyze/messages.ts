@@ -101,6 +101,10 @@ export const MESSAGES = {
     code: 'MS0006', level: 'Info',
     template: 'Weights of rule %v sum to %d, not 100; Istio normalises them (%s).',
   },
+  GatewayHostNotServed: {
+    code: 'MS0007', level: 'Warning',
+    template: 'Gateway host %s on port %d is served by no VirtualService bound to this Gateway: requests for it get 404.',
+  },
   EnvoyRouteDrift: {
     code: 'MS0201', level: 'Warning',
     template: 'Proxy %s does not run what rule %v intends: %s (stale or rejected push?).',

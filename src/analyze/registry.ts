@@ -17,6 +17,7 @@ import { servicePortNameCheck } from './service-port-name.js';
 import { vsSameHostGatewayCheck } from './vs-same-host-gateway.js';
 import { vsRepeatedDestinationCheck, vsSingleDestinationWeightCheck, vsWeightSumCheck } from './vs-route-weights.js';
 import { drDuplicateSubsetCheck, drSubsetNoLabelsCheck } from './dr-subsets.js';
+import { gatewayUnservedHostCheck } from './gateway-unserved-host.js';
 import { crossClusterHopCheck, envoyDriftCheck, envoyHealthCheck } from './envoy-checks.js';
 
 export const CHECKS: Check[] = [
@@ -28,6 +29,7 @@ export const CHECKS: Check[] = [
   gatewayPortCheck,
   gatewayConflictCheck,
   gatewayCertificateCheck,
+  gatewayUnservedHostCheck,
   serviceEntryAddressesCheck,
   drSubsetPodsCheck,
   drCaCertificateCheck,
