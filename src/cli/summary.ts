@@ -196,7 +196,7 @@ export function facts(obj: KubeObject): string {
       const keyLabels = Object.fromEntries(['app', 'version'].filter((k) => l[k] !== undefined).map((k) => [k, l[k]]));
       if (Object.keys(keyLabels).length) parts.push(labels(keyLabels));
       const containers = (spec as PodSpec).containers ?? [];
-      if (containers.some((c) => c.name === 'istio-proxy')) parts.push('sidecar');
+      if (containers.some((c) => c.name === 'istio-proxy')) parts.push('istio-proxy');
       break;
     }
     case 'EndpointSlice': {
