@@ -379,7 +379,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
 
 export function adminPortOf(pod: KubeObject): number {
   const ann = pod.metadata.annotations?.['proxy.istio.io/config'];
-  const m = ann ? /proxyAdminPort:\s*(\d+)/.exec(ann) : null;
+  const m = ann ? /proxyAdminPort["']?\s*:\s*(\d+)/.exec(ann) : null;
   return m ? Number(m[1]) : 15000;
 }
 

@@ -1,0 +1,79 @@
+// `meshscope snapshot --out DIR [--context ...] [-n NS] [--pods SELECTOR] [--force]`: writes live contexts as a
+// snapshot folder (objects, and Envoy dumps of gateways and of the selected pods) so an incident can be replayed
+// with --fixtures. No Secret is read or written; managedFields are stripped; nothing is written on failure.
+import type { Command } from 'commander';
+import { globalsOf, type GlobalOptions } from './global.js';
+import { setExitCode } from './main.js';
+import { UsageError, UserError } from './errors.js';
+import { sanitizeLine } from '../util/sanitize.js';
+import type { KubeObject } from '../model/resources.js';
+import type { WrittenContext } from '../sources/snapshot-writer.js';
+
+export function register(program: Command): void {
+  program
+    .command('snapshot')
+    .description('write live contexts as a snapshot folder (replay it with --fixtures DIR)')
+    .requiredOption('--out <dir>', 'folder to write (must be empty unless --force)')
+    .option('--pods <selector>', 'also save Envoy dumps of sidecar pods matching this label selector (e.g. app=frontend)')
+    .option('--force', 'replace a non-empty --out folder', false)
+    .option('--proxy-concurrency <n>', 'port-forwards at a time', '4')
+    .action(async (o: SnapshotFlags, cmd: Command) => {
+      setExitCode(cmd, await runSnapshot(o, cmd));
+    });
+}
+
+/** Equality-based label selectors: k=v, k==v, k!=v, k, !k (comma = and). */
+export function parseSelector(sel: string): (labels: Record<string, string> | undefined) => boolean {
+  const terms = sel.split(',').map((t) => t.trim()).filter(Boolean).map((t) => {
+    let m = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(t);
+    if (m) return { key: m[1], op: m[2] === '!=' ? 'ne' : 'eq', value: m[3] };
+    m = /^(!?)([^!=\s]+)$/.exec(t);
+    if (m) return { key: m[2], op: m[1] ? 'absent' : 'present', value: '' };
+    throw new UsageError(`--pods: cannot parse selector term "${t}" (use k=v, k!=v, k or !k)`);
+  });
+  return (labels = {}) => terms.every((t) =>
+    t.op === 'eq' ? labels[t.key] === t.value : t.op === 'ne' ? labels[t.key] !== t.value : t.op === 'present' ? t.key in labels : !(t.key in labels));
+}
+
+async function runSnapshot(o: SnapshotFlags, cmd: Command): Promise<number> {
+  const g = globalsOf(cmd);
+  if (g.fixtures) throw new UsageError('snapshot reads live clusters; drop --fixtures');
+  const { written, warnings } = await takeSnapshot(g, o);
+  for (const w of warnings) process.stderr.write(`meshscope: warning: ${sanitizeLine(w)}\n`);
+  for (const w of written) {
+    process.stdout.write(`${sanitizeLine(o.out)}/${sanitizeLine(w.folder)}: ${w.objects} objects, ${w.proxies} proxy dumps\n`);
+  }
+  return 0;
+}
+
+export interface SnapshotFlags { out: string; pods?: string; force?: boolean; proxyConcurrency?: string }
+
+/** Loads the live contexts, fetches gateway and selected pods' Envoy dumps, and writes the folder. */
+export async function takeSnapshot(g: GlobalOptions, o: SnapshotFlags): Promise<{ written: WrittenContext[]; warnings: string[] }> {
+  const selects = o.pods ? parseSelector(o.pods) : undefined;
+  const concurrency = Number(o.proxyConcurrency ?? '4');
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--proxy-concurrency: "${o.proxyConcurrency}" is not a positive integer`);
+  const { loadLiveContexts, liveStateOf } = await import('../sources/kube/index.js');
+  const { fetchProxyDumps, isGatewayPod, hasSidecar } = await import('../sources/envoy-admin.js');
+  const { writeSnapshot } = await import('../sources/snapshot-writer.js');
+  const contexts = await loadLiveContexts({ kubeconfig: g.kubeconfig, contexts: g.context, allContexts: g.allContexts, namespace: g.namespace, requestTimeout: g.requestTimeout });
+  const failed = contexts.filter((c) => c.status === 'error');
+  if (failed.length > 0) {
+    throw new UserError(`nothing written: ${failed.map((c) => `context ${sanitizeLine(c.name)}: ${sanitizeLine(c.reason ?? 'failed')}`).join('; ')}`);
+  }
+  const warnings: string[] = [];
+  await Promise.all(contexts.map(async (ctx) => {
+    if (ctx.status === 'partial') warnings.push(`context ${ctx.name} is partial: ${ctx.reason}`);
+    const client = liveStateOf(ctx)?.client;
+    if (!client) return;
+    const pods = ctx.objects.map((x) => x.obj).filter((p: KubeObject) => p.kind === 'Pod' && (isGatewayPod(p) || (selects && hasSidecar(p) && selects(p.metadata.labels))));
+    const dumps = await fetchProxyDumps(client, pods, { concurrency });
+    for (const d of dumps) {
+      if (d.error) warnings.push(`context ${ctx.name}: pod ${d.namespace}/${d.pod}: Envoy config not saved: ${d.error}`);
+      else if (d.clustersError) warnings.push(`context ${ctx.name}: pod ${d.namespace}/${d.pod}: clusters.json not saved: ${d.clustersError}`);
+    }
+    ctx.proxies = dumps.filter((d) => d.configDump !== undefined);
+  }));
+  const written = await writeSnapshot(o.out, contexts, { force: o.force });
+  return { written, warnings };
+}
