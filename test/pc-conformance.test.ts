@@ -128,20 +128,11 @@ test('not a config dump: the error names the source', () => {
   assert.throws(() => parseClustersJson({ configs: [] }, 'b.json'), /b\.json: not an Envoy \/clusters.*config dump/);
 });
 
-test('CLI: meshscope pc route -f FILE prints the golden (in-process)', async () => {
-  const { main } = await import('../src/cli/main.js');
+test('CLI: meshscope proxy-config routes -f FILE prints the golden (real CLI entry via tsx)', () => {
   const input = join(corpus, 'proxy-config/route/istio-gateway-http-route-prefix/configdump.json');
-  const chunks: string[] = [];
-  const orig = process.stdout.write.bind(process.stdout);
-  (process.stdout as { write: unknown }).write = (s: string) => (chunks.push(String(s)), true);
-  let code: number;
-  try {
-    code = await main(['node', 'meshscope', 'proxy-config', 'routes', '-f', input]);
-  } finally {
-    (process.stdout as { write: unknown }).write = orig;
-  }
-  assert.equal(code, 0);
-  assert.equal(chunks.join(''), read('proxy-config/route/istio-gateway-http-route-prefix/output.txt'));
+  const script = "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(['node', 'meshscope', ...process.argv.slice(1)]);";
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, 'proxy-config', 'routes', '-f', input], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(out, read('proxy-config/route/istio-gateway-http-route-prefix/output.txt'));
 });
 
 test('CLI: compiled bin prints the endpoint golden', { skip: !existsSync(join(repoRoot, 'dist/cli/pc.js')) && 'not built' }, () => {

@@ -1,7 +1,7 @@
 // `meshscope pc VIEW [POD[.NAMESPACE]]` (alias proxy-config): istioctl's proxy-config views, byte for byte.
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { globalsOf } from './global.js';
+import { globalsOf, type GlobalOptions } from './global.js';
 import { UsageError, UserError } from './errors.js';
 import { DumpFormatError, parseClustersJson, parseConfigDump } from '../model/envoy/parse.js';
 import type { ParsedDump } from '../model/envoy/types.js';
@@ -223,18 +223,22 @@ export function register(program: Command): void {
     .option('--verbose [bool]', 'listener/route: one row per filter chain or route (default true)', parseBool)
     .option('--with-headers', 'all: print a header before each section', false)
     .action(async (viewWord: string, podArg: string | undefined, opts: PcOptions, cmd: Command) => {
-      const view = viewOf(viewWord);
-      const g = globalsOf(cmd);
-      let input: Parameters<typeof renderView>[1];
-      if (opts.file) {
-        if (podArg) throw new UsageError('give either POD or -f FILE, not both');
-        const { text, source } = await readInput(opts.file);
-        input = view === 'endpoint' ? { clustersJson: parseJson(text, source), clustersSource: source } : { dump: dumpOf(text, source) };
-      } else {
-        if (!podArg) throw new UsageError(`pc ${view} needs POD[.NAMESPACE] or -f FILE`);
-        if (!g.fixtures) throw new UserError('reading proxies from live clusters is not supported yet: use --fixtures DIR (a snapshot folder) or -f FILE (a saved config dump)');
-        input = await fromSnapshot(g.fixtures, g.context, podArg, g.namespace, view);
-      }
-      process.stdout.write(renderView(view, input, opts));
+      process.stdout.write(await pcOutput(viewWord, podArg, opts, globalsOf(cmd)));
     });
+}
+
+/** The whole `pc` command without the process: reads the input, returns the text to print (throws UserError). */
+export async function pcOutput(viewWord: string, podArg: string | undefined, opts: PcOptions, g: Pick<GlobalOptions, 'fixtures' | 'context' | 'namespace'>, now = new Date()): Promise<string> {
+  const view = viewOf(viewWord);
+  let input: Parameters<typeof renderView>[1];
+  if (opts.file) {
+    if (podArg) throw new UsageError('give either POD or -f FILE, not both');
+    const { text, source } = await readInput(opts.file);
+    input = view === 'endpoint' ? { clustersJson: parseJson(text, source), clustersSource: source } : { dump: dumpOf(text, source) };
+  } else {
+    if (!podArg) throw new UsageError(`pc ${view} needs POD[.NAMESPACE] or -f FILE`);
+    if (!g.fixtures) throw new UserError('reading proxies from live clusters is not supported yet: use --fixtures DIR (a snapshot folder) or -f FILE (a saved config dump)');
+    input = await fromSnapshot(g.fixtures, g.context, podArg, g.namespace, view);
+  }
+  return renderView(view, input, opts, now);
 }

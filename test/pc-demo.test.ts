@@ -1,0 +1,65 @@
+// `meshscope pc` on the demo snapshot folder: routes with the VIRTUAL SERVICE column, demoapp subset clusters, errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pcOutput } from '../src/cli/pc.js';
+import { UserError } from '../src/cli/errors.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const demo = join(repoRoot, 'fixtures/demo');
+const appProxies = join(demo, 'cluster-a/proxies/app');
+const frontends = existsSync(appProxies) ? readdirSync(appProxies).filter((p) => p.startsWith('frontend-')).sort() : [];
+
+/** Runs the pc command in-process; `code` is 0, or the UserError's exit code with its message in `err`. */
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const [, view, pod] = args;
+  const opt = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const podArg = pod && !pod.startsWith('-') ? pod : undefined;
+  try {
+    const out = await pcOutput(view, podArg, { fqdn: opt('--fqdn'), cluster: opt('--cluster') }, { fixtures: opt('--fixtures'), context: opt('--context') ? [opt('--context') as string] : [] });
+    return { code: 0, out, err: '' };
+  } catch (e) {
+    if (e instanceof UserError) return { code: e.exitCode, out: '', err: e.message };
+    throw e;
+  }
+}
+
+test('demo: pc routes of a frontend pod fills VIRTUAL SERVICE for demoapp', { skip: frontends.length === 0 && 'fixtures/demo has no frontend dumps' }, async () => {
+  const r = await run('pc', 'routes', `${frontends[0]}.app`, '--fixtures', demo, '--context', 'cluster-a');
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.split('\n');
+  assert.match(lines[0], /^NAME\s+VHOST NAME\s+DOMAINS\s+MATCH\s+VIRTUAL SERVICE$/);
+  const demoapp = lines.find((l) => l.includes('demoapp.app.svc.cluster.local:'));
+  assert.ok(demoapp, r.out);
+  assert.match(demoapp, /\sdemoapp\.app$/);
+});
+
+test('demo: pc clusters shows demoapp v2 and v2-canary subsets', { skip: frontends.length === 0 && 'fixtures/demo has no frontend dumps' }, async () => {
+  const r = await run('proxy-config', 'clusters', `${frontends[0]}.app`, '--fixtures', demo, '--context', 'cluster-a', '--fqdn', 'demoapp');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^demoapp\.app\.svc\.cluster\.local\s+\d+\s+v2\s+outbound\s+EDS\s+demoapp\.app$/m);
+  assert.match(r.out, /^demoapp\.app\.svc\.cluster\.local\s+\d+\s+v2-canary\s+outbound\s+EDS\s+demoapp\.app$/m);
+});
+
+test('demo: pod lookup errors name the context and list pods; several contexts need --context', { skip: !existsSync(demo) && 'no fixtures/demo' }, async () => {
+  const missing = await run('pc', 'c', 'nope.app', '--fixtures', demo, '--context', 'cluster-a');
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /no Envoy dump for pod nope\.app in context cluster-a \(pods with dumps: .*frontend-/);
+  const ambiguous = await run('pc', 'c', 'x', '--fixtures', demo);
+  assert.match(ambiguous.err, /several contexts \(cluster-a, cluster-b\): choose one with --context/);
+  const live = await run('pc', 'c', 'x');
+  assert.match(live.err, /live clusters is not supported yet/);
+  assert.ok(!/\n\s+at /.test(missing.err + ambiguous.err + live.err), 'no stack traces');
+});
+
+test('demo: endpoint view reads clusters.json of the pod', { skip: frontends.length === 0 && 'no frontend dumps' }, async () => {
+  const r = await run('pc', 'endpoints', `${frontends[0]}.app`, '--fixtures', demo, '--context', 'cluster-a', '--cluster', 'outbound|8080|v2|demoapp.app.svc.cluster.local');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^ENDPOINT\s+STATUS\s+OUTLIER CHECK\s+CLUSTER$/m);
+  assert.match(r.out, /outbound\|8080\|v2\|demoapp\.app\.svc\.cluster\.local$/m);
+});
