@@ -212,3 +212,15 @@ test('plugin: e applies to VirtualService, rule and destination nodes; rule and 
   assert.ok(p.appliesTo!(dest) && p.appliesTo!(rule));
   assert.ok(!p.appliesTo!({ id: 'p', kind: 'Pod', label: 'x', badges: {}, children: [] }));
 });
+
+test('opened on a VirtualService with several rules: the first rule with a choice to make', () => {
+  const text = TEXT.replace('  http:\n', '  http:\n  - name: pinned\n    match: [{headers: {x-canary: {exact: "1"}}}]\n    route:\n    - destination: {host: demoapp, subset: v2-canary}\n')
+    + '  tcp:\n  - route:\n    - destination: {host: tcp-echo}\n      weight: 80\n    - destination: {host: tcp-echo, subset: v2}\n      weight: 20\n';
+  const ui = mount({ target: target('cluster-a', text) });
+  assert.match(ui.frame(), /Edit weights {2}cluster-a {2}app\/demoapp {2}http\[1\] default/);
+  assert.match(ui.frame(), /▸ demoapp +v2-canary +10 → 10/);
+  ui.unmount();
+  const tcp = mount({ target: target('cluster-a', text), rule: 'tcp/0' });
+  assert.match(tcp.frame(), /tcp\[0\][\s\S]*tcp-echo +- +80 → 80[\s\S]*▸ tcp-echo +v2 +20 → 20/);
+  tcp.unmount();
+});

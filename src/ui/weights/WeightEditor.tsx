@@ -2,7 +2,7 @@
 // confirm → dry run → write → result with the new resourceVersion, and undo. All I/O comes in through callbacks.
 import React, { useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
-import { destLabel, getRule, resolveRule } from '../../edit/planner.js';
+import { destLabel, getRule, listRules, resolveRule } from '../../edit/planner.js';
 import { prepareEdit, valuesForCopy, type ContextResult, type EditTarget, type PreparedEdit, type Progress } from '../../edit/session.js';
 import { bar, changeSummary, resultLine } from '../../edit/report.js';
 import type { RuleRef, RuleView } from '../../edit/types.js';
@@ -35,22 +35,16 @@ export interface WeightEditorProps {
   noColor?: boolean;
 }
 
-function pickRule(target: EditTarget, rule?: RuleRef | string): RuleView {
-  if (rule && typeof rule === 'object') return getRule(target.object, rule);
-  if (typeof rule === 'string') return resolveRule(target.object, rule);
-  return resolveRule(target.object, undefined, (r) => r.destinations.length > 1 || r.mirrors.length > 0);
-}
-
-function safeRule(target: EditTarget, rule?: RuleRef | string): RuleView | string {
+function pickRule(target: EditTarget, rule?: RuleRef | string): RuleView | string {
   try {
-    return pickRule(target, rule);
-  } catch {
-    try {
-      return resolveRule(target.object, '0');
-    } catch (err) {
-      return (err as Error).message;
-    }
+    if (rule && typeof rule === 'object') return getRule(target.object, rule);
+    if (typeof rule === 'string') return resolveRule(target.object, rule);
+  } catch (err) {
+    return (err as Error).message;
   }
+  // No rule named: the first one with a choice to make (several destinations or a mirror), else the first.
+  const rules = listRules(target.object);
+  return rules.find((r) => r.destinations.length > 1 || r.mirrors.length > 0) ?? rules[0] ?? 'the VirtualService has no http, tcp or tls rules';
 }
 
 interface CopyPlan { target: EditTarget; prep?: PreparedEdit; problem?: string }
@@ -73,7 +67,7 @@ const where = (t: EditTarget) => `context ${sanitizeLine(t.context)}, namespace 
 export function WeightEditor(props: WeightEditorProps) {
   const { target, copies = [], readOnly, maxDiffLines = 14, noColor } = props;
   const { isRawModeSupported } = useStdin();
-  const rule = useMemo(() => safeRule(target, props.rule), [target, props.rule]);
+  const rule = useMemo(() => pickRule(target, props.rule), [target, props.rule]);
   const [state, setState] = useState<EditorState | undefined>(() => (typeof rule === 'string' ? undefined : initEditor(rule, copies.length, props.focus)));
   const ref = useRef(state);
   ref.current = state;
