@@ -1,8 +1,9 @@
 // The meshscope TUI: header, tree (or list) pane, details pane, footer. State lives in app-state.ts (pure reducer);
 // this file only lays out and binds keys.
-import React, { memo, useEffect, useMemo, useReducer, useState } from 'react';
+import React, { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
-import { appReducer, initState, paneHeight, searchResult, selectedNode, type AppState } from './app-state.js';
+import { appReducer, initState, paneHeight, searchResult, selectedNode, type Action, type AppState, type KeyInfo } from './app-state.js';
+import type { TreeNode } from '../mesh/tree-types.js';
 import { detailsFor } from './details-cache.js';
 import { fitLine, monochrome, type Line } from './format.js';
 import { footerLines, headerLines, helpLines, leftPaneLines, rightPaneLines } from './screen.js';
@@ -82,40 +83,47 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   }, [loading]);
 
   const header = headerLines(data, size.columns, spin);
-  const [state, dispatch] = useReducer(
-    appReducer,
-    undefined,
+  const [state, setState] = useState(
     (): AppState => initState(data, computeLayout(size.columns, size.rows, header.length, false).body, usable.map((p) => p.key)),
   );
+  const [overlay, setOverlay] = useState<{ key: string; node: TreeNode | undefined } | undefined>();
+  const stateRef = useRef(state);
+  stateRef.current = state;
   const layout = computeLayout(size.columns, size.rows, header.length, state.focus === 'details');
 
-  useEffect(() => dispatch({ type: 'data', data }), [data]);
-  useEffect(() => dispatch({ type: 'resize', bodyHeight: layout.body }), [layout.body]);
-  useEffect(() => {
-    const p = state.pending;
-    if (!p) return;
-    dispatch({ type: 'effectDone' });
-    if (p.type === 'quit') (onQuit ?? exit)();
-    else if (p.type === 'refresh') {
+  // Reduce synchronously and carry out the effect the reducer left, so one key press is one render.
+  const dispatch = useCallback((action: Action) => {
+    let next = appReducer(stateRef.current, action);
+    const effect = next.pending;
+    if (effect) next = { ...next, pending: undefined };
+    if (effect?.type === 'plugin') {
+      const plugin = usable.find((x) => x.key === effect.key);
+      const node = selectedNode(next);
+      if (plugin?.appliesTo && !plugin.appliesTo(node)) {
+        next = appReducer(next, { type: 'flash', text: plugin.notApplicable ?? `${plugin.key}: not available here`, kind: 'info' });
+      } else if (plugin) {
+        next = { ...next, mode: 'plugin' };
+        setOverlay({ key: plugin.key, node });
+      }
+    }
+    stateRef.current = next;
+    setState(next);
+    if (effect?.type === 'quit') (onQuit ?? exit)();
+    else if (effect?.type === 'refresh') {
       try {
         data.refresh();
       } catch (err) {
         dispatch({ type: 'flash', text: `refresh failed: ${err instanceof Error ? err.message : String(err)}`, kind: 'error' });
       }
-    } else if (p.type === 'plugin') {
-      const plugin = usable.find((x) => x.key === p.key);
-      const node = selectedNode(state);
-      if (plugin && plugin.appliesTo && !plugin.appliesTo(node)) {
-        dispatch({ type: 'flash', text: plugin.notApplicable ?? `${plugin.key}: not available here`, kind: 'info' });
-      } else if (plugin) setOverlay({ key: plugin.key, node });
     }
-  }, [state.pending]);
+  }, [usable, data, onQuit, exit]);
 
-  const [overlay, setOverlay] = useState<{ key: string; node: ReturnType<typeof selectedNode> } | undefined>();
+  useEffect(() => dispatch({ type: 'data', data }), [data]);
+  useEffect(() => dispatch({ type: 'resize', bodyHeight: layout.body }), [layout.body]);
+
   const pluginOpen = overlay !== undefined;
-  useInput((input, key) => dispatch({ type: 'key', input, key }), {
-    isActive: Boolean(isRawModeSupported) && !pluginOpen,
-  });
+  const onKey = useCallback((input: string, key: KeyInfo) => dispatch({ type: 'key', input, key }), [dispatch]);
+  useInput(onKey, { isActive: Boolean(isRawModeSupported) && !pluginOpen });
 
   const focusedDetails = state.focus === 'details';
   const node = selectedNode(state);
@@ -133,7 +141,10 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
     const element = plugin.open({
       node: overlay.node,
       data: state.data,
-      close: () => setOverlay(undefined),
+      close: () => {
+        setOverlay(undefined);
+        dispatch({ type: 'closePlugin' });
+      },
       flash: (text, kind) => dispatch({ type: 'flash', text, kind }),
       jump: (id) => {
         setOverlay(undefined);

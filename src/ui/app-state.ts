@@ -203,8 +203,9 @@ export function reveal(s: AppState, id: string): AppState {
   return clampCursor(next, at, true);
 }
 
-function jump(s: AppState, id: string, focus: Pane = 'tree'): AppState {
-  const moved = reveal(pushHistory(s), id);
+function jump(s: AppState, id: string, focus: Pane = 'tree', toTree = false): AppState {
+  const base = pushHistory(s);
+  const moved = reveal(toTree && base.view.type === 'list' ? { ...base, view: { type: 'tree' } } : base, id);
   return { ...moved, focus };
 }
 
@@ -299,7 +300,7 @@ function treeKey(s: AppState, input: string, key: KeyInfo): AppState {
   const node = selectedNode(s);
   if (!node) return s;
   if (s.view.type === 'list') {
-    if (key.return || key.rightArrow || input === 'l') return jump(s, node.id);
+    if (key.return || key.rightArrow || input === 'l') return jump(s, node.id, 'tree', true);
     if (key.leftArrow || input === 'h') return previousView(s);
     return s;
   }

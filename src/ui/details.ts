@@ -68,12 +68,12 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
         const el: Line = [{ text: '    ' + sanitizeLine(e.proxy) + ' ', color: 'gray' }, { text: sanitizeLine(e.cluster) }];
         if (e.weight !== undefined) {
           const drift = dest.weight !== undefined && dest.mirrorPercent === undefined && e.weight !== dest.weight;
-          el.push({ text: ` ${e.weight}%`, color: drift ? 'magenta' : 'cyan', bold: drift });
-          if (drift) el.push({ text: ` ≠ intent ${dest.weight}%`, color: 'magenta', bold: true });
+          el.push({ text: ` ${e.weight}%`, color: drift ? 'magenta' : 'cyan', bold: drift, keep: true });
+          if (drift) el.push({ text: ` ≠ intent ${dest.weight}%`, color: 'magenta', bold: true, keep: true });
         }
         if (e.total !== undefined) {
           const h = e.healthy ?? 0;
-          el.push({ text: ` ${h}/${e.total}`, color: h === e.total && h > 0 ? 'green' : h === 0 ? 'red' : 'yellow' });
+          el.push({ text: ` ${h}/${e.total}`, color: h === e.total && h > 0 ? 'green' : h === 0 ? 'red' : 'yellow', keep: true });
         }
         lines.push({ line: el, target: e.targetId });
       }

@@ -11,6 +11,8 @@ export interface Seg {
   dim?: boolean;
   inverse?: boolean;
   underline?: boolean;
+  /** Kept whole when the line is cut (badges): the other segments are shortened first. */
+  keep?: boolean;
 }
 
 export type Line = Seg[];
@@ -51,6 +53,15 @@ export function fit(s: string, width: number): string {
 
 /** Truncates a styled line to `width` columns and pads it to exactly `width` when pad is set. */
 export function fitLine(line: Line, width: number, pad = false): Line {
+  const kept = line.filter((s) => s.keep);
+  if (kept.length > 0) {
+    const keepWidth = kept.reduce((n, s) => n + textWidth(s.text), 0);
+    const total = line.reduce((n, s) => n + textWidth(s.text), 0);
+    if (total > width && keepWidth <= Math.floor(width / 2)) {
+      const head = fitLine(line.filter((s) => !s.keep), width - keepWidth);
+      return fitLine([...head, ...kept], width, pad);
+    }
+  }
   const out: Line = [];
   let left = width;
   for (const seg of line) {
@@ -84,6 +95,10 @@ export function weightBar(weight: number, cells = 5): string {
 }
 
 export function badgeSegs(b: Badges): Line {
+  return rawBadgeSegs(b).map((s) => ({ ...s, keep: true }));
+}
+
+function rawBadgeSegs(b: Badges): Line {
   const out: Line = [];
   if (b.weight !== undefined) out.push({ text: ` ${weightBar(b.weight)} ${b.weight}%`, color: 'cyan' });
   if (b.mirrorPercent !== undefined) out.push({ text: ` ⧉ mirror ${b.mirrorPercent}%`, color: 'magenta' });
