@@ -56,6 +56,16 @@ spec:
   servers:
   - port: {number: 80, name: http, protocol: HTTP}
     hosts: ["*"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: web, namespace: istio-system}
+spec:
+  hosts: ["*"]
+  gateways: [web]
+  http:
+  - route:
+    - destination: {host: istio-ingressgateway, port: {number: 80}}
 `);
 
 test('text output follows istioctl; manifests without namespace get "default"; exit 1 on an Error', async () => {
