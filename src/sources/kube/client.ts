@@ -2,6 +2,7 @@
 // server sent them), a per-request timeout through an ObservableMiddleware, retries of idempotent reads,
 // watches and port-forwards. client-node is imported lazily so snapshot runs never load it.
 import type * as K8s from '@kubernetes/client-node';
+import { Agent as HttpsAgent } from 'node:https';
 import { singleContextYaml, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
 import { httpError, transportError, KubeRequestError, type RequestWhat } from './errors.js';
 
@@ -45,6 +46,9 @@ export function timeoutMiddleware(k: typeof K8s, ms: number): K8s.ObservableMidd
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class KubeClient {
+  /** One keep-alive agent per context: TLS handshakes once, not per request (idle sockets do not hold the process). */
+  private agent?: HttpsAgent;
+
   private constructor(
     readonly context: string,
     readonly server: string,
@@ -100,6 +104,12 @@ export class KubeClient {
     }
     try {
       await this.kc.applySecurityAuthentication(ctx);
+      const fresh = ctx.getAgent() as (HttpsAgent & { options?: object }) | undefined;
+      if (fresh instanceof HttpsAgent) {
+        this.agent ??= new HttpsAgent({ ...fresh.options, keepAlive: true, maxSockets: 32 });
+        fresh.destroy();
+        ctx.setAgent(this.agent);
+      }
       const config = k.createConfiguration({ baseServer: server, authMethods: { default: this.kc }, middleware: [timeoutMiddleware(k, timeoutMs)] } as never) as unknown as { middleware: K8s.ObservableMiddleware[]; httpApi: { send(c: K8s.RequestContext): K8s.Observable<K8s.ResponseContext> } };
       for (const m of config.middleware) ctx = await m.pre(ctx).toPromise();
       let resp = await config.httpApi.send(ctx).toPromise();
@@ -135,6 +145,9 @@ export class KubeClient {
     }).catch((err: unknown) => { throw transportError(err, this.timeoutMs); });
     return () => { stopped = true; ctl.abort(); };
   }
+
+  /** Closes idle keep-alive connections. */
+  close(): void { this.agent?.destroy(); this.agent = undefined; }
 
   /** client-node's PortForward, for envoy-admin.ts. */
   portForwarder(): K8s.PortForward {
