@@ -176,6 +176,21 @@ test('the file edited on disk after it was read is refused: exit 1, nothing writ
   assert.equal(existsSync(auditFile()), false);
 });
 
+test('re-running after the file was edited on disk (since meshscope wrote it) is refused: exit 1, nothing written; --force overrides', async () => {
+  assert.equal(await runSet(globals(), 'demoapp', ['v2=50', 'v2-canary=50'], { yes: true }, io()), 0);
+  const edited = readFileSync(file('cluster-a'), 'utf8').replace('# demoapp: canary rollout', '# demoapp: canary rollout (hand edit)');
+  writeFileSync(file('cluster-a'), edited);
+  for (const args of [['v2=50', 'v2-canary=50'], ['v2=40', 'v2-canary=60']]) {
+    const x = io();
+    assert.equal(await runSet(globals(), 'demoapp', args, { yes: true }, x), 1, args.join(' '));
+    assert.match(x.o.err, /cluster-a: refused: .*demoapp\.yaml changed on disk since meshscope wrote it at .*nothing was written.*--force/);
+    assert.equal(readFileSync(file('cluster-a'), 'utf8'), edited);
+  }
+  assert.equal(readAudit(auditFile()).length, 1);
+  assert.equal(await runSet(globals(), 'demoapp', ['v2=40', 'v2-canary=60'], { yes: true, force: true }, io()), 0);
+  assert.equal(readFileSync(file('cluster-a'), 'utf8'), edited.replace('weight: 50\n', 'weight: 40\n').replace('weight: 50   # canary', 'weight: 60   # canary'));
+});
+
 test('the write is atomic: a new inode by rename, mode kept, no temp file left', async () => {
   chmodSync(file('cluster-a'), 0o640);
   const ino = statSync(file('cluster-a')).ino;
@@ -318,7 +333,20 @@ test('done-when on a copy of fixtures/demo (when the demo mesh exists)', { skip:
   const numbersChanged = lines.filter(([a, b]) => a.replace(/\d+/g, '#') === b.replace(/\d+/g, '#'));
   assert.ok(lines.length <= 2 && numbersChanged.length === lines.length, JSON.stringify(lines));
   const edited = `${readFileSync(changedFiles[0][0], 'utf8')}# edited on disk\n`;
-  const y = io(async () => { writeFileSync(changedFiles[0][0], edited); return true; });
-  assert.equal(await runSet(g, 'demoapp', ['v2=40', 'v2-canary=60'], {}, y), 1);
+  writeFileSync(changedFiles[0][0], edited);
+  const y = io();
+  assert.equal(await runSet(g, 'demoapp', ['v2=50', 'v2-canary=50'], { yes: true }, y), 1, 'the same command again is refused');
+  assert.match(y.o.err, /changed on disk since meshscope wrote it/);
   assert.equal(readFileSync(changedFiles[0][0], 'utf8'), edited);
+  // tcp-echo's 80/20 and the gcpbackend mirror percentage, the same way.
+  const all = { ...g, namespace: undefined };
+  for (const [vs, args, opts] of [['tcp-echo', ['v1=50', 'v2=50'], {}], ['gcpbackend-migration', [], { mirror: ['20'] }]] as const) {
+    const texts = new Map(before.map(([p]) => [p, readFileSync(p, 'utf8')]));
+    const z = io();
+    assert.equal(await runSet(all, vs, [...args], { ...opts, yes: true }, z), 0, z.o.err);
+    const files = [...texts].filter(([p, t]) => readFileSync(p, 'utf8') !== t);
+    assert.equal(files.length, 1, vs);
+    const l = changed(files[0][1], readFileSync(files[0][0], 'utf8'));
+    assert.ok(l.length >= 1 && l.length <= 2 && l.every(([a, b]) => a.replace(/\d+/g, '#') === b.replace(/\d+/g, '#')), JSON.stringify(l));
+  }
 });

@@ -17,9 +17,9 @@ export interface WeightsIO {
   env: NodeJS.ProcessEnv;
 }
 
-export interface SetOptions { rule?: string; mirror?: string[]; rebalance?: boolean; dryRun?: boolean; yes?: boolean; auditLog?: string }
+export interface SetOptions { rule?: string; mirror?: string[]; rebalance?: boolean; dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean }
 export interface GetOptions { output?: string }
-export interface UndoOptions { dryRun?: boolean; yes?: boolean; auditLog?: string }
+export interface UndoOptions { dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean }
 
 function processIO(): WeightsIO {
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -55,12 +55,14 @@ export function register(program: Command): void {
     .option('--dry-run', 'validate and dry-run (dryRun=All live), write nothing')
     .option('-y, --yes', 'apply without asking')
     .option('--audit-log <file>', 'audit log file (default $XDG_STATE_HOME/meshscope/audit.log)')
+    .option('--force', 'write a snapshot file even though it changed on disk since meshscope last wrote it')
     .action(async (name: string, assignments: string[], o: SetOptions, cmd: Command) => setExitCode(cmd, await runSet(globalsOf(cmd), name, assignments, o, processIO())));
   weights.command('undo')
     .description('revert the last applied edit from the audit log (again as a diff, again with the precondition)')
     .option('--dry-run', 'show the diff and dry-run, write nothing')
     .option('-y, --yes', 'apply without asking')
     .option('--audit-log <file>', 'audit log file (default $XDG_STATE_HOME/meshscope/audit.log)')
+    .option('--force', 'write a snapshot file even though it changed on disk since meshscope last wrote it')
     .action(async (o: UndoOptions, cmd: Command) => setExitCode(cmd, await runUndo(globalsOf(cmd), o, processIO())));
 }
 
@@ -95,7 +97,7 @@ async function findTargets(g: GlobalOptions, name: string, live?: Live) {
   const { liveTarget } = await import('../edit/session.js');
   if (g.fixtures) {
     const { loadMesh } = await import('../sources/load.js');
-    return findInMesh(await loadMesh(g), name, g.namespace);
+    return findInMesh(await loadMesh(g), name, g.namespace, g.context);
   }
   const l = live as Live;
   const out: { targets: EditTarget[]; problems: { context: string; message: string }[] } = { targets: [], problems: [] };
@@ -112,20 +114,25 @@ async function findTargets(g: GlobalOptions, name: string, live?: Live) {
   return out;
 }
 
-async function writeEnv(g: GlobalOptions, auditLog: string | undefined, io: WeightsIO, live?: Live): Promise<WriteEnv> {
+async function writeEnv(g: GlobalOptions, auditLog: string | undefined, io: WeightsIO, live?: Live, force?: boolean): Promise<WriteEnv> {
   const { loadWritePolicy } = await import('../edit/policy.js');
   const { auditLogPath } = await import('../edit/audit.js');
-  return { policy: loadWritePolicy(g.readOnly, io.env), auditLog: auditLogPath(auditLog, io.env), live: live ? (c, v) => live.access(c, v) : undefined };
+  return { policy: loadWritePolicy(g.readOnly, io.env), auditLog: auditLogPath(auditLog, io.env), live: live ? (c, v) => live.access(c, v) : undefined, force };
 }
 
 async function showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dryRun?: boolean; yes?: boolean }, io: WeightsIO, verb: string): Promise<number> {
   const { renderDiff } = await import('../edit/diff.js');
   const { changeSummary, targetTitle, resultLines } = await import('../edit/report.js');
-  const { applyEdits } = await import('../edit/session.js');
+  const { applyEdits, staleSnapshots } = await import('../edit/session.js');
   const { writeRefusal } = await import('../edit/policy.js');
   for (const p of preps) {
     io.out(`${targetTitle(p.target)}\n  ${sanitizeLine(p.rule.label)}: ${changeSummary(p)}\n`);
     io.out(renderDiff(p.diff, io.color));
+  }
+  const stale = staleSnapshots(preps, env);
+  if (stale.length > 0) {
+    io.err(resultLines(stale).join('\n') + '\n');
+    return 1;
   }
   if (preps.every((p) => p.edits.length === 0)) {
     io.out('nothing to change\n');
@@ -246,7 +253,7 @@ export async function runSet(g: GlobalOptions, name: string, args: string[], o: 
     return 1;
   }
   if (preps.length === 0) throw new UserError(`no VirtualService ${name} found`);
-  return showAndApply(preps, await writeEnv(g, o.auditLog, io, live), o, io, 'apply to');
+  return showAndApply(preps, await writeEnv(g, o.auditLog, io, live, o.force), o, io, 'apply to');
 }
 
 // ---- undo ----
@@ -287,5 +294,5 @@ export async function runUndo(g: GlobalOptions, o: UndoOptions, io: WeightsIO): 
     return 1;
   }
   io.out(`undo of the edit made ${sanitizeLine(batch[0].time)} by ${sanitizeLine(batch[0].user)}\n`);
-  return showAndApply(preps, await writeEnv(g, o.auditLog, io, live), o, io, 'undo on');
+  return showAndApply(preps, await writeEnv(g, o.auditLog, io, live, o.force), o, io, 'undo on');
 }

@@ -50,7 +50,8 @@ export function changeSummary(p: PreparedEdit): string {
 
 export function resultLine(r: ContextResult): string {
   if (r.ok) return `${sanitizeLine(r.context)}: ${r.noop ? 'no change' : sanitizeLine(r.message)}`;
-  return `${sanitizeLine(r.context)}: ${r.stage === 'policy' ? 'refused' : r.reason === 'aborted' ? 'not written' : `${r.stage} failed`}: ${sanitizeLine(r.message)}`;
+  const what = r.stage === 'policy' || r.reason === 'stale' ? 'refused' : r.reason === 'aborted' ? 'not written' : `${r.stage} failed`;
+  return `${sanitizeLine(r.context)}: ${what}: ${sanitizeLine(r.message)}`;
 }
 
 /** Result lines, with the new version's weights after a conflict. */

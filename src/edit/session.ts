@@ -10,7 +10,7 @@ import { editYamlText, objectAt, objectYaml, type DocLocation } from './yaml-edi
 import { unifiedDiff, type DiffLine } from './diff.js';
 import { readForEdit, sha256, StaleFileError, writeIfUnchanged, type FileRead } from './file-writer.js';
 import { dryRunLive, writeLive, type VirtualServiceApi } from './live-writer.js';
-import { appendAudit, newId, type AuditEntry } from './audit.js';
+import { appendAudit, newId, readAudit, type AuditEntry } from './audit.js';
 import { writeRefusal, type WritePolicy } from './policy.js';
 
 export type VirtualService = KubeObject<VirtualServiceSpec>;
@@ -91,6 +91,8 @@ export interface WriteEnv {
   live?: (context: string, apiVersion: string) => Promise<{ api: VirtualServiceApi; user: string }>;
   /** Snapshot edits are audited with the local OS user. */
   osUser?: string;
+  /** Write a snapshot file even though it changed since meshscope last wrote it (per the audit log). */
+  force?: boolean;
 }
 
 export type FailureReason = 'read-only' | 'stale' | 'conflict' | 'invalid' | 'rejected' | 'forbidden' | 'not-found' | 'unknown' | 'error' | 'aborted';
@@ -150,13 +152,55 @@ function auditEntry(p: PreparedEdit, batch: string, user: string, extra: Partial
   };
 }
 
-async function dryRunOne(p: PreparedEdit, env: WriteEnv): Promise<ContextResult> {
+/**
+ * A snapshot file that meshscope wrote before must still have the content it wrote (the audit log's hash): an edit
+ * on disk since then is refused unless forced, so nobody's hand edit is built upon unseen.
+ */
+function editedSinceLastWrite(file: FileRead, audit: AuditEntry[]): AuditEntry | undefined {
+  for (let i = audit.length - 1; i >= 0; i--) {
+    const e = audit[i];
+    if (e.source === 'snapshot' && e.file === file.path && e.fileSha256After) return e.fileSha256After === file.sha256 ? undefined : e;
+  }
+  return undefined;
+}
+
+/** Snapshot targets whose file changed since it was read, or since meshscope last wrote it (even when nothing would change). */
+export function staleSnapshots(preps: PreparedEdit[], env: WriteEnv): ContextResult[] {
+  const snaps = preps.filter((p) => p.target.source === 'snapshot' && p.target.file);
+  if (snaps.length === 0) return [];
+  let audit: AuditEntry[];
+  try {
+    audit = readAudit(env.auditLog);
+  } catch (err) {
+    return [{ context: snaps[0].target.context, ok: false, stage: 'dry-run', reason: 'error', message: (err as Error).message }];
+  }
+  const out: ContextResult[] = [];
+  for (const p of snaps) {
+    const file = p.target.file as FileRead;
+    if (!fileStillSame(file)) out.push({ context: p.target.context, ok: false, stage: 'dry-run', reason: 'stale', message: new StaleFileError(file.path).message });
+    else if (!env.force) {
+      const last = editedSinceLastWrite(file, audit);
+      if (last) out.push({ context: p.target.context, ok: false, stage: 'dry-run', reason: 'stale', message: staleMessage(file, last, env) });
+    }
+  }
+  return out;
+}
+
+function staleMessage(file: FileRead, last: AuditEntry, env: WriteEnv): string {
+  return `${file.path} changed on disk since meshscope wrote it at ${last.time} (audit log ${env.auditLog}); nothing was written. Review the file, then re-run with --force to write anyway`;
+}
+
+async function dryRunOne(p: PreparedEdit, env: WriteEnv, audit: AuditEntry[]): Promise<ContextResult> {
   const ctx = p.target.context;
   const refusal = writeRefusal(env.policy, ctx);
   if (refusal) return { context: ctx, ok: false, stage: 'policy', reason: 'read-only', message: refusal };
   if (p.edits.length === 0) return { context: ctx, ok: true, dryRun: true, noop: true, message: 'no change' };
   if (p.target.source === 'snapshot') {
     if (!p.target.file || !fileStillSame(p.target.file)) return { context: ctx, ok: false, stage: 'dry-run', reason: 'stale', message: new StaleFileError(p.target.textName).message };
+    const last = env.force ? undefined : editedSinceLastWrite(p.target.file, audit);
+    if (last) {
+      return { context: ctx, ok: false, stage: 'dry-run', reason: 'stale', message: staleMessage(p.target.file, last, env) };
+    }
     return { context: ctx, ok: true, dryRun: true, noop: false, file: p.target.file.path, message: `dry run ok: ${p.target.file.path} can be written` };
   }
   if (!env.live) return { context: ctx, ok: false, stage: 'dry-run', reason: 'error', message: 'no live access configured' };
@@ -207,9 +251,17 @@ async function writeOne(p: PreparedEdit, env: WriteEnv, batch: string): Promise<
  */
 export async function applyEdits(preps: PreparedEdit[], env: WriteEnv, opts: { dryRun: boolean; progress?: Progress }): Promise<ContextResult[]> {
   const dry: ContextResult[] = [];
+  let audit: AuditEntry[] = [];
+  if (preps.some((p) => p.target.source === 'snapshot')) {
+    try {
+      audit = readAudit(env.auditLog);
+    } catch (err) {
+      return preps.map((p) => ({ context: p.target.context, ok: false as const, stage: 'dry-run' as const, reason: 'error' as const, message: (err as Error).message }));
+    }
+  }
   for (const p of preps) {
     opts.progress?.(p.target.context, 'dry-run');
-    dry.push(await dryRunOne(p, env));
+    dry.push(await dryRunOne(p, env, audit));
   }
   const failed = dry.filter((r) => !r.ok);
   if (opts.dryRun || failed.length > 0) {

@@ -30,11 +30,13 @@ export function copiesOf(input: MeshInput, lo: LoadedObject): LoadedObject[] {
 }
 
 /** VirtualService `name` (in `namespace`, when given) in each context of a loaded mesh. */
-export function findInMesh(input: MeshInput, name: string, namespace?: string): FoundTargets {
+export function findInMesh(input: MeshInput, name: string, namespace?: string, requested: string[] = []): FoundTargets {
   const out: FoundTargets = { targets: [], problems: [] };
   for (const ctx of input.contexts) {
     const hits = ctx.objects.filter((o) => o.obj.kind === 'VirtualService' && o.obj.metadata.name === name && (!namespace || (o.obj.metadata.namespace ?? 'default') === namespace));
     if (hits.length === 0) {
+      // Contexts that were not asked for by name may simply not have this VirtualService.
+      if (requested.length === 0 && ctx.status !== 'error') continue;
       out.problems.push({ context: ctx.name, message: `no VirtualService ${namespace ? `${namespace}/` : ''}${name} in context ${ctx.name}${ctx.status === 'error' && ctx.reason ? ` (${ctx.reason})` : ''}` });
       continue;
     }
@@ -48,6 +50,9 @@ export function findInMesh(input: MeshInput, name: string, namespace?: string): 
     } catch (err) {
       out.problems.push({ context: ctx.name, message: (err as Error).message });
     }
+  }
+  if (out.targets.length === 0 && out.problems.length === 0) {
+    out.problems.push({ context: '', message: `no VirtualService ${namespace ? `${namespace}/` : ''}${name} in ${input.contexts.map((c) => c.name).join(', ') || 'any context'}` });
   }
   return out;
 }
