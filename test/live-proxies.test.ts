@@ -88,6 +88,15 @@ test('the admin port follows the pod (proxyAdminPort 15555), and per-pod errors 
   assert.deepEqual(many.map((d) => [d.pod, d.error]), [['demoapp-v2-a0', undefined], ['demoapp-v2-canary-a0', undefined], ['client-a', undefined]]);
 });
 
+test('pc VIEW POD.NS --context C reads the pod live', async () => {
+  const { pcOutput } = await import('../src/cli/pc.js');
+  const g = { context: ['a'], kubeconfig: clusters.kubeconfig, requestTimeout: '5s' };
+  const live = await pcOutput('clusters', 'demoapp-v2-a0.app', {} as never, g);
+  const file = await pcOutput('clusters', undefined, { file: DUMP } as never, { context: [] });
+  assert.equal(live, file);
+  await assert.rejects(pcOutput('routes', 'demoapp-v2-a1.app', {} as never, g), /context a: pod demoapp-v2-a1\.app: port-forward to pod app\/demoapp-v2-a1 port 15000: error forwarding/);
+});
+
 test("proxy-status: SYNCED when istiod's view equals Envoy's, STALE when it differs", async () => {
   const client = await openKubeClient({ kubeconfig: clusters.kubeconfig, context: 'b' });
   const envoy = (await fetchProxyDump(client, 'app', 'demoapp-v2-b0', { skipClusters: true })).configDump;

@@ -202,6 +202,21 @@ async function fromSnapshot(fixtures: string, contexts: string[], podArg: string
   return { dump: dumpOf(files.configDump.text, files.configDump.path) };
 }
 
+/** Live: the pod's Envoy admin over a port-forward (sources/envoy-admin.ts), as istioctl reads it. */
+async function fromLive(g: Pick<GlobalOptions, 'context' | 'namespace'> & Partial<Pick<GlobalOptions, 'kubeconfig' | 'requestTimeout'>>, podArg: string, view: View) {
+  if (g.context.length > 1) throw new UsageError('pc reads one pod: name one --context');
+  const { fetchProxyDump } = await import('../sources/envoy-admin.js');
+  const { pod, namespace } = podRef(podArg, g.namespace);
+  const d = await fetchProxyDump({ kubeconfig: g.kubeconfig, context: g.context[0], requestTimeout: g.requestTimeout }, namespace, pod, { skipClusters: view !== 'endpoint' });
+  const where = `context ${sanitizeLine(d.context || g.context[0] || '(current)')}: pod ${sanitizeLine(pod)}.${sanitizeLine(namespace)}`;
+  if (view === 'endpoint') {
+    if (d.clusters === undefined) throw new UserError(`${where}: ${sanitizeLine(d.clustersError ?? d.error ?? 'no /clusters output')}`);
+    return { clustersJson: d.clusters as ReturnType<typeof parseJson>, clustersSource: where };
+  }
+  if (d.configDump === undefined) throw new UserError(`${where}: ${sanitizeLine(d.error ?? 'no config dump')}`);
+  return { dump: dumpOf(JSON.stringify(d.configDump), where) };
+}
+
 export function register(program: Command): void {
   program
     .command('pc')
@@ -228,7 +243,7 @@ export function register(program: Command): void {
 }
 
 /** The whole `pc` command without the process: reads the input, returns the text to print (throws UserError). */
-export async function pcOutput(viewWord: string, podArg: string | undefined, opts: PcOptions, g: Pick<GlobalOptions, 'fixtures' | 'context' | 'namespace'>, now = new Date()): Promise<string> {
+export async function pcOutput(viewWord: string, podArg: string | undefined, opts: PcOptions, g: Pick<GlobalOptions, 'fixtures' | 'context' | 'namespace'> & Partial<Pick<GlobalOptions, 'kubeconfig' | 'requestTimeout'>>, now = new Date()): Promise<string> {
   const view = viewOf(viewWord);
   let input: Parameters<typeof renderView>[1];
   if (opts.file) {
@@ -237,8 +252,7 @@ export async function pcOutput(viewWord: string, podArg: string | undefined, opt
     input = view === 'endpoint' ? { clustersJson: parseJson(text, source), clustersSource: source } : { dump: dumpOf(text, source) };
   } else {
     if (!podArg) throw new UsageError(`pc ${view} needs POD[.NAMESPACE] or -f FILE`);
-    if (!g.fixtures) throw new UserError('reading proxies from live clusters is not supported yet: use --fixtures DIR (a snapshot folder) or -f FILE (a saved config dump)');
-    input = await fromSnapshot(g.fixtures, g.context, podArg, g.namespace, view);
+    input = g.fixtures ? await fromSnapshot(g.fixtures, g.context, podArg, g.namespace, view) : await fromLive(g, podArg, view);
   }
   return renderView(view, input, opts, now);
 }
