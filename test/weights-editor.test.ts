@@ -45,6 +45,11 @@ async function press(stdin: { write(s: string): void }, ...keys: string[]) {
   }
   await tick();
 }
+/** Polls the frame until it matches (async callbacks and renders may take a few turns on a loaded machine). */
+async function until(frame: () => string, re: RegExp, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!re.test(frame()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+}
 const KEY = { left: '\x1b[D', right: '\x1b[C', up: '\x1b[A', down: '\x1b[B', esc: '\x1b', enter: '\r' };
 
 function mount(over: Partial<WeightEditorProps> = {}) {
@@ -127,7 +132,7 @@ test('rolling the canary back: 0 a y → confirmation naming context/namespace/o
   assert.match(confirm, /demoapp:v2 90→100, demoapp:v2-canary 10→0/);
   assert.match(confirm, /-      weight: 10\n\+      weight: 0/);
   await press(ui.stdin, 'y');
-  await tick();
+  await until(ui.frame, /✓ cluster-a/);
   assert.equal(ui.calls.applied.length, 1);
   assert.deepEqual(ui.calls.applied[0][0].values.weights, [100, 0]);
   assert.match(ui.frame(), /✓ cluster-a: applied: resourceVersion 41 → 42/);
@@ -149,7 +154,7 @@ test('a failure in one context is shown next to the success in the other; copies
   await press(ui.stdin, '1');
   assert.match(ui.frame(), /\[ \] 1 also cluster-b/);
   await press(ui.stdin, '1', 'y');
-  await tick();
+  await until(ui.flat, /✗ cluster-b/);
   assert.match(ui.flat(), /✓ cluster-a: applied.*✗ cluster-b: write failed: the object was changed by someone else/);
   ui.unmount();
 });
@@ -166,11 +171,11 @@ test('u prepares the undo as a diff and applies it after y', async () => {
     },
   });
   await press(ui.stdin, 'u');
-  await tick();
+  await until(ui.flat, /Undo in context/);
   assert.match(ui.flat(), /Undo in context cluster-a, namespace app, VirtualService demoapp \(http\[0\] default\): demoapp:v2 100→90, demoapp:v2-canary 0→10\?/);
   assert.match(ui.frame(), /-      weight: 100   # stable\n\+      weight: 90   # stable/);
   await press(ui.stdin, 'y');
-  await tick();
+  await until(ui.frame, /✓ cluster-a/);
   assert.equal(ui.calls.applied[0], undoPreps);
   assert.match(ui.frame(), /✓ cluster-a: applied/);
   ui.unmount();

@@ -7,7 +7,7 @@ import { prepareEdit, valuesForCopy, type ContextResult, type EditTarget, type P
 import { bar, changeSummary, resultLine } from '../../edit/report.js';
 import type { RuleRef, RuleView } from '../../edit/types.js';
 import { sanitizeLine } from '../../util/sanitize.js';
-import { editorKey, initEditor, isChanged, valuesOf, type EditorEffect, type EditorState } from './reducer.js';
+import { editorKey, initEditor, valuesOf, type EditorEffect, type EditorState } from './reducer.js';
 import { DiffView } from './DiffView.js';
 
 export interface WeightEditorProps {
@@ -167,7 +167,7 @@ export function WeightEditor(props: WeightEditorProps) {
             <Text key={`c${i}`}>  {c.prep ? `[${state.copySelected[i] ? 'x' : ' '}] ${i + 1} also ${sanitizeLine(c.target.context)}: ${changeSummary(c.prep)}` : `[-] ${sanitizeLine(c.target.context)}: cannot copy: ${sanitizeLine(c.problem ?? '')}`}</Text>
           ))}
           <DiffView lines={diffLines} maxLines={maxDiffLines} noColor={noColor} />
-          <Text>y apply (server-side dry run first, then write){copies.length ? '  1-9 toggle a context' : ''}  n back</Text>
+          <Text>y apply ({target.source === 'live' ? 'server-side dry run first, then write' : 'file checked unchanged, then written atomically'}){copies.length ? '  1-9 toggle a context' : ''}  n back</Text>
         </>
       ) : null}
       {state.mode === 'undo-loading' ? <Text>preparing undo…</Text> : null}
@@ -196,7 +196,6 @@ export function WeightEditor(props: WeightEditorProps) {
           <Text dimColor>any key: close{props.onPrepareUndo ? '  u undo' : ''}</Text>
         </>
       ) : null}
-      {isChanged(state) || state.mode !== 'edit' ? null : <Text dimColor>no change yet</Text>}
     </Box>
   );
 }
