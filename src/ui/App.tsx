@@ -119,6 +119,7 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   }, [usable, data, onQuit, exit]);
 
   useEffect(() => dispatch({ type: 'data', data }), [data]);
+  useEffect(() => dispatch({ type: 'plugins', keys: usable.map((p) => p.key) }), [usable]);
   useEffect(() => dispatch({ type: 'resize', bodyHeight: layout.body }), [layout.body]);
 
   const pluginOpen = overlay !== undefined;

@@ -41,6 +41,8 @@ export interface AppState {
   tab: ProxyTab;
   dCursor: number;
   dTop: number;
+  /** Horizontal scroll of the details pane (wide proxy-config tables). */
+  dLeft: number;
   mode: Mode;
   query: string;
   searchStack: SearchResult[];
@@ -65,6 +67,7 @@ export type Action =
   | { type: 'flash'; text: string; kind?: FlashKind }
   | { type: 'jump'; id: string }
   | { type: 'closePlugin' }
+  | { type: 'plugins'; keys: string[] }
   | { type: 'effectDone' };
 
 export function initState(data: MeshData, bodyHeight: number, pluginKeys: string[] = []): AppState {
@@ -73,7 +76,7 @@ export function initState(data: MeshData, bodyHeight: number, pluginKeys: string
   const view: View = { type: 'tree' };
   return {
     data, index, pluginKeys, view, expanded, rows: flatten(data.roots, expanded), listIds: [], cursor: 0, top: 0,
-    focus: 'tree', tab: 'routes', dCursor: 0, dTop: 0, mode: 'normal', query: '', searchStack: [], searchSel: 0,
+    focus: 'tree', tab: 'routes', dCursor: 0, dTop: 0, dLeft: 0, mode: 'normal', query: '', searchStack: [], searchSel: 0,
     matches: [], matchPos: 0, cmdText: '', cmdChoices: [], cmdChoice: -1, helpTop: 0, history: [],
     bodyHeight: Math.max(1, bodyHeight),
   };
@@ -148,7 +151,7 @@ function clampCursor(s: AppState, cursor: number, center = false): AppState {
   if (c >= top + h) top = c - h + 1;
   top = Math.max(0, Math.min(top, Math.max(0, n - h)));
   const moved = selectedId(s) !== (s.view.type === 'list' ? s.listIds[c] : s.rows[c]?.node.id);
-  return { ...s, cursor: Math.max(0, c), top, ...(moved ? { dCursor: 0, dTop: 0 } : {}) };
+  return { ...s, cursor: Math.max(0, c), top, ...(moved ? { dCursor: 0, dTop: 0, dLeft: 0 } : {}) };
 }
 
 function detailsLines(s: AppState) {
@@ -239,8 +242,14 @@ export function appReducer(s: AppState, a: Action): AppState {
     case 'flash': return { ...s, flash: { text: a.text, kind: a.kind ?? 'info' } };
     case 'jump': return jump({ ...s, mode: s.mode === 'plugin' ? 'normal' : s.mode }, a.id);
     case 'closePlugin': return { ...s, mode: 'normal' };
+    case 'plugins': return { ...s, pluginKeys: a.keys };
     case 'effectDone': return { ...s, pending: undefined };
     case 'key': {
+      // Typed-ahead or pasted text arrives as one chunk: replay it key by key (e.g. ":pc routes x" typed fast).
+      const chars = [...a.input];
+      if (chars.length > 1 && !a.key.ctrl && !a.key.meta && s.mode !== 'plugin') {
+        return chars.reduce((st, c) => appReducer(st, { type: 'key', input: c === '\r' || c === '\t' ? '' : c, key: c === '\r' ? { return: true } : c === '\t' ? { tab: true } : {} }), s);
+      }
       const cleared: AppState = s.flash ? { ...s, flash: undefined } : s;
       switch (s.mode) {
         case 'search': return searchKey(cleared, a.input, a.key);
@@ -343,16 +352,18 @@ function detailsKey(s: AppState, input: string, key: KeyInfo): AppState {
   const n = content?.lines.length ?? 0;
   const to = moveKeys(input, key, s.dCursor, Math.max(1, paneHeight(s) - 1), n - 1);
   if (to !== undefined) return moveDetails(s, to);
+  if (input === 'L' || input === '>' || (key.shift && key.rightArrow)) return { ...s, dLeft: s.dLeft + 8 };
+  if (input === 'H' || input === '<' || (key.shift && key.leftArrow)) return { ...s, dLeft: Math.max(0, s.dLeft - 8) };
   const tabs = content?.tabs ?? [];
   const tabAt = tabs.indexOf(s.tab);
   if (tabs.length > 0 && (key.leftArrow || key.rightArrow || input === 'h' || input === 'l')) {
     const step = key.leftArrow || input === 'h' ? -1 : 1;
     const cur = tabAt < 0 ? 0 : tabAt;
-    return { ...s, tab: tabs[(cur + step + tabs.length) % tabs.length]!, dCursor: 0, dTop: 0 };
+    return { ...s, tab: tabs[(cur + step + tabs.length) % tabs.length]!, dCursor: 0, dTop: 0, dLeft: 0 };
   }
   if (/^[1-4]$/.test(input) && tabs.length > 0) {
     const t = PROXY_TABS[Number(input) - 1]!;
-    return tabs.includes(t) ? { ...s, tab: t, dCursor: 0, dTop: 0 } : { ...s, flash: { text: `no ${t} view for this node`, kind: 'info' } };
+    return tabs.includes(t) ? { ...s, tab: t, dCursor: 0, dTop: 0, dLeft: 0 } : { ...s, flash: { text: `no ${t} view for this node`, kind: 'info' } };
   }
   if (key.leftArrow || input === 'h') return { ...s, focus: 'tree' };
   if (key.return) {
@@ -479,7 +490,7 @@ function scoped(s: AppState, scope: { ctx?: string; ns?: string }): AppState {
 
 function findPod(s: AppState, name: string): TreeNode | undefined {
   const [pod, ns] = name.includes('.') ? [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)] : [name, undefined];
-  const pods = s.index.all.filter((n) => n.kind === 'Pod' && (!ns || n.ref?.namespace === ns));
+  const pods = s.index.all.filter((n) => n.kind === 'Pod' && !n.linkTo && (!ns || n.ref?.namespace === ns));
   const inScope = (n: TreeNode) => !s.view.ctx || n.context === s.view.ctx;
   return pods.find((n) => n.label === pod && inScope(n)) ?? pods.find((n) => n.label === pod)
     ?? pods.find((n) => n.label.startsWith(pod) && inScope(n)) ?? pods.find((n) => n.label.startsWith(pod));

@@ -50,7 +50,12 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
       bar.push(t === current ? { text: ` ${i + 1} ${t} `, inverse: true, bold: true } : { text: ` ${i + 1} ${t} `, dim: true });
     });
     lines.push({ line: bar });
-    lines.push(...tableLines(d.proxy[current]!));
+    const table = d.proxy[current]!;
+    lines.push(...tableLines(table));
+    if (table.after && table.after.lines.length > 0) {
+      lines.push(blank, heading(sanitizeLine(table.after.title)));
+      for (const l of table.after.lines) lines.push({ line: [{ text: sanitizeLine(l) }] });
+    }
   }
 
   if (d.ruleDestinations && d.ruleDestinations.length > 0) {

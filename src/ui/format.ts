@@ -147,3 +147,18 @@ export function treeRow(node: TreeNode, depth: number, expanded: boolean): Line 
   line.push(...badgeSegs(node.badges));
   return line;
 }
+
+/** Drops the first `from` columns of a line (horizontal scroll). */
+export function sliceLine(line: Line, from: number): Line {
+  if (from <= 0) return line;
+  const out: Line = [];
+  let skip = from;
+  for (const seg of line) {
+    if (skip <= 0) { out.push(seg); continue; }
+    const chars = [...seg.text];
+    if (chars.length <= skip) { skip -= chars.length; continue; }
+    out.push({ ...seg, text: chars.slice(skip).join('') });
+    skip = 0;
+  }
+  return out;
+}

@@ -20,6 +20,7 @@ export const BUILTIN_KEYS: KeyDef[] = [
   { keys: 'Enter', help: 'expand, follow a link, or jump to the selected entry', scope: 'global', hint: 'open' },
   { keys: 'Tab', help: 'switch pane (tree ↔ details)', scope: 'global', hint: 'pane' },
   { keys: '←/→ h/l', help: 'previous / next proxy-config tab', scope: 'details', hint: 'tab' },
+  { keys: 'H/L', help: 'scroll wide tables left / right', scope: 'details' },
   { keys: '1-4', help: 'proxy-config tab: listeners, routes, clusters, endpoints', scope: 'details' },
   { keys: 'Esc', help: 'back in history', scope: 'global', hint: 'back' },
   { keys: '-', help: 'previous view (toggle)', scope: 'global' },
@@ -38,7 +39,7 @@ export const BUILTIN_KEYS: KeyDef[] = [
 ];
 
 /** Keys the app itself handles; a plugin cannot take them. */
-export const TAKEN = new Set(['j', 'k', 'g', 'G', 'h', 'l', 'n', 'N', '/', ':', '?', 'q', 'r', '-', '1', '2', '3', '4']);
+export const TAKEN = new Set(['j', 'k', 'g', 'G', 'h', 'l', 'H', 'L', '<', '>', 'n', 'N', '/', ':', '?', 'q', 'r', '-', '1', '2', '3', '4']);
 
 export function keyDefs(plugins: UiPlugin[]): KeyDef[] {
   const extra = plugins.map((p): KeyDef => ({ keys: p.key, help: p.help, scope: 'tree', hint: p.hint }));

@@ -4,7 +4,7 @@ import { sanitizeLine } from '../util/sanitize.js';
 import { searchResult, type AppState } from './app-state.js';
 import { COMMAND_HELP } from './commands.js';
 import type { DetailsContent } from './details.js';
-import { badgeSegs, kindTag, treeRow, type Line, type Seg } from './format.js';
+import { badgeSegs, kindTag, sliceLine, treeRow, type Line, type Seg } from './format.js';
 import { hintsFor, keyDefs, type KeyScope } from './keys.js';
 import type { SearchResult } from './search.js';
 import type { ContextInfo, MeshData, UiPlugin } from './types.js';
@@ -111,11 +111,11 @@ export function rightPaneLines(
     return padTo(lines, height + 1);
   }
   const total = content.lines.length;
-  const more = total > height ? ` ${s.dTop + 1}-${Math.min(total, s.dTop + height)}/${total}` : '';
+  const more = (total > height ? ` ${s.dTop + 1}-${Math.min(total, s.dTop + height)}/${total}` : '') + (s.dLeft > 0 ? `  ⇠ ${s.dLeft} cols (H)` : '');
   lines.push(paneTitle(`Details${more}`, focused));
   for (let i = s.dTop; i < Math.min(total, s.dTop + height); i++) {
     const d = content.lines[i]!;
-    const l: Line = d.target ? d.line : d.line;
+    const l: Line = sliceLine(d.line, s.dLeft);
     lines.push(focused && i === s.dCursor ? selectedLine(l.length ? l : [{ text: ' ' }]) : l);
   }
   return padTo(lines, height + 1);

@@ -43,7 +43,8 @@ export class SearchIndex {
 
   constructor(nodes: TreeNode[]) {
     this.items = nodes
-      .filter((n) => n.kind !== 'group' && n.kind !== 'proxy-view')
+      // References to an object shown elsewhere (linkTo on a non-link node) would only repeat their target.
+      .filter((n) => n.kind !== 'group' && n.kind !== 'proxy-view' && !(n.linkTo && n.kind !== 'link'))
       .map((n) => {
         const label = n.label.toLowerCase();
         const hay = [label, n.detail ?? '', n.searchText ?? '', n.context ?? ''].join(' ').toLowerCase();

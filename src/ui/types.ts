@@ -18,6 +18,8 @@ export interface ContextInfo {
 export interface ProxyTable {
   columns: string[];
   rows: string[][];
+  /** Lines shown under the table (e.g. each Envoy route's weighted clusters). */
+  after?: { title: string; lines: string[] };
 }
 
 export type ProxyTab = 'listeners' | 'routes' | 'clusters' | 'endpoints';
