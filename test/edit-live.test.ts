@@ -168,3 +168,32 @@ test('a context marked readOnly in the config is refused live, with the reason',
   assert.match(x.o.err, /context b is read-only/);
   assert.equal(patches('a').length + patches('b').length, 0);
 });
+
+test('TUI editor env on a live mesh: the loaded resourceVersion is the precondition; copies in the other context', async () => {
+  const { loadLiveContexts } = await import('../src/sources/kube/index.js');
+  const { createWeightsEditorEnv } = await import('../src/edit/editor-env.js');
+  const input = { contexts: await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['a', 'b'], namespace: 'app', requestTimeout: '5s' }) };
+  const ed = createWeightsEditorEnv(input, globals(['a', 'b']), { env });
+  const opened = ed.open({ context: 'a', kind: 'VirtualService', namespace: 'app', name: 'demoapp' });
+  assert.ok(typeof opened === 'object', String(opened));
+  assert.equal(opened.target.source, 'live');
+  assert.deepEqual(opened.copies.map((c) => c.context), ['b']);
+  assert.ok(!opened.target.text.includes('managedFields'));
+  concurrentEdit('b', [75, 25]);
+  const preps = [opened.target, ...opened.copies].map((t) => prepareEdit(t, getRule(t.object, { kind: 'http', index: 0 }), { weights: [100, 0], mirrors: [] }));
+  const results = await ed.apply(preps);
+  assert.ok(!results[0].ok && results[0].reason === 'aborted', 'a is not written because b failed its dry run');
+  assert.ok(!results[1].ok && results[1].reason === 'conflict');
+  assert.deepEqual(weightsOn('a'), [90, 10]);
+  const fresh = { contexts: await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['a'], namespace: 'app', requestTimeout: '5s' }) };
+  const ed2 = createWeightsEditorEnv(fresh, globals(['a']), { env });
+  const o2 = ed2.open({ context: 'a', kind: 'VirtualService', namespace: 'app', name: 'demoapp' });
+  assert.ok(typeof o2 === 'object');
+  const [r] = await ed2.apply([prepareEdit(o2.target, getRule(o2.target.object, { kind: 'http', index: 0 }), { weights: [100, 0], mirrors: [] })]);
+  assert.ok(r.ok && r.resourceVersionAfter === serverVs('a').metadata.resourceVersion, JSON.stringify(r));
+  assert.match(r.message, /applied: resourceVersion \d+ → \d+/);
+  const undo = await ed2.prepareUndo();
+  assert.ok(Array.isArray(undo), String(undo));
+  assert.ok((await ed2.apply(undo)).every((x) => x.ok));
+  assert.deepEqual(weightsOn('a'), [90, 10]);
+});
