@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './global.js';
 import { COMMANDS } from './commands.js';
 import { UserError } from './errors.js';
+import { sanitize, sanitizeLine } from '../util/sanitize.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = addGlobalOptions(new Command('meshscope'))
@@ -10,7 +11,7 @@ export async function main(argv: string[]): Promise<number> {
     .enablePositionalOptions(false)
     .allowExcessArguments(true) // runDefault names an unknown command itself
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(sanitize(str)) });
 
   const words = argv.slice(2);
   const wanted = COMMANDS.filter((c) => c.names.some((n) => words.includes(n)));
@@ -48,11 +49,11 @@ export function reportError(err: unknown): number {
     return 2;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`meshscope: ${err.message}\n`);
+    process.stderr.write(`meshscope: ${sanitizeLine(err.message)}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`meshscope: internal error: ${message}\n`);
+  process.stderr.write(`meshscope: internal error: ${sanitizeLine(message)}\n`);
   if (process.env.MESHSCOPE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   return 1;
 }
