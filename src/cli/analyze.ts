@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { globalsOf } from './global.js';
 import { setExitCode } from './main.js';
 import { UsageError, UserError } from './errors.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
 import { formatLoadIssue, type MeshInput } from '../model/context.js';
 import type { Finding, Level } from '../analyze/types.js';
 import { CHECKS, atOrAbove, unknownSelectors } from '../analyze/registry.js';
@@ -79,7 +79,7 @@ async function runAnalyzeCommand(paths: string[], o: Record<string, unknown>, cm
   const findings = result.findings;
   const failing = atOrAbove(findings, threshold).length > 0;
   if (output === 'json') {
-    process.stdout.write(`${JSON.stringify(findings.map(toJson), null, 2)}\n`);
+    process.stdout.write(`${terminalSafeJson(JSON.stringify(findings.map(toJson), null, 2))}\n`);
   } else {
     const multi = result.input.contexts.length > 1;
     const scope = globals.namespace ? `namespace: ${globals.namespace}` : 'all namespaces';

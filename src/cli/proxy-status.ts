@@ -7,7 +7,7 @@ import { globalsOf } from './global.js';
 import { setExitCode } from './main.js';
 import { UsageError, UserError } from './errors.js';
 import { tabwrite } from './format/tabwriter.js';
-import { sanitizeLine, sanitize } from '../util/sanitize.js';
+import { sanitizeLine, sanitize, terminalSafeJson } from '../util/sanitize.js';
 
 interface PsOptions { output: string; istiodNamespace: string; istiodService: string }
 
@@ -48,7 +48,7 @@ async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Comman
     if (envoy.error) throw new UserError(`context ${names[0]}: pod ${ns}/${name}: ${envoy.error}`);
     const states = istiod.compareProxy(view, envoy.configDump);
     if (o.output === 'json') {
-      process.stdout.write(`${JSON.stringify({ context: names[0], proxy: `${name}.${ns}`, ...states }, null, 2)}\n`);
+      process.stdout.write(`${terminalSafeJson(JSON.stringify({ context: names[0], proxy: `${name}.${ns}`, ...states }, null, 2))}\n`);
     } else {
       process.stdout.write(sanitize(istiod.diffProxy(view, envoy.configDump)));
     }
@@ -67,7 +67,7 @@ async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Comman
     .filter((r) => !g.namespace || r.proxy.endsWith(`.${g.namespace}`))
     .sort((a, b) => (a.proxy < b.proxy ? -1 : a.proxy > b.proxy ? 1 : 0));
   if (o.output === 'json') {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    process.stdout.write(`${terminalSafeJson(JSON.stringify(rows, null, 2))}\n`);
   } else {
     let text = 'NAME\tCLUSTER\tCDS\tLDS\tEDS\tRDS\tISTIOD\tVERSION\n';
     for (const r of rows) {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { globalsOf } from './global.js';
 import { UsageError } from './errors.js';
 import { formatLoadIssue } from '../model/context.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
 
 export function register(program: Command): void {
   program
@@ -32,7 +32,7 @@ export function register(program: Command): void {
           edges: mesh.graph.edges,
           dangling: mesh.dangling().map((e) => ({ kind: e.kind, from: e.from, to: e.to, reason: e.dangling })),
         };
-        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        process.stdout.write(`${terminalSafeJson(JSON.stringify(doc, null, 2))}\n`);
         return;
       }
       process.stdout.write(renderTreeText(roots));

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { globalsOf, type GlobalOptions } from './global.js';
 import { setExitCode } from './main.js';
 import { UsageError, UserError } from './errors.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
 import type { EditTarget, PreparedEdit, WriteEnv } from '../edit/session.js';
 import type { VirtualServiceApi } from '../edit/live-writer.js';
 
@@ -179,7 +179,7 @@ export async function runGet(g: GlobalOptions, name: string, o: GetOptions, io: 
         mirrors: r.mirrors.map((m) => ({ host: m.host, subset: m.subset, port: m.port, percentage: m.raw ?? null, effective: m.effective })),
       })),
     }));
-    io.out(`${JSON.stringify(found.problems.length ? { virtualServices: data, problems: found.problems } : data, null, 2)}\n`);
+    io.out(`${terminalSafeJson(JSON.stringify(found.problems.length ? { virtualServices: data, problems: found.problems } : data, null, 2))}\n`);
   } else {
     for (const t of found.targets) {
       io.out(`${targetTitle(t)}\n`);

@@ -16,3 +16,11 @@ export function sanitize(s: string): string {
 export function sanitizeLine(s: string): string {
   return sanitize(s).replace(/[\t\n]/g, ' ');
 }
+
+/**
+ * JSON text safe for a terminal with the same data: JSON.stringify escapes C0 controls but leaves DEL and the C1
+ * controls (U+007F–U+009F, e.g. the 8-bit CSI U+009B) raw, so they are rewritten as \u00XX escapes.
+ */
+export function terminalSafeJson(json: string): string {
+  return /[\x7f-\x9f]/.test(json) ? json.replace(/[\x7f-\x9f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : json;
+}
