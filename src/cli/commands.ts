@@ -15,4 +15,5 @@ export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[]
   { names: ['pc', 'proxy-config'], load: () => import('./pc.js') },
   { names: ['snapshot'], load: () => import('./snapshot.js') },
   { names: ['proxy-status', 'ps'], load: () => import('./proxy-status.js') },
+  { names: ['trace'], load: () => import('./trace.js') },
 ];

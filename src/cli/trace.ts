@@ -1,0 +1,98 @@
+// `meshscope trace --from POD.NS|gateway/NAME.NS --host H ...`: a request walked through intent (CRDs) and reality
+// (that proxy's Envoy config), with the point where they part, following hops into other loaded contexts.
+import type { Command } from 'commander';
+import { globalsOf } from './global.js';
+import { UsageError, UserError } from './errors.js';
+import { setExitCode } from './main.js';
+import { formatLoadIssue } from '../model/context.js';
+import { sanitizeLine } from '../util/sanitize.js';
+import type { TraceRequest } from '../trace/types.js';
+import { parseFrom } from '../trace/source.js';
+
+interface TraceCliOptions {
+  from?: string;
+  host?: string;
+  port?: string;
+  path?: string;
+  method?: string;
+  header: string[];
+  sni?: string;
+  output: string;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return previous.concat(value);
+}
+
+/** `k=v` or `k: v` → [k, v] */
+export function parseHeader(text: string): [string, string] {
+  const m = /^\s*([^=:\s][^=:]*?)\s*[=:]\s?(.*)$/.exec(text);
+  if (!m) throw new UsageError(`--header takes NAME=VALUE, not "${sanitizeLine(text)}"`);
+  return [m[1]!, m[2]!];
+}
+
+export function requestFromOptions(o: TraceCliOptions, context: string): TraceRequest {
+  if (!o.from) throw new UsageError('trace needs --from POD.NAMESPACE or --from gateway/NAME.NAMESPACE');
+  if (!o.host) throw new UsageError('trace needs --host HOST (the host the client calls, e.g. reviews or b.nginx.com)');
+  let port: number | undefined;
+  if (o.port !== undefined) {
+    if (!/^\d+$/.test(o.port) || Number(o.port) < 1 || Number(o.port) > 65535) throw new UsageError(`--port must be a port number, not "${sanitizeLine(o.port)}"`);
+    port = Number(o.port);
+  }
+  const headers: Record<string, string> = {};
+  for (const h of o.header) {
+    const [k, v] = parseHeader(h);
+    headers[k] = v;
+  }
+  const req: TraceRequest = { context, from: parseFrom(o.from), host: o.host, headers };
+  if (port !== undefined) req.port = port;
+  if (o.path !== undefined) req.path = o.path;
+  if (o.method !== undefined) req.method = o.method;
+  if (o.sni !== undefined) req.sni = o.sni;
+  return req;
+}
+
+export function register(program: Command): void {
+  program
+    .command('trace')
+    .description('walk a request through the CRDs (intent) and the proxy\'s Envoy config (reality), and show where they part')
+    .option('--from <source>', 'POD.NAMESPACE (its sidecar) or gateway/NAME.NAMESPACE (Gateway, gateway Service or gateway pod)')
+    .option('--host <host>', 'host the client calls (short name, FQDN or external host); also the Host header')
+    .option('--port <n>', 'service port (sidecar) or Gateway server port (gateway); default: the host\'s port, 80 for gateways')
+    .option('--path <path>', 'request path, with an optional ?query', '/')
+    .option('--method <method>', 'HTTP method', 'GET')
+    .option('--header <k=v>', 'request header (repeatable)', collect, [])
+    .option('--sni <name>', 'TLS server name (TLS and passthrough ports)')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action(async function (this: Command) {
+      const o = this.opts() as TraceCliOptions;
+      if (o.output !== 'text' && o.output !== 'json') throw new UsageError(`unknown output format "${sanitizeLine(o.output)}": use -o text or -o json`);
+      const globals = globalsOf(this);
+      const { loadMesh } = await import('../sources/load.js');
+      const { joinMesh } = await import('../mesh/join.js');
+      const { traceRequest } = await import('../trace/trace.js');
+      const { TraceInputError } = await import('../trace/types.js');
+      const { renderTraceText, traceJson } = await import('../trace/format.js');
+      // The first --context is where the request starts. A snapshot loads every context so hops can be followed;
+      // live, the contexts named (or --all-contexts) are loaded.
+      const start = globals.context[0];
+      const input = await loadMesh({ ...globals, context: globals.fixtures ? [] : globals.context });
+      for (const c of input.contexts) for (const i of c.issues) process.stderr.write(`${sanitizeLine(formatLoadIssue(i))}\n`);
+      const loaded = input.contexts.filter((c) => c.status !== 'error');
+      if (loaded.length === 0) throw new UserError('no context loaded: nothing to trace');
+      const context = start ?? (loaded.length === 1 ? loaded[0]!.name : undefined);
+      if (!context) throw new UsageError(`trace needs --context (loaded: ${loaded.map((c) => sanitizeLine(c.name)).join(', ')})`);
+      const req = requestFromOptions(o, context);
+      const mesh = joinMesh(input);
+      let trace;
+      try {
+        trace = traceRequest(mesh, req);
+      } catch (err) {
+        if (err instanceof TraceInputError) throw new UserError(sanitizeLine(err.message));
+        throw err;
+      }
+      if (o.output === 'json') process.stdout.write(`${JSON.stringify(traceJson(trace), null, 2)}\n`);
+      else process.stdout.write(renderTraceText(trace));
+      setExitCode(this, trace.ok ? 0 : 1);
+    });
+}
