@@ -29,11 +29,16 @@ function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')):
     routes: {
       columns: ['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'], rows: m.routeRows(d).map((r) => [r.name, r.vhost, r.domains, r.match, r.virtualService]),
       after: {
-        title: 'Weighted clusters per route',
+        title: 'Weighted clusters per route (subset when the cluster is the route\'s own host)',
         lines: p.routes.filter((r) => r.clusters.length > 0).map((r) => {
           const vs = r.rule ? `  ← ${r.rule.vs.name}.${r.rule.vs.namespace} ${r.rule.protocol}[${r.rule.index}]` : '';
           const drift = r.drift.length ? `  ≠ ${r.drift.join('; ')}` : '';
-          return `${r.routeConfig} ${r.virtualHost}: ${r.clusters.map((c) => `${c.name} ${c.weight}%`).join(', ')}${vs}${drift}`;
+          const host = r.virtualHost.replace(/:\d+$/, '');
+          const short = (name: string) => {
+            const [, , subset, fqdn] = name.split('|');
+            return fqdn === host ? subset || '(default)' : name;
+          };
+          return `${r.virtualHost} → ${r.clusters.map((c) => `${short(c.name)} ${c.weight}%`).join(', ')}${vs}${drift}`;
         }),
       },
     },
