@@ -9,9 +9,11 @@ import type {
   SubsetModel, VirtualServiceModel, ProxyModel,
 } from './model.js';
 import { objectId } from './model.js';
+import { flat } from './tree-nodes.js';
 
 const HASH_SUFFIX = /-[a-z0-9]{6,10}-[a-z0-9]{5}$/;
 const POD_SUFFIX = /-[a-z0-9]{5}$/;
+const RS_HASH = /-[a-z0-9]{6,10}$/;
 
 export class ContextIndex {
   readonly objects = new Map<string, MeshObject>();
@@ -20,7 +22,7 @@ export class ContextIndex {
   readonly pods: PodModel[] = [];
   readonly podByName = new Map<string, PodModel>();
   readonly podByIp = new Map<string, PodModel>();
-  private readonly podsByLabel = new Map<string, PodModel[]>();
+  private readonly podsByLabel = new Map<string, Map<string, PodModel[]>>();
   private readonly podsByNs = new Map<string, PodModel[]>();
   readonly services: ServiceModel[] = [];
   readonly serviceEntries: ServiceEntryModel[] = [];
@@ -52,7 +54,7 @@ export class ContextIndex {
     if (!selector || Object.keys(selector).length === 0) return [];
     let best: PodModel[] | undefined;
     for (const k in selector) {
-      const list = this.podsByLabel.get(`${k}=${selector[k]}`);
+      const list = this.podsByLabel.get(k)?.get(selector[k]!);
       if (!list) return [];
       if (!best || list.length < best.length) best = list;
     }
@@ -69,7 +71,7 @@ export class ContextIndex {
     const name = m.name;
     const context = this.snapshot.name;
     return {
-      id: objectId(context, lo.obj.kind, ns, name),
+      id: flat(objectId(context, lo.obj.kind, ns, name)),
       ref: { context, kind: lo.obj.kind, namespace: ns || undefined, name },
       context, kind: lo.obj.kind, namespace: ns, name,
       labels: (m.labels ?? {}) as Record<string, string>,
@@ -109,27 +111,32 @@ export class ContextIndex {
   private addPod(o: MeshObject): PodModel {
     const obj = o.lo.obj;
     const containers = (obj.spec?.containers ?? []) as { name: string }[];
-    const statuses = (obj.status?.containerStatuses ?? []) as { ready?: boolean }[];
-    const ownerRs = ((obj.metadata.ownerReferences ?? []) as { kind?: string; name?: string }[]).find((r) => r.kind === 'ReplicaSet');
-    const workload = ownerRs?.name
-      ? ownerRs.name.replace(/-[a-z0-9]{6,10}$/, '')
-      : HASH_SUFFIX.test(o.name) ? o.name.replace(HASH_SUFFIX, '') : o.name.replace(POD_SUFFIX, '') || o.name;
-    const pod: PodModel = Object.assign(o, {
-      ip: obj.status?.podIP as string | undefined,
-      phase: obj.status?.phase as string | undefined,
-      ready: statuses.length === 0 ? obj.status?.phase !== 'Failed' : statuses.every((s) => s.ready !== false),
-      workload,
-      hasSidecar: containers.some((c) => c.name === 'istio-proxy'),
-    });
+    const status = obj.status ?? {};
+    const statuses = (status.containerStatuses ?? []) as { ready?: boolean }[];
+    let workload = '';
+    for (const r of (obj.metadata.ownerReferences ?? []) as { kind?: string; name?: string }[]) {
+      if (r.kind === 'ReplicaSet' && r.name) { workload = r.name.replace(RS_HASH, ''); break; }
+    }
+    if (!workload) workload = HASH_SUFFIX.test(o.name) ? o.name.replace(HASH_SUFFIX, '') : o.name.replace(POD_SUFFIX, '') || o.name;
+    let ready = statuses.length === 0 ? status.phase !== 'Failed' : true;
+    for (const st of statuses) if (st.ready === false) ready = false;
+    let hasSidecar = false;
+    for (const c of containers) if (c.name === 'istio-proxy') hasSidecar = true;
+    const pod: PodModel = {
+      id: o.id, ref: o.ref, context: o.context, kind: o.kind, namespace: o.namespace, name: o.name, labels: o.labels, lo: o.lo,
+      ip: status.podIP as string | undefined, phase: status.phase as string | undefined, ready, workload, hasSidecar, proxy: undefined,
+    };
     this.pods.push(pod);
     this.podByName.set(`${pod.namespace}/${pod.name}`, pod);
     if (pod.ip) this.podByIp.set(pod.ip, pod);
     const nsList = this.podsByNs.get(pod.namespace);
     if (nsList) nsList.push(pod); else this.podsByNs.set(pod.namespace, [pod]);
     for (const k in pod.labels) {
-      const key = `${k}=${pod.labels[k]}`;
-      const l = this.podsByLabel.get(key);
-      if (l) l.push(pod); else this.podsByLabel.set(key, [pod]);
+      let byValue = this.podsByLabel.get(k);
+      if (!byValue) { byValue = new Map(); this.podsByLabel.set(k, byValue); }
+      const v = pod.labels[k]!;
+      const l = byValue.get(v);
+      if (l) l.push(pod); else byValue.set(v, [pod]);
     }
     return pod;
   }
@@ -223,7 +230,7 @@ export class ContextIndex {
         index, port: s.port?.number, protocol: s.port?.protocol, name: s.name,
         hosts: (s.hosts ?? []).map((h) => parseGatewayHost(h, o.namespace)),
       })),
-      pods, services, virtualServices: [] as VirtualServiceModel[],
+      pods, services, virtualServices: [] as VirtualServiceModel[], dangling: [] as string[],
     }) as GatewayModel;
     for (const s of services) {
       if (!s.isGateway) {

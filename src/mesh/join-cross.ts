@@ -3,6 +3,7 @@
 // host there (or, for `.global`, to the local service and subset it stands for), and on to the pods.
 import { globalToLocal, hostsIntersect, isGlobalHost, selectorMatches } from './hosts.js';
 import type { ContextIndex } from './indexes.js';
+import { danglingEdge } from './join-intent.js';
 import type { MeshGraph } from './graph.js';
 import type { CrossHop, DestinationModel, EndpointModel, ServiceEntryModel, ServiceModel } from './model.js';
 
@@ -65,7 +66,7 @@ function linkDestinationAcross(ctx: ContextIndex, contexts: ContextIndex[], d: D
     const why = cands.length === 0
       ? `.global host ${d.fqdn} has no endpoint address${d.subset ? ` for subset ${d.subset}` : ''}`
       : `.global host ${d.fqdn}: endpoint ${cands.map((c) => c.address).join(', ')} is no loaded context's gateway address`;
-    g.add({ kind: 'cross-context', from: d.id, dangling: why });
+    danglingEdge(g, d, 'cross-context', why);
     d.problems.push({ severity: 'warning', code: 'MS0301', message: why, path: `${d.path}.host` });
   }
 }

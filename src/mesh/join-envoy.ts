@@ -297,6 +297,7 @@ function linkDestination(proxy: ProxyModel, d: DestinationModel, byHostSubset: M
     if (routes.length > 0) {
       const why = `proxy ${proxy.namespace}/${proxy.podName} has no Envoy cluster for ${d.fqdn}${d.subset ? ` subset ${d.subset}` : ''}`;
       g.add({ kind: 'destination-envoy-cluster', from: d.id, dangling: why });
+      d.dangling.push({ kind: 'destination-envoy-cluster', reason: why });
       d.envoy.push({ id: `${d.id}/envoy:${proxy.namespace}/${proxy.podName}`, proxy, name: '', endpoints: [], healthy: 0, total: 0, dangling: why });
     }
     return;

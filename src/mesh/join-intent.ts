@@ -5,28 +5,22 @@ import type {
   TLSRoute, VirtualServiceSpec,
 } from '../model/resources.js';
 import { hostsIntersect, resolveGatewayRef, selectorMatches, toFqdn } from './hosts.js';
+import { flat } from './tree-nodes.js';
 import type { ContextIndex } from './indexes.js';
 import type { MeshGraph } from './graph.js';
 import type {
-  DestinationModel, EndpointModel, GatewayBinding, PodModel, RuleModel, RuleProtocol, ServiceEntryModel, ServiceModel,
+  DestinationModel, EdgeKind, EndpointModel, GatewayBinding, PodModel, RuleModel, RuleProtocol, ServiceEntryModel, ServiceModel,
   VirtualServiceModel,
 } from './model.js';
 
 export function joinIntent(ctx: ContextIndex, g: MeshGraph): void {
   for (const gw of ctx.gateways) {
-    for (const p of gw.pods) g.add({ kind: 'gateway-pod', from: gw.id, to: p.id });
-    for (const s of gw.services) {
-      g.add({ kind: 'gateway-service', from: gw.id, to: s.id, note: s.ports.map((p) => `${p.name ?? ''}:${p.port}`).join(',') });
-    }
     if (gw.pods.length === 0) {
       const sel = Object.entries(gw.selector).map(([k, v]) => `${k}=${v}`).join(',');
+      gw.dangling.push(`selector ${sel || '(empty)'} matches no pod`);
       g.add({ kind: 'gateway-pod', from: gw.id, dangling: `selector ${sel || '(empty)'} matches no pod` });
       g.problem(gw.id, { severity: 'error', code: 'IST0101', message: `Gateway selector ${sel || '(empty)'} matches no pod`, path: 'spec.selector' });
     }
-  }
-  for (const s of ctx.services) for (const p of s.pods) g.add({ kind: 'service-pod', from: s.id, to: p.id });
-  for (const se of ctx.serviceEntries) {
-    for (const e of se.endpoints) g.add({ kind: 'serviceentry-endpoint', from: se.id, to: e.pod?.id, note: e.address });
   }
   for (const o of ctx.kind('VirtualService')) {
     const vs = buildVirtualService(ctx, o as VirtualServiceModel, g);
@@ -39,6 +33,7 @@ export function joinIntent(ctx: ContextIndex, g: MeshGraph): void {
         const served = gw.virtualServices.some((vs) => vs.hosts.some((vh) => hostsIntersect(vh, h.host)));
         if (!served) {
           const reason = `host ${h.host} on server port ${s.port} is served by no VirtualService`;
+          gw.dangling.push(reason);
           g.add({ kind: 'vs-gateway', from: gw.id, dangling: reason });
           g.problem(gw.id, { severity: 'warning', code: 'MS0101', message: reason, path: `spec.servers[${s.index}].hosts` });
         }
@@ -79,7 +74,7 @@ function buildVirtualService(ctx: ContextIndex, o: VirtualServiceModel, g: MeshG
       } else gw.virtualServices.push(vs);
     }
     vs.gateways.push(b);
-    g.add({ kind: 'vs-gateway', from: vs.id, to: b.gateway && !b.dangling ? b.gateway.id : undefined, dangling: b.dangling });
+    if (b.dangling) g.add({ kind: 'vs-gateway', from: vs.id, dangling: b.dangling });
   });
   const add = (protocol: RuleProtocol, rules: (HTTPRoute | TCPRoute | TLSRoute)[] | undefined): void => {
     const names = new Map<string, number>();
@@ -87,7 +82,6 @@ function buildVirtualService(ctx: ContextIndex, o: VirtualServiceModel, g: MeshG
     (rules ?? []).forEach((r, index) => {
       const rule = buildRule(ctx, vs, protocol, r, index, names.get(r.name ?? '') === 1, g);
       vs.rules.push(rule);
-      g.add({ kind: 'vs-rule', from: vs.id, to: rule.id });
     });
   };
   add('http', spec.http);
@@ -103,7 +97,7 @@ function buildRule(
   const path = `spec.${protocol}[${index}]`;
   const http = protocol === 'http' ? (r as HTTPRoute) : undefined;
   const rule: RuleModel = {
-    id: r.name && uniqueName ? `${vs.id}/${protocol}:${r.name}` : `${vs.id}/${protocol}[${index}]`,
+    id: flat(r.name && uniqueName ? `${vs.id}/${protocol}:${r.name}` : `${vs.id}/${protocol}[${index}]`),
     vs, protocol, index, name: r.name, path,
     match: protocol === 'http' ? httpMatchSummary((r as HTTPRoute).match) : l4MatchSummary((r as TCPRoute | TLSRoute).match),
     destinations: [], envoyRoutes: [],
@@ -137,7 +131,6 @@ function buildRule(
   }
   for (const d of rule.destinations) {
     resolveDestination(ctx, vs, d, g);
-    g.add({ kind: 'rule-destination', from: rule.id, to: d.id, weight: d.mirror ? d.mirrorPercent : d.weight });
   }
   return rule;
 }
@@ -148,11 +141,11 @@ function newDestination(
   const port = d.port?.number;
   const key = `${d.host}|${d.subset ?? ''}|${port ?? ''}`;
   return {
-    id: `${rule.id}/${mirror ? 'mirror' : 'route'}:${uniq((mirror ? 'm:' : '') + key).replace(/^m:/, '')}`,
+    id: flat(`${rule.id}/${mirror ? 'mirror' : 'route'}:${uniq((mirror ? 'm:' : '') + key).replace(/^m:/, '')}`),
     rule, index, mirror, host: d.host ?? '', fqdn: toFqdn(d.host ?? '', rule.vs.namespace), subset: d.subset, port,
-    weight: mirror ? 0 : 100, path,
+    weight: mirror ? 0 : 100, path: flat(path),
     resolution: { written: d.host ?? '', fqdn: '', entries: [], hidden: [] },
-    targets: [], pods: [], endpoints: [], hops: [], envoy: [], problems: [],
+    targets: [], pods: [], endpoints: [], hops: [], envoy: [], problems: [], dangling: [],
   };
 }
 
@@ -163,17 +156,15 @@ export function resolveDestination(ctx: ContextIndex, vs: VirtualServiceModel, d
   d.fqdn = res.fqdn;
   d.targets = res.entries.map((e) => e.value);
   if (d.targets.length === 0) {
-    g.add({ kind: 'destination-host', from: d.id, dangling: res.note });
+    danglingEdge(g, d, 'destination-host', res.note ?? `host ${d.fqdn} not found`);
     d.problems.push({ severity: 'error', code: 'IST0101', message: `Referenced host not found: "${d.host}" (${res.note})`, path: `${d.path}.host` });
   } else {
-    for (const t of d.targets) g.add({ kind: 'destination-host', from: d.id, to: t.id, note: res.via });
     if (res.via === 'kube-dns' && res.note) d.problems.push({ severity: 'warning', code: 'MS0102', message: res.note, path: `${d.path}.host` });
   }
   const target = d.targets[0];
   const drHost = res.via === 'wildcard' && res.entries[0] ? res.entries[0].host : d.fqdn;
   const dr = ctx.drs.lookup(drHost, vs.namespace, target?.namespace) ?? (drHost !== d.fqdn ? ctx.drs.lookup(d.fqdn, vs.namespace, target?.namespace) : undefined);
   d.destinationRule = dr;
-  if (dr) for (const r of dr.rules) g.add({ kind: 'destination-rule', from: d.id, to: r.value.id, note: dr.scope });
   if (d.port !== undefined && target) {
     const ports = portsOf(target);
     if (ports.length > 0 && !ports.includes(d.port)) {
@@ -189,13 +180,12 @@ export function resolveDestination(ctx: ContextIndex, vs: VirtualServiceModel, d
       const why = dr
         ? `subset "${d.subset}" not found in DestinationRule ${dr.rules.map((r) => `${r.value.namespace}/${r.value.name}`).join(', ')} (has ${dr.rules.flatMap((r) => r.value.subsets.map((s) => s.name)).join(', ') || 'no subsets'})`
         : `no DestinationRule for host ${d.fqdn}, so subset "${d.subset}" does not exist`;
-      g.add({ kind: 'destination-subset', from: d.id, dangling: why });
+      danglingEdge(g, d, 'destination-subset', why);
       d.problems.push({ severity: 'error', code: 'IST0101', message: `Referenced host+subset in destinationrule not found: "${d.fqdn}+${d.subset}" (${why})`, path: `${d.path}.subset` });
       return;
     }
     d.subsetDef = sub;
     labels = sub.labels;
-    g.add({ kind: 'destination-subset', from: d.id, to: sub.id });
   }
   const pods: PodModel[] = [];
   const endpoints: EndpointModel[] = [];
@@ -212,14 +202,18 @@ export function resolveDestination(ctx: ContextIndex, vs: VirtualServiceModel, d
   }
   d.pods = pods;
   d.endpoints = endpoints;
-  for (const p of pods) g.add({ kind: 'destination-pod', from: d.id, to: p.id });
-  for (const e of endpoints) g.add({ kind: 'destination-endpoint', from: d.id, to: e.pod?.id, note: e.address });
   if (d.subsetDef && pods.length === 0 && endpoints.length === 0 && d.targets.length > 0) {
     const sel = Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
     const why = `subset "${d.subset}" (${sel}) selects no pods of ${d.fqdn} in ${ctx.name}`;
-    g.add({ kind: 'destination-pod', from: d.id, dangling: why });
+    danglingEdge(g, d, 'destination-pod', why);
     d.problems.push({ severity: 'warning', code: 'IST0173', message: why, path: `${d.path}.subset` });
   }
+}
+
+/** Records an unresolved reference on the destination and as a dangling edge. */
+export function danglingEdge(g: MeshGraph, d: DestinationModel, kind: EdgeKind, reason: string): void {
+  d.dangling.push({ kind, reason });
+  g.add({ kind, from: d.id, dangling: reason });
 }
 
 export function portsOf(t: ServiceModel | ServiceEntryModel): number[] {

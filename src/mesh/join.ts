@@ -8,6 +8,7 @@ import { joinIntent } from './join-intent.js';
 import { buildProxies, joinEnvoy } from './join-envoy.js';
 import type { EnvoyParser, ParsedDumps } from './join-envoy.js';
 import { joinAcrossContexts } from './join-cross.js';
+import { deriveEdges } from './edges.js';
 import type {
   DestinationModel, DestinationRuleModel, EdgeKind, EnvoyClusterLink, EnvoyRouteModel, GatewayModel, MeshEdge, MeshObject,
   MeshService, PodModel, ProxyModel, RuleModel, ServiceEntryModel, ServiceModel, VirtualServiceModel,
@@ -57,12 +58,7 @@ export class Mesh {
         }
       }
     }
-    for (const s of this.services.values()) {
-      if (s.members.length < 2) continue;
-      for (const a of s.members) for (const b of s.members) if (a !== b && a.context !== b.context) {
-        this.graph.add({ kind: 'service-member', from: a.id, to: b.id, note: s.host });
-      }
-    }
+    this.graph.deriveWith((add) => deriveEdges(this.contexts, this.services, add));
   }
 
   context(name: string): ContextIndex | undefined {
@@ -143,6 +139,11 @@ export class Mesh {
   edgesTo(id: string, kind?: EdgeKind): MeshEdge[] { return this.graph.to(id, kind); }
   problems(id: string): Problem[] { return this.graph.problemsOf(id); }
   dangling(): MeshEdge[] { return this.graph.dangling(); }
+}
+
+/** Id of the cross-context service entity (edges of kind service-member leave it). */
+export function meshServiceId(host: string): string {
+  return `mesh:${host}`;
 }
 
 /** Joins every context of the input. Pure: no I/O. */

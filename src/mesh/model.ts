@@ -83,6 +83,8 @@ export interface GatewayModel extends MeshObject {
   services: ServiceModel[];
   /** VirtualServices bound to it (hosts intersecting). */
   virtualServices: VirtualServiceModel[];
+  /** Unresolved: selector matching no pod, server hosts no VirtualService serves. */
+  dangling: string[];
 }
 
 export interface GatewayBinding {
@@ -150,6 +152,8 @@ export interface DestinationModel {
   hops: CrossHop[];
   envoy: EnvoyClusterLink[];
   problems: Problem[];
+  /** Unresolved references from this destination (also in the graph as dangling edges). */
+  dangling: { kind: EdgeKind; reason: string }[];
 }
 
 /** A hop into another loaded context through its gateway. */

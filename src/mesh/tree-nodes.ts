@@ -3,8 +3,41 @@ import type { Badges, NodeKind, Problem, TreeNode } from './tree-types.js';
 import type { EndpointModel, MeshObject, PodModel } from './model.js';
 import type { EnvoyEndpoint } from '../model/envoy/types.js';
 
-export function node(id: string, kind: NodeKind, label: string, extra: Partial<TreeNode> = {}): TreeNode {
-  return { id, kind, label, badges: extra.badges ?? {}, children: extra.children ?? [], ...extra };
+/** Fixed-shape node (one hidden class for every node keeps 100k+ trees small and fast). */
+class Node implements TreeNode {
+  detail: string | undefined = undefined;
+  context: string | undefined = undefined;
+  badges: Badges = {};
+  children: TreeNode[] = [];
+  ref: TreeNode['ref'] = undefined;
+  linkTo: string | undefined = undefined;
+  dangling: string | undefined = undefined;
+  searchText: string | undefined = undefined;
+  constructor(public id: string, public kind: NodeKind, public label: string) {}
+}
+
+/** Flattens a concatenated (rope) string in place: ids and details are long-lived, ropes of them cost ~1.5×. */
+export function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+export function node(id: string, kind: NodeKind, label: string, extra?: Partial<TreeNode>): TreeNode {
+  const n = new Node(flat(id), kind, label);
+  if (extra) {
+    if (extra.detail !== undefined) n.detail = flat(extra.detail);
+    if (extra.context !== undefined) n.context = extra.context;
+    if (extra.badges !== undefined) n.badges = extra.badges;
+    if (extra.children !== undefined) n.children = extra.children;
+    if (extra.ref !== undefined) n.ref = extra.ref;
+    if (extra.linkTo !== undefined) n.linkTo = extra.linkTo;
+    if (extra.dangling !== undefined) n.dangling = extra.dangling;
+    if (extra.searchText !== undefined) n.searchText = extra.searchText;
+    if (extra.label !== undefined) n.label = extra.label;
+    if (extra.kind !== undefined) n.kind = extra.kind;
+    if (extra.id !== undefined) n.id = flat(extra.id);
+  }
+  return n;
 }
 
 export function withProblems(b: Badges, problems: Problem[] | undefined): Badges {
@@ -27,14 +60,57 @@ export function objectLink(parentId: string, o: MeshObject, extra: Partial<TreeN
   });
 }
 
-export function podLink(parentId: string, p: PodModel, withEndpoints = false, crossContext = false): TreeNode {
-  const n = objectLink(parentId, p, {
-    detail: `${p.ip ?? 'no IP'}${p.ready ? '' : ' not ready'}${crossContext ? ` (${p.context})` : ''}`,
+const podText = new WeakMap<PodModel, { detail: string; search: string }>();
+
+function podStrings(p: PodModel): { detail: string; search: string } {
+  let t = podText.get(p);
+  if (!t) {
+    t = { detail: `${p.ip ?? 'no IP'}${p.ready ? '' : ' not ready'}`, search: `${p.ip ?? ''} ${labelsText(p.labels)}` };
+    podText.set(p, t);
+  }
+  return t;
+}
+
+export function workloadId(p: PodModel): string {
+  return `${p.context}/Workload/${p.namespace}/${p.workload}`;
+}
+
+/**
+ * Pods grouped by workload under another node (a Service, a DR subset): one link per workload, to the Workload
+ * node, with ready/total pods. Keeps big meshes' trees small; the pods themselves live under Workloads.
+ */
+export function workloadLinks(parentId: string, pods: PodModel[]): TreeNode[] {
+  const groups = new Map<string, PodModel[]>();
+  for (const p of pods) {
+    const l = groups.get(p.workload);
+    if (l) l.push(p); else groups.set(p.workload, [p]);
+  }
+  const out: TreeNode[] = [];
+  for (const [name, list] of groups) {
+    const first = list[0]!;
+    let ready = 0;
+    let search = '';
+    for (const p of list) {
+      if (p.ready) ready++;
+      search += `${p.name} ${p.ip ?? ''} `;
+    }
+    out.push(node(`${parentId}/workload:${first.namespace}/${name}`, 'Workload', name, {
+      detail: `${list.length} pod${list.length === 1 ? '' : 's'}`, context: first.context, linkTo: workloadId(first),
+      badges: { healthy: ready, total: list.length }, searchText: search,
+    }));
+  }
+  return out;
+}
+
+/** A pod under another node (subset, Service, Gateway...): links to the pod's own node under Workloads. */
+export function podLink(parentId: string, p: PodModel, endpoints?: EndpointModel[], crossContext = false): TreeNode {
+  const t = podStrings(p);
+  const n = node(`${parentId}/pod:${p.namespace}/${p.name}`, 'Pod', p.name, {
+    detail: crossContext ? `${t.detail} (${p.context})` : t.detail,
     badges: { healthy: p.ready ? 1 : 0, total: 1 },
-    searchText: `${p.ip ?? ''} ${labelsText(p.labels)}`,
+    searchText: t.search, linkTo: p.id, context: p.context, ref: p.ref,
   });
-  n.label = p.name;
-  if (withEndpoints && p.ip) n.children.push(node(`${n.id}/ep:${p.ip}`, 'endpoint', p.ip, { detail: p.ready ? 'ready' : 'not ready', context: p.context, searchText: p.ip }));
+  if (endpoints) for (const e of endpoints) n.children.push(endpointNode(n.id, e, p.context));
   return n;
 }
 

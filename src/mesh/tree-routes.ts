@@ -1,7 +1,7 @@
 // VirtualService subtree: rules → destinations → target / subset → pods → endpoints, the Envoy clusters
 // implementing each destination per proxy, and hops into other contexts.
 import type { Mesh } from './join.js';
-import type { CrossHop, DestinationModel, RuleModel, VirtualServiceModel } from './model.js';
+import type { CrossHop, DestinationModel, EndpointModel, RuleModel, VirtualServiceModel } from './model.js';
 import type { TreeNode } from './tree-types.js';
 import {
   danglingNode, endpointNode, envoyEndpointNode, labelsText, node, objectLink, podLink, sumHealth, withProblems,
@@ -42,9 +42,9 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean):
     badges: withProblems(d.mirror ? { mirrorPercent: d.mirrorPercent } : { weight: d.weight }, mesh.problems(d.id)),
   });
   for (const t of d.targets) n.children.push(objectLink(d.id, t, { detail: `${t.kind} (${d.resolution.via ?? 'exact'})` }));
-  for (const e of mesh.edgesFrom(d.id)) {
-    if (e.dangling && e.kind !== 'destination-envoy-cluster' && e.kind !== 'cross-context') {
-      n.children.push(danglingNode(d.id, e.dangling, ctx, e.kind === 'destination-pod' ? 'warning' : 'error'));
+  for (const e of d.dangling) {
+    if (e.kind !== 'destination-envoy-cluster' && e.kind !== 'cross-context') {
+      n.children.push(danglingNode(d.id, e.reason, ctx, e.kind === 'destination-pod' ? 'warning' : 'error'));
     }
   }
   let podParent = n;
@@ -58,9 +58,16 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean):
   }
   if (deep) {
     const podIds = new Set<string>();
+    let byPod: Map<string, EndpointModel[]> | undefined;
+    for (const e of d.endpoints) {
+      if (!e.pod || e.source !== 'EndpointSlice') continue;
+      byPod ??= new Map();
+      const l = byPod.get(e.pod.id);
+      if (l) l.push(e); else byPod.set(e.pod.id, [e]);
+    }
     for (const p of d.pods) {
       podIds.add(p.id);
-      podParent.children.push(podLink(podParent.id, p, true));
+      podParent.children.push(podLink(podParent.id, p, byPod?.get(p.id)));
     }
     for (const e of d.endpoints) {
       if (e.pod && podIds.has(e.pod.id)) continue;
@@ -71,9 +78,7 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean):
     for (const h of d.hops) {
       if (!d.endpoints.some((e) => e.address === h.address)) podParent.children.push(hopNode(mesh, h));
     }
-    for (const e of mesh.edgesFrom(d.id, 'cross-context')) {
-      if (e.dangling && !e.to) n.children.push(danglingNode(d.id, e.dangling, ctx, 'warning'));
-    }
+    for (const e of d.dangling) if (e.kind === 'cross-context') n.children.push(danglingNode(d.id, e.reason, ctx, 'warning'));
     if (podParent !== n) podParent.badges = { ...podParent.badges, ...sumHealth(podParent.children) };
     for (const l of d.envoy) {
       if (l.dangling && !l.name) {
@@ -114,7 +119,7 @@ export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
       const dn = node(`${vn.id}/${d.id}`, 'destination', destinationLabel(d), {
         context: h.context, linkTo: d.id, badges: { weight: d.weight }, searchText: d.fqdn,
       });
-      for (const p of d.pods) dn.children.push(podLink(dn.id, p, false, true));
+      for (const p of d.pods) dn.children.push(podLink(dn.id, p, undefined, true));
       Object.assign(dn.badges, sumHealth(dn.children));
       vn.children.push(dn);
     }
@@ -130,7 +135,7 @@ export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
       });
       t.children.push(parent);
     }
-    for (const p of h.pods) parent.children.push(podLink(parent.id, p, true, true));
+    for (const p of h.pods) parent.children.push(podLink(parent.id, p, undefined, true));
     Object.assign(parent.badges, sumHealth(parent.children));
     n.children.push(t);
   }

@@ -4,7 +4,7 @@ import type { Mesh } from './join.js';
 import type { ContextIndex } from './indexes.js';
 import type { DestinationRuleModel, GatewayModel, MeshObject, PodModel, ServiceEntryModel, ServiceModel } from './model.js';
 import type { NodeKind, TreeNode } from './tree-types.js';
-import { danglingNode, endpointNode, labelsText, node, objectLink, podLink, sumHealth, withProblems } from './tree-nodes.js';
+import { danglingNode, endpointNode, labelsText, node, objectLink, podLink, sumHealth, withProblems, workloadId, workloadLinks } from './tree-nodes.js';
 import { virtualServiceNode } from './tree-routes.js';
 import { proxyNode } from './tree-proxy.js';
 import { selectorMatches } from './hosts.js';
@@ -74,7 +74,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
   }
   for (const [k, pods] of [...workloads].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const [ns, name] = k.split('/') as [string, string];
-    const wn = node(`${ctx.name}/Workload/${ns}/${name}`, 'Workload', name, { context: ctx.name, detail: labelsText(pods[0]!.labels) });
+    const wn = node(workloadId(pods[0]!), 'Workload', name, { context: ctx.name, detail: labelsText(pods[0]!.labels) });
     for (const p of pods.sort(byName)) wn.children.push(podNode(mesh, p));
     Object.assign(wn.badges, sumHealth(wn.children));
     put(ns, 'Workload', wn);
@@ -123,7 +123,7 @@ function gatewayNode(mesh: Mesh, gw: GatewayModel): TreeNode {
   }
   for (const p of gw.pods) n.children.push(podLink(gw.id, p));
   for (const vs of gw.virtualServices) n.children.push(objectLink(gw.id, vs, { detail: vs.hosts.join(',') }));
-  for (const e of mesh.edgesFrom(gw.id)) if (e.dangling) n.children.push(danglingNode(gw.id, e.dangling, gw.context, 'warning'));
+  for (const reason of gw.dangling) n.children.push(danglingNode(gw.id, reason, gw.context, 'warning'));
   return n;
 }
 
@@ -140,7 +140,7 @@ function destinationRuleNode(mesh: Mesh, ctx: ContextIndex, dr: DestinationRuleM
     const sn = node(s.id, 'subset', s.name, { detail: labelsText(s.labels) || '(no labels)', context: dr.context, ref: dr.ref, searchText: labelsText(s.labels) });
     if (target) {
       const pods = target.kind === 'Service' ? (target as ServiceModel).pods : (target as ServiceEntryModel).pods;
-      for (const p of pods) if (selectorMatches(s.labels, p.labels)) sn.children.push(podLink(sn.id, p));
+      sn.children.push(...workloadLinks(sn.id, pods.filter((p) => selectorMatches(s.labels, p.labels))));
       if (target.kind === 'ServiceEntry') {
         for (const e of (target as ServiceEntryModel).endpoints) {
           if (!e.pod && selectorMatches(s.labels, e.labels)) sn.children.push(endpointNode(sn.id, e, dr.context));
@@ -183,10 +183,18 @@ function serviceNode(mesh: Mesh, s: ServiceModel): TreeNode {
     context: s.context, ref: s.ref, searchText: `${s.host} ${s.addresses.join(' ')}`,
     badges: withProblems({ healthy: ready, total: s.endpoints.length }, mesh.problems(s.id)),
   });
-  for (const p of s.pods) n.children.push(podLink(s.id, p));
-  for (const e of mesh.edgesFrom(s.id, 'service-member')) {
-    const other = mesh.object(e.to!);
-    if (other) n.children.push(objectLink(s.id, other, { label: `also in ${other.context}: ${other.kind} ${other.namespace}/${other.name}`, kind: 'link' }));
+  n.children.push(...workloadLinks(s.id, s.pods));
+  const members = mesh.services.get(s.host)?.members;
+  if (members && members.length > 1) {
+    const others = members.filter((m) => m.context !== s.context);
+    if (others.length > 0) {
+      // One link per Service: to the member in the next context (following it cycles through all of them).
+      const after = others.find((m) => m.context > s.context) ?? others[0]!;
+      const names = [...new Set(others.map((m) => m.context))];
+      n.children.push(node(`${s.id}/members`, 'link', `also in ${names.length > 3 ? `${names.slice(0, 3).join(', ')} (+${names.length - 3})` : names.join(', ')}`, {
+        linkTo: after.id, context: after.context, ref: after.ref, detail: `${after.kind} ${after.namespace}/${after.name} in ${after.context}`,
+      }));
+    }
   }
   return n;
 }
