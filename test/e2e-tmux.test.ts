@@ -74,10 +74,15 @@ test('a new user in tmux: search, expand, proxy routes, cross-cluster link, help
     }
     assert.match(seen, /demoapp\.app\.svc\.cluster\.local:8080 → v2 90%, v2-canary 10%/);
 
-    keys('Tab', '/b.nginx.com');
-    await waitFor(/Matches for "b\.nginx\.com"/);
+    // b.nginx.com: destination → ServiceEntry endpoint → hop link into cluster-b; Enter follows it.
+    keys('Tab', '/b.nginx');
+    await waitFor(/Matches for "b\.nginx"/);
     keys('Enter');
-    await waitFor(/match 1\//);
+    await waitFor(/│→ b\.nginx\.com:80 -n default @cluster-a/);
+    for (const k of ['l', 'j', 'j', 'l', 'j']) { keys(k); await sleep(200); }
+    s = await waitFor(/▸ ↗ → cluster-b istio-system\/istio-/);
+    keys('Enter');
+    s = await waitFor(/│svc istio-ingressgateway -n istio-system @cluster-b/);
 
     keys('q');
     await waitFor(/EXIT=0/);

@@ -82,7 +82,7 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
     return () => clearInterval(t);
   }, [loading]);
 
-  const header = headerLines(data, size.columns, spin);
+  const header = useMemo(() => headerLines(data, size.columns, spin), [data, size.columns, spin]);
   const [state, setState] = useState(
     (): AppState => initState(data, computeLayout(size.columns, size.rows, header.length, false).body, usable.map((p) => p.key)),
   );

@@ -52,8 +52,10 @@ function paneTitle(text: string, focused: boolean): Line {
   return [{ text: ` ${text} `, bold: true, inverse: focused }];
 }
 
+const EMPTY: Line = [{ text: '' }];
+
 function padTo(lines: Line[], height: number): Line[] {
-  while (lines.length < height) lines.push([{ text: '' }]);
+  while (lines.length < height) lines.push(EMPTY);
   return lines.slice(0, height);
 }
 
@@ -62,8 +64,28 @@ function scopeText(s: AppState): string {
   return parts.length ? ` [${parts.join(' ')}]` : '';
 }
 
+const selectedCache = new WeakMap<Line, Line>();
 function selectedLine(line: Line): Line {
-  return line.map((s) => ({ ...s, inverse: true, dim: false }));
+  let l = selectedCache.get(line);
+  if (!l) selectedCache.set(line, (l = line.map((s) => ({ ...s, inverse: true, dim: false }))));
+  return l;
+}
+
+/** Tree row lines are cached per node, so unchanged rows keep their identity and React skips them. */
+const rowCache = new WeakMap<TreeNode, { depth: number; open: boolean; line: Line }>();
+function cachedTreeRow(node: TreeNode, depth: number, open: boolean): Line {
+  const c = rowCache.get(node);
+  if (c && c.depth === depth && c.open === open) return c.line;
+  const line = treeRow(node, depth, open);
+  rowCache.set(node, { depth, open, line });
+  return line;
+}
+
+const listCache = new WeakMap<TreeNode, Line>();
+function cachedListRow(node: TreeNode): Line {
+  let l = listCache.get(node);
+  if (!l) listCache.set(node, (l = listRow(node)));
+  return l;
 }
 
 /** The left pane: title + the visible window of the tree or of a list view. */
@@ -74,7 +96,7 @@ export function leftPaneLines(s: AppState, width: number, height: number, focuse
     if (s.listIds.length === 0) lines.push([{ text: ` no ${s.view.title} here; :tree goes back`, dim: true }]);
     for (let i = s.top; i < Math.min(s.listIds.length, s.top + height); i++) {
       const n = s.index.byId.get(s.listIds[i]!)!;
-      const l = listRow(n);
+      const l = cachedListRow(n);
       lines.push(i === s.cursor ? selectedLine(l) : l);
     }
   } else {
@@ -82,7 +104,7 @@ export function leftPaneLines(s: AppState, width: number, height: number, focuse
     if (s.rows.length === 0) lines.push([{ text: ' nothing loaded yet', dim: true }]);
     for (let i = s.top; i < Math.min(s.rows.length, s.top + height); i++) {
       const r = s.rows[i]!;
-      const l = treeRow(r.node, r.depth, s.expanded.has(r.node.id));
+      const l = cachedTreeRow(r.node, r.depth, s.expanded.has(r.node.id));
       lines.push(i === s.cursor ? selectedLine(l) : l);
     }
   }
@@ -129,7 +151,7 @@ function searchLines(s: AppState, res: SearchResult | undefined, height: number)
   const top = Math.max(0, Math.min(s.searchSel - Math.floor(height / 2), ids.length - height));
   for (let i = top; i < Math.min(ids.length, top + height); i++) {
     const n = s.index.byId.get(ids[i]!)!;
-    const l = listRow(n);
+    const l = cachedListRow(n);
     lines.push(i === s.searchSel ? selectedLine(l) : l);
   }
   return padTo(lines, height + 1);

@@ -24,7 +24,7 @@ const KIND_RANK: Partial<Record<NodeKind, number>> = {
   rule: 7, destination: 8, subset: 9, Workload: 10, Pod: 11, 'envoy-cluster': 12, 'envoy-route': 13,
   'envoy-listener': 14, endpoint: 15, 'envoy-endpoint': 16,
 };
-const RANK_LIMIT = 1500;
+const RANK_LIMIT = 500;
 
 export function isSubsequence(q: string, hay: string): boolean {
   let pos = 0;
@@ -71,6 +71,7 @@ export class SearchIndex {
   }
 
   private rank(query: string, candidates: number[]): string[] {
+    if (query.length === 1) return this.cheapRank(query, candidates);
     let chosen = candidates;
     if (candidates.length > RANK_LIMIT) {
       // Too many for Fuse within a keystroke: keep label substrings, then any substring, then subsequences.
@@ -102,6 +103,21 @@ export class SearchIndex {
     // Subsequence matches Fuse judged too weak still count, after the ranked ones.
     for (const it of list) if (!seen.has(it.node)) ids.push(it.node.id);
     return ids;
+  }
+
+  /** One character says little: label prefix first, then label, then anywhere; kind order within each. */
+  private cheapRank(query: string, candidates: number[]): string[] {
+    const buckets: Item[][] = [[], [], []];
+    for (const i of candidates) {
+      const it = this.items[i]!;
+      buckets[it.label.startsWith(query) ? 0 : it.label.includes(query) ? 1 : 2]!.push(it);
+    }
+    const out: string[] = [];
+    for (const b of buckets) {
+      if (b.length <= RANK_LIMIT) b.sort((x, y) => rankOf(x.node) - rankOf(y.node) || x.label.length - y.label.length);
+      for (const it of b) out.push(it.node.id);
+    }
+    return out;
   }
 }
 
