@@ -7,7 +7,7 @@ import { compareIntentEnvoy } from './compare.js';
 import { Recorder } from './recorder.js';
 import { gatewaySourceForService, resolveSource, type ResolvedSource } from './source.js';
 import { isGlobalHost } from '../mesh/hosts.js';
-import type { StepKind, Trace, TraceRequest, TraceSegment } from './types.js';
+import { TraceInputError, type StepKind, type Trace, type TraceRequest, type TraceSegment } from './types.js';
 
 export interface TraceOptions {
   /** Cross-cluster hops followed at most (default 4). */
@@ -82,5 +82,15 @@ function runSegment(
     const sides = i && e ? 'intent and Envoy' : i ? 'intent only' : 'Envoy only';
     const v = `${hop.address}:${hop.port}${hop.sni ? ` SNI ${hop.sni}` : ''} for ${hop.label} (${sides})`;
     runSegment(mesh, trace, next, nreq, depth + 1, index, v, new Set([...visited, k]), maxDepth);
+  }
+}
+
+/** traceRequest, with bad input (unknown pod, gateway, context) returned as a message: for the TUI's trace form. */
+export function traceOrMessage(mesh: Mesh, request: TraceRequest, opts: TraceOptions = {}): Trace | string {
+  try {
+    return traceRequest(mesh, request, opts);
+  } catch (err) {
+    if (err instanceof TraceInputError) return err.message;
+    throw err;
   }
 }
