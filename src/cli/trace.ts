@@ -1,10 +1,10 @@
 // `meshscope trace --from POD.NS|gateway/NAME.NS --host H ...`: a request walked through intent (CRDs) and reality
 // (that proxy's Envoy config), with the point where they part, following hops into other loaded contexts.
 import type { Command } from 'commander';
-import { globalsOf } from './global.js';
+import { globalsOf, type GlobalOptions } from './global.js';
 import { UsageError, UserError } from './errors.js';
 import { setExitCode } from './main.js';
-import { formatLoadIssue } from '../model/context.js';
+import { formatLoadIssue, type ContextSnapshot } from '../model/context.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import type { TraceRequest } from '../trace/types.js';
 import { parseFrom } from '../trace/source.js';
@@ -52,6 +52,21 @@ export function requestFromOptions(o: TraceCliOptions, context: string): TraceRe
   return req;
 }
 
+/** Live: gateway dumps load with the mesh; the starting sidecar's Envoy config is fetched here (over port-forward). */
+async function fetchSidecarDump(snap: ContextSnapshot | undefined, req: TraceRequest, g: GlobalOptions): Promise<void> {
+  if (!snap) return;
+  const { namespace, name } = req.from;
+  const pods = snap.objects.filter((o) => o.obj.kind === 'Pod' && (o.obj.metadata.namespace ?? 'default') === namespace);
+  const pod = pods.find((o) => o.obj.metadata.name === name) ?? (pods.filter((o) => o.obj.metadata.name.startsWith(name)).length === 1
+    ? pods.find((o) => o.obj.metadata.name.startsWith(name)) : undefined);
+  if (!pod || snap.proxies.some((p) => p.namespace === namespace && p.pod === pod.obj.metadata.name)) return;
+  const { fetchProxyDump } = await import('../sources/envoy-admin.js');
+  const d = await fetchProxyDump({ kubeconfig: g.kubeconfig, context: snap.name, requestTimeout: g.requestTimeout }, namespace, pod.obj.metadata.name);
+  d.context = snap.name;
+  if (d.error) process.stderr.write(`${sanitizeLine(`warning: context ${snap.name}, Pod ${namespace}/${pod.obj.metadata.name}: Envoy config not read: ${d.error}`)}\n`);
+  snap.proxies.push(d);
+}
+
 export function register(program: Command): void {
   program
     .command('trace')
@@ -83,6 +98,7 @@ export function register(program: Command): void {
       const context = start ?? (loaded.length === 1 ? loaded[0]!.name : undefined);
       if (!context) throw new UsageError(`trace needs --context (loaded: ${loaded.map((c) => sanitizeLine(c.name)).join(', ')})`);
       const req = requestFromOptions(o, context);
+      if (!globals.fixtures && req.from.kind === 'pod') await fetchSidecarDump(input.contexts.find((c) => c.name === context), req, globals);
       const mesh = joinMesh(input);
       let trace;
       try {
