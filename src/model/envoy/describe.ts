@@ -8,6 +8,16 @@ const LEGACY_TCP = 'envoy.tcp_proxy';
 
 type Obj = Record<string, any>;
 
+/** The object elements of an array; [] for anything else (a mutated dump may hold null or scalars anywhere). */
+function objs(v: unknown): Obj[] {
+  return Array.isArray(v) ? v.filter((x): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
+}
+
+/** An array's elements as strings; [] for a non-array. */
+function strs(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
 /** Field access that accepts both proto (snake_case) and JSON (camelCase) names. */
 export function pick(o: Obj | undefined | null, snake: string, camel: string): any {
   if (o == null) return undefined;
@@ -46,7 +56,7 @@ export function parseRouteMatch(m: Obj | undefined): EnvoyRouteMatch {
   if (cs !== undefined) match.caseSensitive = typeof cs === 'object' && cs !== null ? Boolean(cs.value) : Boolean(cs);
   const headers = m.headers;
   if (Array.isArray(headers)) {
-    for (const h of headers) {
+    for (const h of objs(headers)) {
       const sm = pick(h, 'string_match', 'stringMatch') ?? {};
       const exact = pick(h, 'exact_match', 'exactMatch') ?? sm.exact;
       const prefix = pick(h, 'prefix_match', 'prefixMatch') ?? sm.prefix;
@@ -78,18 +88,18 @@ export function describeMatch(m: Obj | undefined): string {
 }
 
 function describeDomains(vh: Obj): string {
-  const d: string[] = vh.domains ?? [];
+  const d: string[] = strs(vh.domains);
   if (d.length === 1 && d[0] === '*') return '';
   return d.join('/');
 }
 
 function matchAllCluster(rc: Obj): string {
-  const vhs = pick(rc, 'virtual_hosts', 'virtualHosts') ?? [];
+  const vhs = objs(pick(rc, 'virtual_hosts', 'virtualHosts'));
   if (vhs.length !== 1) return '';
   const vh = vhs[0];
-  const d = vh.domains ?? [];
+  const d = strs(vh.domains);
   if (d.length !== 1 || d[0] !== '*') return '';
-  const routes = vh.routes ?? [];
+  const routes = objs(vh.routes);
   if (routes.length !== 1) return '';
   const r = routes[0];
   if (r.match?.prefix !== '/') return '';
@@ -102,8 +112,8 @@ export function describeRouteConfig(rc: Obj): string {
   const all = matchAllCluster(rc);
   if (all) return all;
   const vhosts: string[] = [];
-  for (const vh of pick(rc, 'virtual_hosts', 'virtualHosts') ?? []) {
-    const routes = (vh.routes ?? []).map((r: Obj) => describeMatch(r.match)).join(', ');
+  for (const vh of objs(pick(rc, 'virtual_hosts', 'virtualHosts'))) {
+    const routes = objs(vh.routes).map((r: Obj) => describeMatch(r.match)).join(', ');
     const domains = describeDomains(vh);
     vhosts.push(domains === '' ? routes : `${domains} ${routes}`);
   }
@@ -123,7 +133,7 @@ function containsString(v: unknown, needle: string, depth = 0): boolean {
 
 /** istioctl getFilterType: the DESTINATION column of one filter chain. Only v3 well-known names count. */
 export function describeFilters(filters: Obj[] | undefined): string {
-  for (const f of filters ?? []) {
+  for (const f of objs(filters)) {
     if (f.name === HCM) {
       const hcm = typedConfigOf(f) ?? {};
       const rc = pick(hcm, 'route_config', 'routeConfig');
@@ -135,7 +145,7 @@ export function describeFilters(filters: Obj[] | undefined): string {
     } else if (f.name === TCP_PROXY) {
       const tc = typedConfigOf(f) ?? {};
       if (!containsString(tc, 'BlackHoleCluster')) {
-        const cluster: string = tc.cluster ?? '';
+        const cluster = String(tc.cluster ?? '');
         return cluster.includes('Cluster') ? cluster : `Cluster: ${cluster}`;
       }
     }
@@ -148,7 +158,7 @@ export function listenerType(chains: Obj[]): string {
   let http = false;
   let tcp = false;
   for (const fc of chains) {
-    for (const f of fc.filters ?? []) {
+    for (const f of objs(fc.filters)) {
       if (f.name === HCM) http = true;
       else if (f.name === TCP_PROXY && !containsString(typedConfigOf(f), 'BlackHoleCluster')) tcp = true;
     }
@@ -176,18 +186,18 @@ function wrapped(v: unknown): number | undefined {
 export function describeChainMatch(m: Obj | undefined): { text: string; sni?: string[]; port?: number } {
   const match = m ?? {};
   const descrs: string[] = [];
-  const sni: string[] = pick(match, 'server_names', 'serverNames') ?? [];
+  const sni: string[] = strs(pick(match, 'server_names', 'serverNames'));
   if (sni.length > 0) descrs.push(`SNI: ${sni.join(',')}`);
   const tp = pick(match, 'transport_protocol', 'transportProtocol');
   if (tp) descrs.push(`Trans: ${tp}`);
-  const app: string[] = pick(match, 'application_protocols', 'applicationProtocols') ?? [];
+  const app: string[] = strs(pick(match, 'application_protocols', 'applicationProtocols'));
   if (app.length > 0) {
     const label = APP_LABELS.find(([, l]) => l.length === app.length && l.every((x, i) => x === app[i]));
     descrs.push(`App: ${label ? label[0] : app.join(',')}`);
   }
   const dp = wrapped(pick(match, 'destination_port', 'destinationPort'));
   const port = dp !== undefined ? `:${dp}` : '';
-  const ranges: Obj[] = pick(match, 'prefix_ranges', 'prefixRanges') ?? [];
+  const ranges: Obj[] = objs(pick(match, 'prefix_ranges', 'prefixRanges'));
   if (ranges.length > 0) {
     const pf = ranges.map((r) => `${pick(r, 'address_prefix', 'addressPrefix') ?? ''}/${wrapped(pick(r, 'prefix_len', 'prefixLen')) ?? 0}`);
     descrs.push(`Addr: ${pf.join(',')}${port}`);
@@ -198,7 +208,7 @@ export function describeChainMatch(m: Obj | undefined): { text: string; sni?: st
 function weightedClusters(wc: Obj | undefined): EnvoyWeightedCluster[] | undefined {
   const list = wc?.clusters;
   if (!Array.isArray(list)) return undefined;
-  return list.map((c: Obj) => ({ name: String(c.name ?? ''), weight: wrapped(c.weight) ?? 0 }));
+  return objs(list).map((c: Obj) => ({ name: String(c.name ?? ''), weight: wrapped(c.weight) ?? 0 }));
 }
 
 export { weightedClusters, wrapped };
@@ -209,7 +219,7 @@ export function summarizeChain(fc: Obj, inlineRoutes: (rc: Obj) => EnvoyFilterCh
   const summary: EnvoyFilterChainSummary = { match: m.text, destination: describeFilters(fc.filters) };
   if (m.sni) summary.sniHosts = m.sni;
   if (m.port !== undefined) summary.destinationPort = m.port;
-  for (const f of fc.filters ?? []) {
+  for (const f of objs(fc.filters)) {
     const tc = typedConfigOf(f) ?? {};
     if (f.name === HCM || f.name === LEGACY_HCM) {
       const name = tc.rds ? pick(tc.rds, 'route_config_name', 'routeConfigName') : undefined;

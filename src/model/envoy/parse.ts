@@ -20,8 +20,9 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The object elements of an array (a dump may hold null or scalars where objects belong); [] for a non-array. */
 function arr(v: unknown): Obj[] {
-  return Array.isArray(v) ? v : [];
+  return Array.isArray(v) ? v.filter(isObj) : [];
 }
 
 /** `type.googleapis.com/envoy.admin.v3.ClustersConfigDump` → `ClustersConfigDump`. */
@@ -176,15 +177,15 @@ function parseAssignment(cla: Obj, dynamic: boolean): EnvoyLoadAssignment {
   const endpoints: EnvoyEndpoint[] = [];
   const groups = cla.endpoints;
   if (Array.isArray(groups)) {
-    for (const group of groups) {
+    for (const group of arr(groups)) {
       const locality = localityString(group.locality);
       const lbs = pick(group, 'lb_endpoints', 'lbEndpoints');
       if (!Array.isArray(lbs)) continue;
-      for (const lb of lbs) {
+      for (const lb of arr(lbs)) {
         const main = endpointAddress(lb.endpoint);
         const addresses = [main.text];
         const extra = lb.endpoint?.additional_addresses ?? lb.endpoint?.additionalAddresses;
-        if (Array.isArray(extra)) for (const x of extra) addresses.push(endpointAddress(x).text);
+        if (Array.isArray(extra)) for (const x of arr(extra)) addresses.push(endpointAddress(x).text);
         const e: EnvoyEndpoint = {
           cluster: clusterName,
           address: main.address,
