@@ -161,7 +161,8 @@ export function walkEnvoy(src: ResolvedSource, intent: IntentResult, contexts: C
     }
     route = r;
     const to = r.weightedClusters ? percent(r.weightedClusters).map((w) => `${w.name} ${w.weight}%`).join(', ') : r.cluster ?? r.action;
-    out.routeStep = rec.add('envoy', 'route', label, true, `matches ${describeRouteMatch(r)} → ${to}`, { virtualService: r.virtualService || undefined, action: r.action });
+    const mirrors = (r.mirrors ?? []).map((m) => `; mirrors ${Math.round(m.percent * 10) / 10}% to ${m.cluster}`).join('');
+    out.routeStep = rec.add('envoy', 'route', label, true, `matches ${describeRouteMatch(r)} → ${to}${mirrors}`, { virtualService: r.virtualService || undefined, action: r.action });
     break;
   }
   if (!route) {

@@ -124,7 +124,7 @@ export function walkSidecarIntent(src: ResolvedSource, req: TraceRequest, contex
   const winner = usable.find((c) => c.score === bestScore);
   // VirtualServices for this host that do not apply here (only those at least as specific as the winner).
   for (const c of cands) {
-    if (usable.includes(c) || c.score < bestScore) continue;
+    if (usable.includes(c) || c.score < bestScore || c.host === '*') continue;
     rec.add('intent', 'virtual-service', vsName(c.vs), false, !c.vs.mesh
       ? `host ${c.host} matches, but it is bound to gateways ${c.vs.gateways.map((g) => g.written).join(', ')} only, not mesh`
       : `host ${c.host} matches, but exportTo [${exportOf(c.vs)!.join(', ')}] hides it from namespace ${pod.namespace}`);
@@ -301,7 +301,7 @@ export function walkGatewayIntent(src: ResolvedSource, req: TraceRequest, contex
   };
   const bound = cands.filter((c) => !why(c));
   const best = Math.max(0, ...bound.map((c) => c.score));
-  for (const c of cands) if (!bound.includes(c) && c.score >= best) rec.add('intent', 'virtual-service', vsName(c.vs), false, why(c)!);
+  for (const c of cands) if (!bound.includes(c) && c.score >= best && c.host !== '*') rec.add('intent', 'virtual-service', vsName(c.vs), false, why(c)!);
   const winners = bound.filter((c) => c.score === best);
   for (const c of bound) {
     if (c.score < best) rec.add('intent', 'virtual-service', vsName(c.vs), false, `host ${c.host} is less specific than ${winners[0]!.host}`);
