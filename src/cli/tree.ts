@@ -14,16 +14,19 @@ export function register(program: Command): void {
     .action(async function (this: Command) {
       const o = this.opts() as { kind?: string; output: string };
       if (o.output !== 'text' && o.output !== 'json') throw new UsageError(`unknown output format "${o.output}": use -o text or -o json`);
-      const { normalizeKind, filterByKind, renderTreeText } = await import('../mesh/tree-format.js');
+      const { normalizeKind, filterByKind, filterByNamespace, renderTreeText } = await import('../mesh/tree-format.js');
       const kind = o.kind === undefined ? undefined : normalizeKind(o.kind);
       if (o.kind !== undefined && !kind) throw new UsageError(`unknown kind "${o.kind}" for --kind (try vs, dr, gw, se, svc, pod, rule, destination, cluster, dangling)`);
       const { loadMesh } = await import('../sources/load.js');
       const { joinMesh } = await import('../mesh/join.js');
       const { buildMeshTree } = await import('../mesh/tree.js');
-      const input = await loadMesh(globalsOf(this));
+      // Load every namespace so references across namespaces still resolve; -n narrows what is printed.
+      const globals = globalsOf(this);
+      const input = await loadMesh({ ...globals, namespace: undefined });
       for (const c of input.contexts) for (const i of c.issues) process.stderr.write(`${sanitizeLine(formatLoadIssue(i))}\n`);
       const mesh = joinMesh(input);
       let roots = buildMeshTree(mesh);
+      if (globals.namespace) roots = filterByNamespace(roots, globals.namespace);
       if (kind) roots = filterByKind(roots, kind);
       if (o.output === 'json') {
         const doc = {

@@ -227,7 +227,7 @@ export class ContextIndex {
     const gw: GatewayModel = Object.assign(o, {
       selector,
       servers: (spec.servers ?? []).map((s, index) => ({
-        index, port: s.port?.number, protocol: s.port?.protocol, name: s.name,
+        index, port: s.port?.number, protocol: s.port?.protocol, name: s.name, tlsMode: s.tls?.mode,
         hosts: (s.hosts ?? []).map((h) => parseGatewayHost(h, o.namespace)),
       })),
       pods, services, virtualServices: [] as VirtualServiceModel[], dangling: [] as string[],

@@ -88,6 +88,8 @@ function globalHop(other: ContextIndex, d: DestinationModel, gwSvc: ServiceModel
     hop.dangling = `${d.fqdn} is not of the form name.namespace.global`;
     return hop;
   }
+  const podSet = new Set(gwSvc.pods);
+  hop.gateways = other.gateways.filter((gw) => gw.pods.some((p) => podSet.has(p)) && gw.servers.some((s) => s.hosts.some((h) => hostsIntersect(h.host, d.fqdn))));
   const ns = local.split('.')[1]!;
   const res = other.hosts.resolve(local, ns);
   const svc = res.entries.find((e) => e.kind === 'Service')?.value as ServiceModel | undefined;

@@ -281,16 +281,20 @@ function linkDestination(proxy: ProxyModel, d: DestinationModel, byHostSubset: M
   const hostKey = d.resolution.via === 'wildcard' ? d.fqdn : d.fqdn;
   const clusters = (byHostSubset.get(destKey(hostKey, d.subset)) ?? []).filter((c) => d.port === undefined || c.port === d.port);
   const routes = d.rule.envoyRoutes.filter((r) => r.proxy === proxy);
+  // Weight per cluster in the first route of the rule that names it (a rule may yield several routes, e.g. one
+  // per gateway vhost; drift between them is reported per route).
   const routed = new Map<string, number>();
   for (const r of routes) {
+    const here = new Map<string, number>();
     for (const c of r.clusters) {
       const n = parseClusterName(c.name);
-      if (n && n.fqdn === d.fqdn && (n.subset || undefined) === d.subset) routed.set(c.name, (routed.get(c.name) ?? 0) + c.weight);
+      if (n && n.fqdn === d.fqdn && (n.subset || undefined) === d.subset) here.set(c.name, (here.get(c.name) ?? 0) + c.weight);
     }
     if (d.mirror) for (const m of r.route.mirrors ?? []) {
       const n = parseClusterName(m.cluster);
-      if (n && n.fqdn === d.fqdn && (n.subset || undefined) === d.subset) routed.set(m.cluster, m.percent);
+      if (n && n.fqdn === d.fqdn && (n.subset || undefined) === d.subset) here.set(m.cluster, m.percent);
     }
+    for (const [k, v] of here) if (!routed.has(k)) routed.set(k, v);
   }
   const names = new Set([...clusters.map((c) => c.name), ...routed.keys()]);
   if (names.size === 0) {

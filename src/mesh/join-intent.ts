@@ -29,6 +29,7 @@ export function joinIntent(ctx: ContextIndex, g: MeshGraph): void {
   // Gateway hosts no VirtualService serves (HTTP-ish servers only: TLS passthrough and TCP need routes too).
   for (const gw of ctx.gateways) {
     for (const s of gw.servers) {
+      if (s.tlsMode === 'AUTO_PASSTHROUGH') continue; // routed by SNI, needs no VirtualService
       for (const h of s.hosts) {
         const served = gw.virtualServices.some((vs) => vs.hosts.some((vh) => hostsIntersect(vh, h.host)));
         if (!served) {

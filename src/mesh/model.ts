@@ -73,7 +73,7 @@ export interface SubsetModel {
   def: Subset;
 }
 
-export interface GatewayServerModel { index: number; port: number; protocol?: string; name?: string; hosts: GatewayHost[] }
+export interface GatewayServerModel { index: number; port: number; protocol?: string; name?: string; hosts: GatewayHost[]; tlsMode?: string }
 
 export interface GatewayModel extends MeshObject {
   selector: Record<string, string>;

@@ -49,6 +49,11 @@ export function filterByKind(roots: TreeNode[], kind: string): TreeNode[] {
   return out;
 }
 
+/** Keeps, under each context, only the namespace node(s) named `ns`. */
+export function filterByNamespace(roots: TreeNode[], ns: string): TreeNode[] {
+  return roots.map((r) => (r.kind === 'context' ? { ...r, children: r.children.filter((c) => c.kind !== 'namespace' || c.label === ns) } : r));
+}
+
 export function badgeText(b: Badges): string {
   const parts: string[] = [];
   if (b.weight !== undefined) parts.push(`${fmtPct(b.weight)}%`);

@@ -79,7 +79,11 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean):
       if (!d.endpoints.some((e) => e.address === h.address)) podParent.children.push(hopNode(mesh, h));
     }
     for (const e of d.dangling) if (e.kind === 'cross-context') n.children.push(danglingNode(d.id, e.reason, ctx, 'warning'));
-    if (podParent !== n) podParent.badges = { ...podParent.badges, ...sumHealth(podParent.children) };
+    if (podParent !== n) {
+      const h = sumHealth(podParent.children);
+      for (const x of d.hops) { h.total += x.pods.length; h.healthy += x.pods.filter((p) => p.ready).length; }
+      podParent.badges = { ...podParent.badges, ...h };
+    }
     for (const l of d.envoy) {
       if (l.dangling && !l.name) {
         n.children.push(danglingNode(l.id, l.dangling, ctx));

@@ -139,15 +139,27 @@ function destinationRuleNode(mesh: Mesh, ctx: ContextIndex, dr: DestinationRuleM
   for (const s of dr.subsets) {
     const sn = node(s.id, 'subset', s.name, { detail: labelsText(s.labels) || '(no labels)', context: dr.context, ref: dr.ref, searchText: labelsText(s.labels) });
     if (target) {
-      const pods = target.kind === 'Service' ? (target as ServiceModel).pods : (target as ServiceEntryModel).pods;
-      sn.children.push(...workloadLinks(sn.id, pods.filter((p) => selectorMatches(s.labels, p.labels))));
+      const local = target.kind === 'Service' ? (target as ServiceModel).pods : (target as ServiceEntryModel).pods;
+      const selected = local.filter((p) => selectorMatches(s.labels, p.labels));
+      sn.children.push(...workloadLinks(sn.id, selected));
       if (target.kind === 'ServiceEntry') {
         for (const e of (target as ServiceEntryModel).endpoints) {
           if (!e.pod && selectorMatches(s.labels, e.labels)) sn.children.push(endpointNode(sn.id, e, dr.context));
         }
       }
+      if (sn.children.length === 0 && target.kind === 'Service') {
+        // The same service in other contexts (multi-cluster): its members' pods count too.
+        for (const m of mesh.services.get((target as ServiceModel).host)?.members ?? []) {
+          if (m.context === dr.context || m.kind !== 'Service') continue;
+          const remote = (m as ServiceModel).pods.filter((p) => selectorMatches(s.labels, p.labels));
+          for (const w of workloadLinks(sn.id, remote)) {
+            w.detail = `${w.detail} in ${m.context}`;
+            sn.children.push(w);
+          }
+        }
+      }
       if (sn.children.length === 0) {
-        const why = `subset ${s.name} (${labelsText(s.labels) || 'no labels'}) selects no pods of ${target.kind === 'Service' ? (target as ServiceModel).host : dr.host} in ${dr.context}`;
+        const why = `subset ${s.name} (${labelsText(s.labels) || 'no labels'}) selects no pods of ${target.kind === 'Service' ? (target as ServiceModel).host : dr.host} in any loaded context`;
         sn.children.push(danglingNode(sn.id, why, dr.context, 'warning'));
         sn.badges = { problems: [{ severity: 'warning', code: 'IST0173', message: why }] };
       } else Object.assign(sn.badges, sumHealth(sn.children));
