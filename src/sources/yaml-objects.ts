@@ -160,6 +160,12 @@ function scanItemLines(doc: string): number[] | null {
 /** Exact but slower path: `yaml`'s parseAllDocuments with a line counter. */
 function parseYamlWithYamlPackage(text: string): ParsedFile {
   const out: ParsedFile = { entries: [], problems: [] };
+  // `yaml` recurses per level: thousands of nested flow collections overflow the stack, sometimes fatally inside V8.
+  const deep = tooDeepFlowOffset(text);
+  if (deep >= 0) {
+    out.problems.push({ message: `invalid YAML: nesting deeper than ${MAX_FLOW_DEPTH} levels`, line: lineAt(text, deep) });
+    return out;
+  }
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc });
   const lineOf = (offset: number) => lc.linePos(offset).line;
@@ -186,6 +192,29 @@ function parseYamlWithYamlPackage(text: string): ParsedFile {
     }
   });
   return out;
+}
+
+const MAX_FLOW_DEPTH = 100; // as js-yaml's maxDepth
+
+/** Offset where flow collections ([ {) nest deeper than MAX_FLOW_DEPTH (quoted text and comments skipped); -1 if never. */
+function tooDeepFlowOffset(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) { // [ {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if (c === 93 || c === 125) { // ] }
+      if (depth > 0) depth--;
+    } else if (c === 34 || c === 39) { // " '
+      const end = text.indexOf(text[i]!, i + 1);
+      const nl = text.indexOf('\n', i + 1);
+      if (end > 0 && (nl < 0 || end < nl)) i = end;
+    } else if (c === 35 && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 10)) { // # comment
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    }
+  }
+  return -1;
 }
 
 /** 1-based line where a `yaml` node starts. */
@@ -301,7 +330,11 @@ function skipWhitespace(text: string, i: number): number {
 export function jsonErrorOffset(text: string, err: unknown): number {
   const m = /at position (\d+)/.exec(err instanceof Error ? err.message : '');
   if (m) return Number(m[1]);
-  return new JsonValidator(text).firstErrorOffset();
+  try {
+    return new JsonValidator(text).firstErrorOffset();
+  } catch {
+    return text.length; // nesting too deep for the recursive validator: point at the end
+  }
 }
 
 class JsonValidator {
