@@ -139,6 +139,13 @@ test('TCP through the gateway: tcp-echo 80/20 on port 31400, intent and Envoy ag
   assert.match(steps.find((s) => s.side === 'envoy' && s.kind === 'route')!.reason, /tcp_proxy weighted clusters .*v1.* 80%, .*v2.* 20%/);
 });
 
+test('a pod without an Envoy dump: intent only, and the result says Envoy was not checked', () => {
+  const { trace, text } = run({ from: { kind: 'pod', namespace: 'default', name: 'details-v1' }, host: 'reviews' });
+  assert.equal(trace.ok, true, text);
+  assert.ok(trace.segments[0]!.steps.some((s) => s.side === 'envoy' && s.kind === 'note' && /no Envoy config dump/.test(s.reason)));
+  assert.match(text, /result: ✓ intent routes the request; Envoy not checked for cluster-a sidecar default\/details-v1-6997d94bb9-lzw6q \(no config dump\)/);
+});
+
 test('unknown sources are input errors that name the context', () => {
   assert.throws(() => run({ from: { kind: 'pod', namespace: 'default', name: 'nope' }, host: 'reviews' }), (e: unknown) => e instanceof TraceInputError && /pod default\/nope not found in context cluster-a/.test(e.message));
   assert.throws(() => run({ context: 'cluster-z', from: PRODUCTPAGE, host: 'reviews' }), /context cluster-z is not loaded \(loaded: cluster-a, cluster-b\)/);

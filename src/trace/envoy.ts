@@ -82,7 +82,7 @@ export function walkEnvoy(src: ResolvedSource, intent: IntentResult, contexts: C
   const proxy = src.proxy;
   const who = src.pod ? `${src.pod.namespace}/${src.pod.name}` : src.label;
   if (!proxy?.parsed) {
-    out.lastStep = rec.add('envoy', 'listener', who, false, src.pod?.proxy?.error ?? `no Envoy config dump for ${who}: reality cannot be checked`);
+    out.lastStep = rec.add('envoy', 'note', who, false, src.pod?.proxy?.error ?? `no Envoy config dump for ${who}: reality is not checked`);
     out.stopped = 'no dump';
     return out;
   }

@@ -25,7 +25,7 @@ export function traceLines(t: Trace): string[] {
     for (const s of seg.steps) {
       if (s.side !== side) {
         side = s.side;
-        out.push(sanitizeLine(`${pad}  ${side === 'intent' ? 'intent (CRDs)' : `envoy (${seg.proxy ?? 'no proxy'} config_dump)`}`));
+        out.push(sanitizeLine(`${pad}  ${side === 'intent' ? 'intent (CRDs)' : (seg.proxy ? `envoy (${seg.proxy} config_dump)` : 'envoy (no config dump)')}`));
       }
       out.push(`${pad}    ${stepLine(s)}`);
     }
@@ -37,7 +37,10 @@ export function traceLines(t: Trace): string[] {
     const firstFail = t.steps.find((s) => !s.matched && !['rule', 'route', 'virtual-service', 'gateway-server', 'note'].includes(s.kind));
     out.push(sanitizeLine(`result: ✗ the request fails${firstFail ? ` at ${firstFail.side} ${firstFail.kind} ${firstFail.name} [${firstFail.context}]` : ''}`));
   } else {
-    out.push('result: ✓ intent and Envoy agree');
+    const unchecked = t.segments.filter((s) => !s.proxy).map((s) => `${s.context} ${s.title}`);
+    out.push(sanitizeLine(unchecked.length > 0
+      ? `result: ✓ intent routes the request; Envoy not checked for ${unchecked.join(', ')} (no config dump)`
+      : 'result: ✓ intent and Envoy agree'));
   }
   return out;
 }
