@@ -83,6 +83,7 @@ export function buildProxies(ctx: ContextIndex, g: MeshGraph, parser?: EnvoyPars
 }
 
 export function joinEnvoy(ctx: ContextIndex, g: MeshGraph): void {
+  if (ctx.proxies.length === 0) return;
   const vsByKey = new Map<string, VirtualServiceModel>();
   for (const vs of ctx.virtualServices) vsByKey.set(`${vs.name}.${vs.namespace}`, vs);
   const l4Rules = ctx.virtualServices.flatMap((vs) => vs.rules.filter((r) => r.protocol !== 'http'));

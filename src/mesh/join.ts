@@ -43,10 +43,7 @@ export class Mesh {
       for (const vs of ctx.virtualServices) {
         for (const r of vs.rules) {
           this.rules.set(r.id, r);
-          for (const d of r.destinations) {
-            this.dests.set(d.id, d);
-            for (const p of d.problems) this.graph.problem(d.id, p);
-          }
+          for (const d of r.destinations) this.dests.set(d.id, d);
         }
       }
       for (const t of [...ctx.services, ...ctx.serviceEntries]) {
@@ -137,7 +134,11 @@ export class Mesh {
 
   edgesFrom(id: string, kind?: EdgeKind): MeshEdge[] { return this.graph.from(id, kind); }
   edgesTo(id: string, kind?: EdgeKind): MeshEdge[] { return this.graph.to(id, kind); }
-  problems(id: string): Problem[] { return this.graph.problemsOf(id); }
+  /** Problems the join found on an entity (destinations keep theirs on the model). */
+  problems(id: string): Problem[] {
+    const d = this.dests.get(id);
+    return d ? d.problems : this.graph.problemsOf(id);
+  }
   dangling(): MeshEdge[] { return this.graph.dangling(); }
 }
 

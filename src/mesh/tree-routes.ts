@@ -39,7 +39,7 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean):
   const n = node(d.id, d.mirror ? 'mirror' : 'destination', destinationLabel(d), {
     detail: d.fqdn !== d.host ? d.fqdn : undefined, context: ctx, ref: d.rule.vs.ref,
     searchText: `${d.fqdn} ${d.envoy.map((e) => e.name).join(' ')}`,
-    badges: withProblems(d.mirror ? { mirrorPercent: d.mirrorPercent } : { weight: d.weight }, mesh.problems(d.id)),
+    badges: withProblems(d.mirror ? { mirrorPercent: d.mirrorPercent } : { weight: d.weight }, d.problems),
   });
   for (const t of d.targets) n.children.push(objectLink(d.id, t, { detail: `${t.kind} (${d.resolution.via ?? 'exact'})` }));
   for (const e of d.dangling) {

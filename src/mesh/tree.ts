@@ -62,7 +62,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
     for (const o of [...ctx.kind(kind)].sort(byName)) {
       put(o.namespace, kind, node(o.id, kind as NodeKind, o.name, {
         context: ctx.name, ref: o.ref, detail: kind === 'WorkloadEntry' ? String(o.lo.obj.spec?.address ?? '') : undefined,
-        searchText: labelsText(o.labels), badges: withProblems({}, mesh.problems(o.id)),
+        searchText: labelsText(o.labels),
       }));
     }
   }
@@ -97,7 +97,7 @@ export function podNode(mesh: Mesh, p: PodModel): TreeNode {
   const n = node(p.id, 'Pod', p.name, {
     detail: `${p.ip ?? 'no IP'}  ${p.phase ?? ''}${p.ready ? '' : ' not ready'}${p.hasSidecar ? '' : '  no sidecar'}`,
     context: p.context, ref: p.ref, searchText: `${p.ip ?? ''} ${labelsText(p.labels)}`,
-    badges: withProblems({ healthy: p.ready ? 1 : 0, total: 1 }, mesh.problems(p.id)),
+    badges: { healthy: p.ready ? 1 : 0, total: 1 },
   });
   if (p.proxy) n.children.push(proxyNode(p.proxy));
   return n;
@@ -130,7 +130,6 @@ function gatewayNode(mesh: Mesh, gw: GatewayModel): TreeNode {
 function destinationRuleNode(mesh: Mesh, ctx: ContextIndex, dr: DestinationRuleModel): TreeNode {
   const n = node(dr.id, 'DestinationRule', dr.name, {
     detail: dr.host, context: dr.context, ref: dr.ref, searchText: dr.host,
-    badges: withProblems({}, mesh.problems(dr.id)),
   });
   const res = ctx.hosts.resolve(dr.host, dr.namespace);
   const target = res.entries[0]?.value;
@@ -174,7 +173,6 @@ function serviceEntryNode(mesh: Mesh, ctx: ContextIndex, se: ServiceEntryModel):
   const n = node(se.id, 'ServiceEntry', se.name, {
     detail: `${se.hosts.join(',')}  ${spec.location ?? ''} ${spec.resolution ?? ''} ${(spec.addresses ?? []).join(',')}`.trim(),
     context: se.context, ref: se.ref, searchText: `${se.hosts.join(' ')} ${(spec.addresses ?? []).join(' ')}`,
-    badges: withProblems({}, mesh.problems(se.id)),
   });
   for (const e of se.endpoints) {
     const en = endpointNode(se.id, e, se.context);
@@ -193,7 +191,7 @@ function serviceNode(mesh: Mesh, s: ServiceModel): TreeNode {
   const n = node(s.id, 'Service', s.name, {
     detail: `${s.host}  ${s.ports.map((p) => `${p.name ?? ''}:${p.port}`).join(' ')}${s.addresses.length ? `  ${s.addresses.join(',')}` : ''}`,
     context: s.context, ref: s.ref, searchText: `${s.host} ${s.addresses.join(' ')}`,
-    badges: withProblems({ healthy: ready, total: s.endpoints.length }, mesh.problems(s.id)),
+    badges: { healthy: ready, total: s.endpoints.length },
   });
   n.children.push(...workloadLinks(s.id, s.pods));
   const members = mesh.services.get(s.host)?.members;
