@@ -47,6 +47,10 @@ export interface FaultRule {
   dropWatchAfterMs?: number;
   /** Port-forward: drop the WebSocket after relaying this many bytes to the client. */
   dieAfterBytes?: number;
+  /** Hold the request until this settles (after latency), e.g. a barrier that lines up concurrent clients. */
+  gate?: Promise<unknown>;
+  /** Handle the request (a write lands), then destroy the connection before the answer: the outcome is unknown to the client. */
+  resetAfterHandling?: boolean;
 }
 
 export function matchFault(rules: FaultRule[], info: RequestInfo): FaultRule | undefined {

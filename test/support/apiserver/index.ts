@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { startApiServer, type ApiServerOptions, type TestApiServer } from './server.js';
 
 export { startApiServer, parseRequest, adminPortOf } from './server.js';
-export type { ApiServerOptions, TestApiServer, FaultRule, RequestInfo, ProxyData } from './server.js';
+export type { ApiServerOptions, TestApiServer, FaultRule, RequestInfo, ProxyData, RbacRule, AccessAttributes } from './server.js';
 export { readSeedContext, seedContexts } from './seed.js';
 
 export interface TestClusters {

@@ -13,9 +13,11 @@ import { ALL_TYPES, GROUP_VERSIONS, ObjectStore, type ResourceType, type WatchEv
 import { FakeEnvoyAdmin, proxyBody, type ProxyData } from './envoy.js';
 import { readSeedContext } from './seed.js';
 import { matchFault, type FaultRule, type RequestInfo } from './faults.js';
+import { rbacAllows, ruleAllows, type RbacRule, type AccessAttributes } from './rbac.js';
 
 export type { FaultRule, RequestInfo } from './faults.js';
 export type { ProxyData } from './envoy.js';
+export type { RbacRule, AccessAttributes } from './rbac.js';
 
 export interface ApiServerOptions {
   /** Used in messages and as istiod's CLUSTER_ID. */
@@ -34,9 +36,16 @@ export interface ApiServerOptions {
   faults?: FaultRule[];
   /** Accept TCP connections and never answer (not even the TLS handshake). */
   blackhole?: boolean;
+  /** user → RBAC rules (see rbac.ts). Users not listed are unrestricted. */
+  rbac?: Record<string, RbacRule[]>;
 }
 
-export interface RequestRecord extends RequestInfo { status?: number; user?: string }
+export interface RequestRecord extends RequestInfo {
+  status?: number;
+  user?: string;
+  /** Date.now() when the request arrived. */
+  at?: number;
+}
 
 export interface TestApiServer {
   name: string;
@@ -57,6 +66,10 @@ export interface TestApiServer {
   setIstiodView(proxyId: string, dump: unknown | null | undefined): void;
   /** Ends every open watch stream (the client sees a dropped watch). */
   dropWatches(): void;
+  /** Mutable: user → RBAC rules. Users not listed are unrestricted. */
+  rbac: Record<string, RbacRule[]>;
+  /** Open watch streams right now. */
+  openWatchCount(): number;
   close(): Promise<void>;
 }
 
@@ -85,6 +98,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   const api: TestApiServer = {
     name, url: '', port: 0, caPem: tls.cert, store, requests: [], faults: opts.faults ?? [],
     latencyMs: opts.latencyMs ?? 0, istioVersions: opts.istioVersions ?? ['v1', 'v1beta1', 'v1alpha3'], envoy,
+    rbac: opts.rbac ?? {},
+    openWatchCount: () => openWatches.size,
     setBlackhole(on) { blackhole = on; },
     setProxy(ns, pod, data) { envoy.proxies.set(`${ns}/${pod}`, data); },
     setIstiodView(id, dump) { if (dump === undefined) istiodViews.delete(id); else istiodViews.set(id, dump); },
@@ -136,7 +151,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   const front = async (req: IncomingMessage, info: RequestInfo, answer: (code: number, body: unknown, rule?: FaultRule) => void, socket: Duplex) => {
     const auth = String(req.headers.authorization ?? '');
     const user = auth.startsWith('Bearer ') ? tokens[auth.slice(7)] : undefined;
-    const rec: RequestRecord = { ...info, user };
+    const rec: RequestRecord = { ...info, user, at: Date.now() };
     api.requests.push(rec);
     const rule = matchFault(api.faults, info);
     const latency = api.latencyMs + (rule?.latencyMs ?? 0);
@@ -144,6 +159,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     if (rule?.blackhole) { held.add(socket); rec.status = 0; return undefined; }
     if (rule?.reset) { socket.destroy(); rec.status = 0; return undefined; }
     if (!user) { rec.status = 401; answer(401, status(401, 'Unauthorized', 'Unauthorized')); return undefined; }
+    if (rule?.gate) await rule.gate.catch(() => undefined);
+    const rules = api.rbac[user];
+    if (rules && !rbacAllows(rules, info)) { rec.status = 403; answer(403, faultStatus(403, info, user)); return undefined; }
     if (rule?.status) { rec.status = rule.status; answer(rule.status, faultStatus(rule.status, info, user, rule.message), rule); return undefined; }
     return { user, rule, rec };
   };
@@ -155,9 +173,16 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     const answer = (code: number, body: unknown, rule?: FaultRule) => sendJson(res, code, body, info, rule);
     const ok = await front(req, info, answer, req.socket);
     if (!ok) return;
-    const { rule, rec } = ok;
-    const reply = (code: number, body: unknown) => { rec.status = code; sendJson(res, code, body, info, rule); };
+    const { rule, rec, user } = ok;
+    const reply = (code: number, body: unknown) => {
+      rec.status = code;
+      if (rule?.resetAfterHandling) { res.socket?.destroy(); return; }
+      sendJson(res, code, body, info, rule);
+    };
     try {
+      if (info.group === 'authorization.k8s.io' && info.resource === 'selfsubjectaccessreviews' && info.verb === 'create') {
+        return reply(201, accessReview(user, JSON.parse(await readBody(req)) as { spec?: { resourceAttributes?: AccessAttributes } }));
+      }
       await route(req, res, url, info, reply, rule);
     } catch (err) {
       reply(500, status(500, 'InternalError', String(err instanceof Error ? err.message : err)));
@@ -238,6 +263,14 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     return reply(405, status(405, 'MethodNotAllowed', `${info.verb} is not supported on ${t.plural}`));
   };
 
+  /** A SelfSubjectAccessReview answered from the user's RBAC rules. */
+  const accessReview = (user: string, review: { spec?: { resourceAttributes?: AccessAttributes } }) => {
+    const a = review.spec?.resourceAttributes ?? { verb: '' };
+    const rules = api.rbac[user];
+    const allowed = !rules || rules.some((r) => ruleAllows(r, a));
+    return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec: review.spec ?? {}, status: { allowed, ...(allowed ? { reason: 'RBAC: allowed' } : {}) } };
+  };
+
   const notFound = (t: ResourceType, n: string) => status(404, 'NotFound', `${t.plural}${t.group ? `.${t.group}` : ''} "${n}" not found`, { name: n, group: t.group, kind: t.plural });
   const conflict = (t: ResourceType, n: string) => status(409, 'Conflict', `Operation cannot be fulfilled on ${t.plural}${t.group ? `.${t.group}` : ''} "${n}": the object has been modified; please apply your changes to the latest version and try again`, { name: n, group: t.group, kind: t.plural });
 
@@ -255,6 +288,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
 
   const watch = (req: IncomingMessage, res: ServerResponse, url: URL, t: ResourceType, info: RequestInfo, withVersion: (o: KubeObject) => KubeObject, rule?: FaultRule) => {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders(); // as kube-apiserver does: the client knows the watch is open before any event
     openWatches.add(res);
     const send = (e: WatchEvent) => res.write(`${JSON.stringify({ type: e.type, object: withVersion(e.object) })}\n`);
     const since = Number(url.searchParams.get('resourceVersion') ?? 0);
