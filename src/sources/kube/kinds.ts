@@ -16,7 +16,7 @@ export const ISTIO_KIND_NAMES = ['VirtualService', 'DestinationRule', 'Gateway',
 export const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 
 export function istioKinds(version: string): LiveKind[] {
-  return ISTIO_KIND_NAMES.map((kind) => ({ kind, plural: kind === 'ServiceEntry' ? 'serviceentries' : `${kind.toLowerCase()}s`, group: 'networking.istio.io', version, namespaced: true, istio: true }));
+  return ISTIO_KIND_NAMES.map((kind) => ({ kind, plural: kind.endsWith('Entry') ? `${kind.toLowerCase().slice(0, -1)}ies` : `${kind.toLowerCase()}s`, group: 'networking.istio.io', version, namespaced: true, istio: true }));
 }
 
 /** The list URL of a kind, narrowed to a namespace when given. */
