@@ -53,6 +53,8 @@ export interface ContextSnapshot {
   istioVersion?: string;
   /** When a live context finished loading, or last changed through a watch. */
   updatedAt?: Date;
+  /** --watch: set while a watch of this context is down (objects may be out of date); cleared when it reconnects. */
+  stale?: { since: Date; reason: string };
 }
 
 export interface MeshInput {

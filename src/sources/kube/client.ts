@@ -2,9 +2,11 @@
 // server sent them), a per-request timeout through an ObservableMiddleware, retries of idempotent reads,
 // watches and port-forwards. client-node is imported lazily so snapshot runs never load it.
 import type * as K8s from '@kubernetes/client-node';
-import { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { formatDuration } from './duration.js';
 import { singleContextYaml, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
-import { httpError, transportError, KubeRequestError, type RequestWhat } from './errors.js';
+import { httpError, transportError, KubeRequestError, TRUNCATED, type RequestWhat } from './errors.js';
 
 let k8sModule: Promise<typeof K8s> | undefined;
 /** The client-node module, loaded on first use (~0.5 s). */
@@ -45,6 +47,22 @@ export function timeoutMiddleware(k: typeof K8s, ms: number): K8s.ObservableMidd
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Makes a response that is cut short (the connection closed before the body's end) fail the request at once.
+ * node-fetch 2 does not notice it for a body with a content-length and would wait for the rest until the timeout.
+ */
+function truncationAware(agent: HttpsAgent): HttpsAgent {
+  const a = agent as HttpsAgent & { addRequest(req: ClientRequest, options: unknown): void };
+  const add = a.addRequest.bind(a);
+  a.addRequest = (req, options) => {
+    req.once('response', (res: IncomingMessage) => res.once('close', () => {
+      if (!res.complete) req.emit('error', Object.assign(new Error(TRUNCATED), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    }));
+    add(req, options);
+  };
+  return agent;
+}
+
 export class KubeClient {
   /** One keep-alive agent per context: TLS handshakes once, not per request (idle sockets do not hold the process). */
   private agent?: HttpsAgent;
@@ -82,7 +100,7 @@ export class KubeClient {
         return await this.once<T>(method, path, opts);
       } catch (err) {
         const e = err instanceof KubeRequestError ? err : transportError(err, opts.timeoutMs ?? this.timeoutMs);
-        const retryable = e.status === 429 || (e.status !== undefined && e.status >= 500 && e.status !== 501) || e.reason === 'connection reset';
+        const retryable = e.status === 429 || (e.status !== undefined && e.status >= 500 && e.status !== 501) || e.reason === 'connection reset' || e.reason === TRUNCATED;
         if (!retryable || attempt >= retries) throw e;
         const cap = this.options.maxBackoffMs ?? 1000;
         await sleep(Math.min(cap, e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : 100 * 2 ** attempt));
@@ -106,7 +124,7 @@ export class KubeClient {
       await this.kc.applySecurityAuthentication(ctx);
       const fresh = ctx.getAgent() as (HttpsAgent & { options?: object }) | undefined;
       if (fresh instanceof HttpsAgent) {
-        this.agent ??= new HttpsAgent({ ...fresh.options, keepAlive: true, maxSockets: 32 });
+        this.agent ??= truncationAware(new HttpsAgent({ ...fresh.options, keepAlive: true, maxSockets: 32 }));
         fresh.destroy();
         ctx.setAgent(this.agent);
       }
@@ -129,21 +147,58 @@ export class KubeClient {
   }
 
   /**
-   * Streams watch events of a list path. `onDone` gets undefined when the server ended the stream, else the error.
-   * Returns a stop function.
+   * Streams watch events of a list path. `onDone` gets undefined when the server ended the stream, else the error
+   * (also when no answer came within the request timeout: client-node's Watch has no timeout, and a watch to a
+   * black-holed server would hang, unreported and unstoppable). Returns a stop function that aborts the request
+   * at any stage, so nothing is left open on exit.
    */
-  async watch(path: string, query: Record<string, string | boolean | number | undefined>, onEvent: (type: string, obj: Record<string, unknown>) => void, onDone: (err?: KubeRequestError) => void): Promise<() => void> {
-    const w = new this.k.Watch(this.kc);
-    const q: Record<string, string | number | boolean | undefined> = {};
-    for (const [key, v] of Object.entries(query)) if (v !== undefined) q[key] = v;
-    let stopped = false;
-    const ctl = await w.watch(path, q, (type, obj) => { if (!stopped) onEvent(type, obj as Record<string, unknown>); }, (err) => {
-      if (stopped) return;
-      stopped = true;
-      const code = (err as { statusCode?: number } | null)?.statusCode;
-      onDone(err ? (code ? httpError(code, undefined, { verb: 'watch', resource: path }) : transportError(err, this.timeoutMs)) : undefined);
-    }).catch((err: unknown) => { throw transportError(err, this.timeoutMs); });
-    return () => { stopped = true; ctl.abort(); };
+  async watch(path: string, query: Record<string, string | boolean | number | undefined>, onEvent: (type: string, obj: Record<string, unknown>) => void, onDone: (err?: KubeRequestError) => void, onOpen?: () => void): Promise<() => void> {
+    const url = new URL(this.server.replace(/\/+$/, '') + path);
+    url.searchParams.set('watch', 'true');
+    for (const [key, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(key, String(v));
+    const opts: HttpsRequestOptions & { headers?: Record<string, string> } = {};
+    await this.kc.applyToHTTPSOptions(opts as never);
+    const ac = new AbortController();
+    const agent = opts.agent as HttpsAgent | undefined;
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined;
+    const end = () => { finished = true; clearTimeout(timer); ac.abort(); agent?.destroy(); };
+    const finish = (err?: KubeRequestError) => { if (finished) return; end(); onDone(err); };
+    const what: RequestWhat = { verb: 'watch', resource: path };
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    const req = send(url, { ...opts, method: 'GET', signal: ac.signal, headers: { ...opts.headers, Accept: 'application/json' } } as HttpsRequestOptions);
+    if (this.timeoutMs > 0) timer = setTimeout(() => finish(new KubeRequestError(`watch: no answer within ${formatDuration(this.timeoutMs)}`, 'timeout')), this.timeoutMs);
+    req.on('socket', (s) => s.setKeepAlive(true, 30_000));
+    req.on('error', (err) => finish(transportError(err, this.timeoutMs)));
+    req.on('response', (res) => {
+      clearTimeout(timer);
+      res.setEncoding('utf8');
+      if (res.statusCode !== 200) {
+        let text = '';
+        res.on('data', (c: string) => { if (text.length < 65536) text += c; });
+        res.on('end', () => finish(httpError(res.statusCode ?? 0, text, what, res.headers['retry-after'] as string | undefined)));
+        res.on('error', (err) => finish(transportError(err, this.timeoutMs)));
+        return;
+      }
+      onOpen?.();
+      let buf = '';
+      res.on('data', (c: string) => {
+        buf += c;
+        for (let i = buf.indexOf('\n'); i >= 0 && !finished; i = buf.indexOf('\n')) {
+          const line = buf.slice(0, i).trim();
+          buf = buf.slice(i + 1);
+          if (!line) continue;
+          let ev: { type?: unknown; object?: unknown };
+          try { ev = JSON.parse(line) as typeof ev; } catch { continue; }
+          if (typeof ev.type === 'string' && ev.object && typeof ev.object === 'object') onEvent(ev.type, ev.object as Record<string, unknown>);
+        }
+      });
+      res.on('end', () => finish());
+      res.on('close', () => finish(res.complete ? undefined : new KubeRequestError('watch: connection lost', 'network')));
+      res.on('error', (err) => finish(transportError(err, this.timeoutMs)));
+    });
+    req.end();
+    return end;
   }
 
   /** Closes idle keep-alive connections. */

@@ -5,6 +5,9 @@ import { formatDuration } from './duration.js';
 /** What a request was doing, to name it in messages. */
 export interface RequestWhat { verb: string; resource?: string; group?: string; namespace?: string; name?: string }
 
+/** The reason of a response cut short by a lost connection (a GET is retried on it). */
+export const TRUNCATED = 'response cut short (connection lost)';
+
 export type KubeErrorKind = 'http' | 'timeout' | 'network' | 'tls' | 'protocol';
 
 export class KubeRequestError extends Error {
@@ -68,7 +71,7 @@ export function transportError(err: unknown, timeoutMs: number): KubeRequestErro
   const table: Record<string, string> = {
     ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', EPIPE: 'connection reset',
     ENOTFOUND: 'host not found', EAI_AGAIN: 'host not found (DNS)', ETIMEDOUT: 'connection timed out',
-    EHOSTUNREACH: 'host unreachable', ENETUNREACH: 'network unreachable',
+    EHOSTUNREACH: 'host unreachable', ENETUNREACH: 'network unreachable', ERR_STREAM_PREMATURE_CLOSE: TRUNCATED,
   };
   if (code && table[code]) return new KubeRequestError(table[code], 'network');
   if (code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|HOSTNAME/.test(code)) return new KubeRequestError(`TLS: ${code.toLowerCase().replace(/_/g, ' ')}`, 'tls');

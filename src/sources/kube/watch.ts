@@ -1,6 +1,7 @@
 // --watch: keeps loaded live contexts current through watches. Objects are replaced in place (same kind/ns/name keeps
 // its position, so node ids stay stable) and every change is reported with its time. A dropped watch resumes from the
-// last resourceVersion after a capped backoff; a 410 Gone re-lists.
+// last resourceVersion after a capped backoff; a 410 Gone re-lists. While a watch is down the snapshot says so
+// (ContextSnapshot.stale, with the reason) until it is back. stop() aborts everything: requests, timers, relists.
 import type { ContextSnapshot } from '../../model/context.js';
 import type { KubeObject } from '../../model/resources.js';
 import { liveStateOf } from './load.js';
@@ -36,6 +37,17 @@ export function watchLiveContexts(snaps: ContextSnapshot[], onChange: (c: LiveCh
   for (const snap of snaps) {
     const state = liveStateOf(snap);
     if (!state) continue;
+    const down = new Map<string, string>();
+    const markDown = (kind: string, reason: string) => {
+      down.set(kind, reason);
+      snap.stale ??= { since: new Date(), reason: `watch of ${kind} down: ${reason}` };
+    };
+    const markUp = (kind: string) => {
+      if (!down.delete(kind)) return;
+      const next = [...down][0];
+      if (next) snap.stale = { since: snap.stale?.since ?? new Date(), reason: `watch of ${next[0]} down: ${next[1]}` };
+      else delete snap.stale;
+    };
     for (const k of state.kinds) {
       if (k.kind === 'Namespace' && state.namespace) continue;
       let rv = state.resourceVersions.get(k.kind);
@@ -47,6 +59,7 @@ export function watchLiveContexts(snaps: ContextSnapshot[], onChange: (c: LiveCh
         if (stopped) return;
         try {
           if (!rv) rv = await relist(snap, k, state.namespace);
+          if (stopped) return;
           stop = await state.client.watch(listPath(k, state.namespace), { resourceVersion: rv, allowWatchBookmarks: true }, (type, raw) => {
             failures = 0;
             const obj = normalizeItem(k, apiVersion, raw);
@@ -61,13 +74,16 @@ export function watchLiveContexts(snaps: ContextSnapshot[], onChange: (c: LiveCh
             }
           }, (err) => {
             if (stopped) return;
-            if (err) { failures++; opts.onError?.(snap.name, err.reason); }
+            if (err) { failures++; markDown(k.kind, err.reason); opts.onError?.(snap.name, err.reason); }
             if (err?.status === 410) rv = undefined;
             timer = setTimeout(() => void start(), Math.min(opts.maxBackoffMs ?? 5000, 100 * 2 ** Math.min(failures, 8)));
-          });
+          }, () => markUp(k.kind));
+          if (stopped) stop();
         } catch (err) {
           failures++;
-          opts.onError?.(snap.name, err instanceof Error ? err.message : String(err));
+          const reason = err instanceof Error ? err.message : String(err);
+          markDown(k.kind, reason);
+          opts.onError?.(snap.name, reason);
           if (!stopped) timer = setTimeout(() => void start(), Math.min(opts.maxBackoffMs ?? 5000, 100 * 2 ** Math.min(failures, 8)));
         }
       };
