@@ -17,6 +17,28 @@ export function parseTimeout(s: string | undefined): number | undefined {
   return n > 0 ? n : undefined;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A read (GET: idempotent) retried on 429, 5xx (not 501) and connection resets, at most `retries` times, with a
+ * backoff of 100 ms, 200 ms, … or the server's Retry-After, capped at `capMs`. Writes never come through here.
+ */
+export async function retryRead<T>(read: () => Promise<T>, retries = 2, capMs = 1000): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      const e = err as { code?: unknown; headers?: Record<string, string>; cause?: { code?: string } };
+      const status = typeof e?.code === 'number' ? e.code : undefined;
+      const reset = [e?.code, e?.cause?.code].some((c) => c === 'ECONNRESET' || c === 'EPIPE');
+      const retryable = status === 429 || (status !== undefined && status >= 500 && status !== 501) || reset;
+      if (!retryable || attempt >= retries) throw err;
+      const ra = Number(e.headers?.['retry-after']);
+      await sleep(Math.min(capMs, Number.isFinite(ra) && ra >= 0 ? ra * 1000 : 100 * 2 ** attempt));
+    }
+  }
+}
+
 /**
  * Access to VirtualServices in `context` through client-node's CustomObjectsApi. The kubeconfig is resolved as
  * kubectl does (--kubeconfig, else $KUBECONFIG merged, else ~/.kube/config) by src/sources/kube/kubeconfig.ts.
@@ -37,7 +59,7 @@ export async function liveAccess(context: string, apiVersion: string, opts: { ku
     user: info.user || 'unknown',
     api: {
       async get(namespace: string, name: string): Promise<KubeObject> {
-        return (await api.getNamespacedCustomObject({ group, version, namespace, plural, name }, base)) as KubeObject;
+        return retryRead(async () => (await api.getNamespacedCustomObject({ group, version, namespace, plural, name }, base)) as KubeObject);
       },
       async patch(namespace: string, name: string, ops: JsonPatchOp[], dryRun: boolean): Promise<KubeObject> {
         // patchNamespacedCustomObject would pick merge-patch by default: set the JSON-patch content type explicitly.

@@ -95,11 +95,14 @@ export async function classifyFailure(api: VirtualServiceApi, obj: KubeObject, r
     }
     return { ok: false, stage, reason: 'invalid', message: `the API server refused the change: ${f.message}` };
   }
-  if (f.status === 403) return { ok: false, stage, reason: 'forbidden', message: `forbidden: ${f.message}` };
+  if (f.status === 403) {
+    const group = obj.apiVersion?.includes('/') ? obj.apiVersion.split('/')[0] : 'networking.istio.io';
+    return { ok: false, stage, reason: 'forbidden', message: `editing is unavailable: forbidden: cannot patch virtualservices.${group} in namespace ${ns} (the server said: ${f.message})` };
+  }
   if (f.status === 404) return { ok: false, stage, reason: 'not-found', message: `not found: ${f.message}` };
   if (f.status === 400) return { ok: false, stage, reason: 'rejected', message: `rejected: ${f.message}` };
   if (stage === 'write' && (f.status === undefined || f.status >= 500)) {
-    return { ok: false, stage, reason: 'unknown', message: `the write may or may not have landed (${f.status ?? 'no response'}: ${f.message}); it was not retried: check with \`meshscope weights get\`` };
+    return { ok: false, stage, reason: 'unknown', message: `the write may or may not have landed (${f.status ?? 'no response'}: ${f.message}); it was not retried: reload and check (\`meshscope weights get ${name} -n ${ns}\`)` };
   }
   return { ok: false, stage, reason: 'error', message: `${f.status ?? 'request failed'}: ${f.message}` };
 }
