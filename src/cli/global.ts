@@ -10,6 +10,10 @@ export interface GlobalOptions {
   allContexts?: boolean;
   requestTimeout?: string;
   watch?: boolean;
+  /** --max-dump-size: largest Envoy dump or manifest file parsed (see sources/limits.ts). */
+  maxDumpSize?: string;
+  /** --max-objects: most objects from one list (live) or one context (snapshot). */
+  maxObjects?: string;
 }
 
 /** `--context a --context b,c` → ['a','b','c'] */
@@ -26,7 +30,9 @@ export function addGlobalOptions(cmd: Command): Command {
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--request-timeout <duration>', 'per-request timeout for live clusters, kubectl format', '10s')
     .option('--read-only', 'never write: editing is disabled', false)
-    .option('--watch', 'live clusters: keep the model current through watches');
+    .option('--watch', 'live clusters: keep the model current through watches')
+    .option('--max-dump-size <size>', 'refuse Envoy dumps and files larger than this (default 512Mi, env MESHSCOPE_MAX_DUMP_SIZE)')
+    .option('--max-objects <n>', 'refuse a list or snapshot context of more objects (default 1000000, env MESHSCOPE_MAX_OBJECTS)');
 }
 
 /** The global options as seen from inside a subcommand action (merged with the root's). */
@@ -41,5 +47,7 @@ export function globalsOf(cmd: Command): GlobalOptions {
     allContexts: Boolean(o.allContexts),
     requestTimeout: o.requestTimeout as string | undefined,
     watch: Boolean(o.watch),
+    maxDumpSize: o.maxDumpSize as string | undefined,
+    maxObjects: o.maxObjects as string | undefined,
   };
 }

@@ -1,5 +1,5 @@
 // `meshscope pc VIEW [POD[.NAMESPACE]]` (alias proxy-config): istioctl's proxy-config views, byte for byte.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { globalsOf, type GlobalOptions } from './global.js';
 import { UsageError, UserError } from './errors.js';
@@ -14,6 +14,7 @@ import {
 } from './format/proxy-config.js';
 import { listContextFolders, listProxyDirs, readProxyFiles } from '../sources/proxy-files.js';
 import { sanitizeLine } from '../util/sanitize.js';
+import { overCapMessage, resolveLimits } from '../sources/limits.js';
 
 export type View = 'cluster' | 'listener' | 'route' | 'endpoint' | 'eds' | 'secret' | 'bootstrap' | 'ecds' | 'all';
 
@@ -149,15 +150,23 @@ export function renderView(view: View, input: { dump?: ParsedDump; clustersJson?
   }
 }
 
-async function readInput(path: string): Promise<{ text: string; source: string }> {
+async function readInput(path: string, cap: number): Promise<{ text: string; source: string }> {
   if (path === '-') {
     const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
+    let size = 0;
+    for await (const c of process.stdin) {
+      size += (c as Buffer).length;
+      if (size > cap) throw new UserError(overCapMessage('stdin', undefined, cap));
+      chunks.push(c as Buffer);
+    }
     return { text: Buffer.concat(chunks).toString('utf8'), source: 'stdin' };
   }
   try {
+    const size = (await stat(path)).size;
+    if (size > cap) throw new UserError(overCapMessage(path, size, cap));
     return { text: await readFile(path, 'utf8'), source: path };
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((err as Error).message)}`);
   }
 }
@@ -169,7 +178,7 @@ export function podRef(arg: string, namespaceFlag?: string): { pod: string; name
   return { pod: arg, namespace: namespaceFlag || 'default' };
 }
 
-async function fromSnapshot(fixtures: string, contexts: string[], podArg: string, namespaceFlag: string | undefined, view: View) {
+async function fromSnapshot(fixtures: string, contexts: string[], podArg: string, namespaceFlag: string | undefined, view: View, cap: number) {
   let folders;
   try {
     folders = await listContextFolders(fixtures);
@@ -187,7 +196,7 @@ async function fromSnapshot(fixtures: string, contexts: string[], podArg: string
     throw new UserError(`snapshot folder ${fixtures} has several contexts (${names.join(', ')}): choose one with --context`);
   }
   const { pod, namespace } = podRef(podArg, namespaceFlag);
-  const files = await readProxyFiles(folder.dir, namespace, pod);
+  const files = await readProxyFiles(folder.dir, namespace, pod, cap);
   const where = `context ${folder.name}`;
   if (!files.configDump && !files.clusters) {
     const pods = (await listProxyDirs(folder.dir)).map((p) => `${p.pod}.${p.namespace}`);
@@ -203,11 +212,11 @@ async function fromSnapshot(fixtures: string, contexts: string[], podArg: string
 }
 
 /** Live: the pod's Envoy admin over a port-forward (sources/envoy-admin.ts), as istioctl reads it. */
-async function fromLive(g: Pick<GlobalOptions, 'context' | 'namespace'> & Partial<Pick<GlobalOptions, 'kubeconfig' | 'requestTimeout'>>, podArg: string, view: View) {
+async function fromLive(g: Pick<GlobalOptions, 'context' | 'namespace'> & Partial<Pick<GlobalOptions, 'kubeconfig' | 'requestTimeout'>>, podArg: string, view: View, cap: number) {
   if (g.context.length > 1) throw new UsageError('pc reads one pod: name one --context');
   const { fetchProxyDump } = await import('../sources/envoy-admin.js');
   const { pod, namespace } = podRef(podArg, g.namespace);
-  const d = await fetchProxyDump({ kubeconfig: g.kubeconfig, context: g.context[0], requestTimeout: g.requestTimeout }, namespace, pod, { skipClusters: view !== 'endpoint' });
+  const d = await fetchProxyDump({ kubeconfig: g.kubeconfig, context: g.context[0], requestTimeout: g.requestTimeout }, namespace, pod, { skipClusters: view !== 'endpoint', sizeCapBytes: cap });
   const where = `context ${sanitizeLine(d.context || g.context[0] || '(current)')}: pod ${sanitizeLine(pod)}.${sanitizeLine(namespace)}`;
   if (view === 'endpoint') {
     if (d.clusters === undefined) throw new UserError(`${where}: ${sanitizeLine(d.clustersError ?? d.error ?? 'no /clusters output')}`);
@@ -243,16 +252,17 @@ export function register(program: Command): void {
 }
 
 /** The whole `pc` command without the process: reads the input, returns the text to print (throws UserError). */
-export async function pcOutput(viewWord: string, podArg: string | undefined, opts: PcOptions, g: Pick<GlobalOptions, 'fixtures' | 'context' | 'namespace'> & Partial<Pick<GlobalOptions, 'kubeconfig' | 'requestTimeout'>>, now = new Date()): Promise<string> {
+export async function pcOutput(viewWord: string, podArg: string | undefined, opts: PcOptions, g: Pick<GlobalOptions, 'fixtures' | 'context' | 'namespace'> & Partial<Pick<GlobalOptions, 'kubeconfig' | 'requestTimeout' | 'maxDumpSize' | 'maxObjects'>>, now = new Date()): Promise<string> {
   const view = viewOf(viewWord);
+  const cap = resolveLimits(g).maxDumpBytes;
   let input: Parameters<typeof renderView>[1];
   if (opts.file) {
     if (podArg) throw new UsageError('give either POD or -f FILE, not both');
-    const { text, source } = await readInput(opts.file);
+    const { text, source } = await readInput(opts.file, cap);
     input = view === 'endpoint' ? { clustersJson: parseJson(text, source), clustersSource: source } : { dump: dumpOf(text, source) };
   } else {
     if (!podArg) throw new UsageError(`pc ${view} needs POD[.NAMESPACE] or -f FILE`);
-    input = g.fixtures ? await fromSnapshot(g.fixtures, g.context, podArg, g.namespace, view) : await fromLive(g, podArg, view);
+    input = g.fixtures ? await fromSnapshot(g.fixtures, g.context, podArg, g.namespace, view, cap) : await fromLive(g, podArg, view, cap);
   }
   return renderView(view, input, opts, now);
 }

@@ -43,7 +43,7 @@ async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Comman
     const { fetchProxyDump } = await import('../sources/envoy-admin.js');
     const [view, envoy] = await Promise.all([
       istiod.fetchIstiodConfigDump(client, `${name}.${ns}`, target).catch((err: unknown) => { throw new UserError(`context ${names[0]}: istiod: ${err instanceof Error ? err.message : String(err)}`); }),
-      fetchProxyDump(client, ns, name, { skipClusters: true }),
+      fetchProxyDump(client, ns, name, { skipClusters: true, sizeCapBytes: (await import('../sources/limits.js')).resolveLimits(g).maxDumpBytes }),
     ]);
     if (envoy.error) throw new UserError(`context ${names[0]}: pod ${ns}/${name}: ${envoy.error}`);
     const states = istiod.compareProxy(view, envoy.configDump);

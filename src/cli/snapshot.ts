@@ -56,7 +56,8 @@ export async function takeSnapshot(g: GlobalOptions, o: SnapshotFlags): Promise<
   const { loadLiveContexts, liveStateOf } = await import('../sources/kube/index.js');
   const { fetchProxyDumps, isGatewayPod, hasSidecar } = await import('../sources/envoy-admin.js');
   const { writeSnapshot } = await import('../sources/snapshot-writer.js');
-  const contexts = await loadLiveContexts({ kubeconfig: g.kubeconfig, contexts: g.context, allContexts: g.allContexts, namespace: g.namespace, requestTimeout: g.requestTimeout });
+  const limits = (await import('../sources/limits.js')).resolveLimits(g);
+  const contexts = await loadLiveContexts({ kubeconfig: g.kubeconfig, contexts: g.context, allContexts: g.allContexts, namespace: g.namespace, requestTimeout: g.requestTimeout, limits });
   const failed = contexts.filter((c) => c.status === 'error');
   if (failed.length > 0) {
     throw new UserError(`nothing written: ${failed.map((c) => `context ${sanitizeLine(c.name)}: ${sanitizeLine(c.reason ?? 'failed')}`).join('; ')}`);
@@ -67,7 +68,7 @@ export async function takeSnapshot(g: GlobalOptions, o: SnapshotFlags): Promise<
     const client = liveStateOf(ctx)?.client;
     if (!client) return;
     const pods = ctx.objects.map((x) => x.obj).filter((p: KubeObject) => p.kind === 'Pod' && (isGatewayPod(p) || (selects && hasSidecar(p) && selects(p.metadata.labels))));
-    const dumps = await fetchProxyDumps(client, pods, { concurrency });
+    const dumps = await fetchProxyDumps(client, pods, { concurrency, sizeCapBytes: limits.maxDumpBytes });
     for (const d of dumps) {
       if (d.error) warnings.push(`context ${ctx.name}: pod ${d.namespace}/${d.pod}: Envoy config not saved: ${d.error}`);
       else if (d.clustersError) warnings.push(`context ${ctx.name}: pod ${d.namespace}/${d.pod}: clusters.json not saved: ${d.clustersError}`);

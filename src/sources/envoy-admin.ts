@@ -8,9 +8,10 @@ import type { KubeObject } from '../model/resources.js';
 import { openKubeClient, type KubeClient, type OpenClientOptions } from './kube/index.js';
 import { KubeRequestError, transportError } from './kube/errors.js';
 import { formatDuration } from './kube/duration.js';
+import { DEFAULT_MAX_DUMP_BYTES, overCapMessage, resolveLimits } from './limits.js';
 
 export interface ProxyFetchOptions {
-  /** Refuse a response larger than this (bytes). Default 512 MiB. */
+  /** Refuse a response larger than this (bytes). Default: resolveLimits() (512 MiB, --max-dump-size). */
   sizeCapBytes?: number;
   /** Overrides the admin port found on the pod. */
   adminPort?: number;
@@ -20,7 +21,7 @@ export interface ProxyFetchOptions {
   skipClusters?: boolean;
 }
 
-export const DEFAULT_DUMP_CAP = 512 * 1024 * 1024;
+export const DEFAULT_DUMP_CAP = DEFAULT_MAX_DUMP_BYTES;
 export const DEFAULT_PROXY_CONCURRENCY = 4;
 
 /** The Envoy admin port a pod declares: proxy.istio.io/config proxyAdminPort, the --proxyAdminPort arg, else 15000. */
@@ -57,7 +58,7 @@ export function isGatewayPod(pod: KubeObject): boolean {
  */
 export async function adminGet(client: KubeClient, namespace: string, pod: string, port: number, path: string, opts: ProxyFetchOptions = {}): Promise<string> {
   const timeoutMs = opts.timeoutMs ?? client.timeoutMs;
-  const cap = opts.sizeCapBytes ?? DEFAULT_DUMP_CAP;
+  const cap = opts.sizeCapBytes ?? resolveLimits().maxDumpBytes;
   const toPod = new PassThrough();
   const fromPod = new PassThrough();
   const errText: Buffer[] = [];
@@ -97,7 +98,7 @@ export async function adminGet(client: KubeClient, namespace: string, pod: strin
         res.on('data', (c: Buffer) => {
           arm();
           size += c.length;
-          if (size > cap) { res.destroy(); fail(`${path}: response larger than the ${Math.round(cap / 1048576)} MiB cap, refused`, 'protocol'); return; }
+          if (size > cap) { res.destroy(); fail(overCapMessage(`Envoy admin ${path.split('?')[0]} of pod ${namespace}/${pod}`, undefined, cap), 'protocol'); return; }
           chunks.push(c);
         });
         res.on('end', () => {

@@ -1,6 +1,8 @@
 // Locates the Envoy admin dumps of one pod inside a snapshot folder:
 //   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json and clusters.json
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { UserError } from '../cli/errors.js';
+import { overCapMessage, resolveLimits } from './limits.js';
 import { basename, join } from 'node:path';
 
 export interface ContextFolder { name: string; dir: string }
@@ -44,8 +46,10 @@ export async function listProxyDirs(contextDir: string): Promise<ProxyDir[]> {
   return out;
 }
 
-async function readOptional(path: string): Promise<ProxyFile | undefined> {
+async function readOptional(path: string, cap: number, what: string): Promise<ProxyFile | undefined> {
   try {
+    const size = (await stat(path)).size;
+    if (size > cap) throw new UserError(`${path}: ${overCapMessage(what, size, cap)}`);
     return { path, text: await readFile(path, 'utf8') };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -53,9 +57,10 @@ async function readOptional(path: string): Promise<ProxyFile | undefined> {
   }
 }
 
-/** Reads config_dump.json and clusters.json of one pod (either may be absent). */
-export async function readProxyFiles(contextDir: string, namespace: string, pod: string): Promise<ProxyFiles> {
+/** Reads config_dump.json and clusters.json of one pod (either may be absent). A file over `cap` bytes is a UserError. */
+export async function readProxyFiles(contextDir: string, namespace: string, pod: string, cap = resolveLimits().maxDumpBytes): Promise<ProxyFiles> {
   const dir = join(contextDir, 'proxies', namespace, pod);
-  const [configDump, clusters] = await Promise.all([readOptional(join(dir, 'config_dump.json')), readOptional(join(dir, 'clusters.json'))]);
+  const what = (f: string) => `${f} of pod ${namespace}/${pod}`;
+  const [configDump, clusters] = await Promise.all([readOptional(join(dir, 'config_dump.json'), cap, what('config_dump.json')), readOptional(join(dir, 'clusters.json'), cap, what('clusters.json'))]);
   return { dir, ...(configDump ? { configDump } : {}), ...(clusters ? { clusters } : {}) };
 }

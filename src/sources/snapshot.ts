@@ -13,12 +13,15 @@ import type { KubeObject, LoadedObject } from '../model/resources.js';
 import { UserError } from '../cli/errors.js';
 import { isRecord, parseJsonObjects, parseYamlObjects, type RawEntry } from './yaml-objects.js';
 import { listProxyDirs } from './proxy-files.js';
+import { overCapMessage, resolveLimits, type Limits } from './limits.js';
 
 export interface SnapshotOptions {
   /** Only these contexts (folder names). Unknown names are an error that lists the available ones. */
   contexts?: string[];
   /** Only objects in this namespace; objects with no namespace (cluster-scoped) are kept. */
   namespace?: string;
+  /** File size cap and per-context object cap (sources/limits.ts); default: resolveLimits() of the environment. */
+  limits?: Limits;
 }
 
 const MANIFEST = /\.(?:ya?ml|json)$/i;
@@ -30,6 +33,7 @@ interface ContextDir { name: string; dir: string }
 /** Loads every (selected) context of a snapshot folder. Problems inside files become LoadIssues, never exceptions. */
 export async function loadSnapshotFolder(dirArg: string, opts: SnapshotOptions = {}): Promise<MeshInput> {
   const root = resolve(dirArg);
+  opts = { ...opts, limits: opts.limits ?? resolveLimits() };
   const st = await stat(root).catch(() => null);
   if (!st) throw new UserError(`snapshot folder ${dirArg} does not exist`);
   if (st.isFile()) {
@@ -47,6 +51,15 @@ export async function loadSnapshotFolder(dirArg: string, opts: SnapshotOptions =
   const contexts: ContextSnapshot[] = [];
   for (const c of chosen) contexts.push(await loadContext(c, root, opts));
   return { contexts };
+}
+
+/** The context names a snapshot folder holds (what `--context` and the TUI's `:ctx` can choose from). */
+export async function snapshotContextNames(dirArg: string): Promise<string[]> {
+  const root = resolve(dirArg);
+  const st = await stat(root).catch(() => null);
+  if (!st) throw new UserError(`snapshot folder ${dirArg} does not exist`);
+  if (st.isFile()) return [basename(dirname(root))];
+  return (await contextDirs(root, dirArg)).map((c) => c.name);
 }
 
 /** Absolute path of a file named by an origin or issue of a snapshot context. */
@@ -93,13 +106,23 @@ async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, 
   const issues: LoadIssue[] = [];
   const rel = (abs: string) => relative(root, abs).split(sep).join('/') || basename(abs);
   const files = onlyFiles ?? (await manifestFiles(cd.dir, cd.name, rel, issues));
+  const limits = opts.limits ?? resolveLimits();
   // Each file is parsed as soon as it is read, so only a few texts are held at once; results keep file order.
   const perFile: { objects: LoadedObject[]; issues: LoadIssue[]; total: number }[] = new Array(files.length);
+  let counted = 0;
+  let tooMany = false;
   await forEachLimited(files, READ_CONCURRENCY, async (abs, i) => {
     const file = rel(abs);
     const fileIssues: LoadIssue[] = [];
+    perFile[i] = { objects: [], issues: fileIssues, total: 0 };
+    if (tooMany) return;
     let text: string;
     try {
+      const size = (await stat(abs)).size;
+      if (size > limits.maxDumpBytes) {
+        fileIssues.push({ context: cd.name, severity: 'error', file, message: overCapMessage(`file ${file}`, size, limits.maxDumpBytes) });
+        return;
+      }
       text = await readFile(abs, 'utf8');
     } catch (err) {
       fileIssues.push({ context: cd.name, severity: 'error', file, message: `cannot read file: ${errorText(err)}` });
@@ -107,8 +130,15 @@ async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, 
       return;
     }
     const loaded = objectsOfFile(text, /\.json$/i.test(abs), cd.name, file, fileIssues);
+    counted += loaded.length;
+    if (counted > limits.maxObjects) { tooMany = true; return; }
     perFile[i] = { objects: loaded.filter((o) => inNamespace(o.obj, opts.namespace)), issues: fileIssues, total: loaded.length };
   });
+  if (tooMany) {
+    const reason = `more than ${limits.maxObjects} objects in context ${cd.name}: refused, not loaded (raise it with --max-objects)`;
+    issues.push({ context: cd.name, severity: 'error', file: rel(cd.dir) || cd.dir, message: reason });
+    return { name: cd.name, source: { kind: 'snapshot', path: root }, objects: [], proxies: [], issues, status: 'error', reason };
+  }
   const objects: LoadedObject[] = [];
   const failedFiles = new Set<string>();
   let total = 0;
@@ -120,7 +150,7 @@ async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, 
     if (failed?.file) failedFiles.add(failed.file);
   }
 
-  const proxies = onlyFiles ? [] : await readProxyDumps(cd.dir, cd.name, rel, issues);
+  const proxies = onlyFiles ? [] : await readProxyDumps(cd.dir, cd.name, rel, issues, limits.maxDumpBytes);
   const keptProxies = opts.namespace ? proxies.filter((p) => p.namespace === opts.namespace) : proxies;
   for (const p of proxies) if (p.error && p.configDumpFile) failedFiles.add(p.configDumpFile);
 
@@ -284,17 +314,18 @@ function plural(n: number, word: string): string {
 // The dumps are parsed JSON, not interpreted. The folder layout is found by proxy-files.ts (shared with `pc`).
 
 /** DIR/<context>/proxies/<namespace>/<pod>/{config_dump.json,clusters.json}. A missing proxies/ folder is fine. */
-async function readProxyDumps(contextDir: string, context: string, rel: (abs: string) => string, issues: LoadIssue[]): Promise<ProxyDump[]> {
+async function readProxyDumps(contextDir: string, context: string, rel: (abs: string) => string, issues: LoadIssue[], cap: number): Promise<ProxyDump[]> {
   const pods = await listProxyDirs(contextDir);
   const dumps: ProxyDump[] = [];
-  for (const p of pods) dumps.push(await readProxyDump(p.dir, context, p.namespace, p.pod, rel, issues));
+  for (const p of pods) dumps.push(await readProxyDump(p.dir, context, p.namespace, p.pod, rel, issues, cap));
   return dumps;
 }
 
-async function readProxyDump(dir: string, context: string, namespace: string, pod: string, rel: (abs: string) => string, issues: LoadIssue[]): Promise<ProxyDump> {
+async function readProxyDump(dir: string, context: string, namespace: string, pod: string, rel: (abs: string) => string, issues: LoadIssue[], cap: number): Promise<ProxyDump> {
   const dump: ProxyDump = { context, namespace, pod };
-  const cd = await readJsonFile(join(dir, 'config_dump.json'), rel);
-  const cl = await readJsonFile(join(dir, 'clusters.json'), rel);
+  const what = (f: string) => `${f} of pod ${namespace}/${pod}`;
+  const cd = await readJsonFile(join(dir, 'config_dump.json'), rel, cap, what('config_dump.json'));
+  const cl = await readJsonFile(join(dir, 'clusters.json'), rel, cap, what('clusters.json'));
   if (cd.missing) {
     dump.error = `no config_dump.json in ${rel(dir)}`;
     issues.push({ context, severity: 'error', file: rel(dir), message: `proxy ${namespace}/${pod} has no config_dump.json` });
@@ -324,10 +355,12 @@ async function readProxyDump(dir: string, context: string, namespace: string, po
 
 interface JsonFile { file: string; missing?: boolean; value?: unknown; error?: string; line?: number }
 
-async function readJsonFile(abs: string, rel: (abs: string) => string): Promise<JsonFile> {
+async function readJsonFile(abs: string, rel: (abs: string) => string, cap: number, what: string): Promise<JsonFile> {
   const file = rel(abs);
   let text: string;
   try {
+    const size = (await stat(abs)).size;
+    if (size > cap) return { file, error: overCapMessage(what, size, cap) };
     text = await readFile(abs, 'utf8');
   } catch (err) {
     if (isRecord(err) && err.code === 'ENOENT') return { file, missing: true };

@@ -3,15 +3,16 @@ import type { KubeObject } from '../../model/resources.js';
 import type { KubeClient } from './client.js';
 import { KubeRequestError } from './errors.js';
 import { listPath, normalizeItem, type LiveKind } from './kinds.js';
+import { DEFAULT_MAX_OBJECTS } from '../limits.js';
 
 export interface ListResult { items: KubeObject[]; resourceVersion?: string; pages: number }
 
-/** Refuses lists beyond this many objects instead of exhausting memory. */
-export const MAX_LIST_OBJECTS = 1_000_000;
+/** Refuses lists beyond this many objects instead of exhausting memory (default; see sources/limits.ts). */
+export const MAX_LIST_OBJECTS = DEFAULT_MAX_OBJECTS;
 
 interface ListBody { apiVersion?: string; metadata?: { continue?: string; resourceVersion?: string }; items?: Record<string, unknown>[] }
 
-export async function listAll(client: KubeClient, k: LiveKind, namespace: string | undefined, pageSize = 500): Promise<ListResult> {
+export async function listAll(client: KubeClient, k: LiveKind, namespace: string | undefined, pageSize = 500, maxObjects = MAX_LIST_OBJECTS): Promise<ListResult> {
   const items: KubeObject[] = [];
   const apiVersion = k.group ? `${k.group}/${k.version}` : k.version;
   let cont: string | undefined;
@@ -27,8 +28,11 @@ export async function listAll(client: KubeClient, k: LiveKind, namespace: string
     if (!body || typeof body !== 'object' || !Array.isArray(body.items)) {
       throw new KubeRequestError(`list ${k.plural}: the server's answer is not a list`, 'protocol');
     }
+    if (items.length + body.items.length > maxObjects) {
+      const where = k.namespaced && namespace ? ` in namespace ${namespace}` : '';
+      throw new KubeRequestError(`list ${k.plural}${where}: more than ${maxObjects} objects, refused (raise it with --max-objects)`, 'protocol');
+    }
     for (const it of body.items) items.push(normalizeItem(k, apiVersion, it));
-    if (items.length > MAX_LIST_OBJECTS) throw new KubeRequestError(`list ${k.plural}: more than ${MAX_LIST_OBJECTS} objects, refused`, 'protocol');
     cont = body.metadata?.continue || undefined;
     resourceVersion = body.metadata?.resourceVersion ?? resourceVersion;
   } while (cont);

@@ -9,6 +9,7 @@ import { KubeRequestError, transportError } from './errors.js';
 import { CORE_KINDS, istioKinds, objectPath, normalizeItem, type LiveKind } from './kinds.js';
 import { loadKubeconfig, selectContexts, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
 import { listAll } from './list.js';
+import type { Limits } from '../limits.js';
 
 export interface LiveLoadOptions {
   kubeconfig?: string;
@@ -27,6 +28,8 @@ export interface LiveLoadOptions {
   /** Fetch Envoy dumps of gateway pods after the objects load (default false). */
   gatewayProxies?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Size and count bounds (sources/limits.ts); default: resolveLimits() of the environment. */
+  limits?: Limits;
 }
 
 /** What later live operations (watch, refresh, proxy fetches) need for a loaded context. */
@@ -94,7 +97,7 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
   if (!istioVersion) failures.push('networking.istio.io is not served (Istio not installed?)');
   const results = await Promise.all(kinds.map(async (k) => {
     try {
-      const items = await listKind(client, k, opts.namespace, opts.pageSize, state);
+      const items = await listKind(client, k, opts.namespace, opts.pageSize, state, opts.limits?.maxObjects);
       return { k, items };
     } catch (err) {
       const e = transportError(err, opts.timeoutMs);
@@ -123,7 +126,7 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
   if (opts.gatewayProxies && snap.status !== 'error') {
     const { fetchProxyDumps, isGatewayPod } = await import('../envoy-admin.js');
     const gws = snap.objects.filter((o) => o.obj.kind === 'Pod' && isGatewayPod(o.obj)).map((o) => o.obj);
-    snap.proxies.push(...await fetchProxyDumps(client, gws));
+    snap.proxies.push(...await fetchProxyDumps(client, gws, { sizeCapBytes: opts.limits?.maxDumpBytes }));
     for (const p of snap.proxies) if (p.error) snap.issues.push(proxyIssue(name, p.namespace, p.pod, p.error));
   }
   report();
@@ -134,14 +137,14 @@ export function proxyIssue(context: string, namespace: string, pod: string, erro
   return { context, severity: 'warning', object: `Pod ${namespace}/${pod}`, message: `Envoy config not read: ${error}` };
 }
 
-async function listKind(client: KubeClient, k: LiveKind, namespace: string | undefined, pageSize: number | undefined, state: LiveState): Promise<KubeObject[]> {
+async function listKind(client: KubeClient, k: LiveKind, namespace: string | undefined, pageSize: number | undefined, state: LiveState, maxObjects?: number): Promise<KubeObject[]> {
   if (k.kind === 'Namespace' && namespace) {
     // -n: read just that namespace (a namespaced user may not list namespaces).
     const res = await client.request<Record<string, unknown>>('GET', objectPath(k, undefined, namespace), { what: { verb: 'get', resource: 'namespaces', name: namespace } })
       .catch((err: unknown) => { if (err instanceof KubeRequestError && err.status === 404) return undefined; throw err; });
     return res ? [normalizeItem(k, 'v1', res.body)] : [];
   }
-  const r = await listAll(client, k, namespace, pageSize);
+  const r = await listAll(client, k, namespace, pageSize, maxObjects);
   if (r.resourceVersion) state.resourceVersions.set(k.kind, r.resourceVersion);
   return r.items;
 }
