@@ -14,6 +14,7 @@ import { UserError } from '../cli/errors.js';
 import { isRecord, parseJsonObjects, parseYamlObjects, type RawEntry } from './yaml-objects.js';
 import { listProxyDirs } from './proxy-files.js';
 import { overCapMessage, resolveLimits, type Limits } from './limits.js';
+import { shapeProblem } from './shape.js';
 
 export interface SnapshotOptions {
   /** Only these contexts (folder names). Unknown names are an error that lists the available ones. */
@@ -286,6 +287,8 @@ function validate(entry: RawEntry, json: boolean): Validation {
   if (typeof name !== 'string' || name === '') return `${kind} has no metadata.name`;
   const ns = isRecord(meta) && typeof meta.namespace === 'string' ? `${meta.namespace}/` : '';
   if (typeof v.apiVersion !== 'string' || v.apiVersion === '') return `${kind} ${ns}${name} has no apiVersion`;
+  const wrong = shapeProblem(v);
+  if (wrong) return `${kind} ${ns}${name}: ${wrong}`;
   return { obj: v as KubeObject };
 }
 
