@@ -253,4 +253,4 @@ function count(n: number, word: string): string {
   return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
-const s = (x: string) => sanitizeLine(x);
+const s = (x: string | undefined) => sanitizeLine(x ?? '');
