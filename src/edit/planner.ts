@@ -169,7 +169,9 @@ export function resolveRule(vs: KubeObject<VirtualServiceSpec>, selector: string
 /** Splits `total` into integers proportional to `shares` (largest remainder; ties go to the lower index). */
 export function apportion(total: number, shares: number[]): number[] {
   if (shares.length === 0) return [];
-  const positive = shares.map((s) => (Number.isFinite(s) && s > 0 ? s : 0));
+  const finite = shares.map((s) => (Number.isFinite(s) && s > 0 ? s : 0));
+  const max = Math.max(...finite);
+  const positive = max > 0 ? finite.map((s) => s / max) : finite; // scaled, so huge shares cannot sum to Infinity
   const sum = positive.reduce((a, b) => a + b, 0);
   const basis = sum > 0 ? positive : shares.map(() => 1);
   const basisSum = sum > 0 ? sum : shares.length;
@@ -322,6 +324,7 @@ export function applyEditsToObject<T>(obj: T, edits: FieldEdit[]): T {
     for (let i = 0; i < e.path.length - 1; i++) {
       const k = e.path[i];
       if (cur[k] === undefined || cur[k] === null) cur[k] = {};
+      else if (typeof cur[k] !== 'object') throw new PlanError(`cannot set ${e.path.join('.')}: ${e.path.slice(0, i + 1).join('.')} is ${typeof cur[k]} ${String(cur[k])}, not an object`);
       cur = cur[k] as Record<string | number, unknown>;
     }
     cur[e.path[e.path.length - 1]] = e.after;
