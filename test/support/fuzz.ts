@@ -18,5 +18,5 @@ export const fuzzCounter = { cases: 0 };
 
 export function fuzzParams<T>(numRuns: number, extra: Parameters<T> = {}): Parameters<T> {
   const path = process.env.MESHSCOPE_FUZZ_PATH;
-  return { seed: FUZZ_SEED, numRuns, ...(path ? { path } : {}), ...extra };
+  return { seed: FUZZ_SEED, numRuns, includeErrorInReport: true, ...(path ? { path } : {}), ...extra };
 }
