@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './global.js';
 import { COMMANDS } from './commands.js';
 import { UserError } from './errors.js';
-import { sanitize, sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../util/sanitize.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = addGlobalOptions(new Command('meshscope'))
@@ -11,7 +11,7 @@ export async function main(argv: string[]): Promise<number> {
     .enablePositionalOptions(false)
     .allowExcessArguments(true) // runDefault names an unknown command itself
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(sanitize(str)) });
+    .configureOutput({ outputError: (str, write) => write(`${sanitizeLine(str.trim())}\n`) }); // one line, e.g. with "(Did you mean …?)"
 
   const words = argv.slice(2);
   const wanted = COMMANDS.filter((c) => c.names.some((n) => words.includes(n)));
