@@ -175,7 +175,15 @@ function parseYamlWithYamlPackage(text: string): ParsedFile {
       out.problems.push({ message: `invalid YAML: ${e.message.split('\n')[0]}`, docIndex, line: lineOf(e.pos[0]) });
       return;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (err) {
+      // e.g. an alias to an anchor that does not exist
+      const at = doc.contents?.range ? lineOf(doc.contents.range[0]) : lineOf(doc.range[0]);
+      out.problems.push({ message: `invalid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, docIndex, line: at });
+      return;
+    }
     if (value === undefined || value === null) return;
     const contents = doc.contents;
     const line = contents?.range ? lineOf(contents.range[0]) : lineOf(doc.range[0]);
