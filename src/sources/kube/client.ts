@@ -204,8 +204,17 @@ export class KubeClient {
   /** Closes idle keep-alive connections. */
   close(): void { this.agent?.destroy(); this.agent = undefined; }
 
-  /** client-node's PortForward, for envoy-admin.ts. */
+  /**
+   * client-node's PortForward, for envoy-admin.ts. Its WebSocket gets a handshake timeout (the request timeout):
+   * without one, a port-forward to a server that never answers stays open for ever, and so does the process.
+   */
   portForwarder(): K8s.PortForward {
-    return new this.k.PortForward(this.kc, true);
+    const kc = Object.create(this.kc) as K8s.KubeConfig;
+    const timeoutMs = this.timeoutMs;
+    kc.applyToHTTPSOptions = async (opts) => {
+      await this.kc.applyToHTTPSOptions(opts);
+      if (timeoutMs > 0) (opts as { handshakeTimeout?: number }).handshakeTimeout = timeoutMs;
+    };
+    return new this.k.PortForward(kc, true);
   }
 }
