@@ -1,0 +1,122 @@
+// Contended writes (issue 8): N concurrent `meshscope weights set` processes (the real CLI, child processes, --yes)
+// on one VirtualService of the HTTPS test API server. Every write lands on the version it read or is refused; the
+// audit log has exactly one line per landed write; the final object equals the last landed write: no lost update.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
+import { typeOfKind } from './support/apiserver/store.js';
+import { readAudit, type AuditEntry } from '../src/edit/audit.js';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const CLI = join(import.meta.dirname, 'support/apiserver/cli.ts');
+const SEED = join(import.meta.dirname, 'support/apiserver/seed');
+const VS = typeOfKind('VirtualService')!;
+const N = 5;
+let clusters: TestClusters;
+let dir: string;
+
+before(async () => {
+  clusters = await startTestClusters({ a: { seedDir: join(SEED, 'a') } });
+  dir = mkdtempSync(join(tmpdir(), 'meshscope-contended-'));
+});
+after(async () => {
+  await clusters.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const srv = () => clusters.servers.a;
+const env = () => ({ ...process.env, HOME: dir, XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'config'), NO_COLOR: '1', CI: 'true' });
+
+interface Run { weight: number; code: number; out: string; err: string }
+
+function weightsSet(weight: number, auditLog: string): Promise<Run> {
+  const args = ['--import', 'tsx', CLI, 'weights', 'set', 'demoapp', `v2=${weight}`, `v2-canary=${100 - weight}`,
+    '--kubeconfig', clusters.kubeconfig, '--context', 'a', '-n', 'app', '--yes', '--audit-log', auditLog, '--request-timeout', '10s'];
+  return new Promise((done) => {
+    execFile(process.execPath, args, { cwd: repoRoot, env: env(), timeout: 60_000 }, (error, out, err) => {
+      done({ weight, code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out, err });
+    });
+  });
+}
+
+/** Runs N writers at once and checks the invariants; returns the runs and the landed audit entries. */
+async function contend(auditLog: string, weights: number[]): Promise<{ runs: Run[]; landed: AuditEntry[] }> {
+  const start = srv().requests.length;
+  const rv0 = srv().store.get(VS, 'app', 'demoapp')!.metadata.resourceVersion!;
+  const runs = await Promise.all(weights.map((w) => weightsSet(w, auditLog)));
+  const ok = runs.filter((r) => r.code === 0);
+  for (const r of runs) {
+    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.err}`);
+    if (r.code === 0) assert.match(r.out, /^a: applied: resourceVersion \d+ → \d+$/m, r.out);
+    else assert.match(r.err, /^a: (write|dry-run) failed: the object was changed by someone else since it was loaded \(resourceVersion \d+ → \d+\); nothing was written$/m, r.err);
+  }
+  assert.ok(ok.length >= 1, 'at least one write lands');
+
+  // Exactly one audit line per landed write, each the write of the process that says it landed.
+  const landed = readAudit(auditLog).filter((e) => Number(e.resourceVersionAfter) > Number(rv0));
+  assert.equal(landed.length, ok.length);
+  const weightOf = (e: AuditEntry) => e.weightsAfter['demoapp:v2'];
+  assert.deepEqual(landed.map(weightOf).sort(), ok.map((r) => r.weight).sort());
+  for (const r of ok) {
+    const [, before, afterRv] = /resourceVersion (\d+) → (\d+)/.exec(r.out)!;
+    const e = landed.find((x) => x.resourceVersionAfter === afterRv)!;
+    assert.ok(e, `audit line for resourceVersion ${afterRv}`);
+    assert.equal(e.resourceVersionBefore, before, 'landed on the version it read');
+  }
+
+  // No lost update: in resourceVersion order each landed write was made on the one before it.
+  landed.sort((x, y) => Number(x.resourceVersionAfter) - Number(y.resourceVersionAfter));
+  let prev = rv0;
+  for (const e of landed) {
+    assert.equal(e.resourceVersionBefore, prev, `write → ${e.resourceVersionAfter} was made on ${e.resourceVersionBefore}, the object was at ${prev}`);
+    prev = e.resourceVersionAfter!;
+  }
+  const last = landed[landed.length - 1];
+  const final = srv().store.get(VS, 'app', 'demoapp')!;
+  assert.equal(final.metadata.resourceVersion, last.resourceVersionAfter, 'nothing changed the object after the last landed write');
+  assert.deepEqual((final.spec.http[0].route as { weight: number }[]).map((r) => r.weight), [weightOf(last), 100 - weightOf(last)]);
+
+  // The server saw each writer's write at most once, and exactly the landed ones succeeded.
+  const writes = srv().requests.slice(start).filter((r) => r.verb === 'patch' && !r.query.includes('dryRun'));
+  assert.ok(writes.length <= weights.length, 'no write re-sent');
+  assert.equal(writes.filter((r) => r.status === 200).length, ok.length);
+  assert.ok(!srv().requests.slice(start).some((r) => r.verb === 'update'), 'never a PUT');
+  return { runs, landed };
+}
+
+test(`${N} writers that all read the same version: exactly one lands, ${N - 1} are refused with the conflict`, { timeout: 90_000 }, async () => {
+  // A barrier: every writer's GET is held until all N have read, so they all hold the same resourceVersion.
+  let open!: () => void;
+  const gate = new Promise<void>((r) => { open = r; });
+  const start = srv().requests.length;
+  const poll = setInterval(() => {
+    if (srv().requests.slice(start).filter((r) => r.verb === 'get' && r.resource === 'virtualservices').length >= N) open();
+  }, 20);
+  const fallback = setTimeout(open, 45_000);
+  srv().faults.push({ verb: 'get', resource: 'virtualservices', name: 'demoapp', gate });
+  try {
+    const { runs, landed } = await contend(join(dir, 'barrier.log'), [10, 20, 30, 40, 50]);
+    assert.equal(landed.length, 1);
+    assert.equal(runs.filter((r) => r.code === 1).length, N - 1);
+  } finally {
+    clearInterval(poll);
+    clearTimeout(fallback);
+    open();
+    srv().faults.length = 0;
+  }
+});
+
+test(`${N} writers racing freely: every write lands on what it read or is refused; no lost update`, { timeout: 90_000 }, async (t) => {
+  // A little latency on every request widens the window between read and write.
+  srv().latencyMs = 15;
+  try {
+    const { landed } = await contend(join(dir, 'race.log'), [15, 25, 35, 45, 55]);
+    t.diagnostic(`${landed.length} of ${N} writes landed`);
+  } finally {
+    srv().latencyMs = 0;
+  }
+});
