@@ -26,6 +26,8 @@ export function register(program: Command): void {
       for (const c of input.contexts) for (const i of c.issues) process.stderr.write(`${sanitizeLine(formatLoadIssue(i))}\n`);
       const mesh = joinMesh(input);
       let roots = buildMeshTree(mesh);
+      // The analyzers' findings go on their nodes too, with the same codes and levels as `meshscope analyze`.
+      (await import('./tui-problems.js')).treeProblems(input, mesh, roots);
       if (globals.namespace) roots = filterByNamespace(roots, globals.namespace);
       if (kind) roots = filterByKind(roots, kind);
       if (o.output === 'json') {

@@ -6,6 +6,7 @@ import type { Mesh } from '../mesh/join.js';
 import type { ProxyModel } from '../mesh/model.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination, UiPlugin } from '../ui/types.js';
+import { problemAndTracePlugins, treeProblems } from './tui-problems.js';
 
 const ALT_ON = '\x1b[?1049h\x1b[H\x1b[2J';
 const ALT_OFF = '\x1b[?25h\x1b[?1049l';
@@ -133,6 +134,7 @@ export function meshData(input: MeshInput, mesh: Mesh, roots: TreeNode[], deps: 
 
   return {
     source: deps.source, readOnly: deps.readOnly, contexts: input.contexts.map(contextInfo), roots, details, refresh: deps.refresh,
+    problemCounts: treeProblems(input, mesh, roots).counts,
   };
 }
 
@@ -171,7 +173,7 @@ export async function runTui(globals: GlobalOptions, o: TuiOptions = {}): Promis
     });
     const mesh = join.joinMesh(input);
     const roots = tree.buildMeshTree(mesh);
-    plugins = await loadPlugins(input, globals);
+    plugins = await loadPlugins(input, globals, mesh);
     return meshData(input, mesh, roots, { source, readOnly: globals.readOnly, refresh, yaml, views });
   };
   const refresh = (): void => {
@@ -231,13 +233,18 @@ export async function runTui(globals: GlobalOptions, o: TuiOptions = {}): Promis
 }
 
 /** Later features' keys (`e` weights...). A feature that fails to load is left out, never fatal. */
-async function loadPlugins(input: MeshInput, globals: GlobalOptions): Promise<UiPlugin[]> {
+async function loadPlugins(input: MeshInput, globals: GlobalOptions, mesh?: Mesh): Promise<UiPlugin[]> {
   const out: UiPlugin[] = [];
   try {
     const [{ weightsPlugin }, { createWeightsEditorEnv }] = await Promise.all([import('../ui/weights/plugin.js'), import('../edit/editor-env.js')]);
     out.push(weightsPlugin(createWeightsEditorEnv(input, globals)));
   } catch (err) {
     if (process.env.MESHSCOPE_DEBUG) process.stderr.write(`weights editor unavailable: ${message(err)}\n`);
+  }
+  try {
+    out.push(...(await problemAndTracePlugins(mesh)));
+  } catch (err) {
+    if (process.env.MESHSCOPE_DEBUG) process.stderr.write(`problem list / trace unavailable: ${message(err)}\n`);
   }
   return out;
 }

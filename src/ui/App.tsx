@@ -2,7 +2,7 @@
 // this file only lays out and binds keys.
 import React, { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
-import { appReducer, initState, paneHeight, searchResult, selectedNode, type Action, type AppState, type KeyInfo } from './app-state.js';
+import { appReducer, highlightOf, initState, paneHeight, searchResult, selectedNode, type Action, type AppState, type KeyInfo } from './app-state.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import { detailsFor } from './details-cache.js';
 import { fitLine, monochrome, type Line } from './format.js';
@@ -128,7 +128,7 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
 
   const focusedDetails = state.focus === 'details';
   const node = selectedNode(state);
-  const content = node ? detailsFor(state.data, node, state.tab) : undefined;
+  const content = node ? detailsFor(state.data, node, state.tab, highlightOf(state, node)) : undefined;
   const h = paneHeight(state);
   const left = leftPaneLines(state, layout.left, h, !focusedDetails && state.mode !== 'search');
   const right = state.mode === 'help'
@@ -147,9 +147,9 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
         dispatch({ type: 'closePlugin' });
       },
       flash: (text, kind) => dispatch({ type: 'flash', text, kind }),
-      jump: (id) => {
+      jump: (id, opts) => {
         setOverlay(undefined);
-        dispatch({ type: 'jump', id });
+        dispatch({ type: 'jump', id, highlightPath: opts?.highlightPath });
       },
     });
     body = <Box height={layout.body} width={layout.columns} flexDirection="column" overflow="hidden">{element}</Box>;

@@ -58,6 +58,8 @@ export interface AppState {
   flash?: { text: string; kind: FlashKind };
   pending?: Effect;
   bodyHeight: number;
+  /** A YAML path highlighted in the details of node `id` (set by a jump from the problem list). */
+  highlight?: { id: string; path: string };
 }
 
 export type Action =
@@ -65,7 +67,7 @@ export type Action =
   | { type: 'data'; data: MeshData }
   | { type: 'resize'; bodyHeight: number }
   | { type: 'flash'; text: string; kind?: FlashKind }
-  | { type: 'jump'; id: string }
+  | { type: 'jump'; id: string; highlightPath?: string }
   | { type: 'closePlugin' }
   | { type: 'plugins'; keys: string[] }
   | { type: 'effectDone' };
@@ -154,9 +156,27 @@ function clampCursor(s: AppState, cursor: number, center = false): AppState {
   return { ...s, cursor: Math.max(0, c), top, ...(moved ? { dCursor: 0, dTop: 0, dLeft: 0 } : {}) };
 }
 
+/** The YAML path to highlight in this node's details, if a jump asked for one. */
+export function highlightOf(s: AppState, node: TreeNode): string | undefined {
+  return s.highlight && s.highlight.id === node.id ? s.highlight.path : undefined;
+}
+
 function detailsLines(s: AppState) {
   const node = selectedNode(s);
-  return node ? detailsFor(s.data, node, s.tab) : undefined;
+  return node ? detailsFor(s.data, node, s.tab, highlightOf(s, node)) : undefined;
+}
+
+/** After a jump: highlight `path` in the node's YAML and scroll the details so the line is in the middle. */
+function withHighlight(s: AppState, id: string, path: string): AppState {
+  const next: AppState = { ...s, highlight: { id, path } };
+  const node = selectedNode(next);
+  if (!node || node.id !== id) return next;
+  const content = detailsFor(next.data, node, next.tab, path);
+  const at = content.highlightLine;
+  if (at === undefined) return { ...next, flash: { text: `${path} is not in the YAML of ${node.label}`, kind: 'info' } };
+  const h = paneHeight(next);
+  const top = Math.max(0, Math.min(at - Math.floor(h / 3), content.lines.length - h));
+  return { ...next, dCursor: at, dTop: top, dLeft: 0 };
 }
 
 function moveDetails(s: AppState, to: number): AppState {
@@ -240,7 +260,10 @@ export function appReducer(s: AppState, a: Action): AppState {
     case 'data': return onData(s, a.data);
     case 'resize': return clampCursor({ ...s, bodyHeight: Math.max(1, a.bodyHeight) }, s.cursor);
     case 'flash': return { ...s, flash: { text: a.text, kind: a.kind ?? 'info' } };
-    case 'jump': return jump({ ...s, mode: s.mode === 'plugin' ? 'normal' : s.mode }, a.id);
+    case 'jump': {
+      const next = jump({ ...s, mode: s.mode === 'plugin' ? 'normal' : s.mode }, a.id);
+      return a.highlightPath ? withHighlight(next, a.id, a.highlightPath) : next;
+    }
     case 'closePlugin': return { ...s, mode: 'normal' };
     case 'plugins': return { ...s, pluginKeys: a.keys };
     case 'effectDone': return { ...s, pending: undefined };

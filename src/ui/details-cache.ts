@@ -3,9 +3,10 @@ import type { TreeNode } from '../mesh/tree-types.js';
 import { buildDetails, type DetailsContent } from './details.js';
 import type { MeshData, NodeDetails, ProxyTab } from './types.js';
 
-const cache = new WeakMap<MeshData, WeakMap<TreeNode, { raw: NodeDetails; byTab: Map<ProxyTab, DetailsContent> }>>();
+const cache = new WeakMap<MeshData, WeakMap<TreeNode, { raw: NodeDetails; byTab: Map<string, DetailsContent> }>>();
 
-export function detailsFor(data: MeshData, node: TreeNode, tab: ProxyTab): DetailsContent {
+/** `highlightPath`: a YAML path to highlight (a jump from the problem list). */
+export function detailsFor(data: MeshData, node: TreeNode, tab: ProxyTab, highlightPath?: string): DetailsContent {
   let perData = cache.get(data);
   if (!perData) cache.set(data, (perData = new WeakMap()));
   let entry = perData.get(node);
@@ -19,10 +20,11 @@ export function detailsFor(data: MeshData, node: TreeNode, tab: ProxyTab): Detai
     entry = { raw, byTab: new Map() };
     perData.set(node, entry);
   }
-  let content = entry.byTab.get(tab);
+  const key = highlightPath ? `${tab}\n${highlightPath}` : tab;
+  let content = entry.byTab.get(key);
   if (!content) {
-    content = buildDetails(node, entry.raw, tab);
-    entry.byTab.set(tab, content);
+    content = buildDetails(node, highlightPath ? { ...entry.raw, highlightPath } : entry.raw, tab);
+    entry.byTab.set(key, content);
   }
   return content;
 }

@@ -2,6 +2,7 @@
 import type { TreeNode } from '../mesh/tree-types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { badgeSegs, kindTag, weightBar, type Line, type Seg } from './format.js';
+import { yamlPathLine } from './problems/yaml-path.js';
 import { PROXY_TABS, type NodeDetails, type ProxyTab, type ProxyTable } from './types.js';
 
 export interface DLine {
@@ -14,6 +15,8 @@ export interface DetailsContent {
   lines: DLine[];
   /** Which proxy tabs exist (empty when the node has no proxy views). */
   tabs: ProxyTab[];
+  /** Index in `lines` of the YAML line of NodeDetails.highlightPath (shown inverse, with a ◀). */
+  highlightLine?: number;
 }
 
 const heading = (text: string): DLine => ({ line: [{ text, bold: true, underline: true }] });
@@ -90,11 +93,18 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
     for (const r of d.related) lines.push({ line: [{ text: '↗ ' + sanitizeLine(r.label), color: 'blue' }], target: r.targetId });
   }
 
+  let highlightLine: number | undefined;
   if (d.yaml) {
     lines.push(blank, heading('YAML'));
-    for (const raw of d.yaml.replace(/\n$/, '').split('\n')) lines.push({ line: yamlLine(raw) });
+    const at = d.highlightPath ? yamlPathLine(d.yaml, d.highlightPath) : undefined;
+    d.yaml.replace(/\n$/, '').split('\n').forEach((raw, i) => {
+      if (i === at) {
+        highlightLine = lines.length;
+        lines.push({ line: [...yamlLine(raw).map((s) => ({ ...s, inverse: true })), { text: ' ◀', bold: true, keep: true }] });
+      } else lines.push({ line: yamlLine(raw) });
+    });
   }
-  return { lines, tabs };
+  return { lines, tabs, highlightLine };
 }
 
 /** Columns padded like a tabwriter, header bold. */

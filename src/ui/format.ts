@@ -1,5 +1,6 @@
 // Text pieces for the TUI: styled segments, width-aware truncation, badges, tree row text. Pure.
 import type { Badges, NodeKind, TreeNode } from '../mesh/tree-types.js';
+import type { ProblemCounts } from './types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 
 export type Color = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'magenta' | 'gray' | 'white';
@@ -94,11 +95,12 @@ export function weightBar(weight: number, cells = 5): string {
   return '█'.repeat(full) + '░'.repeat(cells - full);
 }
 
-export function badgeSegs(b: Badges): Line {
-  return rawBadgeSegs(b).map((s) => ({ ...s, keep: true }));
+/** `counts`: the row's problem markers when the provider rolled them up (own + below); else the node's own problems. */
+export function badgeSegs(b: Badges, counts?: ProblemCounts): Line {
+  return rawBadgeSegs(b, counts).map((s) => ({ ...s, keep: true }));
 }
 
-function rawBadgeSegs(b: Badges): Line {
+function rawBadgeSegs(b: Badges, counts?: ProblemCounts): Line {
   const out: Line = [];
   if (b.weight !== undefined) out.push({ text: ` ${weightBar(b.weight)} ${b.weight}%`, color: 'cyan' });
   if (b.mirrorPercent !== undefined) out.push({ text: ` ⧉ mirror ${b.mirrorPercent}%`, color: 'magenta' });
@@ -106,10 +108,10 @@ function rawBadgeSegs(b: Badges): Line {
     const h = b.healthy ?? 0;
     out.push({ text: ` ${h}/${b.total}`, color: h === b.total && h > 0 ? 'green' : h === 0 ? 'red' : 'yellow' });
   }
-  const ps = b.problems ?? [];
-  const drift = ps.filter((p) => p.drift).length;
-  const errors = ps.filter((p) => !p.drift && p.severity === 'error').length;
-  const warnings = ps.filter((p) => !p.drift && p.severity === 'warning').length;
+  const ps = counts ? [] : b.problems ?? [];
+  const drift = counts ? counts.drift : ps.filter((p) => p.drift).length;
+  const errors = counts ? counts.error : ps.filter((p) => !p.drift && p.severity === 'error').length;
+  const warnings = counts ? counts.warning : ps.filter((p) => !p.drift && p.severity === 'warning').length;
   if (errors) out.push({ text: ` ✗${errors}`, color: 'red', bold: true });
   if (warnings) out.push({ text: ` ⚠${warnings}`, color: 'yellow' });
   if (drift) out.push({ text: ` ≠${drift}`, color: 'magenta', bold: true });
@@ -128,7 +130,7 @@ export function kindTag(kind: NodeKind): string {
 }
 
 /** A tree row: indent, fold marker, kind tag, label, detail, badges. */
-export function treeRow(node: TreeNode, depth: number, expanded: boolean): Line {
+export function treeRow(node: TreeNode, depth: number, expanded: boolean, counts?: ProblemCounts): Line {
   const marker = node.children.length === 0 ? '  ' : expanded ? '▾ ' : '▸ ';
   const line: Line = [{ text: '  '.repeat(depth) + marker, dim: true }];
   const tag = kindTag(node.kind);
@@ -144,7 +146,7 @@ export function treeRow(node: TreeNode, depth: number, expanded: boolean): Line 
     line.push({ text: sanitizeLine(node.label), bold, color: node.kind === 'context' ? 'yellow' : undefined });
     if (node.detail) line.push({ text: ' ' + sanitizeLine(node.detail), dim: true });
   }
-  line.push(...badgeSegs(node.badges));
+  line.push(...badgeSegs(node.badges, counts));
   return line;
 }
 

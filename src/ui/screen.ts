@@ -7,7 +7,7 @@ import type { DetailsContent } from './details.js';
 import { badgeSegs, kindTag, sliceLine, treeRow, type Line, type Seg } from './format.js';
 import { hintsFor, keyDefs, type KeyScope } from './keys.js';
 import type { SearchResult } from './search.js';
-import type { ContextInfo, MeshData, UiPlugin } from './types.js';
+import type { ContextInfo, MeshData, ProblemCounts, UiPlugin } from './types.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -72,12 +72,12 @@ function selectedLine(line: Line): Line {
 }
 
 /** Tree row lines are cached per node, so unchanged rows keep their identity and React skips them. */
-const rowCache = new WeakMap<TreeNode, { depth: number; open: boolean; line: Line }>();
-function cachedTreeRow(node: TreeNode, depth: number, open: boolean): Line {
+const rowCache = new WeakMap<TreeNode, { depth: number; open: boolean; counts?: ProblemCounts; line: Line }>();
+function cachedTreeRow(node: TreeNode, depth: number, open: boolean, counts?: ProblemCounts): Line {
   const c = rowCache.get(node);
-  if (c && c.depth === depth && c.open === open) return c.line;
-  const line = treeRow(node, depth, open);
-  rowCache.set(node, { depth, open, line });
+  if (c && c.depth === depth && c.open === open && c.counts === counts) return c.line;
+  const line = treeRow(node, depth, open, counts);
+  rowCache.set(node, { depth, open, counts, line });
   return line;
 }
 
@@ -104,7 +104,7 @@ export function leftPaneLines(s: AppState, width: number, height: number, focuse
     if (s.rows.length === 0) lines.push([{ text: ' nothing loaded yet', dim: true }]);
     for (let i = s.top; i < Math.min(s.rows.length, s.top + height); i++) {
       const r = s.rows[i]!;
-      const l = cachedTreeRow(r.node, r.depth, s.expanded.has(r.node.id));
+      const l = cachedTreeRow(r.node, r.depth, s.expanded.has(r.node.id), s.data.problemCounts?.get(r.node.id));
       lines.push(i === s.cursor ? selectedLine(l) : l);
     }
   }

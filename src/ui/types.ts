@@ -68,7 +68,12 @@ export interface NodeDetails {
   ruleDestinations?: RuleDestination[];
   /** Extra one-line notes (dangling reasons, load issues...). */
   notes?: string[];
+  /** YAML path (e.g. spec.http[0].route[1].destination.subset) whose line the details pane highlights and scrolls to. */
+  highlightPath?: string;
 }
+
+/** Problem markers of one tree row: its own problems plus the distinct ones below it. */
+export interface ProblemCounts { error: number; warning: number; info: number; drift: number }
 
 /** Everything the app shows. Replace it (rerender with a new object) when the mesh changes. */
 export interface MeshData {
@@ -80,6 +85,8 @@ export interface MeshData {
   details(node: TreeNode): NodeDetails;
   /** Reload; the owner renders the app again with new MeshData when done. */
   refresh(): void;
+  /** Node id → problem markers for its row (own + below, deduplicated); rows not in it show their own problems. */
+  problemCounts?: ReadonlyMap<string, ProblemCounts>;
 }
 
 /** Handed to a plugin when its key is pressed. */
@@ -90,7 +97,7 @@ export interface PluginContext {
   close(): void;
   flash(text: string, kind?: FlashKind): void;
   /** Select a node in the tree (e.g. after an edit or from a problem list). */
-  jump(nodeId: string): void;
+  jump(nodeId: string, opts?: { highlightPath?: string }): void;
 }
 
 export type FlashKind = 'info' | 'error';

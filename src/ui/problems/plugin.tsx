@@ -1,0 +1,31 @@
+// The `!` key: the problem list of the loaded mesh. Enter jumps to the offending object's node and highlights the
+// field in its YAML. Wire it with: plugins={[problemsPlugin(items)]} (items from src/cli/tui-problems.ts).
+import React from 'react';
+import type { PluginContext, UiPlugin } from '../types.js';
+import { ProblemList } from './ProblemList.js';
+import type { ProblemItem } from './reducer.js';
+
+export function problemsPlugin(items: readonly ProblemItem[], opts: { height?: number; noColor?: boolean } = {}): UiPlugin {
+  return {
+    key: '!',
+    help: 'problems: every analyzer finding, most severe first; Enter goes to the object and highlights the field',
+    hint: 'problems',
+    open(ctx: PluginContext) {
+      return (
+        <ProblemList
+          items={items}
+          height={opts.height}
+          noColor={opts.noColor}
+          onClose={ctx.close}
+          onJump={(item) => {
+            if (!item.nodeId) {
+              ctx.flash(`${item.origin} has no node in the tree`, 'error');
+              return;
+            }
+            ctx.jump(item.nodeId, { highlightPath: item.path });
+          }}
+        />
+      );
+    },
+  };
+}
