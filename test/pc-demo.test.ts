@@ -52,8 +52,9 @@ test('demo: pod lookup errors name the context and list pods; several contexts n
   assert.match(missing.err, /no Envoy dump for pod nope\.app in context cluster-a \(pods with dumps: .*frontend-/);
   const ambiguous = await run('pc', 'c', 'x', '--fixtures', demo);
   assert.match(ambiguous.err, /several contexts \(cluster-a, cluster-b\): choose one with --context/);
-  const live = await run('pc', 'c', 'x');
-  assert.match(live.err, /live clusters is not supported yet/);
+  const live = await run('pc', 'c', 'x', '--kubeconfig', '/nonexistent/kubeconfig');
+  assert.equal(live.code, 1);
+  assert.match(live.err, /pod x\.default: kubeconfig \/nonexistent\/kubeconfig: file not found/);
   assert.ok(!/\n\s+at /.test(missing.err + ambiguous.err + live.err), 'no stack traces');
 });
 
