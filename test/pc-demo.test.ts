@@ -21,7 +21,7 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   };
   const podArg = pod && !pod.startsWith('-') ? pod : undefined;
   try {
-    const out = await pcOutput(view, podArg, { fqdn: opt('--fqdn'), cluster: opt('--cluster') }, { fixtures: opt('--fixtures'), context: opt('--context') ? [opt('--context') as string] : [] });
+    const out = await pcOutput(view, podArg, { fqdn: opt('--fqdn'), cluster: opt('--cluster') }, { fixtures: opt('--fixtures'), kubeconfig: opt('--kubeconfig'), context: opt('--context') ? [opt('--context') as string] : [] });
     return { code: 0, out, err: '' };
   } catch (e) {
     if (e instanceof UserError) return { code: e.exitCode, out: '', err: e.message };
