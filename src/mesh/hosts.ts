@@ -207,16 +207,8 @@ export class HostRegistry<T = unknown> {
   resolve(written: string, fromNamespace: string, domain = DEFAULT_DOMAIN): HostResolution<T> {
     const fqdn = toFqdn(written, fromNamespace, domain);
     const res: HostResolution<T> = { written, fqdn, entries: [], hidden: [] };
-    const take = (list: HostEntry<T>[]): boolean => {
-      for (const e of list) {
-        if (isExportedTo(e.exportTo, e.namespace, fromNamespace)) res.entries.push(e);
-        else res.hidden.push(e);
-      }
-      res.entries.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'Service' ? -1 : 1));
-      return res.entries.length > 0;
-    };
     const exact = this.exact.get(fqdn);
-    if (exact && take(exact)) { res.via = 'exact'; return res; }
+    if (exact && take(res, exact, fromNamespace)) { res.via = 'exact'; return res; }
     if (!isWildcard(fqdn)) {
       let best: HostEntry<T>[] = [];
       let bestLen = -1;
@@ -228,7 +220,7 @@ export class HostRegistry<T = unknown> {
       if (best.length > 0) { res.entries = best; res.via = 'wildcard'; return res; }
       const expanded = kubeDnsExpansion(fqdn, domain);
       const viaDns = expanded ? this.exact.get(expanded) : undefined;
-      if (viaDns && take(viaDns)) {
+      if (viaDns && take(res, viaDns, fromNamespace)) {
         res.via = 'kube-dns';
         res.note = `"${written}" is not a registry host; Istio does not expand name.namespace (kube DNS would mean ${expanded})`;
         return res;
@@ -242,6 +234,19 @@ export class HostRegistry<T = unknown> {
     }
     return res;
   }
+}
+
+/** Adds the visible entries of `list` to res.entries (Services first), the others to res.hidden. */
+function take<T>(res: HostResolution<T>, list: HostEntry<T>[], fromNamespace: string): boolean {
+  let mixed = false;
+  for (const e of list) {
+    if (isExportedTo(e.exportTo, e.namespace, fromNamespace)) {
+      if (res.entries.length > 0 && res.entries[0]!.kind !== e.kind) mixed = true;
+      res.entries.push(e);
+    } else res.hidden.push(e);
+  }
+  if (mixed) res.entries.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'Service' ? -1 : 1));
+  return res.entries.length > 0;
 }
 
 export interface DestinationRuleEntry<T = unknown> {
@@ -298,25 +303,32 @@ export class DestinationRuleIndex<T = unknown> {
       if (w) key = mostSpecificMatch(host, w);
     }
     if (!key) return undefined;
-    const rules = m.get(key)!.filter((r) => isExportedTo(r.exportTo, r.namespace, clientNs));
+    const all = m.get(key)!;
+    let visible = true;
+    for (const r of all) if (!isExportedTo(r.exportTo, r.namespace, clientNs)) visible = false;
+    if (visible) return all;
+    const rules = all.filter((r) => isExportedTo(r.exportTo, r.namespace, clientNs));
     return rules.length > 0 ? rules : undefined;
   }
 
   /** The rule(s) a client in `clientNs` gets for `host`, whose Service/ServiceEntry lives in `serviceNs`. */
   lookup(host: string, clientNs: string, serviceNs?: string): DestinationRuleMatch<T> | undefined {
-    const order: [string, DestinationRuleScope][] = [];
-    if (clientNs !== this.rootNamespace) order.push([clientNs, 'client-namespace']);
-    if (serviceNs && serviceNs !== clientNs) order.push([serviceNs, 'service-namespace']);
-    if (clientNs === this.rootNamespace && serviceNs !== clientNs) order.push([clientNs, 'client-namespace']);
-    order.push([this.rootNamespace, 'root-namespace']);
-    const seen = new Set<string>();
-    for (const [ns, scope] of order) {
-      if (seen.has(ns)) continue;
-      seen.add(ns);
-      const rules = this.inNamespace(ns, host, clientNs);
-      if (rules) return { rules, scope: ns === this.rootNamespace ? 'root-namespace' : scope, host: rules[0]!.host };
+    // Order: client namespace (unless root), service namespace, client namespace when it is the root, root namespace.
+    const root = this.rootNamespace;
+    if (clientNs !== root) {
+      const hit = this.match(clientNs, 'client-namespace', host, clientNs);
+      if (hit) return hit;
     }
-    return undefined;
+    if (serviceNs && serviceNs !== clientNs && serviceNs !== root) {
+      const hit = this.match(serviceNs, 'service-namespace', host, clientNs);
+      if (hit) return hit;
+    }
+    return this.match(root, 'root-namespace', host, clientNs);
+  }
+
+  private match(ns: string, scope: DestinationRuleScope, host: string, clientNs: string): DestinationRuleMatch<T> | undefined {
+    const rules = this.inNamespace(ns, host, clientNs);
+    return rules ? { rules, scope, host: rules[0]!.host } : undefined;
   }
 
   /** Every rule declared for exactly this host in any namespace (for duplicate checks). */

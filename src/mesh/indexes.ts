@@ -16,7 +16,7 @@ const POD_SUFFIX = /-[a-z0-9]{5}$/;
 const RS_HASH = /-[a-z0-9]{6,10}$/;
 
 export class ContextIndex {
-  readonly objects = new Map<string, MeshObject>();
+  private objectMap?: Map<string, MeshObject>;
   readonly byKind = new Map<string, MeshObject[]>();
   readonly namespaces = new Set<string>();
   readonly pods: PodModel[] = [];
@@ -36,6 +36,7 @@ export class ContextIndex {
   /** Gateway Service address (LB IP/hostname, externalIP, ClusterIP) → Service. */
   readonly gatewayAddresses = new Map<string, ServiceModel>();
   readonly proxies: ProxyModel[] = [];
+  private readonly rsWorkload = new Map<string, string>();
 
   constructor(readonly snapshot: ContextSnapshot) {
     this.build();
@@ -43,6 +44,15 @@ export class ContextIndex {
 
   get name(): string {
     return this.snapshot.name;
+  }
+
+  /** Every object by id; built on first use (the join and the tree never look objects up by id). */
+  get objects(): Map<string, MeshObject> {
+    if (!this.objectMap) {
+      this.objectMap = new Map();
+      for (const list of this.byKind.values()) for (const o of list) this.objectMap.set(o.id, o);
+    }
+    return this.objectMap;
   }
 
   kind(kind: string): MeshObject[] {
@@ -85,12 +95,16 @@ export class ContextIndex {
       if (!lo?.obj?.metadata?.name || !lo.obj.kind) continue;
       const kind = lo.obj.kind;
       if (kind === 'Secret') continue;
+      if (kind === 'Pod') {
+        const pod = this.addPod(lo);
+        this.namespaces.add(pod.namespace);
+        pushTo(this.byKind, kind, pod);
+        continue;
+      }
       const o = this.base(lo);
       if (kind === 'Namespace') this.namespaces.add(o.name);
       else if (o.namespace) this.namespaces.add(o.namespace);
-      let model: MeshObject = o;
-      if (kind === 'Pod') model = this.addPod(o);
-      else if (kind === 'EndpointSlice') {
+      if (kind === 'EndpointSlice') {
         const svc = o.labels['kubernetes.io/service-name'];
         if (svc) {
           const k = `${o.namespace}/${svc}`;
@@ -98,9 +112,7 @@ export class ContextIndex {
           if (l) l.push(lo); else slicesBySvc.set(k, [lo]);
         }
       }
-      this.objects.set(model.id, model);
-      const list = this.byKind.get(kind);
-      if (list) list.push(model); else this.byKind.set(kind, [model]);
+      pushTo(this.byKind, kind, o);
     }
     for (const o of this.kind('Service')) this.addService(o, slicesBySvc.get(`${o.namespace}/${o.name}`));
     for (const o of this.kind('ServiceEntry')) this.addServiceEntry(o);
@@ -108,22 +120,37 @@ export class ContextIndex {
     for (const o of this.kind('Gateway')) this.addGateway(o);
   }
 
-  private addPod(o: MeshObject): PodModel {
-    const obj = o.lo.obj;
+  /** Owning workload of a ReplicaSet (its pod-template hash stripped); one shared string per ReplicaSet. */
+  private workloadOfRs(rs: string): string {
+    let w = this.rsWorkload.get(rs);
+    if (w === undefined) {
+      w = rs.replace(RS_HASH, '');
+      this.rsWorkload.set(rs, w);
+    }
+    return w;
+  }
+
+  private addPod(lo: LoadedObject): PodModel {
+    const obj = lo.obj;
+    const m = obj.metadata;
+    const namespace = m.namespace ?? 'default';
+    const name = m.name;
+    const context = this.snapshot.name;
     const containers = (obj.spec?.containers ?? []) as { name: string }[];
     const status = obj.status ?? {};
     const statuses = (status.containerStatuses ?? []) as { ready?: boolean }[];
     let workload = '';
-    for (const r of (obj.metadata.ownerReferences ?? []) as { kind?: string; name?: string }[]) {
-      if (r.kind === 'ReplicaSet' && r.name) { workload = r.name.replace(RS_HASH, ''); break; }
+    for (const r of (m.ownerReferences ?? []) as { kind?: string; name?: string }[]) {
+      if (r.kind === 'ReplicaSet' && r.name) { workload = this.workloadOfRs(r.name); break; }
     }
-    if (!workload) workload = HASH_SUFFIX.test(o.name) ? o.name.replace(HASH_SUFFIX, '') : o.name.replace(POD_SUFFIX, '') || o.name;
+    if (!workload) workload = HASH_SUFFIX.test(name) ? name.replace(HASH_SUFFIX, '') : name.replace(POD_SUFFIX, '') || name;
     let ready = statuses.length === 0 ? status.phase !== 'Failed' : true;
     for (const st of statuses) if (st.ready === false) ready = false;
     let hasSidecar = false;
     for (const c of containers) if (c.name === 'istio-proxy') hasSidecar = true;
     const pod: PodModel = {
-      id: o.id, ref: o.ref, context: o.context, kind: o.kind, namespace: o.namespace, name: o.name, labels: o.labels, lo: o.lo,
+      id: flat(objectId(context, 'Pod', namespace, name)), ref: { context, kind: 'Pod', namespace, name },
+      context, kind: 'Pod', namespace, name, labels: (m.labels ?? {}) as Record<string, string>, lo,
       ip: status.podIP as string | undefined, phase: status.phase as string | undefined, ready, workload, hasSidecar, proxy: undefined,
     };
     this.pods.push(pod);
@@ -241,6 +268,11 @@ export class ContextIndex {
     this.gateways.push(gw);
     this.gatewayByKey.set(`${o.namespace}/${o.name}`, gw);
   }
+}
+
+function pushTo<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const l = m.get(k);
+  if (l) l.push(v); else m.set(k, [v]);
 }
 
 function matchAll(selector: Record<string, string>, labels: Record<string, string>): boolean {

@@ -3,7 +3,7 @@
 // host there (or, for `.global`, to the local service and subset it stands for), and on to the pods.
 import { globalToLocal, hostsIntersect, isGlobalHost, selectorMatches } from './hosts.js';
 import type { ContextIndex } from './indexes.js';
-import { danglingEdge } from './join-intent.js';
+import { danglingEdge, findSubset } from './join-intent.js';
 import type { MeshGraph } from './graph.js';
 import type { CrossHop, DestinationModel, EndpointModel, ServiceEntryModel, ServiceModel } from './model.js';
 
@@ -20,11 +20,13 @@ export function joinAcrossContexts(contexts: ContextIndex[], g: MeshGraph): void
 
 interface Candidate { address: string; port?: number }
 
+const NO_CANDIDATES: Candidate[] = [];
+
 function candidates(d: DestinationModel): Candidate[] {
+  if (!d.targets.some((t) => t.kind === 'ServiceEntry')) return NO_CANDIDATES;
   const out: Candidate[] = [];
   const seen = new Set<string>();
   const ses = d.targets.filter((t) => t.kind === 'ServiceEntry') as ServiceEntryModel[];
-  if (ses.length === 0) return out;
   const sePorts = (ses[0]!.lo.obj.spec?.ports ?? []) as { number: number; name?: string }[];
   const sePort = sePorts.find((p) => d.port === undefined || p.number === d.port) ?? sePorts[0];
   const add = (e: EndpointModel | undefined, address: string): void => {
@@ -101,7 +103,7 @@ function globalHop(other: ContextIndex, d: DestinationModel, gwSvc: ServiceModel
   let labels: Record<string, string> | undefined;
   if (d.subset) {
     const dr = other.drs.lookup(local, ns, svc.namespace);
-    const sub = dr?.rules.flatMap((r) => r.value.subsets).find((s) => s.name === d.subset);
+    const sub = findSubset(dr?.rules, d.subset);
     if (!sub) {
       hop.dangling = dr
         ? `subset ${d.subset} not found in ${other.name}'s DestinationRule ${dr.rules.map((r) => `${r.value.namespace}/${r.value.name}`).join(', ')} for ${local}`

@@ -9,9 +9,10 @@ import { flat } from './tree-nodes.js';
 import type { ContextIndex } from './indexes.js';
 import type { MeshGraph } from './graph.js';
 import type {
-  DestinationModel, EdgeKind, EndpointModel, GatewayBinding, PodModel, RuleModel, RuleProtocol, ServiceEntryModel, ServiceModel,
-  VirtualServiceModel,
+  DestinationModel, DestinationRuleModel, EdgeKind, EndpointModel, GatewayBinding, PodModel, RuleModel, RuleProtocol,
+  ServiceEntryModel, ServiceModel, SubsetModel, VirtualServiceModel,
 } from './model.js';
+import type { HostResolution } from './hosts.js';
 
 export function joinIntent(ctx: ContextIndex, g: MeshGraph): void {
   for (const gw of ctx.gateways) {
@@ -105,57 +106,62 @@ function buildRule(
     action: http?.redirect ? 'redirect' : http?.directResponse ? 'directResponse' : http?.delegate ? 'delegate' : 'route',
   };
   const routes: RouteDestination[] = (r.route ?? []).filter((d) => d && d.destination);
-  const sum = routes.reduce((s, d) => s + (d.weight ?? 0), 0);
+  let sum = 0;
+  for (const d of routes) sum += d.weight ?? 0;
   const seen = new Map<string, number>();
-  const uniq = (key: string): string => {
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    return n === 1 ? key : `${key}#${n}`;
-  };
-  routes.forEach((d, i) => {
+  for (let i = 0; i < routes.length; i++) {
+    const d = routes[i]!;
     const weight = routes.length === 1 ? 100 : sum > 0 ? Math.round(((d.weight ?? 0) / sum) * 1000) / 10 : 0;
-    const dest = newDestination(rule, d.destination, i, false, `${path}.route[${i}].destination`, uniq);
+    const dest = newDestination(rule, d.destination, i, false, `${path}.route[${i}].destination`, seen);
     dest.weightWritten = d.weight;
     dest.weight = weight;
     rule.destinations.push(dest);
-  });
+  }
   if (http) {
     const mirrors: { destination: Destination; percent?: number }[] = [];
     if (http.mirror) mirrors.push({ destination: http.mirror, percent: http.mirrorPercentage?.value ?? http.mirrorPercent ?? 100 });
     for (const m of http.mirrors ?? []) if (m?.destination) mirrors.push({ destination: m.destination, percent: m.percentage?.value ?? 100 });
     mirrors.forEach((m, i) => {
       const p = http.mirror && i === 0 ? `${path}.mirror` : `${path}.mirrors[${http.mirror ? i - 1 : i}].destination`;
-      const dest = newDestination(rule, m.destination, i, true, p, uniq);
+      const dest = newDestination(rule, m.destination, i, true, p, seen);
       dest.mirrorPercent = m.percent;
       rule.destinations.push(dest);
     });
   }
   for (const d of rule.destinations) {
-    resolveDestination(ctx, vs, d, g);
+    resolveDestination(ctx, d, g);
   }
   return rule;
 }
 
+const NONE: never[] = [];
+
+/** A destination with its host resolved; `seen` numbers repeats of the same host|subset|port within the rule. */
 function newDestination(
-  rule: RuleModel, d: Destination, index: number, mirror: boolean, path: string, uniq: (k: string) => string,
+  rule: RuleModel, d: Destination, index: number, mirror: boolean, path: string, seen: Map<string, number>,
 ): DestinationModel {
   const port = d.port?.number;
-  const key = `${d.host}|${d.subset ?? ''}|${port ?? ''}`;
+  const host = d.host ?? '';
+  const key = `${mirror ? 'm:' : ''}${host}|${d.subset ?? ''}|${port ?? ''}`;
+  const n = (seen.get(key) ?? 0) + 1;
+  seen.set(key, n);
+  const unique = n === 1 ? key : `${key}#${n}`;
   return {
-    id: flat(`${rule.id}/${mirror ? 'mirror' : 'route'}:${uniq((mirror ? 'm:' : '') + key).replace(/^m:/, '')}`),
-    rule, index, mirror, host: d.host ?? '', fqdn: toFqdn(d.host ?? '', rule.vs.namespace), subset: d.subset, port,
+    id: flat(`${rule.id}/${mirror ? 'mirror:' : 'route:'}${mirror ? unique.slice(2) : unique}`),
+    rule, index, mirror, host, fqdn: '', subset: d.subset, port,
     weight: mirror ? 0 : 100, path: flat(path),
-    resolution: { written: d.host ?? '', fqdn: '', entries: [], hidden: [] },
-    targets: [], pods: [], endpoints: [], hops: [], envoy: [], problems: [], dangling: [],
+    resolution: undefined as unknown as HostResolution<ServiceModel | ServiceEntryModel>,
+    targets: NONE, pods: NONE, endpoints: NONE, hops: [], envoy: [], problems: [], dangling: [],
   };
 }
 
 /** Resolves host → Service/ServiceEntry, host+subset → DestinationRule subset → pods → endpoints. */
-export function resolveDestination(ctx: ContextIndex, vs: VirtualServiceModel, d: DestinationModel, g: MeshGraph): void {
+function resolveDestination(ctx: ContextIndex, d: DestinationModel, g: MeshGraph): void {
+  const vs = d.rule.vs;
   const res = ctx.hosts.resolve(d.host, vs.namespace);
   d.resolution = res;
   d.fqdn = res.fqdn;
-  d.targets = res.entries.map((e) => e.value);
+  d.targets = res.entries.length === 0 ? [] : res.entries.map((e) => e.value);
   if (d.targets.length === 0) {
     danglingEdge(g, d, 'destination-host', res.note ?? `host ${d.fqdn} not found`);
     d.problems.push({ severity: 'error', code: 'IST0101', message: `Referenced host not found: "${d.host}" (${res.note})`, path: `${d.path}.host` });
@@ -176,13 +182,15 @@ export function resolveDestination(ctx: ContextIndex, vs: VirtualServiceModel, d
   }
   let labels: Record<string, string> | undefined;
   if (d.subset) {
-    const sub = dr?.rules.flatMap((r) => r.value.subsets).find((s) => s.name === d.subset);
+    const sub = findSubset(dr?.rules, d.subset);
     if (!sub) {
       const why = dr
         ? `subset "${d.subset}" not found in DestinationRule ${dr.rules.map((r) => `${r.value.namespace}/${r.value.name}`).join(', ')} (has ${dr.rules.flatMap((r) => r.value.subsets.map((s) => s.name)).join(', ') || 'no subsets'})`
         : `no DestinationRule for host ${d.fqdn}, so subset "${d.subset}" does not exist`;
       danglingEdge(g, d, 'destination-subset', why);
       d.problems.push({ severity: 'error', code: 'IST0101', message: `Referenced host+subset in destinationrule not found: "${d.fqdn}+${d.subset}" (${why})`, path: `${d.path}.subset` });
+      d.pods = [];
+      d.endpoints = [];
       return;
     }
     d.subsetDef = sub;
@@ -209,6 +217,12 @@ export function resolveDestination(ctx: ContextIndex, vs: VirtualServiceModel, d
     danglingEdge(g, d, 'destination-pod', why);
     d.problems.push({ severity: 'warning', code: 'IST0173', message: why, path: `${d.path}.subset` });
   }
+}
+
+/** The first subset named `name` among the (merged) DestinationRules of a lookup. */
+export function findSubset(rules: { value: DestinationRuleModel }[] | undefined, name: string): SubsetModel | undefined {
+  for (const r of rules ?? []) for (const s of r.value.subsets) if (s.name === name) return s;
+  return undefined;
 }
 
 /** Records an unresolved reference on the destination and as a dangling edge. */

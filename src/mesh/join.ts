@@ -28,8 +28,8 @@ export class Mesh {
   readonly graph = new MeshGraph();
   /** FQDN → the service with its members in every context (Services and ServiceEntries). */
   readonly services = new Map<string, MeshService>();
-  private readonly rules = new Map<string, RuleModel>();
-  private readonly dests = new Map<string, DestinationModel>();
+  private ruleMap?: Map<string, RuleModel>;
+  private destMap?: Map<string, DestinationModel>;
 
   constructor(readonly input: MeshInput, opts: JoinOptions = {}) {
     this.contexts = input.contexts.map((c) => new ContextIndex(c));
@@ -40,22 +40,40 @@ export class Mesh {
     }
     joinAcrossContexts(this.contexts, this.graph);
     for (const ctx of this.contexts) {
+      for (const t of ctx.services) this.addMember(t.host, t);
+      for (const t of ctx.serviceEntries) for (const h of t.hosts) this.addMember(h, t);
+    }
+    this.graph.deriveWith((add) => deriveEdges(this.contexts, this.services, add));
+  }
+
+  private addMember(host: string, t: ServiceModel | ServiceEntryModel): void {
+    const s = this.services.get(host);
+    if (s) s.members.push(t);
+    else this.services.set(host, { host, members: [t] });
+  }
+
+  /** Rules and destinations by id, built on first lookup. */
+  private get rules(): Map<string, RuleModel> {
+    if (!this.ruleMap) this.indexRules();
+    return this.ruleMap!;
+  }
+
+  private get dests(): Map<string, DestinationModel> {
+    if (!this.destMap) this.indexRules();
+    return this.destMap!;
+  }
+
+  private indexRules(): void {
+    this.ruleMap = new Map();
+    this.destMap = new Map();
+    for (const ctx of this.contexts) {
       for (const vs of ctx.virtualServices) {
         for (const r of vs.rules) {
-          this.rules.set(r.id, r);
-          for (const d of r.destinations) this.dests.set(d.id, d);
-        }
-      }
-      for (const t of [...ctx.services, ...ctx.serviceEntries]) {
-        const hosts = t.kind === 'Service' ? [(t as ServiceModel).host] : (t as ServiceEntryModel).hosts;
-        for (const h of hosts) {
-          let s = this.services.get(h);
-          if (!s) { s = { host: h, members: [] }; this.services.set(h, s); }
-          s.members.push(t);
+          this.ruleMap.set(r.id, r);
+          for (const d of r.destinations) this.destMap.set(d.id, d);
         }
       }
     }
-    this.graph.deriveWith((add) => deriveEdges(this.contexts, this.services, add));
   }
 
   context(name: string): ContextIndex | undefined {
