@@ -3,11 +3,14 @@ import type { Badges, NodeKind, Problem, TreeNode } from './tree-types.js';
 import type { EndpointModel, MeshObject, PodModel } from './model.js';
 import type { EnvoyEndpoint } from '../model/envoy/types.js';
 
+/** Badges of a node that has none: shared and frozen (replace a node's badges, never mutate them in place). */
+export const NO_BADGES: Badges = Object.freeze({}) as Badges;
+
 /** Fixed-shape node (one hidden class for every node keeps 100k+ trees small and fast). */
 class Node implements TreeNode {
   detail: string | undefined = undefined;
   context: string | undefined = undefined;
-  badges: Badges = {};
+  badges: Badges = NO_BADGES;
   children: TreeNode[] = [];
   ref: TreeNode['ref'] = undefined;
   linkTo: string | undefined = undefined;
@@ -40,9 +43,26 @@ export function node(id: string, kind: NodeKind, label: string, extra?: Partial<
   return n;
 }
 
+/** A node with only the common fields (no options object to allocate). */
+export function bare(id: string, kind: NodeKind, label: string, context: string | undefined): TreeNode {
+  const n = new Node(flat(id), kind, label);
+  n.context = context;
+  return n;
+}
+
 export function withProblems(b: Badges, problems: Problem[] | undefined): Badges {
-  if (problems && problems.length > 0) b.problems = problems;
+  if (problems && problems.length > 0) {
+    if (b === NO_BADGES) return { problems };
+    b.problems = problems;
+  }
   return b;
+}
+
+/** Sets healthy/total on a node's badges, keeping the others. */
+export function setHealth(n: TreeNode, h: { healthy: number; total: number }): void {
+  if (n.badges === NO_BADGES) n.badges = { healthy: h.healthy, total: h.total };
+  else if (Object.isFrozen(n.badges)) n.badges = { ...n.badges, healthy: h.healthy, total: h.total };
+  else { n.badges.healthy = h.healthy; n.badges.total = h.total; }
 }
 
 export function labelsText(labels: Record<string, string> | undefined): string {
@@ -53,19 +73,37 @@ export function labelsText(labels: Record<string, string> | undefined): string {
 }
 
 /** A reference to an object node elsewhere in the tree (Enter follows linkTo). */
-export function objectLink(parentId: string, o: MeshObject, extra: Partial<TreeNode> = {}): TreeNode {
-  const kind = (['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry', 'Service', 'Pod'] as const).find((k) => k === o.kind) ?? 'link';
-  return node(`${parentId}/->${o.id}`, kind, `${o.namespace ? `${o.namespace}/` : ''}${o.name}`, {
-    linkTo: o.id, context: o.context, ref: o.ref, ...extra,
-  });
+const LINK_KINDS = new Set<string>(['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEntry', 'Service', 'Pod']);
+
+export function objectLink(parentId: string, o: MeshObject, extra?: Partial<TreeNode>): TreeNode {
+  const n = bare(`${parentId}/->${o.id}`, (LINK_KINDS.has(o.kind) ? o.kind : 'link') as NodeKind, o.namespace ? `${o.namespace}/${o.name}` : o.name, o.context);
+  n.linkTo = o.id;
+  n.ref = o.ref;
+  if (extra) {
+    if (extra.detail !== undefined) n.detail = flat(extra.detail);
+    if (extra.searchText !== undefined) n.searchText = extra.searchText;
+    if (extra.context !== undefined) n.context = extra.context;
+  }
+  return n;
 }
 
-const podText = new WeakMap<PodModel, { detail: string; search: string }>();
+/**
+ * Strings shared by the many nodes that show the same pod or workload (pod links under destinations, workload links
+ * under Services and subsets): built once per tree build, so a 1M-node tree does not hold 1M copies.
+ */
+interface PodText { detail: string; search: string; workload?: WorkloadText }
+interface WorkloadText { id: string; pods: number; ready: number; search: string }
+let podText = new Map<PodModel, PodText>();
 
-function podStrings(p: PodModel): { detail: string; search: string } {
+/** Drops the shared-string cache (buildMeshTree calls it before and after a build). */
+export function resetTextCaches(): void {
+  podText = new Map();
+}
+
+export function podStrings(p: PodModel): PodText {
   let t = podText.get(p);
   if (!t) {
-    t = { detail: `${p.ip ?? 'no IP'}${p.ready ? '' : ' not ready'}`, search: `${p.ip ?? ''} ${labelsText(p.labels)}` };
+    t = { detail: flat(`${p.ip ?? 'no IP'}${p.ready ? '' : ' not ready'}`), search: flat(`${p.ip ?? ''} ${labelsText(p.labels)}`) };
     podText.set(p, t);
   }
   return t;
@@ -75,52 +113,95 @@ export function workloadId(p: PodModel): string {
   return `${p.context}/Workload/${p.namespace}/${p.workload}`;
 }
 
+/** Registers a workload's pods (all of them), so links to the whole workload share its strings. */
+export function workloadStrings(pods: PodModel[]): WorkloadText {
+  let ready = 0;
+  let search = '';
+  for (const p of pods) {
+    if (p.ready) ready++;
+    search += `${p.name} ${p.ip ?? ''} `;
+  }
+  const t: WorkloadText = { id: flat(workloadId(pods[0]!)), pods: pods.length, ready, search: flat(search) };
+  for (const p of pods) podStrings(p).workload = t;
+  return t;
+}
+
+const POD_COUNT = ['0 pods', '1 pod'];
+function podCount(n: number): string {
+  return POD_COUNT[n] ?? `${n} pods`;
+}
+
 /**
  * Pods grouped by workload under another node (a Service, a DR subset): one link per workload, to the Workload
  * node, with ready/total pods. Keeps big meshes' trees small; the pods themselves live under Workloads.
  */
-export function workloadLinks(parentId: string, pods: PodModel[]): TreeNode[] {
-  const groups = new Map<string, PodModel[]>();
+export function workloadLinks(parentId: string, pods: PodModel[], out: TreeNode[] = []): TreeNode[] {
+  // Pods of one workload are usually adjacent and few workloads share a parent: group with a short list, not a Map.
+  const names: string[] = [];
+  const lists: PodModel[][] = [];
   for (const p of pods) {
-    const l = groups.get(p.workload);
-    if (l) l.push(p); else groups.set(p.workload, [p]);
+    const i = names.indexOf(p.workload);
+    if (i >= 0) lists[i]!.push(p);
+    else { names.push(p.workload); lists.push([p]); }
   }
-  const out: TreeNode[] = [];
-  for (const [name, list] of groups) {
+  for (let i = 0; i < names.length; i++) {
+    const list = lists[i]!;
     const first = list[0]!;
+    const whole = podText.get(first)?.workload;
     let ready = 0;
     let search = '';
-    for (const p of list) {
-      if (p.ready) ready++;
-      search += `${p.name} ${p.ip ?? ''} `;
+    if (whole && whole.pods === list.length) {
+      ready = whole.ready;
+      search = whole.search;
+    } else {
+      for (const p of list) {
+        if (p.ready) ready++;
+        search += `${p.name} ${p.ip ?? ''} `;
+      }
     }
-    out.push(node(`${parentId}/workload:${first.namespace}/${name}`, 'Workload', name, {
-      detail: `${list.length} pod${list.length === 1 ? '' : 's'}`, context: first.context, linkTo: workloadId(first),
-      badges: { healthy: ready, total: list.length }, searchText: search,
-    }));
+    const n = bare(`${parentId}/workload:${first.namespace}/${names[i]}`, 'Workload', names[i]!, first.context);
+    n.detail = podCount(list.length);
+    n.linkTo = whole ? whole.id : workloadId(first);
+    n.badges = { healthy: ready, total: list.length };
+    n.searchText = search;
+    out.push(n);
   }
   return out;
+}
+
+const POD_READY: Badges = Object.freeze({ healthy: 1, total: 1 });
+const POD_NOT_READY: Badges = Object.freeze({ healthy: 0, total: 1 });
+
+/** Shared, frozen badges of one pod (ready or not). */
+export function podBadges(p: PodModel): Badges {
+  return p.ready ? POD_READY : POD_NOT_READY;
 }
 
 /** A pod under another node (subset, Service, Gateway...): links to the pod's own node under Workloads. */
 export function podLink(parentId: string, p: PodModel, endpoints?: EndpointModel[], crossContext = false): TreeNode {
   const t = podStrings(p);
-  const n = node(`${parentId}/pod:${p.namespace}/${p.name}`, 'Pod', p.name, {
-    detail: crossContext ? `${t.detail} (${p.context})` : t.detail,
-    badges: { healthy: p.ready ? 1 : 0, total: 1 },
-    searchText: t.search, linkTo: p.id, context: p.context, ref: p.ref,
-  });
+  const n = bare(`${parentId}/pod:${p.namespace}/${p.name}`, 'Pod', p.name, p.context);
+  n.detail = crossContext ? `${t.detail} (${p.context})` : t.detail;
+  n.badges = podBadges(p);
+  n.searchText = t.search;
+  n.linkTo = p.id;
+  n.ref = p.ref;
   if (endpoints) for (const e of endpoints) n.children.push(endpointNode(n.id, e, p.context));
   return n;
 }
 
 export function endpointNode(parentId: string, e: EndpointModel, context: string): TreeNode {
   const addr = e.port ? `${e.address}:${e.port}` : e.address;
-  const detail = [e.source, e.pod ? `pod ${e.pod.name}` : '', labelsText(e.labels), e.ready === false ? 'not ready' : ''].filter(Boolean).join(' ');
-  return node(`${parentId}/ep:${addr}`, 'endpoint', addr, {
-    detail, context, searchText: `${e.address} ${labelsText(e.labels)}`,
-    badges: e.ready === undefined ? {} : { healthy: e.ready ? 1 : 0, total: 1 },
-  });
+  const labels = labelsText(e.labels);
+  let detail: string = e.source;
+  if (e.pod) detail += ` pod ${e.pod.name}`;
+  if (labels) detail += ` ${labels}`;
+  if (e.ready === false) detail += ' not ready';
+  const n = bare(`${parentId}/ep:${addr}`, 'endpoint', addr, context);
+  n.detail = flat(detail);
+  n.searchText = labels ? flat(`${e.address} ${labels}`) : e.address;
+  if (e.ready !== undefined) n.badges = e.ready ? POD_READY : POD_NOT_READY;
+  return n;
 }
 
 export function envoyEndpointNode(parentId: string, e: EnvoyEndpoint, context: string): TreeNode {

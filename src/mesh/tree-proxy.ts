@@ -1,13 +1,13 @@
 // A pod's proxy subtree: listeners, routes (each linked to the VirtualService rule it came from), clusters, endpoints.
 import type { ProxyModel } from './model.js';
 import type { Problem, TreeNode } from './tree-types.js';
-import { envoyEndpointNode, node, sumHealth, withProblems } from './tree-nodes.js';
+import { envoyEndpointNode, NO_BADGES, node, setHealth, sumHealth, withProblems } from './tree-nodes.js';
 
 export function proxyNode(p: ProxyModel): TreeNode {
   const ctx = p.context;
   const n = node(p.id, 'proxy', 'proxy', {
     detail: p.error ? `error: ${p.error}` : `${p.isGateway ? 'gateway' : 'sidecar'}  health from ${p.endpointsFrom === 'clusters' ? '/clusters' : p.endpointsFrom === 'eds' ? 'EDS' : 'nothing'}`,
-    context: ctx, badges: withProblems({}, p.error ? [{ severity: 'error', message: p.error }] : undefined),
+    context: ctx, badges: withProblems(NO_BADGES, p.error ? [{ severity: 'error', message: p.error }] : undefined),
   });
   const parsed = p.parsed;
   if (!parsed) return n;
@@ -41,7 +41,7 @@ export function proxyNode(p: ProxyModel): TreeNode {
     const rn = node(rm.id, 'envoy-route', `${rm.virtualHost} ${matchText(rm.route.match) || rm.route.name || ''}`.trim(), {
       detail: `${rm.clusters.map((c) => `${c.name} ${c.weight}%`).join(', ')}${vs ? `  ← ${vs}` : ''}`,
       context: ctx, linkTo: rm.rule?.id, searchText: `${rm.domains.join(' ')} ${rm.clusters.map((c) => c.name).join(' ')}`,
-      badges: withProblems({}, problems),
+      badges: withProblems(NO_BADGES, problems),
     });
     for (const c of rm.clusters) {
       rn.children.push(node(`${rm.id}/wc:${c.name}`, 'envoy-cluster', c.name, {
@@ -60,7 +60,7 @@ export function proxyNode(p: ProxyModel): TreeNode {
       detail: `${c.type}${c.destinationRule ? `  DR ${c.destinationRule}` : ''}`, context: ctx, searchText: c.name,
     });
     for (const e of eps) cn.children.push(envoyEndpointNode(cn.id, e, ctx));
-    if (eps.length > 0) Object.assign(cn.badges, sumHealth(cn.children));
+    if (eps.length > 0) setHealth(cn, sumHealth(cn.children));
     clusters.children.push(cn);
   }
 
@@ -70,7 +70,7 @@ export function proxyNode(p: ProxyModel): TreeNode {
     en.detail = `${en.detail}  ${e.cluster}`;
     endpoints.children.push(en);
   }
-  Object.assign(endpoints.badges, sumHealth(endpoints.children));
+  setHealth(endpoints, sumHealth(endpoints.children));
   n.children.push(listeners, routes, clusters, endpoints);
   return n;
 }

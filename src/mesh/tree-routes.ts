@@ -1,10 +1,11 @@
 // VirtualService subtree: rules → destinations → target / subset → pods → endpoints, the Envoy clusters
 // implementing each destination per proxy, and hops into other contexts.
 import type { Mesh } from './join.js';
-import type { CrossHop, DestinationModel, EndpointModel, RuleModel, VirtualServiceModel } from './model.js';
+import type { CrossHop, DestinationModel, EndpointModel, PodModel, RuleModel, VirtualServiceModel } from './model.js';
 import type { TreeNode } from './tree-types.js';
 import {
-  danglingNode, endpointNode, envoyEndpointNode, labelsText, node, objectLink, podLink, sumHealth, withProblems,
+  bare, danglingNode, endpointNode, envoyEndpointNode, flat, labelsText, NO_BADGES, node, objectLink, podLink, setHealth, sumHealth,
+  withProblems,
 } from './tree-nodes.js';
 
 export function virtualServiceNode(mesh: Mesh, vs: VirtualServiceModel): TreeNode {
@@ -12,7 +13,7 @@ export function virtualServiceNode(mesh: Mesh, vs: VirtualServiceModel): TreeNod
   const n = node(vs.id, 'VirtualService', vs.name, {
     detail: `${vs.hosts.join(',')}${gws ? `  gateways ${gws}` : ''}`,
     context: vs.context, ref: vs.ref, searchText: vs.hosts.join(' '),
-    badges: withProblems({}, mesh.problems(vs.id)),
+    badges: withProblems(NO_BADGES, mesh.graph.problemsOf(vs.id)),
   });
   for (const b of vs.gateways) {
     if (b.dangling) n.children.push(danglingNode(`${vs.id}/gw:${b.written}`, b.dangling, vs.context));
@@ -22,10 +23,10 @@ export function virtualServiceNode(mesh: Mesh, vs: VirtualServiceModel): TreeNod
 }
 
 export function ruleNode(mesh: Mesh, r: RuleModel): TreeNode {
-  const n = node(r.id, 'rule', `${r.protocol}[${r.index}]${r.name ? ` ${r.name}` : ''}`, {
-    detail: `${r.match}${r.action !== 'route' ? `  ${r.action}` : ''}`, context: r.vs.context, ref: r.vs.ref,
-    badges: withProblems({}, mesh.problems(r.id)),
-  });
+  const n = bare(r.id, 'rule', r.name ? `${r.protocol}[${r.index}] ${r.name}` : `${r.protocol}[${r.index}]`, r.vs.context);
+  n.detail = r.action !== 'route' ? `${r.match}  ${r.action}` : r.match;
+  n.ref = r.vs.ref;
+  n.badges = withProblems(NO_BADGES, mesh.graph.problemsOf(r.id));
   for (const d of r.destinations) n.children.push(destinationNode(mesh, d, true));
   return n;
 }
@@ -36,12 +37,12 @@ export function destinationLabel(d: DestinationModel): string {
 
 export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean): TreeNode {
   const ctx = d.rule.vs.context;
-  const n = node(d.id, d.mirror ? 'mirror' : 'destination', destinationLabel(d), {
-    detail: d.fqdn !== d.host ? d.fqdn : undefined, context: ctx, ref: d.rule.vs.ref,
-    searchText: `${d.fqdn} ${d.envoy.map((e) => e.name).join(' ')}`,
-    badges: withProblems(d.mirror ? { mirrorPercent: d.mirrorPercent } : { weight: d.weight }, d.problems),
-  });
-  for (const t of d.targets) n.children.push(objectLink(d.id, t, { detail: `${t.kind} (${d.resolution.via ?? 'exact'})` }));
+  const n = bare(d.id, d.mirror ? 'mirror' : 'destination', destinationLabel(d), ctx);
+  if (d.fqdn !== d.host) n.detail = d.fqdn;
+  n.ref = d.rule.vs.ref;
+  n.searchText = d.envoy.length === 0 ? d.fqdn : `${d.fqdn} ${d.envoy.map((e) => e.name).join(' ')}`;
+  n.badges = withProblems(d.mirror ? { mirrorPercent: d.mirrorPercent } : { weight: d.weight }, d.problems);
+  for (const t of d.targets) n.children.push(objectLink(d.id, t, { detail: targetDetail(t.kind, d.resolution.via) }));
   for (const e of d.dangling) {
     if (e.kind !== 'destination-envoy-cluster' && e.kind !== 'cross-context') {
       n.children.push(danglingNode(d.id, e.reason, ctx, e.kind === 'destination-pod' ? 'warning' : 'error'));
@@ -50,29 +51,29 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean):
   let podParent = n;
   if (d.subsetDef) {
     const s = d.subsetDef;
-    podParent = node(`${d.id}/subset`, 'subset', `subset ${s.name}`, {
-      detail: `${labelsText(s.labels) || '(no labels)'}  DestinationRule ${s.rule.namespace}/${s.rule.name}${d.destinationRule ? ` (${d.destinationRule.scope})` : ''}`,
-      context: ctx, ref: s.rule.ref, linkTo: s.id, searchText: labelsText(s.labels),
-    });
+    podParent = bare(`${d.id}/subset`, 'subset', `subset ${s.name}`, ctx);
+    const labels = labelsText(s.labels);
+    podParent.detail = flat(`${labels || '(no labels)'}  DestinationRule ${s.rule.namespace}/${s.rule.name}${d.destinationRule ? ` (${d.destinationRule.scope})` : ''}`);
+    podParent.ref = s.rule.ref;
+    podParent.linkTo = s.id;
+    podParent.searchText = labels;
     n.children.push(podParent);
   }
   if (deep) {
-    const podIds = new Set<string>();
-    let byPod: Map<string, EndpointModel[]> | undefined;
+    let byPod: Map<PodModel, EndpointModel[]> | undefined;
     for (const e of d.endpoints) {
       if (!e.pod || e.source !== 'EndpointSlice') continue;
       byPod ??= new Map();
-      const l = byPod.get(e.pod.id);
-      if (l) l.push(e); else byPod.set(e.pod.id, [e]);
+      const l = byPod.get(e.pod);
+      if (l) l.push(e); else byPod.set(e.pod, [e]);
     }
-    for (const p of d.pods) {
-      podIds.add(p.id);
-      podParent.children.push(podLink(podParent.id, p, byPod?.get(p.id)));
-    }
+    for (const p of d.pods) podParent.children.push(podLink(podParent.id, p, byPod?.get(p)));
+    // Endpoints whose pod is listed already are shown under it; a Set only pays off for many pods.
+    const podSet = d.pods.length > 16 ? new Set(d.pods) : undefined;
     for (const e of d.endpoints) {
-      if (e.pod && podIds.has(e.pod.id)) continue;
+      if (e.pod && (podSet ? podSet.has(e.pod) : d.pods.includes(e.pod))) continue;
       const en = endpointNode(podParent.id, e, ctx);
-      for (const h of d.hops.filter((x) => x.address === e.address)) en.children.push(hopNode(mesh, h));
+      for (const h of d.hops) if (h.address === e.address) en.children.push(hopNode(mesh, h));
       podParent.children.push(en);
     }
     for (const h of d.hops) {
@@ -81,8 +82,8 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean):
     for (const e of d.dangling) if (e.kind === 'cross-context') n.children.push(danglingNode(d.id, e.reason, ctx, 'warning'));
     if (podParent !== n) {
       const h = sumHealth(podParent.children);
-      for (const x of d.hops) { h.total += x.pods.length; h.healthy += x.pods.filter((p) => p.ready).length; }
-      podParent.badges = { ...podParent.badges, ...h };
+      for (const x of d.hops) { h.total += x.pods.length; h.healthy += readyCount(x.pods); }
+      setHealth(podParent, h);
     }
     for (const l of d.envoy) {
       if (l.dangling && !l.name) {
@@ -102,10 +103,27 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean):
     }
   }
   const h = sumHealth(deep ? (podParent === n ? n.children.filter((c) => c.kind === 'Pod' || c.kind === 'endpoint' || c.kind === 'link') : podParent.children) : []);
-  const hopPods = d.hops.reduce((s, x) => s + x.pods.length, 0);
-  const hopReady = d.hops.reduce((s, x) => s + x.pods.filter((p) => p.ready).length, 0);
-  if (h.total + hopPods > 0) Object.assign(n.badges, { healthy: h.healthy + hopReady, total: h.total + hopPods });
+  let hopPods = 0;
+  let hopReady = 0;
+  for (const x of d.hops) { hopPods += x.pods.length; hopReady += readyCount(x.pods); }
+  if (h.total + hopPods > 0) setHealth(n, { healthy: h.healthy + hopReady, total: h.total + hopPods });
   return n;
+}
+
+function readyCount(pods: PodModel[]): number {
+  let n = 0;
+  for (const p of pods) if (p.ready) n++;
+  return n;
+}
+
+const TARGET_DETAIL = new Map<string, string>();
+
+/** `Service (exact)`, `ServiceEntry (wildcard)`...: a handful of distinct strings, shared by every target link. */
+function targetDetail(kind: string, via: string | undefined): string {
+  const k = `${kind} (${via ?? 'exact'})`;
+  let s = TARGET_DETAIL.get(k);
+  if (s === undefined) { s = k; TARGET_DETAIL.set(k, s); }
+  return s;
 }
 
 export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
@@ -124,7 +142,7 @@ export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
         context: h.context, linkTo: d.id, badges: { weight: d.weight }, searchText: d.fqdn,
       });
       for (const p of d.pods) dn.children.push(podLink(dn.id, p, undefined, true));
-      Object.assign(dn.badges, sumHealth(dn.children));
+      setHealth(dn, sumHealth(dn.children));
       vn.children.push(dn);
     }
     n.children.push(vn);
@@ -140,7 +158,7 @@ export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
       t.children.push(parent);
     }
     for (const p of h.pods) parent.children.push(podLink(parent.id, p, undefined, true));
-    Object.assign(parent.badges, sumHealth(parent.children));
+    setHealth(parent, sumHealth(parent.children));
     n.children.push(t);
   }
   if (h.dangling) n.children.push(danglingNode(h.id, h.dangling, h.context));

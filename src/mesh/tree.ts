@@ -4,7 +4,10 @@ import type { Mesh } from './join.js';
 import type { ContextIndex } from './indexes.js';
 import type { DestinationRuleModel, GatewayModel, MeshObject, PodModel, ServiceEntryModel, ServiceModel } from './model.js';
 import type { NodeKind, TreeNode } from './tree-types.js';
-import { danglingNode, endpointNode, labelsText, node, objectLink, podLink, sumHealth, withProblems, workloadId, workloadLinks } from './tree-nodes.js';
+import {
+  bare, danglingNode, endpointNode, flat, labelsText, node, objectLink, podBadges, podLink, podStrings, resetTextCaches, setHealth, sumHealth,
+  withProblems, workloadLinks, workloadStrings,
+} from './tree-nodes.js';
 import { virtualServiceNode } from './tree-routes.js';
 import { proxyNode } from './tree-proxy.js';
 import { selectorMatches } from './hosts.js';
@@ -32,11 +35,22 @@ const GROUPS: { kind: string; label: string }[] = [
 
 /** The whole tree: one root per loaded context. */
 export function buildMeshTree(mesh: Mesh): TreeNode[] {
-  return mesh.contexts.map((ctx) => contextTree(mesh, ctx));
+  resetTextCaches();
+  try {
+    return mesh.contexts.map((ctx) => contextTree(mesh, ctx));
+  } finally {
+    resetTextCaches();
+  }
 }
 
 function byName<T extends MeshObject>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+const byName_ = byName;
+
+function sortedByName<T extends MeshObject>(list: readonly T[]): T[] {
+  return list.slice().sort(byName);
 }
 
 function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
@@ -53,32 +67,41 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
     const l = m.get(kind);
     if (l) l.push(n); else m.set(kind, [n]);
   };
-  for (const gw of [...ctx.gateways].sort(byName)) put(gw.namespace, 'Gateway', gatewayNode(mesh, gw));
-  for (const vs of [...ctx.virtualServices].sort(byName)) put(vs.namespace, 'VirtualService', virtualServiceNode(mesh, vs));
-  for (const dr of [...ctx.destinationRules].sort(byName)) put(dr.namespace, 'DestinationRule', destinationRuleNode(mesh, ctx, dr));
-  for (const se of [...ctx.serviceEntries].sort(byName)) put(se.namespace, 'ServiceEntry', serviceEntryNode(mesh, ctx, se));
-  for (const s of [...ctx.services].sort(byName)) put(s.namespace, 'Service', serviceNode(mesh, s));
+  // Workloads first: their pods' shared strings (search text, workload totals) are reused by every link to them.
+  const workloads = new Map<string, Map<string, PodModel[]>>();
+  for (const p of ctx.pods) {
+    let byName = workloads.get(p.namespace);
+    if (!byName) { byName = new Map(); workloads.set(p.namespace, byName); }
+    const l = byName.get(p.workload);
+    if (l) l.push(p); else byName.set(p.workload, [p]);
+  }
+  const workloadNodes: [string, TreeNode][] = [];
+  for (const ns of [...workloads.keys()].sort()) {
+    const byName = workloads.get(ns)!;
+    for (const name of [...byName.keys()].sort()) {
+      const pods = byName.get(name)!.sort(byName_);
+      const t = workloadStrings(pods);
+      const wn = bare(t.id, 'Workload', name, ctx.name);
+      wn.detail = labelsText(pods[0]!.labels);
+      for (const p of pods) wn.children.push(podNode(mesh, p));
+      wn.badges = { healthy: t.ready, total: t.pods };
+      workloadNodes.push([ns, wn]);
+    }
+  }
+  for (const gw of sortedByName(ctx.gateways)) put(gw.namespace, 'Gateway', gatewayNode(mesh, gw));
+  for (const vs of sortedByName(ctx.virtualServices)) put(vs.namespace, 'VirtualService', virtualServiceNode(mesh, vs));
+  for (const dr of sortedByName(ctx.destinationRules)) put(dr.namespace, 'DestinationRule', destinationRuleNode(mesh, ctx, dr));
+  for (const se of sortedByName(ctx.serviceEntries)) put(se.namespace, 'ServiceEntry', serviceEntryNode(mesh, ctx, se));
+  for (const s of sortedByName(ctx.services)) put(s.namespace, 'Service', serviceNode(mesh, s));
   for (const kind of ['Sidecar', 'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter']) {
-    for (const o of [...ctx.kind(kind)].sort(byName)) {
+    for (const o of sortedByName(ctx.kind(kind))) {
       put(o.namespace, kind, node(o.id, kind as NodeKind, o.name, {
         context: ctx.name, ref: o.ref, detail: kind === 'WorkloadEntry' ? String(o.lo.obj.spec?.address ?? '') : undefined,
         searchText: labelsText(o.labels),
       }));
     }
   }
-  const workloads = new Map<string, PodModel[]>();
-  for (const p of ctx.pods) {
-    const k = `${p.namespace}/${p.workload}`;
-    const l = workloads.get(k);
-    if (l) l.push(p); else workloads.set(k, [p]);
-  }
-  for (const [k, pods] of [...workloads].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const [ns, name] = k.split('/') as [string, string];
-    const wn = node(workloadId(pods[0]!), 'Workload', name, { context: ctx.name, detail: labelsText(pods[0]!.labels) });
-    for (const p of pods.sort(byName)) wn.children.push(podNode(mesh, p));
-    Object.assign(wn.badges, sumHealth(wn.children));
-    put(ns, 'Workload', wn);
-  }
+  for (const [ns, wn] of workloadNodes) put(ns, 'Workload', wn);
   for (const ns of [...new Set([...ctx.namespaces, ...perNs.keys()])].sort()) {
     const groups = perNs.get(ns);
     const nsNode = node(namespaceNodeId(ctx.name, ns), 'namespace', ns, { context: ctx.name });
@@ -94,11 +117,11 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
 }
 
 export function podNode(mesh: Mesh, p: PodModel): TreeNode {
-  const n = node(p.id, 'Pod', p.name, {
-    detail: `${p.ip ?? 'no IP'}  ${p.phase ?? ''}${p.ready ? '' : ' not ready'}${p.hasSidecar ? '' : '  no sidecar'}`,
-    context: p.context, ref: p.ref, searchText: `${p.ip ?? ''} ${labelsText(p.labels)}`,
-    badges: { healthy: p.ready ? 1 : 0, total: 1 },
-  });
+  const n = bare(p.id, 'Pod', p.name, p.context);
+  n.detail = flat(`${p.ip ?? 'no IP'}  ${p.phase ?? ''}${p.ready ? '' : ' not ready'}${p.hasSidecar ? '' : '  no sidecar'}`);
+  n.ref = p.ref;
+  n.searchText = podStrings(p).search;
+  n.badges = podBadges(p);
   if (p.proxy) n.children.push(proxyNode(p.proxy));
   return n;
 }
@@ -108,7 +131,7 @@ function gatewayNode(mesh: Mesh, gw: GatewayModel): TreeNode {
   const n = node(gw.id, 'Gateway', gw.name, {
     detail: `${labelsText(gw.selector)}  ${gw.servers.map((s) => `${s.port}/${s.protocol ?? ''}`).join(' ')}`,
     context: gw.context, ref: gw.ref, searchText: `${hosts.join(' ')} ${labelsText(gw.selector)}`,
-    badges: withProblems({ healthy: gw.pods.filter((p) => p.ready).length, total: gw.pods.length }, mesh.problems(gw.id)),
+    badges: withProblems({ healthy: gw.pods.filter((p) => p.ready).length, total: gw.pods.length }, mesh.graph.problemsOf(gw.id)),
   });
   for (const s of gw.servers) {
     n.children.push(node(`${gw.id}/server[${s.index}]`, 'link', `server ${s.name ?? s.index} ${s.port}/${s.protocol ?? ''}`, {
@@ -136,11 +159,15 @@ function destinationRuleNode(mesh: Mesh, ctx: ContextIndex, dr: DestinationRuleM
   if (target) n.children.push(objectLink(dr.id, target, { detail: target.kind }));
   else n.children.push(danglingNode(dr.id, `host ${dr.host}: ${res.note ?? 'not found'}`, dr.context, 'warning'));
   for (const s of dr.subsets) {
-    const sn = node(s.id, 'subset', s.name, { detail: labelsText(s.labels) || '(no labels)', context: dr.context, ref: dr.ref, searchText: labelsText(s.labels) });
+    const labels = labelsText(s.labels);
+    const sn = bare(s.id, 'subset', s.name, dr.context);
+    sn.detail = labels || '(no labels)';
+    sn.ref = dr.ref;
+    sn.searchText = labels;
     if (target) {
       const local = target.kind === 'Service' ? (target as ServiceModel).pods : (target as ServiceEntryModel).pods;
       const selected = local.filter((p) => selectorMatches(s.labels, p.labels));
-      sn.children.push(...workloadLinks(sn.id, selected));
+      workloadLinks(sn.id, selected, sn.children);
       if (target.kind === 'ServiceEntry') {
         for (const e of (target as ServiceEntryModel).endpoints) {
           if (!e.pod && selectorMatches(s.labels, e.labels)) sn.children.push(endpointNode(sn.id, e, dr.context));
@@ -161,7 +188,7 @@ function destinationRuleNode(mesh: Mesh, ctx: ContextIndex, dr: DestinationRuleM
         const why = `subset ${s.name} (${labelsText(s.labels) || 'no labels'}) selects no pods of ${target.kind === 'Service' ? (target as ServiceModel).host : dr.host} in any loaded context`;
         sn.children.push(danglingNode(sn.id, why, dr.context, 'warning'));
         sn.badges = { problems: [{ severity: 'warning', code: 'IST0173', message: why }] };
-      } else Object.assign(sn.badges, sumHealth(sn.children));
+      } else setHealth(sn, sumHealth(sn.children));
     }
     n.children.push(sn);
   }
@@ -187,13 +214,16 @@ function serviceEntryNode(mesh: Mesh, ctx: ContextIndex, se: ServiceEntryModel):
 }
 
 function serviceNode(mesh: Mesh, s: ServiceModel): TreeNode {
-  const ready = s.endpoints.filter((e) => e.ready !== false).length;
-  const n = node(s.id, 'Service', s.name, {
-    detail: `${s.host}  ${s.ports.map((p) => `${p.name ?? ''}:${p.port}`).join(' ')}${s.addresses.length ? `  ${s.addresses.join(',')}` : ''}`,
-    context: s.context, ref: s.ref, searchText: `${s.host} ${s.addresses.join(' ')}`,
-    badges: { healthy: ready, total: s.endpoints.length },
-  });
-  n.children.push(...workloadLinks(s.id, s.pods));
+  let ready = 0;
+  for (const e of s.endpoints) if (e.ready !== false) ready++;
+  let ports = '';
+  for (const p of s.ports) ports += `${ports ? ' ' : ''}${p.name ?? ''}:${p.port}`;
+  const n = bare(s.id, 'Service', s.name, s.context);
+  n.detail = flat(`${s.host}  ${ports}${s.addresses.length ? `  ${s.addresses.join(',')}` : ''}`);
+  n.ref = s.ref;
+  n.searchText = s.addresses.length === 0 ? s.host : flat(`${s.host} ${s.addresses.join(' ')}`);
+  n.badges = { healthy: ready, total: s.endpoints.length };
+  workloadLinks(s.id, s.pods, n.children);
   const members = mesh.services.get(s.host)?.members;
   if (members && members.length > 1) {
     const others = members.filter((m) => m.context !== s.context);
