@@ -161,6 +161,8 @@ test('gateway binding: short name, mesh, missing gateway, and a gateway host no 
   assert.deepEqual(gw.pods.map((p) => p.name), ['istio-ingressgateway-a']);
   assert.deepEqual(gw.services.map((s) => s.name), ['istio-ingressgateway']);
   assert.ok(mesh.edgesFrom(gw.id).some((e) => e.dangling && /orphan\.dujie\.com on server port 80 is served by no VirtualService/.test(e.dangling)));
+  // One finding, one code: the analyzer gateway.UnservedHost reports the same host as MS0007.
+  assert.deepEqual(mesh.problems(gw.id).filter((p) => /orphan\.dujie\.com/.test(p.message)).map((p) => p.code), ['MS0007']);
   assert.deepEqual(mesh.gatewaysForHost('cluster-a', 'frontend.dujie.com').map((g) => g.name), ['frontend-gateway']);
   assert.deepEqual(mesh.virtualServicesForHost('cluster-a', 'frontend.dujie.com', gw).map((v) => v.name), ['frontend']);
   const mirror = vs.rules[0]!.destinations.find((d) => d.mirror)!;
@@ -245,4 +247,17 @@ test('tree: default shape, stable ids, badges, links into the other context', ()
   assert.match(text, /frontend {2}frontend\.app\.svc\.cluster\.local {2}\[mirror 25%/);
   const onlyVs = filterByKind(tree, 'VirtualService');
   walkTree(onlyVs, (n, parents) => { if (parents.length === 3) assert.equal(n.kind, 'VirtualService'); });
+});
+
+test('a kube-DNS-only host (name.namespace) resolves with an info note that carries no code', () => {
+  const mesh = joinMesh(input(context('c', [
+    pod('default', 'reviews-1', '10.0.0.5', { app: 'reviews' }),
+    svc('default', 'reviews', { app: 'reviews' }, [9080]),
+    obj('VirtualService', 'app', 'r', { hosts: ['r'], http: [{ route: [{ destination: { host: 'reviews.default' } }] }] }),
+  ])));
+  const d = mesh.virtualService('c', 'app', 'r')!.rules[0]!.destinations[0]!;
+  assert.equal(d.resolution.via, 'kube-dns');
+  assert.equal(d.targets[0]?.name, 'reviews');
+  assert.deepEqual(d.problems.map((p) => [p.severity, p.code]), [['info', undefined]]);
+  assert.match(d.problems[0]!.message, /Istio does not expand name\.namespace/);
 });

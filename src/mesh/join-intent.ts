@@ -27,17 +27,19 @@ export function joinIntent(ctx: ContextIndex, g: MeshGraph): void {
     const vs = buildVirtualService(ctx, o as VirtualServiceModel, g);
     ctx.virtualServices.push(vs);
   }
-  // Gateway hosts no VirtualService serves (HTTP-ish servers only: TLS passthrough and TCP need routes too).
+  // Gateway hosts no VirtualService serves (MS0007, as the analyzer gateway.UnservedHost reports them).
   for (const gw of ctx.gateways) {
+    const specServers = (gw.lo.obj.spec?.servers ?? []) as { tls?: { httpsRedirect?: boolean } }[];
     for (const s of gw.servers) {
       if (s.tlsMode === 'AUTO_PASSTHROUGH') continue; // routed by SNI, needs no VirtualService
+      if (specServers[s.index]?.tls?.httpsRedirect) continue; // answers with a redirect, needs no VirtualService
       for (const h of s.hosts) {
         const served = gw.virtualServices.some((vs) => vs.hosts.some((vh) => hostsIntersect(vh, h.host)));
         if (!served) {
           const reason = `host ${h.host} on server port ${s.port} is served by no VirtualService`;
           gw.dangling.push(reason);
           g.add({ kind: 'vs-gateway', from: gw.id, dangling: reason });
-          g.problem(gw.id, { severity: 'warning', code: 'MS0101', message: reason, path: `spec.servers[${s.index}].hosts` });
+          g.problem(gw.id, { severity: 'warning', code: 'MS0007', message: reason, path: `spec.servers[${s.index}].hosts` });
         }
       }
     }
@@ -166,7 +168,8 @@ function resolveDestination(ctx: ContextIndex, d: DestinationModel, g: MeshGraph
     danglingEdge(g, d, 'destination-host', res.note ?? `host ${d.fqdn} not found`);
     d.problems.push({ severity: 'error', code: 'IST0101', message: `Referenced host not found: "${d.host}" (${res.note})`, path: `${d.path}.host` });
   } else {
-    if (res.via === 'kube-dns' && res.note) d.problems.push({ severity: 'warning', code: 'MS0102', message: res.note, path: `${d.path}.host` });
+    // A note, not a finding: no analyzer reports it, so it carries no code.
+    if (res.via === 'kube-dns' && res.note) d.problems.push({ severity: 'info', message: res.note, path: `${d.path}.host` });
   }
   const target = d.targets[0];
   const drHost = res.via === 'wildcard' && res.entries[0] ? res.entries[0].host : d.fqdn;
