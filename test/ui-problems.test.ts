@@ -16,6 +16,7 @@ import { meshData } from '../src/cli/tui.js';
 import { analyzeLoaded, problemAndTracePlugins, treeProblems } from '../src/cli/tui-problems.js';
 import { initProblemList, problemListKey, type ProblemItem } from '../src/ui/problems/reducer.js';
 import { yamlPathLine } from '../src/ui/problems/yaml-path.js';
+import { columnWidths, detailLines, problemRow } from '../src/ui/problems/ProblemList.js';
 import type { MeshData, UiPlugin } from '../src/ui/types.js';
 import { KEYS, start, type Driver } from './ui-support.js';
 
@@ -238,4 +239,19 @@ test('yamlPathLine: the key line of a path, the item line of a list index, the d
   assert.equal(lines[yamlPathLine(text, 'spec.http[0].mirror.host')!]!.trim(), '- name: a');
   assert.equal(yamlPathLine(text, 'metadata.name'), undefined);
   assert.equal(yamlPathLine('a: [unclosed', 'a'), 0);
+});
+
+test('problem rows: hostile strings are sanitized and every row is cut to the width', () => {
+  const p: ProblemItem = {
+    level: 'Error', code: 'IST0101\x1b[2J', context: 'ctx\x1b]0;pwned\x07', origin: 'VirtualService ns/\x1b[31mred',
+    message: `Referenced host not found: "evil\x1b[H\x1b[2Jhost" ${'x'.repeat(300)}`, path: 'spec.http[0]\x1b[1m',
+  };
+  const row = problemRow(p, columnWidths([p], 76), 76);
+  assert.ok([...row].length <= 76, row);
+  assert.doesNotMatch(row, /[\x00-\x08\x0b-\x1f\x7f]/);
+  assert.match(row, /^Error +\[IST0101/);
+  for (const l of detailLines(p, 60)) {
+    assert.ok([...l].length <= 60, l);
+    assert.doesNotMatch(l, /[\x00-\x1f\x7f]/);
+  }
 });
