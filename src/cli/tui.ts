@@ -150,41 +150,31 @@ export async function runTui(globals: GlobalOptions, o: TuiOptions = {}): Promis
   const stdout = o.stdout ?? process.stdout;
   const stdin = o.stdin ?? process.stdin;
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-  const source = globals.fixtures ?? 'live';
 
   // Load and import the UI at the same time; the first frame waits for both.
   const libs = Promise.all([
     import('react'), import('ink'), import('../ui/App.js'), import('yaml'), import('../model/envoy/views.js'),
-    import('../mesh/join.js'), import('../mesh/tree.js'), import('../sources/load.js'),
+    import('../mesh/join.js'), import('../mesh/tree.js'), import('./tui-session.js'),
   ]);
-  const [React, ink, ui, yaml, views, join, tree, load] = await libs;
+  const [React, ink, ui, yaml, views, join, tree, sessions] = await libs;
 
+  // The session owns the contexts: a snapshot is read now; live contexts load after the first frame (tui-session.ts).
+  const session = await sessions.TuiSession.open(globals, { yaml, views, join, tree });
   let rerender: ((d: MeshData) => void) | undefined;
-  let current: MeshData;
-  let plugins: UiPlugin[] = [];
-  const liveContexts = new Map<string, ContextInfo>();
-
-  const build = async (): Promise<MeshData> => {
-    const input = await load.loadMesh(globals, {
-      onProgress: (snap) => {
-        liveContexts.set(snap.name, contextInfo(snap));
-        if (rerender) rerender({ ...current, contexts: [...liveContexts.values()] });
-      },
+  let current = session.data();
+  let plugins: UiPlugin[] = await loadPlugins(session.currentInput(), globals, session.currentMesh());
+  let pluginSeq = 0;
+  session.onUpdate((u) => {
+    current = u.data;
+    rerender?.(current);
+    if (!u.meshChanged) return;
+    const seq = ++pluginSeq;
+    void loadPlugins(u.input, globals, u.mesh).then((p) => {
+      if (seq !== pluginSeq) return;
+      plugins = p;
+      rerender?.(current);
     });
-    const mesh = join.joinMesh(input);
-    const roots = tree.buildMeshTree(mesh);
-    plugins = await loadPlugins(input, globals, mesh);
-    return meshData(input, mesh, roots, { source, readOnly: globals.readOnly, refresh, yaml, views });
-  };
-  const refresh = (): void => {
-    build().then((d) => { current = d; rerender?.(d); }).catch((err: unknown) => {
-      rerender?.({ ...current, contexts: current.contexts.map((c) => ({ ...c, status: 'error', reason: `refresh failed: ${message(err)}` })) });
-    });
-  };
-
-  current = globals.fixtures
-    ? await build()
-    : { source, readOnly: globals.readOnly, contexts: [], roots: [], details: () => ({ related: [] }), refresh };
+  });
 
   let restored = false;
   const restore = () => {
@@ -216,7 +206,7 @@ export async function runTui(globals: GlobalOptions, o: TuiOptions = {}): Promis
     stdout, stdin, maxFps: 120, incrementalRendering: process.env.MESHSCOPE_INCREMENTAL === "1", exitOnCtrlC: true, patchConsole: true,
   });
   rerender = (d) => instance.rerender(element(d));
-  if (!globals.fixtures) refresh();
+  session.start();
   try {
     await instance.waitUntilExit();
     return 0;
@@ -225,6 +215,7 @@ export async function runTui(globals: GlobalOptions, o: TuiOptions = {}): Promis
     process.stderr.write(`meshscope: internal error: ${message(err)}\n`);
     return 1;
   } finally {
+    session.stop();
     restore();
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);

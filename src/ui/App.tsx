@@ -109,7 +109,16 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
     stateRef.current = next;
     setState(next);
     if (effect?.type === 'quit') (onQuit ?? exit)();
-    else if (effect?.type === 'refresh') {
+    else if (effect?.type === 'proxy' || effect?.type === 'context') {
+      // Live actions run in the provider (src/cli); it answers with a flash and renders new MeshData as results arrive.
+      try {
+        const node = effect.type === 'proxy' ? next.index.byId.get(effect.nodeId) : undefined;
+        const flash = effect.type === 'proxy' ? (node ? next.data.proxy?.(node, effect.op) : undefined) : next.data.setContext?.(effect.name, effect.on);
+        if (flash) dispatch({ type: 'flash', text: flash.text, kind: flash.kind });
+      } catch (err) {
+        dispatch({ type: 'flash', text: err instanceof Error ? err.message : String(err), kind: 'error' });
+      }
+    } else if (effect?.type === 'refresh') {
       try {
         data.refresh();
       } catch (err) {

@@ -4,8 +4,9 @@ import type { NodeKind, TreeNode } from '../mesh/tree-types.js';
 import { completions, LIST_COMMANDS, parseCommand, type CompletionSource } from './commands.js';
 import { detailsFor } from './details-cache.js';
 import { SearchIndex, type SearchResult } from './search.js';
+import { contextCommand, proxyKey, proxyNodeOf, withProxyEffect } from './live-keys.js';
 import { ancestors, buildIndex, collapseAt, expandAt, flatten, type FlatRow, type TreeIndex } from './tree-index.js';
-import { PROXY_TABS, type FlashKind, type MeshData, type ProxyTab } from './types.js';
+import { PROXY_TABS, type FlashKind, type MeshData, type ProxyOp, type ProxyTab } from './types.js';
 
 export type Pane = 'tree' | 'details';
 export type Mode = 'normal' | 'search' | 'command' | 'help' | 'plugin';
@@ -16,7 +17,8 @@ export type View =
 
 interface Place { view: View; selected?: string; focus: Pane }
 
-export type Effect = { type: 'quit' } | { type: 'refresh' } | { type: 'plugin'; key: string };
+export type Effect = { type: 'quit' } | { type: 'refresh' } | { type: 'plugin'; key: string }
+  | { type: 'proxy'; nodeId: string; op: ProxyOp } | { type: 'context'; name: string; on: boolean };
 
 /** The subset of Ink's Key the reducer reads (plain data, so tests can build it). */
 export interface KeyInfo {
@@ -129,8 +131,8 @@ function listItems(index: TreeIndex, view: Extract<View, { type: 'list' }>): str
     .map((n) => n.id);
 }
 
-export function completionSource(index: TreeIndex): CompletionSource {
-  const ctx = new Set<string>();
+export function completionSource(index: TreeIndex, data?: MeshData): CompletionSource {
+  const ctx = new Set<string>(data?.contexts.map((c) => c.name) ?? []);
   const ns = new Set<string>();
   const pods = new Set<string>();
   for (const n of index.all) {
@@ -138,7 +140,7 @@ export function completionSource(index: TreeIndex): CompletionSource {
     else if (n.kind === 'namespace') ns.add(n.label);
     else if (n.kind === 'Pod') pods.add(n.ref?.namespace ? `${n.label}.${n.ref.namespace}` : n.label);
   }
-  return { contexts: [...ctx].sort(), namespaces: [...ns].sort(), pods: [...pods].sort() };
+  return { contexts: [...ctx].sort(), namespaces: [...ns].sort(), pods: [...pods].sort(), addable: data?.contextChoices };
 }
 
 // ---- helpers that keep the cursor in view ----
@@ -199,7 +201,7 @@ function pushHistory(s: AppState): AppState {
   return { ...s, history: [...s.history.slice(-99), here], prev: here };
 }
 
-function withView(s: AppState, view: View): AppState {
+export function withView(s: AppState, view: View): AppState {
   if (view.type === 'tree') {
     const rows = flatten(scopeRoots(s.index, view), s.expanded);
     return { ...s, view, rows, cursor: 0, top: 0 };
@@ -287,6 +289,9 @@ export function appReducer(s: AppState, a: Action): AppState {
 
 function onData(s: AppState, data: MeshData): AppState {
   if (data === s.data) return s;
+  const notice = data.notice && data.notice !== s.data.notice ? { flash: { text: data.notice.text, kind: data.notice.kind ?? 'info' } } : {};
+  // Same tree (header progress, a proxy fetch's state): keep the index, the rows and the search.
+  if (data.roots === s.data.roots) return { ...s, data, ...notice };
   const keep = selectedId(s);
   const index = buildIndex(data.roots);
   const expanded = new Set([...s.expanded].filter((id) => index.byId.has(id)));
@@ -295,12 +300,12 @@ function onData(s: AppState, data: MeshData): AppState {
   next = withView(next, s.view);
   if (keep && index.byId.has(keep)) next = reveal(next, keep);
   else next = clampCursor({ ...next, top: s.top }, s.cursor);
-  return next;
+  return { ...next, ...notice };
 }
 
 function normalKey(s: AppState, input: string, key: KeyInfo): AppState {
   if (key.ctrl && input === 'c') return { ...s, pending: { type: 'quit' } };
-  if (key.tab) return { ...s, focus: s.focus === 'tree' ? 'details' : 'tree' };
+  if (key.tab) return s.focus === 'tree' ? withProxyEffect({ ...s, focus: 'details' }, 'auto') : { ...s, focus: 'tree' };
   if (key.escape) return back(s);
   switch (input) {
     case 'q': return { ...s, pending: { type: 'quit' } };
@@ -310,6 +315,8 @@ function normalKey(s: AppState, input: string, key: KeyInfo): AppState {
     case ':': return { ...s, mode: 'command', cmdText: '', cmdChoices: [], cmdChoice: -1 };
     case '-': return previousView(s);
     case 'n': case 'N': return nextMatch(s, input === 'n' ? 1 : -1);
+    case 'R': return proxyKey(s, 'reload', 'R refetches the Envoy config of a pod: select a pod or its proxy');
+    case 'd': if (!key.ctrl) return proxyKey({ ...s, dCursor: 0, dTop: 0 }, 'toggle-diff', 'd shows the proxy-status diff of a pod: select a pod or its proxy');
   }
   if (input.length === 1 && s.pluginKeys.includes(input)) return { ...s, pending: { type: 'plugin', key: input } };
   return s.focus === 'details' ? detailsKey(s, input, key) : treeKey(s, input, key);
@@ -339,7 +346,7 @@ function treeKey(s: AppState, input: string, key: KeyInfo): AppState {
   const row = s.rows[s.cursor]!;
   const isOpen = s.expanded.has(node.id);
   if (key.rightArrow || input === 'l') {
-    if (node.children.length === 0) return node.linkTo ? jump(s, node.linkTo) : s;
+    if (node.children.length === 0) return node.linkTo ? jump(s, node.linkTo) : node.kind === 'Pod' ? withProxyEffect({ ...s, focus: 'details' }, 'auto') : s;
     if (!isOpen) return expand(s);
     return clampCursor(s, s.cursor + 1);
   }
@@ -351,7 +358,7 @@ function treeKey(s: AppState, input: string, key: KeyInfo): AppState {
   if (key.return) {
     if (node.linkTo) return jump(s, node.linkTo);
     if (node.children.length > 0) return isOpen ? collapse(s) : expand(s);
-    return { ...s, focus: 'details' };
+    return withProxyEffect({ ...s, focus: 'details' }, 'auto');
   }
   return s;
 }
@@ -436,11 +443,11 @@ function searchKey(s: AppState, input: string, key: KeyInfo): AppState {
 function commandKey(s: AppState, input: string, key: KeyInfo): AppState {
   if (key.escape || (key.ctrl && input === 'c')) return { ...s, mode: 'normal' };
   if (key.tab) {
-    const choices = s.cmdChoice >= 0 ? s.cmdChoices : completions(s.cmdText, completionSource(s.index));
+    const choices = s.cmdChoice >= 0 ? s.cmdChoices : completions(s.cmdText, completionSource(s.index, s.data));
     if (choices.length === 0) return { ...s, flash: { text: 'no completion', kind: 'info' } };
     const choice = (s.cmdChoice + (key.shift ? -1 : 1) + choices.length) % choices.length;
     let text = choices[choice]!;
-    if (choices.length === 1 && !/\s/.test(text) && ['ctx', 'ns', 'pc'].includes(text)) text += ' ';
+    if (choices.length === 1 && !/\s/.test(text) && ['ctx', 'ns', 'pc', 'ps'].includes(text)) text += ' ';
     return { ...s, cmdText: text, cmdChoices: choices, cmdChoice: choices.length === 1 ? -1 : choice };
   }
   if (key.return) return runCommand({ ...s, mode: 'normal' }, s.cmdText);
@@ -477,10 +484,26 @@ export function runCommand(s: AppState, text: string): AppState {
       return { ...next, focus: 'tree', flash: next.listIds.length === 0 ? { text: `no ${cmd.def.title}${where ? ' in ' + where : ''}`, kind: 'info' } : undefined };
     }
     case 'ctx': {
+      const loaded = (n: string) => s.data.contexts.some((c) => c.name === n) || s.index.roots.some((r) => r.label === n || r.context === n);
+      if (cmd.op || (cmd.name && !loaded(cmd.name) && s.data.setContext && s.data.contextChoices?.includes(cmd.name))) {
+        return contextCommand(s, cmd.name!, cmd.op ?? 'add');
+      }
       if (cmd.name && !s.index.roots.some((r) => r.label === cmd.name || r.context === cmd.name)) {
-        return err(`no context "${cmd.name}" (loaded: ${completionSource(s.index).contexts.join(', ') || 'none'})`);
+        const info = s.data.contexts.find((c) => c.name === cmd.name);
+        if (info) return err(`context ${cmd.name} has nothing loaded${info.reason ? ` (${info.reason})` : ` (${info.status})`}; :ctx -${cmd.name} removes it`);
+        const more = s.data.contextChoices?.length ? `; available: ${s.data.contextChoices.join(', ')}` : '';
+        return err(`no context "${cmd.name}" (loaded: ${completionSource(s.index, s.data).contexts.join(', ') || 'none'}${more})`);
       }
       return scoped(s, { ctx: cmd.name, ns: cmd.name ? s.view.ns : undefined });
+    }
+    case 'ps': {
+      const node = cmd.pod ? findPod(s, cmd.pod) : proxyNodeOf(s);
+      if (!node || (node.kind !== 'Pod' && node.kind !== 'proxy')) {
+        return err(cmd.pod ? `no pod "${cmd.pod}" (Tab completes pod names)` : ':ps needs a pod: select one or name it (:ps POD)');
+      }
+      const next = jump(s, node.id, 'details');
+      if (!s.data.proxy) return { ...next, flash: { text: 'proxy-status is not available here', kind: 'info' } };
+      return { ...next, dCursor: 0, dTop: 0, pending: { type: 'proxy', nodeId: node.id, op: 'show-diff' } };
     }
     case 'ns': {
       if (cmd.name && !s.index.all.some((n) => n.kind === 'namespace' && n.label === cmd.name)) return err(`no namespace "${cmd.name}"`);
@@ -493,8 +516,10 @@ export function runCommand(s: AppState, text: string): AppState {
       }
       const next = jump(s, node.id, 'details');
       const tabs = detailsFor(next.data, node, cmd.tab).tabs;
+      // Live: the pod's Envoy config is fetched now; the tabs appear when it arrives.
+      if (tabs.length === 0 && next.data.proxy) return { ...next, tab: cmd.tab, dCursor: 0, dTop: 0, pending: { type: 'proxy', nodeId: node.id, op: 'open' } };
       if (tabs.length === 0) return { ...next, flash: { text: `${node.label} has no proxy config dump`, kind: 'error' } };
-      return { ...next, tab: cmd.tab, dCursor: 0, dTop: 0 };
+      return withProxyEffect({ ...next, tab: cmd.tab, dCursor: 0, dTop: 0 }, 'auto');
     }
   }
 }

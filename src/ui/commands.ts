@@ -15,16 +15,19 @@ export const LIST_COMMANDS: ListCommandDef[] = [
 
 export const COMMAND_HELP: [string, string][] = [
   [':vs :dr :gw :se :svc :pods', 'list every object of that kind'],
-  [':ctx NAME', 'show only that context (:ctx alone = all)'],
+  [':ctx NAME', 'show only that context (:ctx alone = all); a context not loaded yet is added'],
+  [':ctx +NAME / -NAME', 'add / remove a context at run time (kubeconfig or snapshot folder contexts)'],
   [':ns NAME', 'show only that namespace (:ns alone = all)'],
   [':pc VIEW POD', 'open a pod\'s proxy config: listeners, routes, clusters, endpoints'],
+  [':ps POD', 'proxy-status of a pod: istiod vs Envoy per type, with the diff (live)'],
   [':tree', 'back to the tree'],
   [':q', 'quit'],
 ];
 
 export type Command =
   | { type: 'list'; def: ListCommandDef }
-  | { type: 'ctx'; name?: string }
+  | { type: 'ctx'; name?: string; op?: 'add' | 'remove' }
+  | { type: 'ps'; pod?: string }
   | { type: 'ns'; name?: string }
   | { type: 'pc'; tab: ProxyTab; pod?: string }
   | { type: 'tree' }
@@ -47,7 +50,13 @@ export function parseCommand(text: string): Command {
   const list = LIST_COMMANDS.find((c) => c.name === h || c.aliases.includes(h));
   if (list) return { type: 'list', def: list };
   switch (h) {
-    case 'ctx': case 'context': return { type: 'ctx', name: args[0] };
+    case 'ctx': case 'context': {
+      const a = args[0];
+      if (a && /^[+-]./.test(a)) return { type: 'ctx', name: a.slice(1), op: a[0] === '+' ? 'add' : 'remove' };
+      if ((a === '+' || a === '-') && args[1]) return { type: 'ctx', name: args[1], op: a === '+' ? 'add' : 'remove' };
+      return { type: 'ctx', name: a };
+    }
+    case 'ps': case 'proxy-status': return { type: 'ps', pod: args[0] };
     case 'ns': case 'namespace': return { type: 'ns', name: args[0] };
     case 'tree': return { type: 'tree' };
     case 'q': case 'quit': case 'q!': return { type: 'quit' };
@@ -61,9 +70,13 @@ export function parseCommand(text: string): Command {
   }
 }
 
-export interface CompletionSource { contexts: string[]; namespaces: string[]; pods: string[] }
+export interface CompletionSource {
+  contexts: string[]; namespaces: string[]; pods: string[];
+  /** Contexts that `:ctx` can add (not loaded yet). */
+  addable?: string[];
+}
 
-const HEADS = [...LIST_COMMANDS.map((c) => c.name), 'ctx', 'ns', 'pc', 'tree', 'q', 'help'];
+const HEADS = [...LIST_COMMANDS.map((c) => c.name), 'ctx', 'ns', 'pc', 'ps', 'tree', 'q', 'help'];
 
 /** Whole-line completions for `text` (without the leading colon), best first. */
 export function completions(text: string, src: CompletionSource): string[] {
@@ -76,7 +89,13 @@ export function completions(text: string, src: CompletionSource): string[] {
   const partial = endsWithSpace ? '' : words[words.length - 1]!;
   const prefix = words.slice(0, argIndex + 1).join(' ') + ' ';
   let pool: string[] = [];
-  if ((head === 'ctx' || head === 'context') && argIndex === 0) pool = src.contexts;
+  if ((head === 'ctx' || head === 'context') && argIndex === 0) {
+    const addable = (src.addable ?? []).filter((c) => !src.contexts.includes(c));
+    pool = partial.startsWith('-') ? src.contexts.map((c) => '-' + c)
+      : partial.startsWith('+') ? addable.map((c) => '+' + c)
+      : [...src.contexts, ...addable];
+  }
+  else if (head === 'ps' && argIndex === 0) pool = src.pods;
   else if ((head === 'ns' || head === 'namespace') && argIndex === 0) pool = src.namespaces;
   else if (head === 'pc' && argIndex === 0) pool = PROXY_TABS;
   else if (head === 'pc' && argIndex === 1) pool = src.pods;

@@ -3,7 +3,7 @@ import type { TreeNode } from '../mesh/tree-types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { badgeSegs, kindTag, weightBar, type Line, type Seg } from './format.js';
 import { yamlPathLine } from './problems/yaml-path.js';
-import { PROXY_TABS, type NodeDetails, type ProxyTab, type ProxyTable } from './types.js';
+import { PROXY_TABS, type NodeDetails, type ProxyStatusInfo, type ProxyTab, type ProxyTable } from './types.js';
 
 export interface DLine {
   line: Line;
@@ -43,6 +43,8 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
     lines.push({ line: [{ text: `${mark} ${code}${sanitizeLine(p.message)}${path}`, color }] });
   }
   for (const n of d.notes ?? []) lines.push({ line: [{ text: sanitizeLine(n), color: 'yellow' }] });
+  if (d.proxyLoad) lines.push(proxyLoadLine(d.proxyLoad));
+  if (d.proxyStatus) lines.push(...proxyStatusLines(d.proxyStatus));
 
   const tabs = PROXY_TABS.filter((t) => d.proxy?.[t]);
   if (d.proxy && tabs.length > 0) {
@@ -105,6 +107,36 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
     });
   }
   return { lines, tabs, highlightLine };
+}
+
+const LOAD_COLOR = { idle: 'gray', loading: 'yellow', ok: 'green', error: 'red' } as const;
+
+function proxyLoadLine(p: NonNullable<NodeDetails['proxyLoad']>): DLine {
+  const mark = p.state === 'error' ? '✗ ' : p.state === 'loading' ? '⟳ ' : '';
+  return { line: [{ text: mark + sanitizeLine(p.message), color: LOAD_COLOR[p.state], bold: p.state === 'error' }] };
+}
+
+const SYNC_COLOR: Record<string, 'green' | 'red' | 'gray' | 'yellow'> = { SYNCED: 'green', STALE: 'red', 'NOT SENT': 'gray' };
+
+/** "proxy-status  CDS SYNCED  LDS SYNCED  EDS NOT SENT  RDS STALE", its note, and the diff when shown. */
+export function proxyStatusLines(p: ProxyStatusInfo): DLine[] {
+  const out: DLine[] = [];
+  const head: Line = [{ text: 'proxy-status', bold: true }];
+  for (const [type, state] of p.states ?? []) {
+    head.push({ text: `  ${sanitizeLine(type)} ` }, { text: sanitizeLine(state), color: SYNC_COLOR[state] ?? 'yellow', bold: state === 'STALE' });
+  }
+  if (p.note) head.push({ text: `  ${sanitizeLine(p.note)}`, dim: !p.states });
+  out.push({ line: head });
+  if (p.diff) {
+    out.push(heading('istiod → Envoy (d hides)'));
+    for (const raw of p.diff) {
+      const l = sanitizeLine(raw);
+      const color = l.startsWith('+++') || l.startsWith('---') ? undefined : l.startsWith('+') ? 'green' : l.startsWith('-') ? 'red' : l.startsWith('@@') ? 'cyan' : /Don't Match$/.test(l) ? 'red' : undefined;
+      out.push({ line: [{ text: l, color, bold: l.startsWith('---') || l.startsWith('+++') || / Match/.test(l) }] });
+    }
+    out.push(blank);
+  }
+  return out;
 }
 
 /** Columns padded like a tabwriter, header bold. */

@@ -88,6 +88,15 @@ function cachedListRow(node: TreeNode): Line {
   return l;
 }
 
+const markCache = new WeakMap<Line, Line>();
+/** A node the provider marked (a watched object that changed): a • right after the indent, so it survives truncation. */
+function marked(s: AppState, id: string, line: Line): Line {
+  if (!s.data.marks?.has(id)) return line;
+  let l = markCache.get(line);
+  if (!l) markCache.set(line, (l = [line[0]!, { text: '• ', color: 'magenta', bold: true, keep: true }, ...line.slice(1)]));
+  return l;
+}
+
 /** The left pane: title + the visible window of the tree or of a list view. */
 export function leftPaneLines(s: AppState, width: number, height: number, focused: boolean): Line[] {
   const lines: Line[] = [];
@@ -96,7 +105,7 @@ export function leftPaneLines(s: AppState, width: number, height: number, focuse
     if (s.listIds.length === 0) lines.push([{ text: ` no ${s.view.title} here; :tree goes back`, dim: true }]);
     for (let i = s.top; i < Math.min(s.listIds.length, s.top + height); i++) {
       const n = s.index.byId.get(s.listIds[i]!)!;
-      const l = cachedListRow(n);
+      const l = marked(s, n.id, cachedListRow(n));
       lines.push(i === s.cursor ? selectedLine(l) : l);
     }
   } else {
@@ -104,7 +113,7 @@ export function leftPaneLines(s: AppState, width: number, height: number, focuse
     if (s.rows.length === 0) lines.push([{ text: ' nothing loaded yet', dim: true }]);
     for (let i = s.top; i < Math.min(s.rows.length, s.top + height); i++) {
       const r = s.rows[i]!;
-      const l = cachedTreeRow(r.node, r.depth, s.expanded.has(r.node.id), s.data.problemCounts?.get(r.node.id));
+      const l = marked(s, r.node.id, cachedTreeRow(r.node, r.depth, s.expanded.has(r.node.id), s.data.problemCounts?.get(r.node.id)));
       lines.push(i === s.cursor ? selectedLine(l) : l);
     }
   }

@@ -68,12 +68,32 @@ export interface NodeDetails {
   ruleDestinations?: RuleDestination[];
   /** Extra one-line notes (dangling reasons, load issues...). */
   notes?: string[];
+  /** Live: the state of this pod's on-demand Envoy config fetch (idle / loading… / error / fetched at). */
+  proxyLoad?: { state: 'idle' | 'loading' | 'ok' | 'error'; message: string };
+  /** proxy-status: istiod's view of this proxy against what Envoy runs. */
+  proxyStatus?: ProxyStatusInfo;
   /** YAML path (e.g. spec.http[0].route[1].destination.subset) whose line the details pane highlights and scrolls to. */
   highlightPath?: string;
 }
 
 /** Problem markers of one tree row: its own problems plus the distinct ones below it. */
 export interface ProblemCounts { error: number; warning: number; info: number; drift: number }
+
+/** SYNCED / STALE / NOT SENT per xDS type, and the istiod → Envoy diff when asked for. */
+export interface ProxyStatusInfo {
+  /** Per type (CDS, LDS, EDS, RDS), in display order. Absent while loading or when unavailable. */
+  states?: [string, string][];
+  /** One line: "loading istiod's view…", "not available offline", an error. */
+  note?: string;
+  /** Unified diff lines (istioctl's proxy-status POD text), when the user asked for it. */
+  diff?: string[];
+}
+
+/** Live actions on one pod's proxy: auto = quietly load when its views are opened; open = load (`:pc`), reload = `R`. */
+export type ProxyOp = 'auto' | 'open' | 'reload' | 'toggle-diff' | 'show-diff';
+
+/** What a provider callback answers: a flash for the footer, or nothing. */
+export type Flash = { text: string; kind?: FlashKind } | undefined;
 
 /** Everything the app shows. Replace it (rerender with a new object) when the mesh changes. */
 export interface MeshData {
@@ -85,6 +105,16 @@ export interface MeshData {
   details(node: TreeNode): NodeDetails;
   /** Reload; the owner renders the app again with new MeshData when done. */
   refresh(): void;
+  /** Context names `:ctx` can add (the kubeconfig's contexts, or the snapshot folder's). */
+  contextChoices?: string[];
+  /** Adds (on) or removes a context at run time; the owner renders new MeshData as it loads. */
+  setContext?(name: string, on: boolean): Flash;
+  /** Live: fetch / refetch a pod's Envoy config and istiod's view of it, or show its proxy-status diff. */
+  proxy?(node: TreeNode, op: ProxyOp): Flash;
+  /** Node id → why it is marked (e.g. "changed 12:03:04" by a watch); the tree shows a • on it. */
+  marks?: ReadonlyMap<string, string>;
+  /** Flashed once when this data is shown (e.g. "VirtualService app/demoapp changed 12:03:04"). */
+  notice?: { text: string; kind?: FlashKind };
   /** Node id → problem markers for its row (own + below, deduplicated); rows not in it show their own problems. */
   problemCounts?: ReadonlyMap<string, ProblemCounts>;
 }

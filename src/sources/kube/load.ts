@@ -124,6 +124,7 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
   }
   snap.updatedAt = new Date();
   if (opts.gatewayProxies && snap.status !== 'error') {
+    report(); // the objects are in: show them while the gateways' Envoy dumps are read
     const { fetchProxyDumps, isGatewayPod } = await import('../envoy-admin.js');
     const gws = snap.objects.filter((o) => o.obj.kind === 'Pod' && isGatewayPod(o.obj)).map((o) => o.obj);
     snap.proxies.push(...await fetchProxyDumps(client, gws, { sizeCapBytes: opts.limits?.maxDumpBytes }));
