@@ -261,3 +261,17 @@ test('a kube-DNS-only host (name.namespace) resolves with an info note that carr
   assert.deepEqual(d.problems.map((p) => [p.severity, p.code]), [['info', undefined]]);
   assert.match(d.problems[0]!.message, /Istio does not expand name\.namespace/);
 });
+
+test('tree: object subtrees are built on first access and serialise like any other children', () => {
+  const tree = buildMeshTree(build());
+  const vs = find(tree, (n) => n.kind === 'VirtualService' && n.id === 'cluster-a/VirtualService/app/frontend')[0]!;
+  const kids = vs.children;
+  assert.ok(kids.length > 0 && kids.some((c) => c.kind === 'rule'));
+  assert.equal(vs.children, kids, 'built once');
+  const json = JSON.parse(JSON.stringify(vs)) as TreeNode;
+  assert.deepEqual(Object.keys(json), ['id', 'kind', 'label', 'detail', 'context', 'badges', 'children', 'ref', 'searchText']);
+  assert.deepEqual(json.children.map((c) => c.id), kids.map((c) => c.id));
+  assert.ok(json.children.some((r) => r.children.some((d) => d.kind === 'destination')), 'grandchildren serialised too');
+  // A fresh tree (nothing read yet) renders the same text as one already walked.
+  assert.equal(renderTreeText(buildMeshTree(build())), renderTreeText(tree));
+});

@@ -1,6 +1,7 @@
 // Text rendering and filtering of the tree (for `meshscope tree`); the TUI draws its own rows.
 import { sanitizeLine } from '../util/sanitize.js';
 import type { Badges, TreeNode } from './tree-types.js';
+import { withChildren } from './tree-nodes.js';
 
 const KIND_ALIASES: Record<string, string> = {
   vs: 'VirtualService', virtualservice: 'VirtualService', virtualservices: 'VirtualService',
@@ -39,7 +40,7 @@ export function filterByKind(roots: TreeNode[], kind: string): TreeNode[] {
       const k = keep(c);
       if (k) kids.push(k);
     }
-    return kids.length > 0 ? { ...n, children: kids } : undefined;
+    return kids.length > 0 ? withChildren(n, kids) : undefined;
   };
   const out: TreeNode[] = [];
   for (const r of roots) {
@@ -51,7 +52,7 @@ export function filterByKind(roots: TreeNode[], kind: string): TreeNode[] {
 
 /** Keeps, under each context, only the namespace node(s) named `ns`. */
 export function filterByNamespace(roots: TreeNode[], ns: string): TreeNode[] {
-  return roots.map((r) => (r.kind === 'context' ? { ...r, children: r.children.filter((c) => c.kind !== 'namespace' || c.label === ns) } : r));
+  return roots.map((r) => (r.kind === 'context' ? withChildren(r, r.children.filter((c) => c.kind !== 'namespace' || c.label === ns)) : r));
 }
 
 export function badgeText(b: Badges): string {

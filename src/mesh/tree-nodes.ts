@@ -6,17 +6,91 @@ import type { EnvoyEndpoint } from '../model/envoy/types.js';
 /** Badges of a node that has none: shared and frozen (replace a node's badges, never mutate them in place). */
 export const NO_BADGES: Badges = Object.freeze({}) as Badges;
 
-/** Fixed-shape node (one hidden class for every node keeps 100k+ trees small and fast). */
+/** Fills a lazy node's children from its source (a model object) in the tree build's environment (the mesh). */
+export type Fill<S> = (n: TreeNode, src: S, env: object) => void;
+
+/**
+ * Fixed-shape node (one hidden class for every node keeps 100k+ trees small and fast). `children` is built on first
+ * access when the node was made lazy: a big mesh's tree holds its objects, and each object's subtree (rules,
+ * destinations, pods, Envoy views...) appears when something reads it. toJSON writes every field, children included.
+ */
 class Node implements TreeNode {
   detail: string | undefined = undefined;
   context: string | undefined = undefined;
   badges: Badges = NO_BADGES;
-  children: TreeNode[] = [];
   ref: TreeNode['ref'] = undefined;
   linkTo: string | undefined = undefined;
   dangling: string | undefined = undefined;
   searchText: string | undefined = undefined;
+  #kids: TreeNode[] | undefined = undefined;
+  #fill: Fill<unknown> | undefined = undefined;
+  #src: unknown = undefined;
+  #env: object | undefined = undefined;
   constructor(public id: string, public kind: NodeKind, public label: string) {}
+
+  get children(): TreeNode[] {
+    let k = this.#kids;
+    if (k === undefined) {
+      k = this.#kids = [];
+      const fill = this.#fill;
+      if (fill) {
+        const src = this.#src;
+        const env = this.#env!;
+        this.#fill = undefined;
+        this.#src = undefined;
+        this.#env = undefined;
+        const prev = podText;
+        podText = textCacheOf(env);
+        try {
+          fill(this, src, env);
+        } finally {
+          podText = prev;
+        }
+      }
+    }
+    return k;
+  }
+
+  set children(v: TreeNode[]) {
+    this.#kids = v;
+    this.#fill = undefined;
+    this.#src = undefined;
+    this.#env = undefined;
+  }
+
+  lazy<S>(fill: Fill<S>, src: S, env: object): void {
+    this.#kids = undefined;
+    this.#fill = fill as Fill<unknown>;
+    this.#src = src;
+    this.#env = env;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id, kind: this.kind, label: this.label, detail: this.detail, context: this.context, badges: this.badges,
+      children: this.children, ref: this.ref, linkTo: this.linkTo, dangling: this.dangling, searchText: this.searchText,
+    };
+  }
+}
+
+/** Makes `children` of a node (built by this module) appear on first access: `fill(n, src, env)` pushes them. */
+export function lazyChildren<S>(n: TreeNode, fill: Fill<S>, src: S, env: object): void {
+  if (n instanceof Node) n.lazy(fill, src, env);
+  else fill(n, src, env);
+}
+
+/** A copy of a node with other children (filters of the tree). */
+export function withChildren(n: TreeNode, children: TreeNode[]): TreeNode {
+  const c = new Node(n.id, n.kind, n.label);
+  c.detail = n.detail;
+  c.context = n.context;
+  c.badges = n.badges;
+  c.ref = n.ref;
+  c.linkTo = n.linkTo;
+  c.dangling = n.dangling;
+  c.searchText = n.searchText;
+  c.children = children;
+  return c;
 }
 
 /** Flattens a concatenated (rope) string in place: ids and details are long-lived, ropes of them cost ~1.5×. */
@@ -91,13 +165,26 @@ export function objectLink(parentId: string, o: MeshObject, extra?: Partial<Tree
  * Strings shared by the many nodes that show the same pod or workload (pod links under destinations, workload links
  * under Services and subsets): built once per tree build, so a 1M-node tree does not hold 1M copies.
  */
-interface PodText { detail: string; search: string; workload?: WorkloadText }
-interface WorkloadText { id: string; pods: number; ready: number; search: string }
+interface PodText { detail: string; search: string }
+/** Pod strings per tree environment (the mesh), so lazily built subtrees share them too. */
+const textCaches = new WeakMap<object, Map<PodModel, PodText>>();
 let podText = new Map<PodModel, PodText>();
 
-/** Drops the shared-string cache (buildMeshTree calls it before and after a build). */
-export function resetTextCaches(): void {
-  podText = new Map();
+function textCacheOf(env: object): Map<PodModel, PodText> {
+  let c = textCaches.get(env);
+  if (!c) { c = new Map(); textCaches.set(env, c); }
+  return c;
+}
+
+/** Runs a tree build with the shared-string cache of `env`. */
+export function withTextCache<T>(env: object, build: () => T): T {
+  const prev = podText;
+  podText = textCacheOf(env);
+  try {
+    return build();
+  } finally {
+    podText = prev;
+  }
 }
 
 export function podStrings(p: PodModel): PodText {
@@ -111,19 +198,6 @@ export function podStrings(p: PodModel): PodText {
 
 export function workloadId(p: PodModel): string {
   return `${p.context}/Workload/${p.namespace}/${p.workload}`;
-}
-
-/** Registers a workload's pods (all of them), so links to the whole workload share its strings. */
-export function workloadStrings(pods: PodModel[]): WorkloadText {
-  let ready = 0;
-  let search = '';
-  for (const p of pods) {
-    if (p.ready) ready++;
-    search += `${p.name} ${p.ip ?? ''} `;
-  }
-  const t: WorkloadText = { id: flat(workloadId(pods[0]!)), pods: pods.length, ready, search: flat(search) };
-  for (const p of pods) podStrings(p).workload = t;
-  return t;
 }
 
 const POD_COUNT = ['0 pods', '1 pod'];
@@ -147,23 +221,17 @@ export function workloadLinks(parentId: string, pods: PodModel[], out: TreeNode[
   for (let i = 0; i < names.length; i++) {
     const list = lists[i]!;
     const first = list[0]!;
-    const whole = podText.get(first)?.workload;
     let ready = 0;
     let search = '';
-    if (whole && whole.pods === list.length) {
-      ready = whole.ready;
-      search = whole.search;
-    } else {
-      for (const p of list) {
-        if (p.ready) ready++;
-        search += `${p.name} ${p.ip ?? ''} `;
-      }
+    for (const p of list) {
+      if (p.ready) ready++;
+      search += `${p.name} ${p.ip ?? ''} `;
     }
     const n = bare(`${parentId}/workload:${first.namespace}/${names[i]}`, 'Workload', names[i]!, first.context);
     n.detail = podCount(list.length);
-    n.linkTo = whole ? whole.id : workloadId(first);
+    n.linkTo = flat(workloadId(first));
     n.badges = { healthy: ready, total: list.length };
-    n.searchText = search;
+    n.searchText = flat(search);
     out.push(n);
   }
   return out;

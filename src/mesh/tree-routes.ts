@@ -4,9 +4,10 @@ import type { Mesh } from './join.js';
 import type { CrossHop, DestinationModel, EndpointModel, PodModel, RuleModel, VirtualServiceModel } from './model.js';
 import type { TreeNode } from './tree-types.js';
 import {
-  bare, danglingNode, endpointNode, envoyEndpointNode, flat, labelsText, NO_BADGES, node, objectLink, podLink, setHealth, sumHealth,
-  withProblems,
+  bare, danglingNode, endpointNode, envoyEndpointNode, flat, labelsText, lazyChildren, NO_BADGES, node, objectLink, podLink, setHealth,
+  sumHealth, withProblems,
 } from './tree-nodes.js';
+import type { Fill } from './tree-nodes.js';
 
 export function virtualServiceNode(mesh: Mesh, vs: VirtualServiceModel): TreeNode {
   const gws = vs.gateways.map((b) => b.written).join(',');
@@ -15,12 +16,16 @@ export function virtualServiceNode(mesh: Mesh, vs: VirtualServiceModel): TreeNod
     context: vs.context, ref: vs.ref, searchText: vs.hosts.join(' '),
     badges: withProblems(NO_BADGES, mesh.graph.problemsOf(vs.id)),
   });
+  lazyChildren(n, fillVirtualService, vs, mesh);
+  return n;
+}
+
+const fillVirtualService: Fill<VirtualServiceModel> = (n, vs, env) => {
   for (const b of vs.gateways) {
     if (b.dangling) n.children.push(danglingNode(`${vs.id}/gw:${b.written}`, b.dangling, vs.context));
   }
-  for (const r of vs.rules) n.children.push(ruleNode(mesh, r));
-  return n;
-}
+  for (const r of vs.rules) n.children.push(ruleNode(env as Mesh, r));
+};
 
 export function ruleNode(mesh: Mesh, r: RuleModel): TreeNode {
   const n = bare(r.id, 'rule', r.name ? `${r.protocol}[${r.index}] ${r.name}` : `${r.protocol}[${r.index}]`, r.vs.context);

@@ -2,12 +2,13 @@
 // Node ids are stable: object ids are `${context}/${kind}/${namespace}/${name}`, nested nodes extend their parent's id.
 import type { Mesh } from './join.js';
 import type { ContextIndex } from './indexes.js';
-import type { DestinationRuleModel, GatewayModel, MeshObject, PodModel, ServiceEntryModel, ServiceModel } from './model.js';
+import type { DestinationRuleModel, GatewayModel, MeshObject, PodModel, ProxyModel, ServiceEntryModel, ServiceModel } from './model.js';
 import type { NodeKind, TreeNode } from './tree-types.js';
 import {
-  bare, danglingNode, endpointNode, flat, labelsText, node, objectLink, podBadges, podLink, podStrings, resetTextCaches, setHealth, sumHealth,
-  withProblems, workloadLinks, workloadStrings,
+  bare, danglingNode, endpointNode, flat, labelsText, lazyChildren, node, objectLink, podBadges, podLink, podStrings, setHealth, sumHealth,
+  withProblems, withTextCache, workloadId, workloadLinks,
 } from './tree-nodes.js';
+import type { Fill } from './tree-nodes.js';
 import { virtualServiceNode } from './tree-routes.js';
 import { proxyNode } from './tree-proxy.js';
 import { selectorMatches } from './hosts.js';
@@ -35,12 +36,7 @@ const GROUPS: { kind: string; label: string }[] = [
 
 /** The whole tree: one root per loaded context. */
 export function buildMeshTree(mesh: Mesh): TreeNode[] {
-  resetTextCaches();
-  try {
-    return mesh.contexts.map((ctx) => contextTree(mesh, ctx));
-  } finally {
-    resetTextCaches();
-  }
+  return withTextCache(mesh, () => mesh.contexts.map((ctx) => contextTree(mesh, ctx)));
 }
 
 function byName<T extends MeshObject>(a: T, b: T): number {
@@ -67,7 +63,6 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
     const l = m.get(kind);
     if (l) l.push(n); else m.set(kind, [n]);
   };
-  // Workloads first: their pods' shared strings (search text, workload totals) are reused by every link to them.
   const workloads = new Map<string, Map<string, PodModel[]>>();
   for (const p of ctx.pods) {
     let byName = workloads.get(p.namespace);
@@ -80,18 +75,19 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
     const byName = workloads.get(ns)!;
     for (const name of [...byName.keys()].sort()) {
       const pods = byName.get(name)!.sort(byName_);
-      const t = workloadStrings(pods);
-      const wn = bare(t.id, 'Workload', name, ctx.name);
+      let ready = 0;
+      for (const p of pods) if (p.ready) ready++;
+      const wn = bare(workloadId(pods[0]!), 'Workload', name, ctx.name);
       wn.detail = labelsText(pods[0]!.labels);
-      for (const p of pods) wn.children.push(podNode(mesh, p));
-      wn.badges = { healthy: t.ready, total: t.pods };
+      wn.badges = { healthy: ready, total: pods.length };
+      lazyChildren(wn, fillWorkload, pods, mesh);
       workloadNodes.push([ns, wn]);
     }
   }
   for (const gw of sortedByName(ctx.gateways)) put(gw.namespace, 'Gateway', gatewayNode(mesh, gw));
   for (const vs of sortedByName(ctx.virtualServices)) put(vs.namespace, 'VirtualService', virtualServiceNode(mesh, vs));
-  for (const dr of sortedByName(ctx.destinationRules)) put(dr.namespace, 'DestinationRule', destinationRuleNode(mesh, ctx, dr));
-  for (const se of sortedByName(ctx.serviceEntries)) put(se.namespace, 'ServiceEntry', serviceEntryNode(mesh, ctx, se));
+  for (const dr of sortedByName(ctx.destinationRules)) put(dr.namespace, 'DestinationRule', destinationRuleNode(mesh, dr));
+  for (const se of sortedByName(ctx.serviceEntries)) put(se.namespace, 'ServiceEntry', serviceEntryNode(mesh, se));
   for (const s of sortedByName(ctx.services)) put(s.namespace, 'Service', serviceNode(mesh, s));
   for (const kind of ['Sidecar', 'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter']) {
     for (const o of sortedByName(ctx.kind(kind))) {
@@ -116,15 +112,23 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
   return root;
 }
 
+const fillWorkload: Fill<PodModel[]> = (n, pods, env) => {
+  for (const p of pods) n.children.push(podNode(env as Mesh, p));
+};
+
 export function podNode(mesh: Mesh, p: PodModel): TreeNode {
   const n = bare(p.id, 'Pod', p.name, p.context);
   n.detail = flat(`${p.ip ?? 'no IP'}  ${p.phase ?? ''}${p.ready ? '' : ' not ready'}${p.hasSidecar ? '' : '  no sidecar'}`);
   n.ref = p.ref;
   n.searchText = podStrings(p).search;
   n.badges = podBadges(p);
-  if (p.proxy) n.children.push(proxyNode(p.proxy));
+  if (p.proxy) lazyChildren(n, fillProxy, p.proxy, mesh);
   return n;
 }
+
+const fillProxy: Fill<ProxyModel> = (n, proxy) => {
+  n.children.push(proxyNode(proxy));
+};
 
 function gatewayNode(mesh: Mesh, gw: GatewayModel): TreeNode {
   const hosts = gw.servers.flatMap((s) => s.hosts.map((h) => h.host));
@@ -150,10 +154,18 @@ function gatewayNode(mesh: Mesh, gw: GatewayModel): TreeNode {
   return n;
 }
 
-function destinationRuleNode(mesh: Mesh, ctx: ContextIndex, dr: DestinationRuleModel): TreeNode {
-  const n = node(dr.id, 'DestinationRule', dr.name, {
-    detail: dr.host, context: dr.context, ref: dr.ref, searchText: dr.host,
-  });
+function destinationRuleNode(mesh: Mesh, dr: DestinationRuleModel): TreeNode {
+  const n = bare(dr.id, 'DestinationRule', dr.name, dr.context);
+  n.detail = dr.host;
+  n.ref = dr.ref;
+  n.searchText = dr.host;
+  lazyChildren(n, fillDestinationRule, dr, mesh);
+  return n;
+}
+
+const fillDestinationRule: Fill<DestinationRuleModel> = (n, dr, env) => {
+  const mesh = env as Mesh;
+  const ctx = mesh.context(dr.context)!;
   const res = ctx.hosts.resolve(dr.host, dr.namespace);
   const target = res.entries[0]?.value;
   if (target) n.children.push(objectLink(dr.id, target, { detail: target.kind }));
@@ -192,26 +204,30 @@ function destinationRuleNode(mesh: Mesh, ctx: ContextIndex, dr: DestinationRuleM
     }
     n.children.push(sn);
   }
-  return n;
-}
+};
 
-function serviceEntryNode(mesh: Mesh, ctx: ContextIndex, se: ServiceEntryModel): TreeNode {
+function serviceEntryNode(mesh: Mesh, se: ServiceEntryModel): TreeNode {
   const spec = se.lo.obj.spec ?? {};
   const n = node(se.id, 'ServiceEntry', se.name, {
     detail: `${se.hosts.join(',')}  ${spec.location ?? ''} ${spec.resolution ?? ''} ${(spec.addresses ?? []).join(',')}`.trim(),
     context: se.context, ref: se.ref, searchText: `${se.hosts.join(' ')} ${(spec.addresses ?? []).join(' ')}`,
   });
+  lazyChildren(n, fillServiceEntry, se, mesh);
+  return n;
+}
+
+const fillServiceEntry: Fill<ServiceEntryModel> = (n, se, env) => {
+  const mesh = env as Mesh;
   for (const e of se.endpoints) {
     const en = endpointNode(se.id, e, se.context);
     for (const other of mesh.contexts) {
-      if (other === ctx) continue;
+      if (other.name === se.context) continue;
       const gw = other.gatewayAddresses.get(e.address);
       if (gw) en.children.push(node(`${en.id}/->${gw.id}`, 'link', `→ ${other.name} ${gw.namespace}/${gw.name}`, { linkTo: gw.id, context: other.name, ref: gw.ref, detail: 'gateway Service' }));
     }
     n.children.push(en);
   }
-  return n;
-}
+};
 
 function serviceNode(mesh: Mesh, s: ServiceModel): TreeNode {
   let ready = 0;
@@ -223,6 +239,12 @@ function serviceNode(mesh: Mesh, s: ServiceModel): TreeNode {
   n.ref = s.ref;
   n.searchText = s.addresses.length === 0 ? s.host : flat(`${s.host} ${s.addresses.join(' ')}`);
   n.badges = { healthy: ready, total: s.endpoints.length };
+  lazyChildren(n, fillService, s, mesh);
+  return n;
+}
+
+const fillService: Fill<ServiceModel> = (n, s, env) => {
+  const mesh = env as Mesh;
   workloadLinks(s.id, s.pods, n.children);
   const members = mesh.services.get(s.host)?.members;
   if (members && members.length > 1) {
@@ -236,5 +258,4 @@ function serviceNode(mesh: Mesh, s: ServiceModel): TreeNode {
       }));
     }
   }
-  return n;
-}
+};
