@@ -237,3 +237,16 @@ test('snapshot folder: :ctx toggles among its contexts, r re-reads it, proxy-sta
     live.close();
   }
 });
+
+test(':ctx +NAME / -NAME and :ps parse; completion offers loaded contexts, addable ones after +, loaded ones after -', async () => {
+  const { parseCommand, completions } = await import('../src/ui/commands.js');
+  assert.deepEqual(parseCommand(':ctx +b'), { type: 'ctx', name: 'b', op: 'add' });
+  assert.deepEqual(parseCommand('ctx -b'), { type: 'ctx', name: 'b', op: 'remove' });
+  assert.deepEqual(parseCommand('ctx b'), { type: 'ctx', name: 'b' });
+  assert.deepEqual(parseCommand('ps demoapp-v2-a0.app'), { type: 'ps', pod: 'demoapp-v2-a0.app' });
+  const src = { contexts: ['a'], namespaces: [], pods: ['demoapp-v2-a0.app'], addable: ['a', 'b', 'c'] };
+  assert.deepEqual(completions('ctx ', src), ['ctx a', 'ctx b', 'ctx c']);
+  assert.deepEqual(completions('ctx +', src), ['ctx +b', 'ctx +c']);
+  assert.deepEqual(completions('ctx -', src), ['ctx -a']);
+  assert.deepEqual(completions('ps demo', src), ['ps demoapp-v2-a0.app']);
+});

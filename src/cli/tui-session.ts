@@ -178,13 +178,17 @@ export class TuiSession {
     this.rebuildTimer = setTimeout(() => this.rebuildNow(), delayMs);
   }
 
-  /** Same tree, new header or fetch state: at most one frame per 50 ms (progress events come in bursts). */
-  private scheduleEmit(): void {
-    if (this.stopped || this.emitTimer || this.rebuildTimer) return;
+  /** Same tree, new header or fetch state: at most one frame per 50 ms (progress events come in bursts); 0 = next turn. */
+  private scheduleEmit(delayMs = 50): void {
+    if (this.stopped || this.rebuildTimer) return;
+    if (this.emitTimer) {
+      if (delayMs > 0) return;
+      clearTimeout(this.emitTimer);
+    }
     this.emitTimer = setTimeout(() => {
       this.emitTimer = undefined;
       if (!this.rebuildTimer) this.emit(false); // a pending re-join emits the header with its tree
-    }, 50);
+    }, delayMs);
   }
 
   private emit(meshChanged: boolean, notify = true): void {
@@ -298,7 +302,7 @@ export class TuiSession {
     const needIstiod = op === 'reload' || !e.istiod || (e.istiod.state === 'error' && op !== 'auto');
     if (needEnvoy) this.fetchEnvoy(e, snap, pod);
     if (needIstiod) this.fetchIstiod(e, snap);
-    this.scheduleEmit();
+    this.scheduleEmit(0); // the user acted: show "loading…" (or the diff) at once
     if (op === 'reload') return { text: `refetching the Envoy config and istiod's view of ${where}…` };
     if (op === 'toggle-diff' || op === 'show-diff') return { text: e.diff ? `proxy-status diff of ${where} (d hides)` : 'diff hidden' };
     if (needEnvoy && op === 'open') return { text: `loading the Envoy config of ${where}…` };

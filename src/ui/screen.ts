@@ -89,11 +89,11 @@ function cachedListRow(node: TreeNode): Line {
 }
 
 const markCache = new WeakMap<Line, Line>();
-/** A node the provider marked (a watched object that changed): a • right after the indent, so it survives truncation. */
+/** A node the provider marked (a watched object that changed): a • right after the indent (or the kind tag). */
 function marked(s: AppState, id: string, line: Line): Line {
   if (!s.data.marks?.has(id)) return line;
   let l = markCache.get(line);
-  if (!l) markCache.set(line, (l = [line[0]!, { text: '• ', color: 'magenta', bold: true, keep: true }, ...line.slice(1)]));
+  if (!l) markCache.set(line, (l = [line[0]!, { text: '• ', color: 'magenta', bold: true }, ...line.slice(1)]));
   return l;
 }
 
