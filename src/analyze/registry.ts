@@ -18,7 +18,9 @@ import { vsSameHostGatewayCheck } from './vs-same-host-gateway.js';
 import { vsRepeatedDestinationCheck, vsSingleDestinationWeightCheck, vsWeightSumCheck } from './vs-route-weights.js';
 import { drDuplicateSubsetCheck, drSubsetNoLabelsCheck } from './dr-subsets.js';
 import { gatewayUnservedHostCheck } from './gateway-unserved-host.js';
-import { crossClusterHopCheck, envoyDriftCheck, envoyHealthCheck } from './envoy-checks.js';
+import { envoyDriftCheck } from './envoy-drift.js';
+import { envoyHealthCheck } from './envoy-endpoint-health.js';
+import { crossClusterHopCheck } from './cross-cluster-hop.js';
 
 export const CHECKS: Check[] = [
   vsDestinationHostCheck,

@@ -12,12 +12,10 @@ import { runChecks } from '../analyze/registry.js';
 import type { ProblemItem } from '../ui/problems/reducer.js';
 import type { ProblemCounts, UiPlugin } from '../ui/types.js';
 
-/** Codes the join used before the analyzers named them (the join's MS0101 is the analyzers' MS0007). */
-const CODE_ALIASES: Record<string, string> = { MS0101: 'MS0007' };
 const DRIFT_CODES = new Set(['MS0201']);
 
 export function canonicalCode(code: string | undefined): string | undefined {
-  return code === undefined ? undefined : CODE_ALIASES[code] ?? code;
+  return code;
 }
 
 /** Runs every check once over the loaded mesh (the joined mesh feeds the drift, health and hop checks). */

@@ -18,7 +18,11 @@ export function joinAcrossContexts(contexts: ContextIndex[], g: MeshGraph): void
   }
 }
 
-interface Candidate { address: string; port?: number }
+/** An address a destination's traffic goes to; `viaGateway` when the endpoint is written as a hop into another
+ * cluster's gateway (a `network` on the endpoint, or the cross-network gateway port 15443). */
+interface Candidate { address: string; port?: number; viaGateway?: boolean }
+
+const CROSS_NETWORK_PORT = 15443;
 
 const NO_CANDIDATES: Candidate[] = [];
 
@@ -32,8 +36,8 @@ function candidates(d: DestinationModel): Candidate[] {
   const add = (e: EndpointModel | undefined, address: string): void => {
     if (!address || seen.has(address)) return;
     seen.add(address);
-    const port = e?.ports && sePort?.name ? e.ports[sePort.name] : undefined;
-    out.push({ address, port: port ?? sePort?.number });
+    const port = (e?.ports && sePort?.name ? e.ports[sePort.name] : undefined) ?? sePort?.number;
+    out.push({ address, port, viaGateway: Boolean(e?.network) || port === CROSS_NETWORK_PORT });
   };
   for (const e of d.endpoints) if (e.source !== 'Pod') add(e, e.address);
   // DNS resolution with no endpoints: the host itself is the address.
@@ -70,6 +74,13 @@ function linkDestinationAcross(ctx: ContextIndex, contexts: ContextIndex[], d: D
       : `.global host ${d.fqdn}: endpoint ${cands.map((c) => c.address).join(', ')} is no loaded context's gateway address`;
     danglingEdge(g, d, 'cross-context', why);
     d.problems.push({ severity: 'warning', code: 'MS0301', message: why, path: `${d.path}.host` });
+  } else if (hops === 0 && !global) {
+    const lost = cands.filter((c) => c.viaGateway);
+    if (lost.length > 0) {
+      const why = `ServiceEntry endpoint ${lost.map((c) => `${c.address}${c.port ? `:${c.port}` : ''}`).join(', ')} for ${d.fqdn} is no loaded context's gateway address`;
+      danglingEdge(g, d, 'cross-context', why);
+      d.problems.push({ severity: 'warning', code: 'MS0301', message: why, path: `${d.path}.host` });
+    }
   }
 }
 
