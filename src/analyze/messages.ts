@@ -5,6 +5,7 @@ import type { Level } from './types.js';
 export interface MessageDef { code: string; level: Level; template: string }
 
 export const MESSAGES = {
+  Deprecated: { code: 'IST0002', level: 'Warning', template: 'Deprecated: %s' },
   ReferencedResourceNotFound: { code: 'IST0101', level: 'Error', template: 'Referenced %s not found: %q' },
   ConflictingMeshGatewayVirtualServiceHosts: {
     code: 'IST0109', level: 'Error',
@@ -21,6 +22,10 @@ export const MESSAGES = {
   VirtualServiceDestinationPortSelectorRequired: {
     code: 'IST0112', level: 'Error',
     template: 'This VirtualService routes to a service %q that exposes multiple ports %v. Specifying a port in the destination is required to disambiguate.',
+  },
+  DeploymentAssociatedToMultipleServices: {
+    code: 'IST0116', level: 'Warning',
+    template: 'This deployment %s is associated with multiple services using port %d but different protocols: %v',
   },
   PortNameIsNotUnderNamingConvention: {
     code: 'IST0118', level: 'Info',
@@ -44,6 +49,10 @@ export const MESSAGES = {
     template: 'one or more host %v defined in VirtualService %s not found in Gateway %s.',
   },
   ServiceEntryAddressesRequired: { code: 'IST0134', level: 'Warning', template: 'ServiceEntry addresses are required for this protocol.' },
+  DeploymentConflictingPorts: {
+    code: 'IST0137', level: 'Warning',
+    template: 'This deployment %s is associated with multiple services %v using targetPort %q but different ports: %v.',
+  },
   GatewayDuplicateCertificate: {
     code: 'IST0138', level: 'Warning',
     template: 'Duplicate certificate in multiple gateways %v may cause 404s if clients re-use HTTP2 connections.',
@@ -51,6 +60,10 @@ export const MESSAGES = {
   ConflictingGateways: {
     code: 'IST0145', level: 'Error',
     template: 'Conflict with gateways %s (workload selector %s, port %s, hosts %v).',
+  },
+  JwtClaimBasedRoutingWithoutRequestAuthN: {
+    code: 'IST0149', level: 'Error',
+    template: 'The virtual service uses the JWT claim based routing (key: %s) but found no request authentication for the gateway (%s) pod (%s). The request authentication must first be applied for the gateway pods to validate the JWT token and make the claims available for routing.',
   },
   ExternalNameServiceTypeInvalidPortName: {
     code: 'IST0150', level: 'Warning',
@@ -64,6 +77,7 @@ export const MESSAGES = {
     code: 'IST0165', level: 'Warning',
     template: 'Gateway reference in VirtualService %s is to an implementation-generated internal Gateway: %s.',
   },
+  IneffectivePolicy: { code: 'IST0167', level: 'Warning', template: 'The policy has no impact: %s.' },
   DestinationRuleSubsetNotSelectPods: {
     code: 'IST0173', level: 'Error',
     template: 'The Subset %s defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).',

@@ -21,6 +21,11 @@ import { gatewayUnservedHostCheck } from './gateway-unserved-host.js';
 import { envoyDriftCheck } from './envoy-drift.js';
 import { envoyHealthCheck } from './envoy-endpoint-health.js';
 import { crossClusterHopCheck } from './cross-cluster-hop.js';
+import { sidecarSelectorCheck } from './sidecar-selector.js';
+import { serviceEntryProtocolCheck } from './serviceentry-protocol.js';
+import { vsJwtClaimRouteCheck } from './vs-jwt-claim-route.js';
+import { deploymentServicesCheck } from './deployment-services.js';
+import { deprecationCheck } from './deprecation.js';
 
 export const CHECKS: Check[] = [
   vsDestinationHostCheck,
@@ -33,6 +38,11 @@ export const CHECKS: Check[] = [
   gatewayCertificateCheck,
   gatewayUnservedHostCheck,
   serviceEntryAddressesCheck,
+  serviceEntryProtocolCheck,
+  sidecarSelectorCheck,
+  vsJwtClaimRouteCheck,
+  deploymentServicesCheck,
+  deprecationCheck,
   drSubsetPodsCheck,
   drCaCertificateCheck,
   servicePortNameCheck,
