@@ -8,6 +8,8 @@ import { joinMesh } from '../src/mesh/join.js';
 import { buildMeshTree } from '../src/mesh/tree.js';
 import { meshData } from '../src/cli/tui.js';
 import { KEYS, start } from './ui-support.js';
+import { repoRoot, snapshotApp } from './ui-demo-support.js';
+import { resolve } from 'node:path';
 
 async function demo() {
   const input = await loadMesh({ fixtures: 'fixtures/demo', context: [], readOnly: true });
@@ -52,5 +54,52 @@ test('demo at 80×24: every line fits', async () => {
   await ui.press('/', 'demoapp', KEYS.enter, 'l', KEYS.tab);
   for (const l of ui.frame().split('\n')) assert.ok([...l].length <= 80, `fits: ${l}`);
   assert.equal(ui.frame().split('\n').length, 23);
+  ui.unmount();
+});
+
+test('? at 120×40 with every plugin: keys in columns, the command bar section visible without scrolling', async () => {
+  const { data, plugins } = await snapshotApp(resolve(repoRoot, 'fixtures/demo'), { readOnly: true });
+  const ui = await start(data, { columns: 120, rows: 40 }, plugins);
+  await ui.press('?');
+  const f = ui.frame();
+  for (const k of ['Everywhere', 'Tree', 'Details pane', 'Search (/)', 'Command bar (:)', 'Badges', ':pc VIEW POD', ':ctx NAME', 'fuzzy search']) {
+    assert.ok(f.includes(k), `help shows ${k} at once:\n${f}`);
+  }
+  assert.match(f, / e +edit the weights/);
+  assert.match(f, / ! +problems:/);
+  assert.match(f, / t +trace a request/);
+  assert.doesNotMatch(f, /j\/k PgUp\/PgDn scroll/, 'everything fits: no scrolling needed');
+  assert.match(f, /^Everywhere {10,}\S/m, 'two columns side by side');
+  for (const l of f.split('\n')) assert.ok([...l].length <= 120, `fits: ${l}`);
+  assert.doesNotMatch(f, /…/, 'no text is cut');
+  ui.unmount();
+});
+
+test('? at 80×24: one column, nothing cut, scrolling reaches the command bar and the badges', async () => {
+  const { data, plugins } = await snapshotApp(resolve(repoRoot, 'fixtures/demo'), { readOnly: true });
+  const ui = await start(data, { columns: 80, rows: 24 }, plugins);
+  assert.match(ui.frame(), /\? help +q quit/, 'the footer keeps ? help at 80 columns');
+  await ui.press('?');
+  let seen = '';
+  let f = ui.frame();
+  assert.match(f, /lines 1-\d+ of \d+, j\/k PgUp\/PgDn scroll/);
+  for (let i = 0; i < 6 && !/Badges/.test(seen); i++) {
+    for (const l of f.split('\n')) {
+      assert.ok([...l].length <= 80, `fits: ${l}`);
+      assert.ok(!l.includes('…'), `not cut: ${l}`);
+    }
+    seen += f;
+    await ui.press(KEYS.pgdn);
+    f = ui.frame();
+  }
+  seen += f;
+  for (const k of [':pc VIEW POD', ':ctx +NAME / -NAME', 'intent / Envoy drift', 'edit the weights']) assert.ok(seen.includes(k), `scrolling shows ${k}`);
+  assert.equal(f.split('\n').length, 23);
+  const last = /lines (\d+)-(\d+) of (\d+)/.exec(f)!;
+  assert.equal(last[2], last[3], 'PgDn stops at the end');
+  await ui.press('j', 'j', 'k');
+  assert.match(ui.frame(), new RegExp(`lines ${Number(last[1]) - 1}-`), 'j past the end does not pile up: one k scrolls back');
+  await ui.press('x');
+  assert.doesNotMatch(ui.frame(), /Keys +any other key/);
   ui.unmount();
 });

@@ -200,8 +200,8 @@ test('? help and the footer list ! and t', async () => {
   assert.match(ui.frame(), / ! problems t trace /);
   await ui.press('?');
   const f = ui.frame();
-  assert.match(f, /\n {2}! +problems: every analyzer finding, most severe first/);
-  assert.match(f, /\n {2}t +trace a request from the selected pod or gateway/);
+  assert.match(f, / {2}! +problems: every analyzer finding, most severe/);
+  assert.match(f, / {2}t +trace a request from the selected pod or/);
   ui.unmount();
 });
 

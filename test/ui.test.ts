@@ -220,7 +220,7 @@ test('help overlay lists every key, including plugin keys; any key closes it', a
     assert.ok(f.includes(k), `help lists ${k}`);
   }
   assert.match(f, /e\s+edit weights of the selected rule/);
-  assert.match(f, /≠ intent\/Envoy drift/);
+  assert.match(f, /≠ +intent \/ Envoy drift/);
   await ui.press('x');
   assert.doesNotMatch(ui.frame(), /PgUp\/PgDn/);
   ui.unmount();

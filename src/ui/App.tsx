@@ -6,7 +6,8 @@ import { appReducer, highlightOf, initState, paneHeight, searchResult, selectedN
 import type { TreeNode } from '../mesh/tree-types.js';
 import { detailsFor } from './details-cache.js';
 import { fitLine, monochrome, type Line } from './format.js';
-import { footerLines, headerLines, helpLines, leftPaneLines, rightPaneLines } from './screen.js';
+import { footerLines, headerLines, leftPaneLines, rightPaneLines } from './screen.js';
+import { helpView } from './help.js';
 import { validPlugins } from './keys.js';
 import type { MeshData, UiPlugin } from './types.js';
 
@@ -140,9 +141,12 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   const content = node ? detailsFor(state.data, node, state.tab, highlightOf(state, node)) : undefined;
   const h = paneHeight(state);
   const left = leftPaneLines(state, layout.left, h, !focusedDetails && state.mode !== 'search');
-  const right = state.mode === 'help'
-    ? helpLines(usable, layout.columns, h + 1, state.helpTop)
-    : rightPaneLines(state, content, node, layout.right, h, focusedDetails);
+  const help = state.mode === 'help' ? helpView(usable, layout.columns, h + 1, state.helpTop) : undefined;
+  const right = help ? help.lines : rightPaneLines(state, content, node, layout.right, h, focusedDetails);
+  const helpMax = help?.maxTop;
+  useEffect(() => {
+    if (helpMax !== undefined) dispatch({ type: 'helpBounds', maxTop: helpMax });
+  }, [helpMax]);
   const footer = footerLines(state, usable, layout.columns, searchResult(state));
 
   let body: React.ReactNode;

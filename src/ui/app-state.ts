@@ -55,6 +55,8 @@ export interface AppState {
   cmdChoices: string[];
   cmdChoice: number;
   helpTop: number;
+  /** The help's largest scroll offset at the current size (set by the view). */
+  helpMax?: number;
   history: Place[];
   prev?: Place;
   flash?: { text: string; kind: FlashKind };
@@ -72,7 +74,8 @@ export type Action =
   | { type: 'jump'; id: string; highlightPath?: string }
   | { type: 'closePlugin' }
   | { type: 'plugins'; keys: string[] }
-  | { type: 'effectDone' };
+  | { type: 'effectDone' }
+  | { type: 'helpBounds'; maxTop: number };
 
 export function initState(data: MeshData, bodyHeight: number, pluginKeys: string[] = []): AppState {
   const index = buildIndex(data.roots);
@@ -269,6 +272,7 @@ export function appReducer(s: AppState, a: Action): AppState {
     case 'closePlugin': return { ...s, mode: 'normal' };
     case 'plugins': return { ...s, pluginKeys: a.keys };
     case 'effectDone': return { ...s, pending: undefined };
+    case 'helpBounds': return s.helpMax === a.maxTop && s.helpTop <= a.maxTop ? s : { ...s, helpMax: a.maxTop, helpTop: Math.min(s.helpTop, a.maxTop) };
     case 'key': {
       // Typed-ahead or pasted text arrives as one chunk: replay it key by key (e.g. ":pc routes x" typed fast).
       const chars = [...a.input];
@@ -460,10 +464,13 @@ function commandKey(s: AppState, input: string, key: KeyInfo): AppState {
 }
 
 function helpKey(s: AppState, input: string, key: KeyInfo): AppState {
-  if (key.downArrow || input === 'j') return { ...s, helpTop: s.helpTop + 1 };
-  if (key.upArrow || input === 'k') return { ...s, helpTop: Math.max(0, s.helpTop - 1) };
-  if (key.pageDown) return { ...s, helpTop: s.helpTop + paneHeight(s) };
-  if (key.pageUp) return { ...s, helpTop: Math.max(0, s.helpTop - paneHeight(s)) };
+  const to = (top: number): AppState => ({ ...s, helpTop: Math.max(0, Math.min(top, s.helpMax ?? top)) });
+  if (key.downArrow || input === 'j') return to(s.helpTop + 1);
+  if (key.upArrow || input === 'k') return to(s.helpTop - 1);
+  if (key.pageDown || input === ' ') return to(s.helpTop + paneHeight(s) - 1);
+  if (key.pageUp) return to(s.helpTop - paneHeight(s) + 1);
+  if (key.home || input === 'g') return to(0);
+  if (key.end || input === 'G') return to(Number.MAX_SAFE_INTEGER);
   if (key.ctrl && input === 'c') return { ...s, mode: 'normal', pending: { type: 'quit' } };
   return { ...s, mode: 'normal' };
 }

@@ -15,11 +15,11 @@ export const LIST_COMMANDS: ListCommandDef[] = [
 
 export const COMMAND_HELP: [string, string][] = [
   [':vs :dr :gw :se :svc :pods', 'list every object of that kind'],
-  [':ctx NAME', 'show only that context (:ctx alone = all); a context not loaded yet is added'],
-  [':ctx +NAME / -NAME', 'add / remove a context at run time (kubeconfig or snapshot folder contexts)'],
-  [':ns NAME', 'show only that namespace (:ns alone = all)'],
-  [':pc VIEW POD', 'open a pod\'s proxy config: listeners, routes, clusters, endpoints'],
-  [':ps POD', 'proxy-status of a pod: istiod vs Envoy per type, with the diff (live)'],
+  [':ctx NAME', 'show one context (:ctx alone = all); adds one not loaded yet'],
+  [':ctx +NAME / -NAME', 'add / remove a context at run time'],
+  [':ns NAME', 'show one namespace (:ns alone = all)'],
+  [':pc VIEW POD', 'a pod\'s proxy config: listeners, routes, clusters, endpoints'],
+  [':ps POD', 'proxy-status of a pod, with its diff (live)'],
   [':tree', 'back to the tree'],
   [':q', 'quit'],
 ];

@@ -2,10 +2,9 @@
 import type { TreeNode } from '../mesh/tree-types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { searchResult, type AppState } from './app-state.js';
-import { COMMAND_HELP } from './commands.js';
 import type { DetailsContent } from './details.js';
-import { badgeSegs, kindTag, sliceLine, treeRow, type Line, type Seg } from './format.js';
-import { hintsFor, keyDefs, type KeyScope } from './keys.js';
+import { badgeSegs, kindTag, sliceLine, textWidth, treeRow, type Line, type Seg } from './format.js';
+import { hintsFor, type KeyScope } from './keys.js';
 import type { SearchResult } from './search.js';
 import type { ContextInfo, MeshData, ProblemCounts, UiPlugin } from './types.js';
 
@@ -181,30 +180,22 @@ export function footerLines(s: AppState, plugins: UiPlugin[], width: number, res
   const scope: KeyScope = s.mode === 'search' || s.mode === 'command'
     ? s.mode
     : s.focus === 'details' ? 'details' : s.view.type === 'list' ? 'list' : 'tree';
-  const hints: Line = [];
-  for (const [k, h] of hintsFor(scope, plugins)) hints.push({ text: ` ${k}`, bold: true, color: 'cyan' }, { text: ` ${h}`, dim: true });
-  void width;
-  return [first, hints];
+  return [first, hintLine(hintsFor(scope, plugins), width)];
 }
 
-export function helpLines(plugins: UiPlugin[], width: number, height: number, top: number): Line[] {
-  const all: Line[] = [[{ text: ' Keys ', bold: true, inverse: true }, { text: '  (any key closes, j/k scroll)', dim: true }]];
-  const section = (title: string, scope: KeyScope[]) => {
-    all.push([{ text: title, bold: true, underline: true }]);
-    for (const d of keyDefs(plugins).filter((x) => scope.includes(x.scope))) {
-      all.push([{ text: '  ' + d.keys.padEnd(14), bold: true, color: 'cyan' }, { text: d.help }]);
-    }
-  };
-  section('Everywhere', ['global']);
-  section('Tree', ['tree']);
-  section('Details pane', ['details']);
-  section('Search (/)', ['search']);
-  section('Command bar (:)', ['command']);
-  for (const [c, h] of COMMAND_HELP) all.push([{ text: '  ' + c.padEnd(28), bold: true, color: 'cyan' }, { text: h }]);
-  all.push([{ text: 'Badges', bold: true, underline: true }]);
-  all.push([{ text: '  █████ 90%', color: 'cyan' }, { text: '  route weight    ' }, { text: '3/3', color: 'green' }, { text: '  healthy/total endpoints' }]);
-  all.push([{ text: '  ✗', color: 'red' }, { text: ' error  ' }, { text: '⚠', color: 'yellow' }, { text: ' warning  ' }, { text: '≠', color: 'magenta' }, { text: ' intent/Envoy drift  ' }, { text: '↗', color: 'blue' }, { text: ' link (Enter follows)' }]);
-  void width;
-  const start = Math.max(0, Math.min(top, all.length - height));
-  return padTo(all.slice(start, start + height), height);
+/** Whole hints only, in order, as many as fit; `? help` and `q quit` are kept whatever the width. */
+export function hintLine(all: [string, string][], width: number): Line {
+  const w = ([k, h]: [string, string]) => textWidth(` ${k} ${h}`);
+  const must = all.filter(([k]) => k === '?' || k === 'q');
+  let room = width - must.reduce((n, x) => n + w(x), 0);
+  const chosen = new Set(must);
+  for (const x of all) {
+    if (chosen.has(x)) continue;
+    if (w(x) > room) break;
+    chosen.add(x);
+    room -= w(x);
+  }
+  const hints: Line = [];
+  for (const x of all) if (chosen.has(x)) hints.push({ text: ` ${x[0]}`, bold: true, color: 'cyan' }, { text: ` ${x[1]}`, dim: true });
+  return hints;
 }

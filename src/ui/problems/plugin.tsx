@@ -8,7 +8,7 @@ import type { ProblemItem } from './reducer.js';
 export function problemsPlugin(items: readonly ProblemItem[], opts: { height?: number; noColor?: boolean } = {}): UiPlugin {
   return {
     key: '!',
-    help: 'problems: every analyzer finding, most severe first; Enter goes to the object and highlights the field',
+    help: 'problems: every analyzer finding, most severe first; Enter jumps to the object and field',
     hint: 'problems',
     open(ctx: PluginContext) {
       return (

@@ -28,7 +28,7 @@ export function traceStartOfNode(node: TreeNode | undefined): TraceStart | undef
 export function tracePlugin(run: TraceRunner, opts: { height?: number; noColor?: boolean } = {}): UiPlugin {
   return {
     key: 't',
-    help: 'trace a request from the selected pod or gateway: intent (CRDs) vs Envoy, where they part, hops into other contexts',
+    help: 'trace a request from the selected pod or gateway: intent vs Envoy, hop by hop across contexts',
     hint: 'trace',
     appliesTo: (node) => traceStartOfNode(node) !== undefined,
     notApplicable: 't works on a pod, a Gateway or a gateway Service',

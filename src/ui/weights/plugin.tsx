@@ -59,7 +59,7 @@ function Problem({ message, onClose }: { message: string; onClose(): void }) {
 export function weightsPlugin(env: WeightsEditorEnv): UiPlugin {
   return {
     key: 'e',
-    help: 'edit the traffic weights of the selected VirtualService, rule or destination (live diff, dry run, undo)',
+    help: 'edit the weights of the selected VirtualService, rule or destination (live diff, dry run, undo)',
     hint: 'edit weights',
     appliesTo: (node) => !!node && EDITABLE.has(node.kind) && node.ref?.kind === 'VirtualService',
     notApplicable: 'e works on a VirtualService, a route rule or a destination',
