@@ -53,7 +53,9 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
   const snap = ctx.snapshot;
   const root = node(contextNodeId(ctx.name), 'context', ctx.name, {
     context: ctx.name,
-    detail: `${snap.status}${snap.reason ? `: ${snap.reason}` : ''}  ${snap.source.kind === 'snapshot' ? snap.source.path : 'live'}`,
+    // Status only: where the context came from (live or a folder) is the header's to say, so a live tree and the
+    // tree of a snapshot written from it are the same.
+    detail: `${snap.status}${snap.reason ? `: ${snap.reason}` : ''}`,
     badges: withProblems({}, snap.issues.filter((i) => i.severity === 'error').map((i) => ({ severity: 'error' as const, message: i.message }))),
   });
   const perNs = new Map<string, Map<string, TreeNode[]>>();
