@@ -1,19 +1,18 @@
 // The TUI's data provider. It owns the loaded contexts (live clusters or a snapshot folder), re-joins the mesh when
 // they change and hands the app new MeshData. Live: every context loads on its own and appears as it finishes
-// (the header shows its progress); `:ctx` adds and removes contexts; a pod's Envoy config and istiod's view of it are
-// fetched when its views are opened (4 at a time, size-capped); `r` re-lists; `--watch` keeps objects current and
-// marks what changed. The I/O itself is in src/sources; this file only schedules it and keeps node ids stable.
+// (the header shows its progress); `:ctx` adds and removes contexts; `r` re-lists. A pod's proxy is fetched when its
+// views are opened (tui-proxies.ts); `--watch` keeps objects current and marks what changed (tui-watch.ts).
+// The I/O itself is in src/sources; these files only schedule it and keep node ids stable.
 import type { GlobalOptions } from './global.js';
-import type { ContextSnapshot, MeshInput, ProxyDump } from '../model/context.js';
-import type { KubeObject } from '../model/resources.js';
+import type { ContextSnapshot, MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
-import { objectId } from '../mesh/model.js';
 import type { TreeNode } from '../mesh/tree-types.js';
-import type { ContextInfo, Flash, MeshData, NodeDetails, ProxyOp, ProxyStatusInfo } from '../ui/types.js';
-import type { MergedKubeconfig } from '../sources/kube/kubeconfig.js';
+import type { ContextInfo, Flash, MeshData, NodeDetails, ProxyOp } from '../ui/types.js';
 import { resolveLimits, type Limits } from '../sources/limits.js';
-import type { LiveChange, WatchHandle } from '../sources/kube/watch.js';
 import { contextInfo, meshData } from './tui.js';
+import { errText, hms, openLive, type Live } from './tui-live.js';
+import { podOf, ProxyFetches } from './tui-proxies.js';
+import { WatchMarks } from './tui-watch.js';
 
 export interface SessionDeps {
   yaml: typeof import('yaml');
@@ -30,60 +29,11 @@ export interface SessionUpdate {
   meshChanged: boolean;
 }
 
-interface Live {
-  load: typeof import('../sources/kube/load.js');
-  watch: typeof import('../sources/kube/watch.js');
-  envoy: typeof import('../sources/envoy-admin.js');
-  istiod: typeof import('../sources/istiod.js');
-  kubeconfig: MergedKubeconfig;
-  timeoutMs: number;
-}
-
-type FetchState = 'loading' | 'ok' | 'error';
-
-/** On-demand state of one pod's proxy: its Envoy dump fetch, istiod's view of it, and whether its diff is shown. */
-interface ProxyEntry {
-  context: string;
-  namespace: string;
-  pod: string;
-  envoy?: FetchState;
-  envoyGen: number;
-  istiod?: { state: FetchState; view?: unknown; error?: string };
-  istiodGen: number;
-  diff: boolean;
-  compared?: { view: unknown; dump: ProxyDump; states: [string, string][]; diff?: string[] };
-}
-
-interface PodTarget { context: string; namespace: string; name: string; obj?: KubeObject; hasProxy: boolean }
-
-/** At most `n` tasks at once. */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= n) await new Promise<void>((r) => waiting.push(r));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-
-const hms = (d: Date | undefined) => (d ?? new Date()).toTimeString().slice(0, 8);
-const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-const VERB: Record<LiveChange['type'], string> = { ADDED: 'added', MODIFIED: 'changed', DELETED: 'deleted' };
-
 export class TuiSession {
   private readonly snaps = new Map<string, ContextSnapshot>();
   /** Contexts (re)loading right now: the header shows these while the tree keeps the last loaded state. */
   private readonly progress = new Map<string, ContextSnapshot>();
   private readonly gens = new Map<string, number>();
-  private readonly proxies = new Map<string, ProxyEntry>();
-  private readonly marks = new Map<string, string>();
-  private readonly watches = new Map<string, WatchHandle>();
   private readonly listeners = new Set<(u: SessionUpdate) => void>();
   private active: string[] = [];
   private choices: string[] = [];
@@ -92,16 +42,24 @@ export class TuiSession {
   private base!: MeshData;
   private current!: MeshData;
   private notice?: MeshData['notice'];
-  private changes: LiveChange[] = [];
   private live?: Live;
+  /** Live only. */
+  private proxies?: ProxyFetches;
+  private readonly marks: WatchMarks;
   private rebuildTimer?: NodeJS.Timeout;
   private emitTimer?: NodeJS.Timeout;
   private stopped = false;
-  private readonly run = limiter(4);
   private readonly limits: Limits;
 
   private constructor(private readonly globals: GlobalOptions, private readonly deps: SessionDeps) {
     this.limits = resolveLimits(globals);
+    this.marks = new WatchMarks({
+      stopped: () => this.stopped,
+      loaded: (context) => this.snaps.get(context) !== undefined,
+      setNotice: (notice) => { this.notice = notice; },
+      rebuild: (delayMs) => this.scheduleRebuild(delayMs),
+      emit: () => this.scheduleEmit(),
+    });
   }
 
   /** Reads a snapshot folder, or resolves the live contexts (a bad --context or kubeconfig throws before any UI). */
@@ -114,14 +72,18 @@ export class TuiSession {
       s.active = input.contexts.map((c) => c.name);
       s.choices = await snapshot.snapshotContextNames(globals.fixtures).catch(() => s.active);
     } else {
-      const [load, watch, envoy, istiod, duration] = await Promise.all([
-        import('../sources/kube/load.js'), import('../sources/kube/watch.js'), import('../sources/envoy-admin.js'),
-        import('../sources/istiod.js'), import('../sources/kube/duration.js'),
-      ]);
-      const { kubeconfig, names } = load.resolveContexts({ kubeconfig: globals.kubeconfig, contexts: globals.context, allContexts: globals.allContexts });
-      s.live = { load, watch, envoy, istiod, kubeconfig, timeoutMs: duration.parseDuration(globals.requestTimeout ?? '10s') };
+      const { live, names } = await openLive(globals);
+      s.live = live;
+      s.proxies = new ProxyFetches({
+        live, limits: s.limits,
+        stopped: () => s.stopped,
+        snapshot: (context) => s.snaps.get(context),
+        setNotice: (notice) => { s.notice = notice; },
+        rebuild: () => s.scheduleRebuild(),
+        emit: (delayMs) => s.scheduleEmit(delayMs),
+      });
       s.active = names;
-      s.choices = kubeconfig.contexts.map((c) => c.name);
+      s.choices = live.kubeconfig.contexts.map((c) => c.name);
       for (const n of names) s.progress.set(n, s.placeholder(n));
     }
     s.rebuildNow(false);
@@ -138,8 +100,7 @@ export class TuiSession {
     this.stopped = true;
     clearTimeout(this.rebuildTimer);
     clearTimeout(this.emitTimer);
-    for (const w of this.watches.values()) w.stop();
-    this.watches.clear();
+    this.marks.stop();
   }
 
   data(): MeshData { return this.current; }
@@ -201,7 +162,7 @@ export class TuiSession {
       contextChoices: this.choices,
       setContext: (name, on) => this.setContext(name, on),
       proxy: (node, op) => this.proxyOp(node, op),
-      marks: this.marks.size > 0 ? new Map(this.marks) : undefined,
+      marks: this.marks.current(),
       notice: this.notice,
       details: (node) => this.details(node, base),
     };
@@ -226,119 +187,28 @@ export class TuiSession {
 
   private details(node: TreeNode, base: MeshData): NodeDetails {
     const d = base.details(node);
-    const mark = this.marks.get(node.id);
+    const mark = this.marks.markOf(node.id);
     if (mark) (d.notes ??= []).push(`watch: ${mark}`);
     if (node.kind !== 'Pod' && node.kind !== 'proxy') return d;
-    const pod = this.podOf(node);
+    const pod = podOf(node, this.mesh);
     if (!pod?.hasProxy) return d;
-    if (!this.live) {
+    if (!this.proxies) {
       d.proxyStatus = { note: "not available offline: it compares istiod's view (read from a live cluster) with Envoy's" };
       return d;
     }
-    const e = this.proxies.get(key(pod));
-    const dump = this.dumpOf(pod);
-    if (e?.envoy === 'loading') d.proxyLoad = { state: 'loading', message: 'loading… Envoy config_dump and clusters over port-forward' };
-    else if (dump?.error) d.proxyLoad = { state: 'error', message: `Envoy config: ${dump.error} (R retries)` };
-    else if (dump) d.proxyLoad = { state: 'ok', message: `Envoy config read ${hms(dump.fetchedAt)}${dump.clustersError ? `; /clusters: ${dump.clustersError}` : ''} (R refetches)` };
-    else d.proxyLoad = { state: 'idle', message: 'Envoy config not fetched yet: Tab, Enter or :pc VIEW POD loads it' };
-    d.proxyStatus = this.status(e, dump);
+    this.proxies.describe(pod, d);
     return d;
   }
 
-  private status(e: ProxyEntry | undefined, dump: ProxyDump | undefined): ProxyStatusInfo {
-    const i = e?.istiod;
-    if (!i) return { note: "istiod's view loads with the Envoy config (d: diff)" };
-    if (i.state === 'loading') return { note: "loading istiod's view…" };
-    if (i.state === 'error') return { note: `istiod: ${i.error}` };
-    if (!dump || e.envoy === 'loading') return { note: 'waiting for the Envoy config to compare' };
-    if (dump.error || dump.configDump === undefined) return { note: 'no Envoy config to compare' };
-    const istiod = this.live!.istiod;
-    let c = e.compared;
-    if (!c || c.view !== i.view || c.dump !== dump) {
-      const states = istiod.compareProxy(i.view, dump.configDump);
-      c = e.compared = { view: i.view, dump, states: istiod.XDS_TYPES.map((t) => [t, states[t]]) };
-    }
-    if (e.diff && !c.diff) c.diff = istiod.diffProxy(i.view, dump.configDump).replace(/\n$/, '').split('\n');
-    return { states: c.states, note: e.diff ? undefined : 'd: diff', diff: e.diff ? c.diff : undefined };
-  }
-
-  // ---------------- pods and their proxies ----------------
-
-  private podOf(node: TreeNode): PodTarget | undefined {
-    let context: string | undefined, namespace: string | undefined, name: string | undefined;
-    if (node.kind === 'Pod' && node.ref) ({ context, namespace, name } = node.ref);
-    else if (node.kind === 'proxy') {
-      const p = this.mesh.proxies().find((x) => x.id === node.id);
-      if (p) ({ context, namespace, podName: name } = p);
-    }
-    if (!context || !name) return undefined;
-    const pm = this.mesh.pod(context, namespace ?? '', name);
-    return { context, namespace: namespace ?? '', name, obj: pm?.lo.obj as KubeObject | undefined, hasProxy: Boolean(pm?.hasSidecar || pm?.proxy) };
-  }
-
-  private dumpOf(p: { context: string; namespace: string; name: string }): ProxyDump | undefined {
-    return this.snaps.get(p.context)?.proxies.find((d) => d.namespace === p.namespace && d.pod === p.name);
-  }
-
   private proxyOp(node: TreeNode, op: ProxyOp): Flash {
-    const pod = this.podOf(node);
+    const pod = podOf(node, this.mesh);
     const quiet = op === 'auto';
     if (!pod) return quiet ? undefined : { text: `${node.label}: not a pod`, kind: 'info' };
-    if (!this.live) {
+    if (!this.proxies) {
       if (op === 'auto' || op === 'open') return undefined;
       return { text: op === 'reload' ? 'snapshot: the Envoy dumps are files in the folder; r re-reads it' : "proxy-status is not available offline: it reads istiod's view from a live cluster", kind: 'info' };
     }
-    const where = `${pod.namespace}/${pod.name}`;
-    if (!pod.hasProxy) return quiet ? undefined : { text: `pod ${where} has no istio-proxy container`, kind: 'error' };
-    const snap = this.snaps.get(pod.context);
-    const state = snap && this.live.load.liveStateOf(snap);
-    if (!snap || !state) return quiet ? undefined : { text: `context ${pod.context} is not loaded`, kind: 'error' };
-    const k = key(pod);
-    let e = this.proxies.get(k);
-    if (!e) this.proxies.set(k, (e = { context: pod.context, namespace: pod.namespace, pod: pod.name, envoyGen: 0, istiodGen: 0, diff: false }));
-    if (op === 'toggle-diff') e.diff = !e.diff;
-    if (op === 'show-diff') e.diff = true;
-    const needEnvoy = op === 'reload' || (!this.dumpOf(pod) && e.envoy !== 'loading');
-    const needIstiod = op === 'reload' || !e.istiod || (e.istiod.state === 'error' && op !== 'auto');
-    if (needEnvoy) this.fetchEnvoy(e, snap, pod);
-    if (needIstiod) this.fetchIstiod(e, snap);
-    this.scheduleEmit(0); // the user acted: show "loading…" (or the diff) at once
-    if (op === 'reload') return { text: `refetching the Envoy config and istiod's view of ${where}…` };
-    if (op === 'toggle-diff' || op === 'show-diff') return { text: e.diff ? `proxy-status diff of ${where} (d hides)` : 'diff hidden' };
-    if (needEnvoy && op === 'open') return { text: `loading the Envoy config of ${where}…` };
-    return undefined;
-  }
-
-  private fetchEnvoy(e: ProxyEntry, snap: ContextSnapshot, pod: PodTarget): void {
-    const live = this.live!;
-    const client = live.load.liveStateOf(snap)!.client;
-    const gen = ++e.envoyGen;
-    e.envoy = 'loading';
-    void this.run(() => live.envoy.fetchProxyDump(client, pod.namespace, pod.obj ?? pod.name, { sizeCapBytes: this.limits.maxDumpBytes })).then((dump) => {
-      if (gen !== e.envoyGen || this.stopped || this.snaps.get(e.context) !== snap) return;
-      dump.context = e.context;
-      const at = snap.proxies.findIndex((d) => d.namespace === e.namespace && d.pod === e.pod);
-      if (at >= 0) snap.proxies[at] = dump;
-      else snap.proxies.push(dump);
-      e.envoy = dump.error ? 'error' : 'ok';
-      if (dump.error) this.notice = { text: `pod ${e.namespace}/${e.pod}: Envoy config: ${dump.error}`, kind: 'error' };
-      this.scheduleRebuild();
-    });
-  }
-
-  private fetchIstiod(e: ProxyEntry, snap: ContextSnapshot): void {
-    const live = this.live!;
-    const client = live.load.liveStateOf(snap)!.client;
-    const gen = ++e.istiodGen;
-    e.istiod = { state: 'loading' };
-    void this.run(() => live.istiod.fetchIstiodConfigDump(client, `${e.pod}.${e.namespace}`)).then(
-      (view) => ({ state: 'ok' as const, view }),
-      (err: unknown) => ({ state: 'error' as const, error: errText(err) }),
-    ).then((r) => {
-      if (gen !== e.istiodGen || this.stopped) return;
-      e.istiod = r;
-      this.scheduleEmit();
-    });
+    return this.proxies.op(pod, op);
   }
 
   // ---------------- contexts ----------------
@@ -369,41 +239,9 @@ export class TuiSession {
     }).then((snap) => {
       if (!current()) return;
       adopt(snap);
-      if (this.globals.watch && snap.status !== 'error') this.startWatch(name, snap);
-      this.refetchOpened(name, snap);
+      if (this.globals.watch && snap.status !== 'error') this.marks.watch(live, name, snap);
+      this.proxies?.refetchOpened(name, snap);
     });
-  }
-
-  /** After a re-list: pods whose proxy was opened are read again (their dumps went with the old snapshot). */
-  private refetchOpened(name: string, snap: ContextSnapshot): void {
-    for (const e of this.proxies.values()) {
-      if (e.context !== name) continue;
-      e.compared = undefined;
-      const pod: PodTarget = { context: name, namespace: e.namespace, name: e.pod, hasProxy: true };
-      const obj = snap.objects.find((o) => o.obj.kind === 'Pod' && o.obj.metadata.name === e.pod && o.obj.metadata.namespace === e.namespace)?.obj;
-      if (!obj) { this.proxies.delete(key(pod)); continue; }
-      if (!this.dumpOf(pod)) this.fetchEnvoy(e, snap, { ...pod, obj });
-      else e.envoy = 'ok';
-      this.fetchIstiod(e, snap);
-    }
-  }
-
-  private startWatch(name: string, snap: ContextSnapshot): void {
-    this.watches.get(name)?.stop();
-    this.watches.set(name, this.live!.watch.watchLiveContexts([snap], (c) => this.onChange(c), { onError: () => this.scheduleEmit() }));
-  }
-
-  private onChange(c: LiveChange): void {
-    if (this.stopped || this.snaps.get(c.context) === undefined) return;
-    const o = c.object;
-    const what = `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
-    if (o.kind !== 'EndpointSlice') {
-      if (c.type !== 'DELETED') this.marks.set(objectId(c.context, o.kind, o.metadata.namespace, o.metadata.name), `${VERB[c.type]} ${hms(c.time)}`);
-      this.changes.push(c);
-      const n = this.changes.length;
-      this.notice = { text: `${what} ${VERB[c.type]} ${hms(c.time)} @${c.context}${n > 1 ? ` (+${n - 1} more changes)` : ''}`, kind: 'info' };
-    }
-    this.scheduleRebuild(100);
   }
 
   private setContext(name: string, on: boolean): Flash {
@@ -426,10 +264,8 @@ export class TuiSession {
     this.gens.set(name, (this.gens.get(name) ?? 0) + 1);
     this.snaps.delete(name);
     this.progress.delete(name);
-    this.watches.get(name)?.stop();
-    this.watches.delete(name);
-    for (const [k, e] of this.proxies) if (e.context === name) this.proxies.delete(k);
-    for (const id of this.marks.keys()) if (id.startsWith(`${name}/`)) this.marks.delete(id);
+    this.marks.forget(name);
+    this.proxies?.forget(name);
     this.rebuildNow();
     return { text: `context ${name} removed` };
   }
@@ -461,7 +297,6 @@ export class TuiSession {
   /** `r`: live re-lists every context (the tree stays until each one is back); a snapshot re-reads the folder. */
   refresh(): void {
     this.marks.clear();
-    this.changes = [];
     if (this.live) {
       for (const n of this.active) this.loadLive(n);
       this.scheduleEmit();
@@ -470,10 +305,6 @@ export class TuiSession {
     const names = [...this.active];
     void this.readFolder(names, `re-read ${this.globals.fixtures} at ${hms(undefined)}`);
   }
-}
-
-function key(p: { context: string; namespace: string; name?: string; pod?: string }): string {
-  return `${p.context}/${p.namespace}/${p.name ?? p.pod}`;
 }
 
 /** A pod whose Envoy config could not be read carries the error on its own node, not only on its proxy child. */
