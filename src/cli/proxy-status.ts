@@ -1,23 +1,29 @@
-// `meshscope proxy-status [POD.NS]`: istiod's view of each proxy against what Envoy runs.
-// Without a pod: one row per proxy from istiod's /debug/syncz (SYNCED / STALE / NOT SENT per type), for every
-// selected context. With POD.NS: istiod's config_dump for that proxy is compared with the pod's Envoy config_dump
-// and printed as istioctl prints it (Clusters/Listeners/Routes Match, or Don't Match with a unified diff).
+// `meshscope proxy-status [POD.NS]`, printed as istioctl prints it.
+// Without a pod: each selected context's istiod is asked for its sync status (/debug/syncz through the istiod
+// Service's proxy subresource), the answers are merged into one table (NAME CLUSTER ISTIOD VERSION SUBSCRIBED TYPES,
+// or one column per xDS type with -v), or printed as istioctl's syncz DiscoveryResponses with -o json|yaml.
+// With POD.NS: istiod's config_dump for that proxy against the pod's Envoy config_dump (Clusters/Listeners/Routes
+// Match, or Don't Match with a unified diff).
 import type { Command } from 'commander';
 import { globalsOf } from './global.js';
 import { setExitCode } from './main.js';
 import { UsageError, UserError } from './errors.js';
-import { tabwrite } from './format/tabwriter.js';
-import { sanitizeLine, sanitize, terminalSafeJson } from '../util/sanitize.js';
+import { sanitize, sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
+import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from './format/proxy-status.js';
+import { toGoYaml } from './format/goyaml.js';
+import type { SyncResponse } from '../model/proxy-status.js';
 
-interface PsOptions { output: string; istiodNamespace: string; istiodService: string }
+interface PsOptions { output: string; verbose?: boolean; verbosity?: string; istiodNamespace: string; istiodService: string }
 
 export function register(program: Command): void {
   program
     .command('proxy-status')
     .alias('ps')
-    .description("compare istiod's view of proxies with what Envoy runs (SYNCED / STALE / NOT SENT)")
+    .description("istiod's sync status of every proxy (as istioctl proxy-status), or istiod's view of one proxy against its Envoy")
     .argument('[pod]', 'POD.NAMESPACE: compare this proxy and print the diff')
-    .option('-o, --output <format>', 'table or json', 'table')
+    .option('-o, --output <format>', 'table, json or yaml', 'table')
+    .option('-v, --verbose', 'one column per xDS type (SYNCED / STALE / NOT SENT / IGNORED, with the age of the last push)')
+    .option('--verbosity <level>', 'as istioctl -v N: 0 (SUBSCRIBED TYPES) or 1+ (a column per type)')
     .option('--istiod-namespace <ns>', "istiod's namespace", 'istio-system')
     .option('--istiod-service <name>', "istiod's Service", 'istiod')
     .action(async (pod: string | undefined, o: PsOptions, cmd: Command) => {
@@ -25,10 +31,19 @@ export function register(program: Command): void {
     });
 }
 
+function verbosityOf(o: PsOptions): number {
+  if (o.verbosity === undefined) return o.verbose ? 1 : 0;
+  if (!/^\d+$/.test(o.verbosity)) throw new UsageError(`--verbosity ${sanitizeLine(o.verbosity)}: use a number (0, 1)`);
+  return Number(o.verbosity);
+}
+
 async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Command): Promise<number> {
   const g = globalsOf(cmd);
-  if (g.fixtures) throw new UserError('proxy-status asks istiod and the proxies of live clusters; drop --fixtures');
-  if (!['table', 'json'].includes(o.output)) throw new UsageError(`-o ${o.output}: use table or json`);
+  if (!['table', 'json', 'yaml'].includes(o.output)) throw new UsageError(`-o ${sanitizeLine(o.output)}: use table, json or yaml`);
+  const verbosity = verbosityOf(o);
+  if (g.fixtures) {
+    throw new UserError(`proxy-status needs a live istiod: it asks istiod (through the kube API) which config it pushed; a snapshot folder (${sanitizeLine(g.fixtures)}) has only what the proxies run. Drop --fixtures and name a --context`);
+  }
   const target = { namespace: o.istiodNamespace, service: o.istiodService };
   const kube = await import('../sources/kube/index.js');
   const istiod = await import('../sources/istiod.js');
@@ -41,44 +56,46 @@ async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Comman
     if (names.length > 1) throw new UsageError('proxy-status POD.NS compares one proxy: name one --context');
     const client = await kube.KubeClient.create(kubeconfig, names[0], { timeoutMs });
     const { fetchProxyDump } = await import('../sources/envoy-admin.js');
+    const { resolveLimits } = await import('../sources/limits.js');
     const [view, envoy] = await Promise.all([
-      istiod.fetchIstiodConfigDump(client, `${name}.${ns}`, target).catch((err: unknown) => { throw new UserError(`context ${names[0]}: istiod: ${err instanceof Error ? err.message : String(err)}`); }),
-      fetchProxyDump(client, ns, name, { skipClusters: true, sizeCapBytes: (await import('../sources/limits.js')).resolveLimits(g).maxDumpBytes }),
+      istiod.fetchIstiodConfigDump(client, `${name}.${ns}`, target).catch((err: unknown) => {
+        throw new UserError(`context ${sanitizeLine(names[0])}: istiod: ${sanitizeLine(err instanceof Error ? err.message : String(err))}`);
+      }),
+      fetchProxyDump(client, ns, name, { skipClusters: true, sizeCapBytes: resolveLimits(g).maxDumpBytes }),
     ]);
-    if (envoy.error) throw new UserError(`context ${names[0]}: pod ${ns}/${name}: ${envoy.error}`);
-    const states = istiod.compareProxy(view, envoy.configDump);
-    if (o.output === 'json') {
-      process.stdout.write(`${terminalSafeJson(JSON.stringify({ context: names[0], proxy: `${name}.${ns}`, ...states }, null, 2))}\n`);
-    } else {
+    if (envoy.error) throw new UserError(`context ${sanitizeLine(names[0])}: pod ${sanitizeLine(`${ns}/${name}`)}: ${sanitizeLine(envoy.error)}`);
+    if (o.output === 'table') {
       process.stdout.write(sanitize(istiod.diffProxy(view, envoy.configDump)));
+    } else {
+      const states = { context: names[0], proxy: `${name}.${ns}`, ...istiod.compareProxy(view, envoy.configDump) };
+      process.stdout.write(o.output === 'json' ? `${terminalSafeJson(JSON.stringify(states, null, 2))}\n` : toGoYaml(states));
     }
     return 0;
   }
 
-  const results = await Promise.all(names.map(async (ctx) => {
+  type Result = { ctx: string; response?: SyncResponse; replicas?: string[]; error?: string };
+  const results = await Promise.all(names.map(async (ctx): Promise<Result> => {
     try {
       const client = await kube.KubeClient.create(kubeconfig, ctx, { timeoutMs });
-      return { ctx, rows: await istiod.fetchSyncz(client, target) };
+      return { ctx, ...(await istiod.fetchSyncResponse(client, target)) };
     } catch (err) {
       return { ctx, error: err instanceof Error ? err.message : String(err) };
     }
   }));
-  const rows = results.flatMap((r) => (r.rows ?? []).map((s) => ({ context: r.ctx, ...s, ...istiod.syncStates(s) })))
-    .filter((r) => !g.namespace || r.proxy.endsWith(`.${g.namespace}`))
-    .sort((a, b) => (a.proxy < b.proxy ? -1 : a.proxy > b.proxy ? 1 : 0));
-  if (o.output === 'json') {
-    process.stdout.write(`${terminalSafeJson(JSON.stringify(rows, null, 2))}\n`);
-  } else {
-    let text = 'NAME\tCLUSTER\tCDS\tLDS\tEDS\tRDS\tISTIOD\tVERSION\n';
-    for (const r of rows) {
-      const cells = [r.proxy, r.cluster_id ?? r.context, r.CDS, r.LDS, r.EDS, r.RDS, r.istiod ?? `${o.istiodService}.${o.istiodNamespace}`, r.istio_version ?? ''];
-      text += `${cells.map((c) => sanitizeLine(String(c))).join('\t')}\n`;
-    }
-    process.stdout.write(tabwrite(text, { padding: 5 }));
-  }
+  // One response per istiod, keyed by context so two contexts' istiods never collide.
+  const responses: Record<string, SyncResponse> = {};
+  for (const r of results) if (r.response) responses[r.ctx] = r.response;
+  const opts = { verbosity, namespace: g.namespace, now: new Date() };
+  const text = o.output === 'json' ? proxyStatusJson(responses, opts) : o.output === 'yaml' ? proxyStatusYaml(responses, opts) : proxyStatusTable(responses, opts);
+  process.stdout.write(text);
   let code = 0;
   for (const r of results) {
-    if (r.error) { process.stderr.write(`meshscope: context ${sanitizeLine(r.ctx)}: istiod: ${sanitizeLine(r.error)}\n`); code = 1; }
+    if (r.error) {
+      process.stderr.write(`meshscope: context ${sanitizeLine(r.ctx)}: istiod: ${sanitizeLine(r.error)}\n`);
+      code = 1;
+    } else if (r.replicas && r.replicas.length > 1) {
+      process.stderr.write(`meshscope: context ${sanitizeLine(r.ctx)}: ${r.replicas.length} istiod replicas; the ${sanitizeLine(o.istiodService)} Service reached one of them, so only the proxies connected to it are listed\n`);
+    }
   }
   return code;
 }
