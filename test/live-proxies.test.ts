@@ -111,18 +111,22 @@ test("proxy-status: SYNCED when istiod's view equals Envoy's, STALE when it diff
   try {
     const v2 = await fetchIstiodConfigDump(client, 'demoapp-v2-b0.app');
     assert.equal(compareProxy(v2, envoy).RDS, 'STALE');
-    const [cli, table] = await Promise.all([
+    const [cli, table, verbose] = await Promise.all([
       run('proxy-status', 'demoapp-v2-b0.app', '--kubeconfig', clusters.kubeconfig, '--context', 'b'),
       run('proxy-status', '--kubeconfig', clusters.kubeconfig, '--context', 'b'),
+      run('proxy-status', '-v', '--kubeconfig', clusters.kubeconfig, '--context', 'b'),
     ]);
     assert.equal(cli.code, 0, cli.err);
-    assert.match(cli.out, /^Clusters Match\nListeners Match\nRoutes Don't Match\n--- Istiod Routes\n\+\+\+ Envoy Routes\n@@ /);
+    assert.match(cli.out, /^Clusters Match\nListeners Match\nRoutes Don't Match \(RDS last loaded at [^)]+\)\n--- Istiod Routes\n\+\+\+ Envoy Routes\n@@ /);
     assert.match(cli.out, /^-\s+"stale\.example\.com"/m);
+    // istioctl's table: the nonce states become SUBSCRIBED TYPES, and with -v one column per type.
     assert.equal(table.code, 0, table.err);
-    const lines = table.out.split('\n');
-    assert.match(lines[0], /^NAME {2,}CLUSTER {2,}CDS {2,}LDS {2,}EDS {2,}RDS {2,}ISTIOD {2,}VERSION$/);
-    assert.match(table.out, /^demoapp-v2-b0\.app +b +SYNCED +SYNCED +NOT SENT +STALE +/m);
-    assert.match(table.out, /^demoapp-v2-canary-b0\.app +b +SYNCED +SYNCED +NOT SENT +SYNCED +/m);
+    assert.match(table.out.split('\n')[0], /^NAME {2,}CLUSTER {2,}ISTIOD {2,}VERSION {2,}SUBSCRIBED TYPES$/);
+    assert.match(table.out, /^demoapp-v2-b0\.app +b +istiod\.istio-system +1\.22\.0 +4 \(CDS,LDS,EDS,RDS\)$/m);
+    assert.equal(verbose.code, 0, verbose.err);
+    assert.match(verbose.out.split('\n')[0], /^NAME {2,}CLUSTER {2,}CDS {2,}ECDS {2,}EDS {2,}LDS {2,}RDS {2,}ISTIOD {2,}VERSION$/);
+    assert.match(verbose.out, /^demoapp-v2-b0\.app +b +SYNCED +IGNORED +NOT SENT +SYNCED +STALE +istiod\.istio-system +1\.22\.0$/m);
+    assert.match(verbose.out, /^demoapp-v2-canary-b0\.app +b +SYNCED +IGNORED +NOT SENT +SYNCED +SYNCED +/m);
   } finally {
     clusters.servers.b.setIstiodView('demoapp-v2-b0.app', undefined);
   }

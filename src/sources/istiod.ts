@@ -48,11 +48,13 @@ export async function fetchSyncz(client: KubeClient, t: IstiodTarget = {}): Prom
 async function istiodPods(client: KubeClient, t: IstiodTarget): Promise<string[]> {
   const ns = t.namespace ?? 'istio-system';
   try {
-    const res = await client.request<{ items?: { metadata?: { name?: string }; status?: { phase?: string } }[] }>(
+    const res = await client.request<{ items?: { metadata?: { name?: string; labels?: Record<string, string> }; status?: { phase?: string } }[] }>(
       'GET', `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`,
       { query: { labelSelector: 'app=istiod' }, what: { verb: 'list', resource: 'pods', namespace: ns }, retries: 0 },
     );
-    return (res.body.items ?? []).filter((p) => (p.status?.phase ?? 'Running') === 'Running').map((p) => p.metadata?.name ?? '').filter(Boolean);
+    return (res.body.items ?? [])
+      .filter((p) => p.metadata?.labels?.app === 'istiod' && (p.status?.phase ?? 'Running') === 'Running')
+      .map((p) => p.metadata?.name ?? '').filter(Boolean);
   } catch {
     return [];
   }
