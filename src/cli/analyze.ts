@@ -3,13 +3,14 @@
 import type { Command } from 'commander';
 import { globalsOf } from './global.js';
 import { setExitCode } from './main.js';
-import { UsageError, UserError } from './errors.js';
+import { UsageError } from './errors.js';
 import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
 import { formatLoadIssue, type MeshInput } from '../model/context.js';
 import type { Finding, Level } from '../analyze/types.js';
 import { CHECKS, atOrAbove, unknownSelectors } from '../analyze/registry.js';
 import { analyze } from '../analyze/run.js';
 import { loadMeshConfig } from '../analyze/inputs.js';
+import { loadWarnings, requireLoaded } from './load-check.js';
 
 const LEVELS: Level[] = ['Info', 'Warning', 'Error'];
 
@@ -67,15 +68,12 @@ async function runAnalyzeCommand(paths: string[], o: Record<string, unknown>, cm
     files: paths, input, only, suppress, meshConfig, defaultNamespace: globals.namespace ?? 'default',
     join: (i) => joinMesh(i, { parser: envoyParser }),
   });
-  if (result.input.contexts.length === 0 || result.input.contexts.every((c) => c.status === 'error')) {
-    for (const c of result.input.contexts) for (const issue of c.issues) process.stderr.write(`meshscope: ${sanitizeLine(formatLoadIssue(issue))}\n`);
-    const why = result.input.contexts.map((c) => `${c.name}: ${c.reason ?? 'nothing loaded'}`).join('; ');
-    throw new UserError(`nothing to analyze${why ? ` (${sanitizeLine(why)})` : ''}`);
-  }
   for (const c of result.input.contexts) {
     for (const issue of c.issues) process.stderr.write(`meshscope: ${sanitizeLine(formatLoadIssue(issue))}\n`);
-    if (c.status === 'error' && c.reason) process.stderr.write(`meshscope: context ${sanitizeLine(c.name)}: ${sanitizeLine(c.reason)}\n`);
   }
+  // No context loaded: exit 1 with the reasons. Some failed or partial: say so and analyze the rest.
+  requireLoaded(result.input, 'nothing to analyze');
+  for (const w of loadWarnings(result.input)) process.stderr.write(`${w}\n`);
   const findings = result.findings;
   const failing = atOrAbove(findings, threshold).length > 0;
   if (output === 'json') {
