@@ -1,22 +1,35 @@
-// `meshscope tree` / `analyze` on live contexts that fail or load in part (exit codes and stderr), against the test
-// API servers.
+// `meshscope tree` / `analyze` on live contexts that fail or load in part (exit codes and stderr), and live objects
+// with fields of the wrong type (skipped with a located issue, as in snapshot files), against the test API servers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
-import { k8s } from '../src/sources/kube/index.js';
+import { k8s, loadLiveContexts } from '../src/sources/kube/index.js';
+import { admitLive, liveShapeIssue } from '../src/sources/kube/validate.js';
+import type { ContextSnapshot } from '../src/model/context.js';
+import type { KubeObject } from '../src/model/resources.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const SEED = join(import.meta.dirname, 'support/apiserver/seed');
 const CLI = join(import.meta.dirname, 'support/apiserver/cli.ts');
 let clusters: TestClusters;
 
+const badVs: KubeObject = {
+  apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'bad-weights', namespace: 'app' },
+  spec: { hosts: ['demoapp'], http: [{ route: [{ destination: { host: 'demoapp' }, weight: '80' }] }] },
+};
+const badGw: KubeObject = {
+  apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'bad-servers', namespace: 'app' },
+  spec: { selector: { istio: 'ingressgateway' }, servers: { port: 80 } },
+};
+
 before(async () => {
   await k8s();
   clusters = await startTestClusters({
     a: { seedDir: join(SEED, 'a') },
     b: { seedDir: join(SEED, 'b') },
+    c: { seedDir: join(SEED, 'a'), seed: [badVs, badGw] },
   }, { tokens: { b: 'not-a-valid-token' } });
 });
 after(async () => { await clusters.close(); });
@@ -60,4 +73,35 @@ test('a partial context (403 on one kind): exit 0 with a warning naming the cont
   } finally {
     clusters.servers.a.faults.length = 0;
   }
+});
+
+test('live objects with fields of the wrong type are skipped with a located issue; the rest loads and the tree works', async () => {
+  const [snap] = await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['c'], requestTimeout: '5s' });
+  assert.equal(snap.status, 'partial');
+  assert.equal(snap.reason, '2 objects skipped (fields of the wrong type)');
+  const names = snap.objects.map((o) => `${o.obj.kind} ${o.obj.metadata.name}`);
+  assert.ok(!names.includes('VirtualService bad-weights') && !names.includes('Gateway bad-servers'));
+  assert.ok(names.includes('VirtualService demoapp'), 'the good objects load');
+  const issues = snap.issues.filter((i) => i.message.endsWith('object skipped')).map((i) => [i.context, i.object, i.message]);
+  assert.deepEqual(issues.sort(), [
+    ['c', 'Gateway app/bad-servers', 'spec.servers must be a list, not a mapping; object skipped'],
+    ['c', 'VirtualService app/bad-weights', 'spec.http[0].route[0].weight must be a number, not the string "80"; object skipped'],
+  ]);
+  const tree = await run('tree', '--context', 'c', '-o', 'json');
+  assert.equal(tree.code, 0, tree.err);
+  assert.match(tree.err, /error: context c, VirtualService app\/bad-weights: spec\.http\[0\]\.route\[0\]\.weight must be a number, not the string "80"; object skipped/);
+  assert.match(tree.err, /warning: context c partially loaded: 2 objects skipped/);
+  const doc = JSON.parse(tree.out) as { nodes: unknown[] };
+  assert.doesNotMatch(JSON.stringify(doc.nodes), /bad-weights|bad-servers/);
+});
+
+test('watch events: a bad version is kept out (and its older version removed), a fixed one comes back', () => {
+  const snap: ContextSnapshot = { name: 'w', source: { kind: 'live' }, objects: [], proxies: [], issues: [], status: 'ok' };
+  assert.equal(liveShapeIssue('w', { ...badVs, spec: { hosts: ['x'] } }), undefined);
+  assert.equal(admitLive(snap, badVs), false);
+  assert.equal(admitLive(snap, badVs), false);
+  assert.deepEqual(snap.issues.map((i) => i.object), ['VirtualService app/bad-weights'], 'recorded once');
+  assert.equal(admitLive(snap, { ...badVs, spec: { hosts: ['demoapp'] } }), true);
+  assert.deepEqual(snap.issues, [], 'the fixed object clears its issue');
+  assert.match(liveShapeIssue('w', { ...badVs, metadata: { name: 5 as unknown as string } })!.message, /^metadata\.name must be a string/);
 });

@@ -9,6 +9,7 @@ import { KubeRequestError, transportError } from './errors.js';
 import { CORE_KINDS, istioKinds, objectPath, normalizeItem, type LiveKind } from './kinds.js';
 import { loadKubeconfig, selectContexts, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
 import { listAll } from './list.js';
+import { liveShapeIssue } from './validate.js';
 import type { Limits } from '../limits.js';
 
 export interface LiveLoadOptions {
@@ -109,9 +110,19 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
       report();
     }
   }));
-  // Keep a stable order (kind table order, then the server's order) whatever order the lists finished in.
-  for (const r of results) for (const obj of r.items) snap.objects.push({ obj, origin: { context: name } });
   const listed = results.length - snap.issues.filter((i) => i.severity === 'error').length;
+  // Keep a stable order (kind table order, then the server's order) whatever order the lists finished in. Objects
+  // with fields of the wrong type are skipped with a located issue, as in snapshot files.
+  const skipped: LoadIssue[] = [];
+  for (const r of results) {
+    for (const obj of r.items) {
+      const bad = liveShapeIssue(name, obj);
+      if (bad) skipped.push(bad);
+      else snap.objects.push({ obj, origin: { context: name } });
+    }
+  }
+  snap.issues.push(...skipped);
+  if (skipped.length > 0) failures.push(`${skipped.length === 1 ? '1 object' : `${skipped.length} objects`} skipped (fields of the wrong type)`);
   if (listed === 0) {
     snap.status = 'error';
     snap.reason = failures[0];

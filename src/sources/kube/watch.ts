@@ -7,6 +7,7 @@ import type { KubeObject } from '../../model/resources.js';
 import { liveStateOf } from './load.js';
 import { listPath, normalizeItem, type LiveKind } from './kinds.js';
 import { listAll } from './list.js';
+import { admitLive } from './validate.js';
 
 export interface LiveChange {
   context: string;
@@ -66,7 +67,8 @@ export function watchLiveContexts(snaps: ContextSnapshot[], onChange: (c: LiveCh
             if (obj.metadata?.resourceVersion) rv = obj.metadata.resourceVersion;
             if (type === 'BOOKMARK') return;
             if (type === 'ERROR') { if ((raw as { code?: number }).code === 410) rv = undefined; return; }
-            const t = type as LiveChange['type'];
+            // An object with fields of the wrong type is skipped (its earlier version too), with a located issue.
+            const t = (type !== 'DELETED' && !admitLive(snap, obj) ? 'DELETED' : type) as LiveChange['type'];
             if (applyChange(snap, t, obj)) {
               const time = new Date();
               snap.updatedAt = time;
@@ -100,6 +102,6 @@ async function relist(snap: ContextSnapshot, k: LiveKind, namespace?: string): P
   const r = await listAll(state.client, k, namespace);
   const fresh = new Map(r.items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
   snap.objects = snap.objects.filter((o) => o.obj.kind !== k.kind || fresh.has(`${o.obj.metadata.namespace ?? ''}/${o.obj.metadata.name}`));
-  for (const o of r.items) applyChange(snap, 'MODIFIED', o);
+  for (const o of r.items) applyChange(snap, admitLive(snap, o) ? 'MODIFIED' : 'DELETED', o);
   return r.resourceVersion;
 }
