@@ -2,6 +2,7 @@
 // ranks what is left. Extended search stays off: `|` means OR there, and Envoy cluster names contain `|`.
 import Fuse from 'fuse.js';
 import type { NodeKind, TreeNode } from '../mesh/tree-types.js';
+import { sanitizeLine } from '../util/sanitize.js';
 
 interface Item {
   node: TreeNode;
@@ -46,8 +47,9 @@ export class SearchIndex {
       // References to an object shown elsewhere (linkTo on a non-link node) would only repeat their target.
       .filter((n) => n.kind !== 'group' && n.kind !== 'proxy-view' && !(n.linkTo && n.kind !== 'link'))
       .map((n) => {
-        const label = n.label.toLowerCase();
-        const hay = [label, n.detail ?? '', n.searchText ?? '', n.context ?? ''].join(' ').toLowerCase();
+        // What the user sees (control sequences stripped) is what they type.
+        const label = sanitizeLine(n.label).toLowerCase();
+        const hay = [label, sanitizeLine(n.detail ?? ''), sanitizeLine(n.searchText ?? ''), sanitizeLine(n.context ?? '')].join(' ').toLowerCase();
         return { node: n, label, hay };
       });
   }
