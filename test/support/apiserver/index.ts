@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startApiServer, type ApiServerOptions, type TestApiServer } from './server.js';
 
-export { startApiServer, parseRequest, adminPortOf } from './server.js';
+export { startApiServer } from './server.js';
+export { parseRequest } from './request.js';
+export { adminPortOf } from './portforward.js';
 export type { ApiServerOptions, TestApiServer, FaultRule, RequestInfo, ProxyData, RbacRule, AccessAttributes } from './server.js';
 export { readSeedContext, seedContexts } from './seed.js';
 

@@ -1,19 +1,22 @@
 // A real HTTPS Kubernetes API server for tests: discovery, paginated lists, get, watch, PATCH/PUT with
 // resourceVersion semantics, pods/portforward over WebSocket (to a fake Envoy admin) and istiod's debug endpoints
-// through the Service proxy subresource. Faults are configured per request with FaultRule (see faults.ts).
+// through the Service proxy subresource (istiod-debug.ts). Faults are configured per request with FaultRule (see faults.ts).
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createNetServer, connect, type Server as NetServer, type Socket, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../../../src/model/resources.js';
 import { testCertificate } from './certs.js';
-import { acceptWebSocket } from './websocket.js';
 import { applyJsonPatch, applyMergePatch, PatchError, type PatchOp } from './jsonpatch.js';
 import { ALL_TYPES, GROUP_VERSIONS, ObjectStore, type ResourceType, type WatchEvent } from './store.js';
-import { FakeEnvoyAdmin, proxyBody, type ProxyData } from './envoy.js';
+import { FakeEnvoyAdmin, type ProxyData } from './envoy.js';
 import { readSeedContext } from './seed.js';
 import { matchFault, type FaultRule, type RequestInfo } from './faults.js';
 import { rbacAllows, ruleAllows, type RbacRule, type AccessAttributes } from './rbac.js';
+import { conflict, faultStatus, notFound, REASONS, status } from './status.js';
+import { parseRequest, readBody } from './request.js';
+import { IstiodDebug } from './istiod-debug.js';
+import { forwardPort } from './portforward.js';
 
 export type { FaultRule, RequestInfo } from './faults.js';
 export type { ProxyData } from './envoy.js';
@@ -82,7 +85,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   const store = new ObjectStore();
   const envoy = new FakeEnvoyAdmin();
   await envoy.start();
-  const istiodViews = new Map<string, unknown | null>();
+  const istiod = new IstiodDebug(name, envoy);
   const openWatches = new Set<ServerResponse>();
   const held = new Set<Socket | Duplex>();
   let blackhole = Boolean(opts.blackhole);
@@ -102,7 +105,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     openWatchCount: () => openWatches.size,
     setBlackhole(on) { blackhole = on; },
     setProxy(ns, pod, data) { envoy.proxies.set(`${ns}/${pod}`, data); },
-    setIstiodView(id, dump) { if (dump === undefined) istiodViews.delete(id); else istiodViews.set(id, dump); },
+    setIstiodView(id, dump) { istiod.setView(id, dump); },
     dropWatches() { for (const w of openWatches) w.socket?.destroy(); openWatches.clear(); },
     async close() {
       api.dropWatches();
@@ -125,27 +128,6 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     res.end(text);
     void info;
   };
-  const status = (code: number, reason: string, message: string, details?: object) =>
-    ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
-  const reasonOf: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 415: 'UnsupportedMediaType', 422: 'Invalid', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' };
-  const faultStatus = (code: number, info: RequestInfo, user: string, msg?: string) => {
-    if (msg) return status(code, reasonOf[code] ?? 'Unknown', msg);
-    if (code === 401) return status(401, 'Unauthorized', 'Unauthorized');
-    if (code === 403) {
-      const res = info.group ? `${info.resource}.${info.group}` : info.resource;
-      const where = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
-      return status(403, 'Forbidden', `${res ?? 'resource'}${info.name ? ` "${info.name}"` : ''} is forbidden: User "${user}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group ?? ''}" ${where}`, { group: info.group, kind: info.resource });
-    }
-    if (code === 429) return status(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later');
-    return status(code, reasonOf[code] ?? 'InternalError', `an error on the server ("${name} fault") has prevented the request from succeeding`);
-  };
-
-  const readBody = (req: IncomingMessage) => new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 
   /** Common front of every request: record, authenticate, apply latency and faults. Returns undefined when answered. */
   const front = async (req: IncomingMessage, info: RequestInfo, answer: (code: number, body: unknown, rule?: FaultRule) => void, socket: Duplex) => {
@@ -161,8 +143,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     if (!user) { rec.status = 401; answer(401, status(401, 'Unauthorized', 'Unauthorized')); return undefined; }
     if (rule?.gate) await rule.gate.catch(() => undefined);
     const rules = api.rbac[user];
-    if (rules && !rbacAllows(rules, info)) { rec.status = 403; answer(403, faultStatus(403, info, user)); return undefined; }
-    if (rule?.status) { rec.status = rule.status; answer(rule.status, faultStatus(rule.status, info, user, rule.message), rule); return undefined; }
+    if (rules && !rbacAllows(rules, info)) { rec.status = 403; answer(403, faultStatus(name, 403, info, user)); return undefined; }
+    if (rule?.status) { rec.status = rule.status; answer(rule.status, faultStatus(name, rule.status, info, user, rule.message), rule); return undefined; }
     return { user, rule, rec };
   };
 
@@ -201,7 +183,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
       if (!servedVersion(gv.group, gv.version)) return reply(404, status(404, 'NotFound', 'the server could not find the requested resource'));
       return reply(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv.group ? `${gv.group}/${gv.version}` : 'v1', resources: ALL_TYPES.filter((t) => t.group === gv.group).map((t) => ({ name: t.plural, singularName: t.kind.toLowerCase(), namespaced: t.namespaced, kind: t.kind, verbs: t.verbs })) });
     }
-    if (info.resource === 'services' && info.subresource === 'proxy') return istiodProxy(info, url, reply);
+    if (info.resource === 'services' && info.subresource === 'proxy') return istiod.handle(info, url, reply);
     const t = info.resource ? ALL_TYPES.find((x) => x.plural === info.resource && x.group === (info.group ?? '')) : undefined;
     if (!t || !servedVersion(t.group, info.version ?? '')) return reply(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const withVersion = (o: KubeObject) => (t.group === 'networking.istio.io' ? { ...o, apiVersion: `networking.istio.io/${info.version}` } : o);
@@ -271,9 +253,6 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec: review.spec ?? {}, status: { allowed, ...(allowed ? { reason: 'RBAC: allowed' } : {}) } };
   };
 
-  const notFound = (t: ResourceType, n: string) => status(404, 'NotFound', `${t.plural}${t.group ? `.${t.group}` : ''} "${n}" not found`, { name: n, group: t.group, kind: t.plural });
-  const conflict = (t: ResourceType, n: string) => status(409, 'Conflict', `Operation cannot be fulfilled on ${t.plural}${t.group ? `.${t.group}` : ''} "${n}": the object has been modified; please apply your changes to the latest version and try again`, { name: n, group: t.group, kind: t.plural });
-
   const servedVersion = (group: string, version: string) =>
     group === 'networking.istio.io' ? api.istioVersions.includes(version) : GROUP_VERSIONS[group] === version;
 
@@ -303,50 +282,6 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     req.on('close', end);
   };
 
-  const istiodProxy = (info: RequestInfo, url: URL, reply: (c: number, b: unknown) => void) => {
-    if (info.namespace !== 'istio-system' || !/^istiod(:15014|:http-monitoring)?$/.test(info.name ?? '')) {
-      return reply(404, status(404, 'NotFound', `services "${info.name}" not found`));
-    }
-    const sub = info.proxyPath ?? '';
-    if (sub === 'debug/config_dump') {
-      const id = url.searchParams.get('proxyID') ?? '';
-      const view = istiodView(id);
-      if (view === null) return reply(404, 'Proxy not connected to this Pilot instance');
-      return reply(200, view);
-    }
-    if (sub === 'debug/syncz') return reply(200, syncz());
-    return reply(404, status(404, 'NotFound', `istiod has no debug endpoint /${sub}`));
-  };
-
-  /** istiod's view of a proxy: the override if set, else what the proxy runs. null = not connected. */
-  const istiodView = (id: string): unknown | null => {
-    if (istiodViews.has(id)) return istiodViews.get(id) ?? null;
-    const dot = id.lastIndexOf('.');
-    const data = envoy.proxies.get(`${id.slice(dot + 1)}/${id.slice(0, dot)}`);
-    const body = data && proxyBody(data, 'configDump');
-    return body === undefined ? null : JSON.parse(body);
-  };
-
-  const syncz = () => {
-    const out: Record<string, string>[] = [];
-    for (const k of [...envoy.proxies.keys()].sort()) {
-      const [ns, pod] = k.split('/');
-      const id = `${pod}.${ns}`;
-      const view = istiodView(id);
-      if (view === null) continue;
-      const body = proxyBody(envoy.proxies.get(k)!, 'configDump');
-      const actual = body ? JSON.parse(body) : undefined;
-      const row: Record<string, string> = { cluster_id: name, proxy: id, proxy_type: pod.includes('gateway') ? 'router' : 'sidecar', istio_version: '1.22.0' };
-      for (const [key, section] of [['cluster', 'ClustersConfigDump'], ['listener', 'ListenersConfigDump'], ['route', 'RoutesConfigDump'], ['endpoint', 'EndpointsConfigDump']] as const) {
-        const a = sectionOf(view, section), b = sectionOf(actual, section);
-        row[`${key}_sent`] = a === undefined ? '' : 'nonce-2';
-        row[`${key}_acked`] = a === undefined ? '' : a === b ? 'nonce-2' : 'nonce-1';
-      }
-      out.push(row);
-    }
-    return out;
-  };
-
   // ---- port-forward (WebSocket upgrade) ----
   const onUpgrade = async (req: IncomingMessage, socket: Duplex) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
@@ -354,7 +289,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     info.verb = 'create';
     const answer = (code: number, body: unknown) => {
       const text = JSON.stringify(body);
-      socket.end(`HTTP/1.1 ${code} ${reasonOf[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+      socket.end(`HTTP/1.1 ${code} ${REASONS[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
     const ok = await front(req, info, answer, socket);
     if (!ok) return;
@@ -363,37 +298,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     const pod = store.get(podType, info.namespace, info.name!);
     if (!pod) { ok.rec.status = 404; return answer(404, notFound(podType, info.name!)); }
     const port = Number(url.searchParams.get('ports') ?? 0);
-    const ws = acceptWebSocket(req, socket, ['v4.channel.k8s.io']);
-    if (!ws) return;
-    ok.rec.status = 101;
-    const portBytes = Buffer.alloc(2);
-    portBytes.writeUInt16LE(port, 0);
-    ws.send(Buffer.concat([Buffer.from([0]), portBytes]));
-    ws.send(Buffer.concat([Buffer.from([1]), portBytes]));
-    const key = `${info.namespace}/${info.name}`;
-    if (port !== adminPortOf(pod) || !envoy.proxies.has(key)) {
-      ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(`error forwarding port ${port} to pod ${info.name}, uid : exit status 1: 2024/05/01 10:00:00 socat[1] E connect(5, AF=2 127.0.0.1:${port}, 16): Connection refused\n`)]));
-      setTimeout(() => ws.close(), 10);
-      return;
-    }
-    const upstream = connect(envoy.port, '127.0.0.1');
-    let sent = 0;
-    upstream.on('connect', () => envoy.connections.set(upstream.localPort!, key));
-    upstream.on('data', (d: Buffer) => {
-      const die = ok.rule?.dieAfterBytes;
-      if (die !== undefined && sent + d.length > die) {
-        ws.send(Buffer.concat([Buffer.from([0]), d.subarray(0, Math.max(0, die - sent))]));
-        ws.destroy();
-        upstream.destroy();
-        return;
-      }
-      sent += d.length;
-      ws.send(Buffer.concat([Buffer.from([0]), d]));
-    });
-    upstream.on('close', () => ws.close());
-    upstream.on('error', () => ws.close());
-    ws.onMessage = (m) => { if (m[0] === 0 && m.length > 1) upstream.write(m.subarray(1)); };
-    ws.onClose = () => upstream.destroy();
+    if (forwardPort(req, socket, info, pod, port, envoy, ok.rule)) ok.rec.status = 101;
   };
 
   const https: HttpsServer = createHttpsServer({ cert: tls.cert, key: tls.key }, (req, res) => void onRequest(req, res));
@@ -409,42 +314,4 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   api.port = (net.address() as AddressInfo).port;
   api.url = `https://127.0.0.1:${api.port}`;
   return api;
-}
-
-export function adminPortOf(pod: KubeObject): number {
-  const ann = pod.metadata.annotations?.['proxy.istio.io/config'];
-  const m = ann ? /proxyAdminPort["']?\s*:\s*(\d+)/.exec(ann) : null;
-  return m ? Number(m[1]) : 15000;
-}
-
-function sectionOf(dump: unknown, type: string): string | undefined {
-  const configs = (dump as { configs?: { '@type'?: string }[] } | null)?.configs;
-  const s = configs?.find((c) => c['@type']?.endsWith(type)) as Record<string, unknown> | undefined;
-  if (!s) return undefined;
-  const strip = (v: unknown): unknown => Array.isArray(v) ? v.map(strip)
-    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'last_updated' && k !== 'version_info').map(([k, x]) => [k, strip(x)])) : v;
-  return JSON.stringify(strip(s));
-}
-
-/** Splits a Kubernetes API path into verb, group, version, resource, namespace, name and subresource. */
-export function parseRequest(method: string, url: URL): RequestInfo {
-  const parts = url.pathname.split('/').filter(Boolean);
-  const info: RequestInfo = { method, path: url.pathname, query: url.search, verb: method.toLowerCase() };
-  let rest: string[];
-  if (parts[0] === 'api' && parts[1]) { info.group = ''; info.version = parts[1]; rest = parts.slice(2); }
-  else if (parts[0] === 'apis' && parts[2]) { info.group = parts[1]; info.version = parts[2]; rest = parts.slice(3); }
-  else { info.verb = 'get'; return info; }
-  if (rest[0] === 'namespaces' && rest.length >= 3) { info.namespace = rest[1]; rest = rest.slice(2); }
-  info.resource = rest[0];
-  info.name = rest[1];
-  info.subresource = rest[2];
-  if (info.subresource === 'proxy') info.proxyPath = rest.slice(3).join('/');
-  const watching = ['1', 'true'].includes(url.searchParams.get('watch') ?? '');
-  const m = method.toUpperCase();
-  if (m === 'GET') info.verb = info.name ? 'get' : watching ? 'watch' : 'list';
-  else if (m === 'PATCH') info.verb = 'patch';
-  else if (m === 'PUT') info.verb = 'update';
-  else if (m === 'POST') info.verb = 'create';
-  else if (m === 'DELETE') info.verb = 'delete';
-  return info;
 }
