@@ -9,6 +9,7 @@ import type { Problem, TreeNode } from '../mesh/tree-types.js';
 import type { Finding, Level } from '../analyze/types.js';
 import { buildAnalysisInput } from '../analyze/model.js';
 import { runChecks } from '../analyze/registry.js';
+import { nodesById } from './tree-by-id.js';
 import type { ProblemItem } from '../ui/problems/reducer.js';
 import type { ProblemCounts, UiPlugin } from '../ui/types.js';
 
@@ -32,18 +33,6 @@ export interface TreeProblems {
 
 const SEVERITY: Record<Level, Problem['severity']> = { Error: 'error', Warning: 'warning', Info: 'info' };
 const LEVEL_ORDER: Record<Level, number> = { Error: 0, Warning: 1, Info: 2 };
-
-function indexTree(roots: TreeNode[]): Map<string, TreeNode> {
-  const byId = new Map<string, TreeNode>();
-  const stack = [...roots];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (byId.has(n.id)) continue;
-    byId.set(n.id, n);
-    for (const c of n.children) stack.push(c);
-  }
-  return byId;
-}
 
 /** `prefix` is `path` or an ancestor of it (ends at a `.` or `[` boundary). */
 function pathWithin(path: string, prefix: string): boolean {
@@ -85,7 +74,7 @@ function partNodeId(mesh: Mesh, objId: string, path: string | undefined): string
  * per-row counts. A node that already carries the same code (from the join) keeps one problem, at the finding's level.
  */
 export function attachFindings(roots: TreeNode[], mesh: Mesh, findings: Finding[]): TreeProblems {
-  const byId = indexTree(roots);
+  const byId = nodesById(roots);
   /** Problem → identity for the roll-up: the same code on the same object is one problem wherever it shows. */
   const keys = new WeakMap<Problem, string>();
   const items: ProblemItem[] = [];

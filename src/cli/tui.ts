@@ -7,6 +7,7 @@ import type { ProxyModel } from '../mesh/model.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination, UiPlugin } from '../ui/types.js';
 import { problemAndTracePlugins, treeProblems } from './tui-problems.js';
+import { nodesById } from './tree-by-id.js';
 
 const ALT_ON = '\x1b[?1049h\x1b[H\x1b[2J';
 const ALT_OFF = '\x1b[?25h\x1b[?1049l';
@@ -59,14 +60,7 @@ export function meshData(input: MeshInput, mesh: Mesh, roots: TreeNode[], deps: 
   source: string; readOnly: boolean; refresh: () => void;
   yaml: typeof import('yaml'); views: typeof import('../model/envoy/views.js');
 }): MeshData {
-  const byId = new Map<string, TreeNode>();
-  const stack = [...roots];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (byId.has(n.id)) continue;
-    byId.set(n.id, n);
-    for (const c of n.children) stack.push(c);
-  }
+  const byId = nodesById(roots);
   const proxies = new Map<string, ProxyModel>(mesh.proxies().map((p) => [p.id, p]));
   const describe = (id: string): string => {
     const n = byId.get(id);
