@@ -11,28 +11,29 @@ export interface RuleRef {
 /** A path inside an object, e.g. ['spec', 'http', 0, 'route', 1, 'weight']. */
 export type FieldPath = (string | number)[];
 
-export interface DestinationRow {
-  /** Index in the rule's `route` list. */
-  index: number;
+/** A destination a rule sends traffic (or a mirrored copy) to, and the share written at `path`. */
+export interface WeightedDestination {
   host: string;
   subset?: string;
   port?: number | string;
-  /** The weight as written (undefined when the field is absent, NaN when it is not a number). */
+  /** The share as written (undefined when the field is absent, NaN when it is not a number). */
   raw: number | undefined;
-  /** What Istio applies: the written weight, or 100 for a lone destination without one, else 0. */
+  /** The share Istio applies. */
   effective: number;
   path: FieldPath;
 }
 
-export interface MirrorRow {
-  host: string;
-  subset?: string;
-  port?: number | string;
-  /** mirrorPercentage.value (or legacy mirrorPercent / mirrors[i].percentage.value) as written. */
-  raw: number | undefined;
-  /** Absent means 100% mirrored. */
-  effective: number;
-  path: FieldPath;
+/** A `route` entry: `raw` is its weight; `effective` is that weight, or 100 for a lone destination without one, else 0. */
+export interface DestinationRow extends WeightedDestination {
+  /** Index in the rule's `route` list. */
+  index: number;
+}
+
+/**
+ * A mirror: `raw` is mirrorPercentage.value (or legacy mirrorPercent / mirrors[i].percentage.value) as written;
+ * `effective` is 100 (all mirrored) when it is absent.
+ */
+export interface MirrorRow extends WeightedDestination {
   /** Index in `mirrors` when the rule uses the list form. */
   mirrorsIndex?: number;
 }
