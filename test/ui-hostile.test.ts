@@ -79,7 +79,7 @@ for (const size of [{ columns: 120, rows: 40 }, { columns: 80, rows: 24 }]) {
     for (let i = 0; i < 6; i++) { await ui.press(KEYS.down); clean(ui, `search result ${i + 2}`, screens); }
     await ui.press(KEYS.enter);
     clean(ui, 'jump to a hostile match', screens);
-    await ui.press('/', 'vsp', KEYS.enter);
+    await ui.press('/', 'vs evil', KEYS.enter);
     f = clean(ui, 'hostile VirtualService selected', screens);
     assert.match(f, /│vs vs -n evilns @cluster-a/, 'the hostile VirtualService (names cleaned) is selected');
     // Details: YAML (labels, annotations, hosts), destinations → Envoy clusters, the related list.
@@ -149,7 +149,7 @@ for (const size of [{ columns: 120, rows: 40 }, { columns: 80, rows: 24 }]) {
     await ui.press(':', 'tree', KEYS.enter);
 
     // The weight editor on the hostile VirtualService (hosts and subsets carry payloads) and its diff.
-    await ui.press('/', 'vsp', KEYS.enter, 'e');
+    await ui.press('/', 'vs evil', KEYS.enter, 'e');
     f = await until(ui, /Edit weights/);
     clean(ui, 'e weight editor', screens);
     assert.match(f, /Edit weights +cluster-a +evilns\/vs/);

@@ -47,8 +47,12 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
+const BLANK: Line = [{ text: ' ' }];
+
 const Row = memo(function Row({ line, width, noColor }: { line: Line; width: number; noColor: boolean }) {
-  const segs = fitLine(noColor ? monochrome(line) : line, width, true);
+  // Not padded to the width (Ink clears the rest of each row itself); an empty row keeps its height with one space.
+  const fitted = fitLine(noColor ? monochrome(line) : line, width);
+  const segs = fitted.some((s) => s.text !== '') ? fitted : BLANK;
   return (
     <Text wrap="truncate">
       {segs.map((s, i) => (
@@ -169,11 +173,11 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   } else if (state.mode === 'help') {
     body = <Lines lines={right} width={layout.columns} noColor={noColor} />;
   } else {
-    const sep: Line[] = Array.from({ length: layout.body }, () => [{ text: '│', dim: true }]);
     body = (
       <Box flexDirection="row" height={layout.body}>
         <Lines lines={left} width={layout.left} noColor={noColor} />
-        <Lines lines={sep} width={1} noColor={noColor} />
+        {/* The pane separator is a left border: one write per frame instead of a text node per row. */}
+        <Box width={1} height={layout.body} flexShrink={0} borderStyle="single" borderTop={false} borderRight={false} borderBottom={false} borderDimColor={!noColor} />
         <Lines lines={right} width={layout.right} noColor={noColor} />
       </Box>
     );

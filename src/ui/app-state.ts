@@ -423,14 +423,14 @@ function searchKey(s: AppState, input: string, key: KeyInfo): AppState {
   const res = searchResult(s);
   if (key.escape || (key.ctrl && input === 'c')) return { ...s, mode: 'normal' };
   if (key.return) {
-    const ids = res?.ids ?? [];
-    const id = ids[s.searchSel];
-    if (!id) return { ...s, mode: 'normal', flash: { text: s.query ? `no match for "${s.query}"` : 'search cancelled', kind: 'info' } };
+    const id = res?.idAt(s.searchSel);
+    if (!res || !id) return { ...s, mode: 'normal', flash: { text: s.query ? `no match for "${s.query}"` : 'search cancelled', kind: 'info' } };
+    const ids = res.allIds();
     const next = jump({ ...s, mode: 'normal', matches: ids, matchPos: s.searchSel }, id);
     return { ...next, flash: { text: `match ${s.searchSel + 1}/${ids.length} for "${s.query}" (n/N: next/previous)`, kind: 'info' } };
   }
   if (key.upArrow || (key.ctrl && input === 'p')) return { ...s, searchSel: Math.max(0, s.searchSel - 1) };
-  if (key.downArrow || (key.ctrl && input === 'n') || key.tab) return { ...s, searchSel: Math.min(Math.max(0, (res?.ids.length ?? 1) - 1), s.searchSel + 1) };
+  if (key.downArrow || (key.ctrl && input === 'n') || key.tab) return { ...s, searchSel: Math.min(Math.max(0, (res?.count ?? 1) - 1), s.searchSel + 1) };
   if (key.backspace || key.delete) {
     if (s.query === '') return { ...s, mode: 'normal' };
     const query = [...s.query].slice(0, -1).join('');

@@ -152,13 +152,13 @@ export function rightPaneLines(
 }
 
 function searchLines(s: AppState, res: SearchResult | undefined, height: number): Line[] {
-  const ids = res?.ids ?? [];
-  const lines: Line[] = [paneTitle(s.query ? `Matches for "${sanitizeLine(s.query)}" (${ids.length})` : 'Search', true)];
+  const count = res?.count ?? 0;
+  const lines: Line[] = [paneTitle(s.query ? `Matches for "${sanitizeLine(s.query)}" (${count})` : 'Search', true)];
   if (!s.query) lines.push([{ text: ' type to search names, hosts, Envoy clusters, IPs, labels', dim: true }]);
-  else if (ids.length === 0) lines.push([{ text: ' no match', color: 'yellow' }]);
-  const top = Math.max(0, Math.min(s.searchSel - Math.floor(height / 2), ids.length - height));
-  for (let i = top; i < Math.min(ids.length, top + height); i++) {
-    const n = s.index.byId.get(ids[i]!)!;
+  else if (count === 0) lines.push([{ text: ' no match', color: 'yellow' }]);
+  const top = Math.max(0, Math.min(s.searchSel - Math.floor(height / 2), count - height));
+  for (let i = top; i < Math.min(count, top + height); i++) {
+    const n = res!.nodeAt(i)!;
     const l = cachedListRow(n);
     lines.push(i === s.searchSel ? selectedLine(l) : l);
   }
@@ -168,7 +168,7 @@ function searchLines(s: AppState, res: SearchResult | undefined, height: number)
 export function footerLines(s: AppState, plugins: UiPlugin[], width: number, res: SearchResult | undefined): Line[] {
   let first: Line;
   if (s.mode === 'search') {
-    first = [{ text: '/', bold: true, color: 'cyan' }, { text: s.query }, { text: '▏', color: 'cyan' }, { text: `  ${res?.ids.length ?? 0} matches`, dim: true }];
+    first = [{ text: '/', bold: true, color: 'cyan' }, { text: s.query }, { text: '▏', color: 'cyan' }, { text: `  ${res?.count ?? 0} matches`, dim: true }];
   } else if (s.mode === 'command') {
     first = [{ text: ':', bold: true, color: 'cyan' }, { text: s.cmdText }, { text: '▏', color: 'cyan' }];
     if (s.cmdChoices.length > 1) first.push({ text: '  ' + s.cmdChoices.slice(0, 8).join('  '), dim: true });
