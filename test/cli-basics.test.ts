@@ -5,30 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { main } from '../src/cli/main.js';
+import { runCli, type CliRun } from './support/cli.js';
 
-interface Run { code: number; stdout: string; stderr: string }
-
-/** Runs `meshscope ARGS` in-process, capturing what it writes. */
-async function run(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const saved = { out: process.stdout.write, err: process.stderr.write };
-  // meshscope writes strings; the test runner's own reports (v8-serialized Buffers on stdout) pass through untouched.
-  const capture = (sink: string[], original: typeof process.stdout.write) => ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    if (typeof chunk !== 'string') return (original as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
-    sink.push(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture(out, saved.out);
-  process.stderr.write = capture(err, saved.err);
-  try {
-    const code = await main(['node', 'meshscope', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = saved.out;
-    process.stderr.write = saved.err;
-  }
+/** Runs `meshscope ARGS` in-process; an exception escaping main() fails the test. */
+async function run(...args: string[]): Promise<CliRun> {
+  const r = await runCli(args);
+  if (r.threw !== undefined) throw r.threw;
+  return r;
 }
 
 const roots: string[] = [];

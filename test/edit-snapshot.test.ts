@@ -2,12 +2,13 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runGet, runSet, runUndo, type WeightsIO } from '../src/cli/weights.js';
 import type { GlobalOptions } from '../src/cli/global.js';
 import { readAudit } from '../src/edit/audit.js';
+import { runCliChildSync } from './support/cli.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 
@@ -305,18 +306,16 @@ test('weights get prints every rule per context, as text and json', async () => 
 });
 
 test('the real CLI: exit 2 on usage errors, 0 applied, 1 on a stale re-run', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-    "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(['node', 'meshscope', ...process.argv.slice(1)]);", ...args],
-  { cwd: REPO, env: { ...process.env, ...env, NO_COLOR: '1' }, encoding: 'utf8' });
+  const run = (...args: string[]) => runCliChildSync(args, { env: { ...process.env, ...env, NO_COLOR: '1' } });
   const bad = run('weights', 'set', 'demoapp', '--fixtures', join(dir, 'mesh'), 'v2=abc');
-  assert.equal(bad.status, 2, bad.stderr);
-  assert.match(bad.stderr, /weight "abc" is not a number/);
+  assert.equal(bad.code, 2, bad.err);
+  assert.match(bad.err, /weight "abc" is not a number/);
   const ok = run('weights', 'set', 'demoapp', '-n', 'app', '--context', 'cluster-a', '--fixtures', join(dir, 'mesh'), 'v2=50', 'v2-canary=50', '--yes');
-  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(ok.code, 0, ok.err);
   assert.equal(changed(DEMOAPP, readFileSync(file('cluster-a'), 'utf8')).length, 2);
   const again = run('weights', 'set', 'demoapp', '-n', 'app', '--context', 'cluster-a', '--fixtures', join(dir, 'mesh'), 'v2=50', 'v2-canary=50', '--yes');
-  assert.equal(again.status, 0, 'no change is not an error');
-  assert.match(again.stdout, /nothing to change/);
+  assert.equal(again.code, 0, 'no change is not an error');
+  assert.match(again.out, /nothing to change/);
 });
 
 test('done-when on a copy of fixtures/demo (when the demo mesh exists)', { skip: !existsSync(join(REPO, 'fixtures', 'demo')) && 'fixtures/demo not there yet' }, async () => {

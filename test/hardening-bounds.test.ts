@@ -14,7 +14,8 @@ import { KubeRequestError } from '../src/sources/kube/errors.js';
 import { DEFAULT_DUMP_CAP } from '../src/sources/envoy-admin.js';
 import type { KubeClient } from '../src/sources/kube/client.js';
 import type { LiveKind } from '../src/sources/kube/kinds.js';
-import { demoDir, repoRoot, runCli } from './support/hostile.js';
+import { demoDir, repoRoot } from './support/hostile.js';
+import { runCli } from './support/cli.js';
 
 const CORPUS = resolve(repoRoot, '../shared/conformance/istio');
 const DUMP = join(CORPUS, 'proxy-config/all/config_dump.json'); // 56 KB

@@ -4,7 +4,7 @@
 // always a clean value or a located error; no exception escapes, and nothing is written.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -24,8 +24,10 @@ import {
   PlanError, apportion, assignWeights, currentValues, evenSplit, findDestination, listRules, planEdits, resolveRule, setWeight, validateWeights,
   applyEditsToObject,
 } from '../src/edit/planner.js';
-import { PAYLOADS, repoRoot, runCli } from './support/hostile.js';
+import { PAYLOADS, repoRoot } from './support/hostile.js';
+import { runCli } from './support/cli.js';
 import { fuzzParams, FUZZ_SEED } from './support/fuzz.js';
+import { folderListing } from './support/files.js';
 
 const CORPUS = resolve(repoRoot, '../shared/conformance/istio');
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -273,7 +275,7 @@ describe('loadSnapshotFolder on generated folders', () => {
         mkdirSync(dirname(join(root, 'ctx', f.name)), { recursive: true });
         writeFileSync(join(root, 'ctx', f.name), f.body);
       }
-      const before = listing(root);
+      const before = folderListing(root);
       const mesh = await loadSnapshotFolder(root);
       assert.equal(mesh.contexts.length, 1);
       const c = mesh.contexts[0]!;
@@ -283,24 +285,11 @@ describe('loadSnapshotFolder on generated folders', () => {
       }
       assertValidObjects(c.objects);
       if (c.status !== 'ok') assert.ok(c.reason && c.reason.length > 0);
-      assert.equal(listing(root), before);
+      assert.equal(folderListing(root), before);
       rmSync(root, { recursive: true, force: true });
     }), fuzzParams(150));
   });
 });
-
-function listing(dir: string): string {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(`${p}\0${readFileSync(p).toString('base64')}`);
-    }
-  };
-  walk(dir);
-  return out.join('\n');
-}
 
 // ---------------------------------------------------------------- config dumps
 
@@ -534,7 +523,7 @@ describe('CLI argument parser', () => {
   const argvArb = fc.array(word, { maxLength: 7 });
 
   test('random argv: exit 0, 1 or 2, one clear line on a usage error, no stack, no internal error, nothing written', async () => {
-    const before = listing(fixtures);
+    const before = folderListing(fixtures);
     await fc.assert(fc.asyncProperty(argvArb, async (words) => {
       cases++;
       const args = ['--fixtures', fixtures, ...words];
@@ -546,12 +535,12 @@ describe('CLI argument parser', () => {
       // a usage error is one line; asking for a command group alone (`weights`) shows its help instead
       if (r.code === 2 && !r.stderr.startsWith('Usage:')) assert.equal(r.stderr.trim().split('\n').length, 1, `one line on ${show}: ${r.stderr}`);
       if (r.code !== 0) assert.ok(r.stderr.trim().length > 0, `a message on ${show}`);
-      assert.equal(listing(fixtures), before, `nothing written by ${show}`);
+      assert.equal(folderListing(fixtures), before, `nothing written by ${show}`);
     }), fuzzParams(400));
   });
 
   test('weights set with invalid input or without --yes: a message, and the folder is byte-identical', async () => {
-    const before = listing(fixtures);
+    const before = folderListing(fixtures);
     const assignment = fc.oneof(fc.constantFrom('v1=50', 'v2=50', 'v1=150', 'v1=-1', 'v1=1.5', 'v1=', '=', 'v9=10', 'reviews=100', 'reviews:v1=60', 'reviews:=1', 'v1=1e3', 'v1=0', 'v2=0'), fc.string({ maxLength: 6 }).filter((s) => !s.includes('\0')));
     await fc.assert(fc.asyncProperty(fc.constantFrom('reviews', 'odd', 'missing'), fc.array(assignment, { maxLength: 3 }), fc.option(fc.constantFrom('0', 'main', 'http/1', 'tcp/0', 'x'), { nil: undefined }), fc.option(fc.constantFrom('10', '200', 'x', 'h=5'), { nil: undefined }), fc.boolean(), async (vs, assigns, rule, mirror, dryRun) => {
       cases++;
@@ -562,7 +551,7 @@ describe('CLI argument parser', () => {
       assert.ok([0, 1, 2].includes(r.code), `exit ${r.code} on ${show}`);
       assert.doesNotMatch(r.stderr, /\n\s+at |internal error/, `${show}: ${r.stderr}`);
       if (r.code !== 0) assert.ok(r.stderr.trim().length > 0);
-      assert.equal(listing(fixtures), before, `nothing written by ${show}`);
+      assert.equal(folderListing(fixtures), before, `nothing written by ${show}`);
     }), fuzzParams(300));
   });
 });

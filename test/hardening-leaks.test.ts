@@ -7,37 +7,33 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
+import { repoRoot, SIDECAR_DUMP, GATEWAY_DUMP, APISERVER_SEED } from './support/paths.js';
 
-const repoRoot = resolve(import.meta.dirname, '..');
 const PROBE = join(import.meta.dirname, 'support/apiserver/leak-probe.ts');
-const SEED = join(import.meta.dirname, 'support/apiserver/seed');
-const CONF = resolve(repoRoot, '../shared/conformance/istio');
-const GW_DUMP = join(CONF, 'proxy-config/all/config_dump.json');
-const DUMP = join(CONF, 'proxy-status/diff/configdump.json');
 let clusters: TestClusters;
 let dir: string;
 
 before(async () => {
-  const proxies = (c: string) => existsSync(DUMP) ? {
-    [`istio-system/istio-ingressgateway-6d9f7c-${c}1`]: { configDumpFile: GW_DUMP },
-    [`app/demoapp-v2-${c}0`]: { configDumpFile: DUMP },
-    [`app/demoapp-v2-canary-${c}0`]: { configDumpFile: DUMP },
-    [`app/client-${c}`]: { configDumpFile: DUMP },
+  const proxies = (c: string) => existsSync(SIDECAR_DUMP) ? {
+    [`istio-system/istio-ingressgateway-6d9f7c-${c}1`]: { configDumpFile: GATEWAY_DUMP },
+    [`app/demoapp-v2-${c}0`]: { configDumpFile: SIDECAR_DUMP },
+    [`app/demoapp-v2-canary-${c}0`]: { configDumpFile: SIDECAR_DUMP },
+    [`app/client-${c}`]: { configDumpFile: SIDECAR_DUMP },
   } : {};
   clusters = await startTestClusters({
     a: {
-      seedDir: join(SEED, 'a'), proxies: proxies('a'),
+      seedDir: join(APISERVER_SEED, 'a'), proxies: proxies('a'),
       faults: [
         { resource: 'pods/portforward', name: 'demoapp-v2-canary-a0', dieAfterBytes: 2000 },
         { resource: 'pods/portforward', name: 'client-a', blackhole: true },
       ],
     },
     // Loads fine, but its watches never answer: stop() must abort connects in flight.
-    b: { seedDir: join(SEED, 'b'), proxies: proxies('b'), faults: [{ verb: 'watch', blackhole: true }] },
+    b: { seedDir: join(APISERVER_SEED, 'b'), proxies: proxies('b'), faults: [{ verb: 'watch', blackhole: true }] },
     // Dead from the start: every request times out.
-    dark: { seedDir: join(SEED, 'a'), blackhole: true },
+    dark: { seedDir: join(APISERVER_SEED, 'a'), blackhole: true },
   });
   dir = mkdtempSync(join(tmpdir(), 'meshscope-leaks-'));
 });

@@ -6,20 +6,16 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { startApiServer, type TestApiServer, type RbacRule } from './support/apiserver/index.js';
 import { testCertificate } from './support/apiserver/certs.js';
 import { typeOfKind } from './support/apiserver/store.js';
 import { openKubeClient, loadLiveContexts, watchLiveContexts, k8s } from '../src/sources/kube/index.js';
 import { canEditWeights } from '../src/edit/access.js';
+import { repoRoot, SIDECAR_DUMP, GATEWAY_DUMP, APISERVER_SEED } from './support/paths.js';
 
-const repoRoot = resolve(import.meta.dirname, '..');
 const MULTI = join(import.meta.dirname, 'support/apiserver/cli-multi.ts');
-const SEED = join(import.meta.dirname, 'support/apiserver/seed');
-const CONF = resolve(repoRoot, '../shared/conformance/istio');
-const GW_DUMP = join(CONF, 'proxy-config/all/config_dump.json');
-const DUMP = join(CONF, 'proxy-status/diff/configdump.json');
 const VS = typeOfKind('VirtualService')!;
 // Credentials that must never leak: random, so a hit cannot be a coincidence.
 const TOKEN_MIN = `tok-min-${Math.random().toString(36).slice(2)}${Date.now()}`;
@@ -49,9 +45,9 @@ const READ_ONLY = RULES.filter((r) => !r.verbs.includes('patch'));
 
 before(async () => {
   await k8s();
-  const proxies = existsSync(GW_DUMP) ? { 'istio-system/istio-ingressgateway-6d9f7c-a1': { configDumpFile: GW_DUMP }, 'app/demoapp-v2-a0': { configDumpFile: DUMP } } : {};
+  const proxies = existsSync(GATEWAY_DUMP) ? { 'istio-system/istio-ingressgateway-6d9f7c-a1': { configDumpFile: GATEWAY_DUMP }, 'app/demoapp-v2-a0': { configDumpFile: SIDECAR_DUMP } } : {};
   srv = await startApiServer({
-    name: 'rbac', seedDir: join(SEED, 'a'), proxies,
+    name: 'rbac', seedDir: join(APISERVER_SEED, 'a'), proxies,
     tokens: { 'token-admin': 'admin', [TOKEN_MIN]: 'meshscope', [TOKEN_RO]: 'viewer' },
     rbac: { meshscope: RULES, viewer: READ_ONLY },
   });
@@ -107,7 +103,7 @@ function filesUnder(d: string): string[] {
   });
 }
 
-test('the README role: every command works with exactly those permissions; nothing is forbidden, no Secret is read', { timeout: 120_000, skip: existsSync(GW_DUMP) ? false : 'conformance corpus missing' }, async () => {
+test('the README role: every command works with exactly those permissions; nothing is forbidden, no Secret is read', { timeout: 120_000, skip: existsSync(GATEWAY_DUMP) ? false : 'conformance corpus missing' }, async () => {
   const start = srv.requests.length;
   const audit = join(dir, 'audit.log');
   const snap = join(dir, 'snap');

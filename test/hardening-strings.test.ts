@@ -2,16 +2,18 @@
 // the terminal through CLI text output, and -o json / -o yaml keep them as exact (escaped) data.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { sanitize, sanitizeLine, terminalSafeJson } from '../src/util/sanitize.js';
 import {
-  ALL, CONTROL_BYTES, EVIL_HOST, EVIL_NS, EVIL_VS, PAYLOADS, allStrings, firstControl, mutateString, runCli, writeHostileSnapshot,
+  ALL, CONTROL_BYTES, EVIL_HOST, EVIL_NS, EVIL_VS, PAYLOADS, allStrings, firstControl, mutateString, writeHostileSnapshot,
   type HostileSnapshot,
 } from './support/hostile.js';
 import { fuzzParams } from './support/fuzz.js';
+import { folderListing } from './support/files.js';
+import { runCli } from './support/cli.js';
 
 // ---------------------------------------------------------------- sanitize() itself
 
@@ -100,20 +102,6 @@ function assertClean(args: string[], r: { stdout: string; stderr: string; threw?
   assert.equal(e, undefined, `stderr of meshscope ${JSON.stringify(args)} carries a control character: ${e}`);
 }
 
-/** Every file under a folder with its size and mtime: to prove nothing was written. */
-function fingerprint(dir: string): string {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(`${p}\0${readFileSync(p).toString('base64')}`);
-    }
-  };
-  walk(dir);
-  return out.join('\n');
-}
-
 describe('CLI text output over a hostile snapshot carries no control character', () => {
   test('the hostile snapshot really is hostile: the loader hands the sequences out exactly', async () => {
     const { loadSnapshotFolder } = await import('../src/sources/snapshot.js');
@@ -182,14 +170,14 @@ describe('CLI text output over a hostile snapshot carries no control character',
   });
 
   test('weights set without --yes prints a clean diff, writes nothing', async () => {
-    const before = fingerprint(snap.dir);
+    const before = folderListing(snap.dir);
     const a = ['--fixtures', snap.dir, '-n', EVIL_NS, 'weights', 'set', EVIL_VS, `v1${PAYLOADS.c1csi}=40`, 'v2=60'];
     const r = await runCli(a);
     assertClean(a, r);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /not applied/);
     assert.match(r.stdout, /40/);
-    assert.equal(fingerprint(snap.dir), before);
+    assert.equal(folderListing(snap.dir), before);
   });
 });
 

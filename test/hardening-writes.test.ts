@@ -3,24 +3,22 @@
 // audit log has exactly one line per landed write; the final object equals the last landed write: no lost update.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { typeOfKind } from './support/apiserver/store.js';
 import { readAudit, type AuditEntry } from '../src/edit/audit.js';
+import { runCliChild } from './support/cli.js';
+import { APISERVER_SEED } from './support/paths.js';
 
-const repoRoot = resolve(import.meta.dirname, '..');
-const CLI = join(import.meta.dirname, 'support/apiserver/cli.ts');
-const SEED = join(import.meta.dirname, 'support/apiserver/seed');
 const VS = typeOfKind('VirtualService')!;
 const N = 5;
 let clusters: TestClusters;
 let dir: string;
 
 before(async () => {
-  clusters = await startTestClusters({ a: { seedDir: join(SEED, 'a') } });
+  clusters = await startTestClusters({ a: { seedDir: join(APISERVER_SEED, 'a') } });
   dir = mkdtempSync(join(tmpdir(), 'meshscope-contended-'));
 });
 after(async () => {
@@ -34,13 +32,9 @@ const env = () => ({ ...process.env, HOME: dir, XDG_STATE_HOME: join(dir, 'state
 interface Run { weight: number; code: number; out: string; err: string }
 
 function weightsSet(weight: number, auditLog: string): Promise<Run> {
-  const args = ['--import', 'tsx', CLI, 'weights', 'set', 'demoapp', `v2=${weight}`, `v2-canary=${100 - weight}`,
+  const args = ['weights', 'set', 'demoapp', `v2=${weight}`, `v2-canary=${100 - weight}`,
     '--kubeconfig', clusters.kubeconfig, '--context', 'a', '-n', 'app', '--yes', '--audit-log', auditLog, '--request-timeout', '10s'];
-  return new Promise((done) => {
-    execFile(process.execPath, args, { cwd: repoRoot, env: env(), timeout: 60_000 }, (error, out, err) => {
-      done({ weight, code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out, err });
-    });
-  });
+  return runCliChild(args, { env: env(), timeoutMs: 60_000 }).then((r) => ({ weight, ...r }));
 }
 
 /** Runs N writers at once and checks the invariants; returns the runs and the landed audit entries. */

@@ -4,22 +4,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { loadLiveContexts, k8s, openKubeClient } from '../src/sources/kube/index.js';
 import { fetchProxyDump, fetchProxyDumps } from '../src/sources/envoy-admin.js';
 import { compareProxy, diffProxy, fetchIstiodConfigDump } from '../src/sources/istiod.js';
 import { loadSnapshotFolder } from '../src/sources/snapshot.js';
-import { execFile } from 'node:child_process';
 import { takeSnapshot } from '../src/cli/snapshot.js';
 import type { GlobalOptions } from '../src/cli/global.js';
+import { runCliChild } from './support/cli.js';
+import { repoRoot, SIDECAR_DUMP, GATEWAY_DUMP, CLUSTERS_JSON, APISERVER_SEED } from './support/paths.js';
 
-const repoRoot = resolve(import.meta.dirname, '..');
-const CONF = resolve(repoRoot, '../shared/conformance/istio');
-const DUMP = join(CONF, 'proxy-status/diff/configdump.json');
-const CLUSTERS = join(CONF, 'proxy-config/endpoint-clusters-2020/clusters.json');
-const GW_DUMP = join(CONF, 'proxy-config/all/config_dump.json');
-const SEED = join(import.meta.dirname, 'support/apiserver/seed');
 let clusters: TestClusters;
 let tmp: string;
 
@@ -27,34 +22,27 @@ before(async () => {
   await k8s();
   tmp = mkdtempSync(join(tmpdir(), 'meshscope-live-'));
   const proxies = (ctx: string) => ({
-    [`istio-system/istio-ingressgateway-6d9f7c-${ctx}1`]: { configDumpFile: GW_DUMP },
-    [`app/demoapp-v2-${ctx}0`]: { configDumpFile: DUMP, clustersFile: CLUSTERS },
-    [`app/demoapp-v2-canary-${ctx}0`]: { configDumpFile: DUMP },
-    [`app/client-${ctx}`]: { configDumpFile: DUMP },
+    [`istio-system/istio-ingressgateway-6d9f7c-${ctx}1`]: { configDumpFile: GATEWAY_DUMP },
+    [`app/demoapp-v2-${ctx}0`]: { configDumpFile: SIDECAR_DUMP, clustersFile: CLUSTERS_JSON },
+    [`app/demoapp-v2-canary-${ctx}0`]: { configDumpFile: SIDECAR_DUMP },
+    [`app/client-${ctx}`]: { configDumpFile: SIDECAR_DUMP },
   });
-  clusters = await startTestClusters({ a: { seedDir: join(SEED, 'a'), proxies: proxies('a') }, b: { seedDir: join(SEED, 'b'), proxies: proxies('b') } });
+  clusters = await startTestClusters({ a: { seedDir: join(APISERVER_SEED, 'a'), proxies: proxies('a') }, b: { seedDir: join(APISERVER_SEED, 'b'), proxies: proxies('b') } });
 });
 after(async () => {
   await clusters.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const CLI = join(import.meta.dirname, 'support/apiserver/cli.ts');
 /** Runs the CLI in a child process (asynchronously: the test API servers live in this process). */
-function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolveRun) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: repoRoot, maxBuffer: 64 << 20 }, (error, out, err) => {
-      resolveRun({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out, err });
-    });
-  });
-}
+const run = (...args: string[]) => runCliChild(args);
 
 test('config_dump and clusters travel through the port-forward WebSocket', async () => {
   const d = await fetchProxyDump({ kubeconfig: clusters.kubeconfig, context: 'a' }, 'app', 'demoapp-v2-a0');
   assert.equal(d.error, undefined);
   assert.equal(d.clustersError, undefined);
-  assert.deepEqual(d.configDump, JSON.parse(readFileSync(DUMP, 'utf8')));
-  assert.deepEqual(d.clusters, JSON.parse(readFileSync(CLUSTERS, 'utf8')));
+  assert.deepEqual(d.configDump, JSON.parse(readFileSync(SIDECAR_DUMP, 'utf8')));
+  assert.deepEqual(d.clusters, JSON.parse(readFileSync(CLUSTERS_JSON, 'utf8')));
   assert.ok(clusters.servers.a.envoy.requests.some((r) => r.pod === 'app/demoapp-v2-a0' && r.path === '/config_dump?include_eds=true'));
   assert.ok(clusters.servers.a.envoy.requests.some((r) => r.path === '/clusters?format=json'));
 });
@@ -92,7 +80,7 @@ test('pc VIEW POD.NS --context C reads the pod live', async () => {
   const { pcOutput } = await import('../src/cli/pc.js');
   const g = { context: ['a'], kubeconfig: clusters.kubeconfig, requestTimeout: '5s' };
   const live = await pcOutput('clusters', 'demoapp-v2-a0.app', {} as never, g);
-  const file = await pcOutput('clusters', undefined, { file: DUMP } as never, { context: [] });
+  const file = await pcOutput('clusters', undefined, { file: SIDECAR_DUMP } as never, { context: [] });
   assert.equal(live, file);
   await assert.rejects(pcOutput('routes', 'demoapp-v2-a1.app', {} as never, g), /context a: pod demoapp-v2-a1\.app: port-forward to pod app\/demoapp-v2-a1 port 15000: error forwarding/);
 });
@@ -104,7 +92,7 @@ test("proxy-status: SYNCED when istiod's view equals Envoy's, STALE when it diff
   assert.deepEqual(compareProxy(view, envoy), { CDS: 'SYNCED', LDS: 'SYNCED', EDS: 'NOT SENT', RDS: 'SYNCED' });
   assert.match(diffProxy(view, envoy), /^Clusters Match\nListeners Match\nRoutes Match \(RDS last loaded at \w{3}, \d\d \w{3} \d{4} [\d:]{8} UTC\)\n$/);
 
-  const stale = JSON.parse(readFileSync(DUMP, 'utf8'));
+  const stale = JSON.parse(readFileSync(SIDECAR_DUMP, 'utf8'));
   const routes = stale.configs.find((c: { '@type': string }) => c['@type'].endsWith('RoutesConfigDump'));
   routes.dynamic_route_configs[0].route_config.virtual_hosts[0].domains.push('stale.example.com');
   clusters.servers.b.setIstiodView('demoapp-v2-b0.app', stale);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { parseClustersJson, parseConfigDump } from '../src/model/envoy/parse.js';
 import { renderView, type PcOptions, type View } from '../src/cli/pc.js';
+import { runCliChildSync } from './support/cli.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = resolve(repoRoot, '../shared/conformance/istio');
@@ -130,8 +131,8 @@ test('not a config dump: the error names the source', () => {
 
 test('CLI: meshscope proxy-config routes -f FILE prints the golden (real CLI entry via tsx)', () => {
   const input = join(corpus, 'proxy-config/route/istio-gateway-http-route-prefix/configdump.json');
-  const script = "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(['node', 'meshscope', ...process.argv.slice(1)]);";
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, 'proxy-config', 'routes', '-f', input], { cwd: repoRoot, encoding: 'utf8' });
+  const { code, out, err } = runCliChildSync(['proxy-config', 'routes', '-f', input]);
+  assert.equal(code, 0, err);
   assert.equal(out, read('proxy-config/route/istio-gateway-http-route-prefix/output.txt'));
 });
 

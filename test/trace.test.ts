@@ -1,14 +1,14 @@
 // Request trace on fixtures/demo: the three traces of issue 7, plus faults and the CLI (text, JSON, exit codes).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { loadSnapshotFolder } from '../src/sources/snapshot.js';
 import { joinMesh, type Mesh } from '../src/mesh/join.js';
 import { traceRequest } from '../src/trace/trace.js';
 import { renderTraceText } from '../src/trace/format.js';
 import { TraceInputError, type Trace, type TraceRequest } from '../src/trace/types.js';
+import { runCliChildSync } from './support/cli.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = resolve(repoRoot, 'fixtures/demo');
@@ -152,12 +152,7 @@ test('unknown sources are input errors that name the context', () => {
   assert.throws(() => run({ from: { kind: 'gateway', namespace: 'istio-system', name: 'nope' }, host: 'x' }), /no Gateway, gateway Service or gateway pod istio-system\/nope/);
 });
 
-const mainUrl = pathToFileURL(resolve(repoRoot, 'src/cli/main.ts')).href;
-const script = `const { main } = await import(${JSON.stringify(mainUrl)}); process.exitCode = await main(['node', 'meshscope', ...process.argv.slice(1)]);`;
-function cli(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', '--fixtures', demo, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const cli = (args: string[]) => runCliChildSync(['--fixtures', demo, ...args]);
 
 test('meshscope trace: text, JSON, exit codes, sanitized output', () => {
   const ok = cli(['trace', '--context', 'cluster-a', '--from', 'productpage-v1-7bbd79f8fd-k6j79.default', '--host', 'reviews', '--header', 'end-user=jason']);

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as yaml from 'yaml';
 import * as views from '../src/model/envoy/views.js';
 import * as meshJoin from '../src/mesh/join.js';
@@ -15,25 +15,20 @@ import { k8s } from '../src/sources/kube/index.js';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { typeOfKind } from './support/apiserver/store.js';
 import { KEYS, start, type Driver } from './ui-support.js';
+import { SIDECAR_DUMP, GATEWAY_DUMP, CLUSTERS_JSON, APISERVER_SEED } from './support/paths.js';
 
-const repoRoot = resolve(import.meta.dirname, '..');
-const CONF = resolve(repoRoot, '../shared/conformance/istio');
-const DUMP = join(CONF, 'proxy-status/diff/configdump.json');
-const CLUSTERS = join(CONF, 'proxy-config/endpoint-clusters-2020/clusters.json');
-const GW_DUMP = join(CONF, 'proxy-config/all/config_dump.json');
-const SEED = join(import.meta.dirname, 'support/apiserver/seed');
 let clusters: TestClusters;
 
 before(async () => {
   await k8s();
   const proxies = (ctx: string) => ({
-    [`istio-system/istio-ingressgateway-6d9f7c-${ctx}1`]: { configDumpFile: GW_DUMP },
-    [`app/demoapp-v2-${ctx}0`]: { configDumpFile: DUMP, clustersFile: CLUSTERS },
+    [`istio-system/istio-ingressgateway-6d9f7c-${ctx}1`]: { configDumpFile: GATEWAY_DUMP },
+    [`app/demoapp-v2-${ctx}0`]: { configDumpFile: SIDECAR_DUMP, clustersFile: CLUSTERS_JSON },
   });
   clusters = await startTestClusters({
-    a: { seedDir: join(SEED, 'a'), proxies: proxies('a') },
-    b: { seedDir: join(SEED, 'b'), proxies: proxies('b') },
-    c: { seedDir: join(SEED, 'a') },
+    a: { seedDir: join(APISERVER_SEED, 'a'), proxies: proxies('a') },
+    b: { seedDir: join(APISERVER_SEED, 'b'), proxies: proxies('b') },
+    c: { seedDir: join(APISERVER_SEED, 'a') },
   });
 });
 after(async () => { await clusters.close(); });
@@ -131,7 +126,7 @@ test("a pod's proxy routes load on demand: loading… then the routes table; a p
 });
 
 test("proxy-status: SYNCED per type, STALE when istiod's view differs, and the diff on d", async () => {
-  const stale = JSON.parse(readFileSync(DUMP, 'utf8'));
+  const stale = JSON.parse(readFileSync(SIDECAR_DUMP, 'utf8'));
   const routes = stale.configs.find((c: { '@type': string }) => c['@type'].endsWith('RoutesConfigDump'));
   routes.dynamic_route_configs[0].route_config.virtual_hosts[0].domains.push('stale.example.com');
   const live = await open({ context: ['b'] });

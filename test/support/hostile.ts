@@ -168,39 +168,6 @@ export async function writeHostileSnapshot(): Promise<HostileSnapshot> {
   return { dir, context: 'cluster-a', pods, reviewsVs: mutateString('reviews') };
 }
 
-export interface CliRun { code: number; stdout: string; stderr: string; threw?: unknown }
-
-/**
- * Runs `meshscope ARGS` in-process through main(), capturing what it writes. Non-string writes (the test runner's
- * own v8-serialized reports) pass through. An exception escaping main() is returned in `threw`, never rethrown.
- */
-export async function runCli(args: string[]): Promise<CliRun> {
-  const { main } = await import('../../src/cli/main.js');
-  const out: string[] = [];
-  const err: string[] = [];
-  const saved = { out: process.stdout.write, err: process.stderr.write };
-  const capture = (sink: string[], original: typeof process.stdout.write, stream: NodeJS.WriteStream) => ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    if (typeof chunk !== 'string') return (original as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
-    sink.push(chunk);
-    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    cb?.();
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture(out, saved.out, process.stdout);
-  process.stderr.write = capture(err, saved.err, process.stderr);
-  let code = -1;
-  let threw: unknown;
-  try {
-    code = await main(['node', 'meshscope', ...args]);
-  } catch (e) {
-    threw = e;
-  } finally {
-    process.stdout.write = saved.out;
-    process.stderr.write = saved.err;
-  }
-  return { code, stdout: out.join(''), stderr: err.join(''), ...(threw !== undefined ? { threw } : {}) };
-}
-
 /** Every string inside a JSON-like value (keys included). */
 export function allStrings(v: unknown, out = new Set<string>()): Set<string> {
   if (typeof v === 'string') out.add(v);
