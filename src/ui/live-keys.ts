@@ -1,7 +1,8 @@
 // Live actions in the TUI's reducer: which pod a proxy key (R, d, :ps, opening its views) acts on, and `:ctx +NAME/-NAME`.
 // Pure: they leave an Effect in `pending` that App.tsx hands to the MeshData provider.
 import type { TreeNode } from '../mesh/tree-types.js';
-import { selectedNode, withView, type AppState } from './app-state.js';
+import { withView } from './navigation.js';
+import { selectedNode, type AppState } from './state.js';
 import { ancestors } from './tree-index.js';
 import type { ProxyOp } from './types.js';
 
