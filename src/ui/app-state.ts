@@ -19,14 +19,14 @@ export { runCommand } from './run-command.js';
 export function appReducer(s: AppState, a: Action): AppState {
   switch (a.type) {
     case 'data': return onData(s, a.data);
-    case 'resize': return clampCursor({ ...s, bodyHeight: Math.max(1, a.bodyHeight) }, s.cursor);
+    case 'resize': return a.bodyHeight === s.bodyHeight ? s : clampCursor({ ...s, bodyHeight: Math.max(1, a.bodyHeight) }, s.cursor);
     case 'flash': return { ...s, flash: { text: a.text, kind: a.kind ?? 'info' } };
     case 'jump': {
       const next = jump({ ...s, mode: s.mode === 'plugin' ? 'normal' : s.mode }, a.id);
       return a.highlightPath ? withHighlight(next, a.id, a.highlightPath) : next;
     }
     case 'closePlugin': return { ...s, mode: 'normal' };
-    case 'plugins': return { ...s, pluginKeys: a.keys };
+    case 'plugins': return a.keys.join() === s.pluginKeys.join() ? s : { ...s, pluginKeys: a.keys };
     case 'effectDone': return { ...s, pending: undefined };
     case 'helpBounds': return s.helpMax === a.maxTop && s.helpTop <= a.maxTop ? s : { ...s, helpMax: a.maxTop, helpTop: Math.min(s.helpTop, a.maxTop) };
     case 'key': {
