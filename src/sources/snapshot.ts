@@ -17,6 +17,9 @@ import { parseYamlObjects } from './yaml-objects.js';
 import { listProxyDirs } from './proxy-files.js';
 import { overCapMessage, resolveLimits, type Limits } from './limits.js';
 import { shapeProblem } from './shape.js';
+import { contextDirs, errorText, MANIFEST, PROXIES, selectContexts, type ContextDir } from './snapshot-contexts.js';
+
+export { errorText, snapshotContextNames } from './snapshot-contexts.js';
 
 export interface SnapshotOptions {
   /** Only these contexts (folder names). Unknown names are an error that lists the available ones. */
@@ -27,11 +30,7 @@ export interface SnapshotOptions {
   limits?: Limits;
 }
 
-const MANIFEST = /\.(?:ya?ml|json)$/i;
-const PROXIES = 'proxies';
 const READ_CONCURRENCY = 8;
-
-interface ContextDir { name: string; dir: string }
 
 /** Loads every (selected) context of a snapshot folder. Problems inside files become LoadIssues, never exceptions. */
 export async function loadSnapshotFolder(dirArg: string, opts: SnapshotOptions = {}): Promise<MeshInput> {
@@ -56,53 +55,10 @@ export async function loadSnapshotFolder(dirArg: string, opts: SnapshotOptions =
   return { contexts };
 }
 
-/** The context names a snapshot folder holds (what `--context` and the TUI's `:ctx` can choose from). */
-export async function snapshotContextNames(dirArg: string): Promise<string[]> {
-  const root = resolve(dirArg);
-  const st = await stat(root).catch(() => null);
-  if (!st) throw new UserError(`snapshot folder ${dirArg} does not exist`);
-  if (st.isFile()) return [basename(dirname(root))];
-  return (await contextDirs(root, dirArg)).map((c) => c.name);
-}
-
 /** Absolute path of a file named by an origin or issue of a snapshot context. */
 export function snapshotFilePath(ctx: Pick<ContextSnapshot, 'source'>, file: string): string {
   if (ctx.source.kind !== 'snapshot') throw new Error(`context has no snapshot folder`);
   return resolve(ctx.source.path, file);
-}
-
-/** The context folders of DIR: its sub-folders, or DIR itself when it holds manifests or proxies/ directly. */
-async function contextDirs(root: string, dirArg: string): Promise<ContextDir[]> {
-  let entries;
-  try {
-    entries = await readdir(root, { withFileTypes: true });
-  } catch (err) {
-    throw new UserError(`cannot read snapshot folder ${dirArg}: ${errorText(err)}`);
-  }
-  const visible = entries.filter((e) => !e.name.startsWith('.'));
-  const dirs: string[] = [];
-  let flat = false;
-  for (const e of visible) {
-    const isDir = e.isDirectory() || (e.isSymbolicLink() && (await stat(join(root, e.name)).then((s) => s.isDirectory(), () => false)));
-    if (isDir) {
-      if (e.name === PROXIES) flat = true;
-      else if (e.name !== 'node_modules') dirs.push(e.name);
-    } else if (MANIFEST.test(e.name)) {
-      flat = true;
-    }
-  }
-  if (flat || dirs.length === 0) return [{ name: basename(root), dir: root }];
-  return dirs.sort().map((name) => ({ name, dir: join(root, name) }));
-}
-
-function selectContexts(available: string[], requested: string[] | undefined, dirArg: string): string[] {
-  if (!requested || requested.length === 0) return available;
-  const unknown = requested.filter((r) => !available.includes(r));
-  if (unknown.length > 0) {
-    const list = available.length > 0 ? available.join(', ') : 'none';
-    throw new UserError(`context ${unknown.join(', ')} not found in snapshot folder ${dirArg} (available: ${list})`);
-  }
-  return available.filter((a) => requested.includes(a));
 }
 
 async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, onlyFiles?: string[]): Promise<ContextSnapshot> {
@@ -300,15 +256,6 @@ function inNamespace(obj: KubeObject, namespace: string | undefined): boolean {
   if (obj.kind === 'Namespace') return obj.metadata.name === namespace;
   const ns = obj.metadata.namespace;
   return ns === undefined || ns === '' || ns === namespace;
-}
-
-export function errorText(err: unknown): string {
-  if (isRecord(err) && typeof err.code === 'string') {
-    if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied';
-    if (err.code === 'ENOENT') return 'no such file (or a broken link)';
-    if (err.code === 'EISDIR') return 'is a folder';
-  }
-  return err instanceof Error ? err.message : String(err);
 }
 
 function plural(n: number, word: string): string {
