@@ -15,7 +15,8 @@ export async function main(argv: string[]): Promise<number> {
 
   const words = argv.slice(2);
   const wanted = COMMANDS.filter((c) => c.names.some((n) => words.includes(n)));
-  const toLoad = wanted.length > 0 ? wanted : COMMANDS;
+  // Only global options (e.g. `meshscope --fixtures DIR`): the default action runs and needs no subcommand module.
+  const toLoad = wanted.length > 0 ? wanted : onlyGlobalOptions(program, words) ? [] : COMMANDS;
   // Load only the named subcommand when it is obvious; all of them for --help or an unknown word.
   const helpAsked = words.includes('--help') || words.includes('-h') || words[0] === 'help';
   for (const c of helpAsked ? COMMANDS : toLoad) (await c.load()).register(program);
@@ -34,6 +35,19 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     return reportError(err);
   }
+}
+
+/** True when `words` are all options of `program` (with their values): no word that could name a command. */
+function onlyGlobalOptions(program: Command, words: string[]): boolean {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (!w.startsWith('-') || w === '-' || w === '--') return false;
+    const flag = w.includes('=') ? w.slice(0, w.indexOf('=')) : w;
+    const opt = program.options.find((o) => o.long === flag || o.short === flag);
+    if (!opt) return false;
+    if ((opt.required || opt.optional) && !w.includes('=')) i++; // its value
+  }
+  return true;
 }
 
 /** Subcommand actions call this to hand back their exit code. */
