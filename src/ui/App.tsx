@@ -94,6 +94,13 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   const [overlay, setOverlay] = useState<{ key: string; node: TreeNode | undefined } | undefined>();
   const stateRef = useRef(state);
   stateRef.current = state;
+  // New data from the provider is reduced during this render (React renders again at once, before any output), so no
+  // frame shows the new header over the old tree.
+  if (state.data !== data) {
+    const next = appReducer(state, { type: 'data', data });
+    stateRef.current = next;
+    setState(next);
+  }
   const layout = computeLayout(size.columns, size.rows, header.length, state.focus === 'details');
 
   // Reduce synchronously and carry out the effect the reducer left, so one key press is one render.
@@ -132,7 +139,6 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
     }
   }, [usable, data, onQuit, exit]);
 
-  useEffect(() => dispatch({ type: 'data', data }), [data]);
   useEffect(() => dispatch({ type: 'plugins', keys: usable.map((p) => p.key) }), [usable]);
   useEffect(() => dispatch({ type: 'resize', bodyHeight: layout.body }), [layout.body]);
 
@@ -153,10 +159,18 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   }, [helpMax]);
   const footer = footerLines(state, usable, layout.columns, searchResult(state));
 
+  // The overlay's plugin as registered now: a module that finished loading replaces its stand-in under the same key.
+  const overlayPlugin = overlay ? usable.find((p) => p.key === overlay.key) : undefined;
+  useEffect(() => {
+    if (overlay && !overlayPlugin) {
+      setOverlay(undefined);
+      dispatch({ type: 'closePlugin' });
+    }
+  }, [overlay, overlayPlugin]);
+
   let body: React.ReactNode;
-  if (overlay) {
-    const plugin = usable.find((p) => p.key === overlay.key)!;
-    const element = plugin.open({
+  if (overlay && overlayPlugin) {
+    const element = overlayPlugin.open({
       node: overlay.node,
       data: state.data,
       close: () => {

@@ -2,7 +2,7 @@
 // for the thin Ink binding (App.tsx) to carry out. State and selectors: state.ts; moving around: navigation.ts;
 // `:` commands: run-command.ts.
 import { completions, LIST_COMMANDS } from './commands.js';
-import { SearchIndex } from './search.js';
+import { SearchIndex, type SearchResult } from './search.js';
 import { proxyKey, withProxyEffect } from './live-keys.js';
 import {
   back, clampCursor, collapse, detailsLines, expand, jump, moveDetails, nextMatch, previousView, reveal, withHighlight, withView,
@@ -60,7 +60,21 @@ function onData(s: AppState, data: MeshData): AppState {
   next = withView(next, s.view);
   if (keep && index.byId.has(keep)) next = reveal(next, keep);
   else next = clampCursor({ ...next, top: s.top }, s.cursor);
+  // A search typed before this tree arrived (e.g. while the snapshot was still loading) runs again on it.
+  if (s.mode === 'search' && s.query !== '') next = rerunSearch(next, s.query);
   return { ...next, ...notice };
+}
+
+/** The search stack of `query` on the current tree, one result per typed character (as if typed now). */
+function rerunSearch(s: AppState, query: string): AppState {
+  const idx = new SearchIndex(s.index.all);
+  const stack: SearchResult[] = [];
+  let acc = '';
+  for (const ch of query) {
+    acc += ch;
+    stack.push(idx.search(acc, stack[stack.length - 1]));
+  }
+  return { ...s, searchIndex: idx, searchStack: stack, searchSel: 0 };
 }
 
 function normalKey(s: AppState, input: string, key: KeyInfo): AppState {

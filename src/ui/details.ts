@@ -2,7 +2,6 @@
 import type { TreeNode } from '../mesh/tree-types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { badgeSegs, kindTag, weightBar, type Line, type Seg } from './format.js';
-import { yamlPathLine } from './problems/yaml-path.js';
 import { PROXY_TABS, type NodeDetails, type ProxyStatusInfo, type ProxyTab, type ProxyTable } from './types.js';
 
 export interface DLine {
@@ -17,6 +16,16 @@ export interface DetailsContent {
   tabs: ProxyTab[];
   /** Index in `lines` of the YAML line of NodeDetails.highlightPath (shown inverse, with a ◀). */
   highlightLine?: number;
+}
+
+/**
+ * Finds the line of a YAML path in a YAML text. Highlights come only from the problem list (`!`), whose plugin
+ * registers src/ui/problems/yaml-path.ts here: the `yaml` package loads with that plugin, not before the first frame.
+ */
+export type YamlPathLocator = (text: string, path: string) => number | undefined;
+let locateYamlPath: YamlPathLocator | undefined;
+export function setYamlPathLocator(fn: YamlPathLocator): void {
+  locateYamlPath = fn;
 }
 
 const heading = (text: string): DLine => ({ line: [{ text, bold: true, underline: true }] });
@@ -98,7 +107,7 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
   let highlightLine: number | undefined;
   if (d.yaml) {
     lines.push(blank, heading('YAML'));
-    const at = d.highlightPath ? yamlPathLine(d.yaml, d.highlightPath) : undefined;
+    const at = d.highlightPath ? locateYamlPath?.(d.yaml, d.highlightPath) : undefined;
     d.yaml.replace(/\n$/, '').split('\n').forEach((raw, i) => {
       if (i === at) {
         highlightLine = lines.length;

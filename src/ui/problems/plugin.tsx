@@ -4,12 +4,16 @@ import React from 'react';
 import type { PluginContext, UiPlugin } from '../types.js';
 import { ProblemList } from './ProblemList.js';
 import type { ProblemItem } from './reducer.js';
+import { setYamlPathLocator } from '../details.js';
+import { PROBLEMS_KEY } from '../plugin-keys.js';
+import { yamlPathLine } from './yaml-path.js';
+
+// A jump from this list highlights the finding's field in the details YAML.
+setYamlPathLocator(yamlPathLine);
 
 export function problemsPlugin(items: readonly ProblemItem[], opts: { height?: number; noColor?: boolean } = {}): UiPlugin {
   return {
-    key: '!',
-    help: 'problems: every analyzer finding, most severe first; Enter jumps to the object and field',
-    hint: 'problems',
+    ...PROBLEMS_KEY,
     open(ctx: PluginContext) {
       return (
         <ProblemList

@@ -11,8 +11,7 @@ import type { EditTarget } from '../../edit/session.js';
 import { resultLine } from '../../edit/report.js';
 import { sanitizeLine } from '../../util/sanitize.js';
 import { WeightEditor } from './WeightEditor.js';
-
-const EDITABLE = new Set(['VirtualService', 'rule', 'destination', 'mirror']);
+import { WEIGHTS_KEY } from '../plugin-keys.js';
 
 /** The rule a tree node stands for: from a rule node's label, or a destination node's id (…/http[1]/route:… or …/http:name/…). */
 export function ruleOfNode(node: TreeNode): RuleRef | string | undefined {
@@ -58,11 +57,7 @@ function Problem({ message, onClose }: { message: string; onClose(): void }) {
 
 export function weightsPlugin(env: WeightsEditorEnv): UiPlugin {
   return {
-    key: 'e',
-    help: 'edit the weights of the selected VirtualService, rule or destination (live diff, dry run, undo)',
-    hint: 'edit weights',
-    appliesTo: (node) => !!node && EDITABLE.has(node.kind) && node.ref?.kind === 'VirtualService',
-    notApplicable: 'e works on a VirtualService, a route rule or a destination',
+    ...WEIGHTS_KEY,
     open(ctx: PluginContext) {
       const node = ctx.node as TreeNode;
       const opened = node.ref ? env.open(node.ref) : 'no VirtualService selected';
