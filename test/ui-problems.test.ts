@@ -12,7 +12,7 @@ import { buildMeshTree } from '../src/mesh/tree.js';
 import { renderTreeText } from '../src/mesh/tree-format.js';
 import type { TreeNode } from '../src/mesh/tree-types.js';
 import type { MeshInput } from '../src/model/context.js';
-import { meshData } from '../src/cli/tui.js';
+import { meshData } from '../src/cli/tui-data.js';
 import { analyzeLoaded, problemAndTracePlugins, treeProblems } from '../src/cli/tui-problems.js';
 import { initProblemList, problemListKey, type ProblemItem } from '../src/ui/problems/reducer.js';
 import { yamlPathLine } from '../src/ui/problems/yaml-path.js';

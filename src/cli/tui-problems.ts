@@ -212,11 +212,18 @@ export function problemItemsOf(mesh: Mesh | undefined): ProblemItem[] {
 
 /** `!` (the problem list of `mesh`) and `t` (the trace form on `mesh`), loaded on demand. */
 export async function problemAndTracePlugins(mesh: Mesh | undefined, opts: { noColor?: boolean } = {}): Promise<UiPlugin[]> {
+  return (await problemAndTraceFactory(opts))(mesh);
+}
+
+/** Loads the `!` and `t` modules once; the returned function builds both plugins for one mesh, synchronously. */
+export async function problemAndTraceFactory(opts: { noColor?: boolean } = {}): Promise<(mesh: Mesh | undefined) => UiPlugin[]> {
   const noColor = opts.noColor ?? Boolean(process.env.NO_COLOR);
   const [{ problemsPlugin }, { tracePlugin }, { traceOrMessage }] = await Promise.all([
     import('../ui/problems/plugin.js'), import('../ui/trace/plugin.js'), import('../trace/trace.js'),
   ]);
-  const out = [problemsPlugin(problemItemsOf(mesh), { noColor })];
-  if (mesh) out.push(tracePlugin((start, input) => traceOrMessage(mesh, { ...start, ...input }), { noColor }));
-  return out;
+  return (mesh) => {
+    const out = [problemsPlugin(problemItemsOf(mesh), { noColor })];
+    if (mesh) out.push(tracePlugin((start, input) => traceOrMessage(mesh, { ...start, ...input }), { noColor }));
+    return out;
+  };
 }

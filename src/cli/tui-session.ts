@@ -9,7 +9,7 @@ import type { Mesh } from '../mesh/join.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, Flash, MeshData, NodeDetails, ProxyOp } from '../ui/types.js';
 import { resolveLimits, type Limits } from '../sources/limits.js';
-import { contextInfo, meshData } from './tui.js';
+import { contextInfo, meshData } from './tui-data.js';
 import { errText, hms, openLive, type Live } from './tui-live.js';
 import { podOf, ProxyFetches } from './tui-proxies.js';
 import { WatchMarks } from './tui-watch.js';

@@ -1,174 +1,38 @@
-// `meshscope` on a terminal: loads the mesh, adapts it to the TUI's MeshData, renders the app with Ink on the
-// alternate screen, and restores the terminal on exit, on signals and on a crash.
+// `meshscope` on a terminal: renders the app with Ink on the alternate screen and restores the terminal on exit, on
+// signals and on a crash. The first frame comes as soon as Ink is up: a snapshot folder's contexts show as loading
+// (their names are the folder's sub-folders), then the folder is read, joined and analyzed (tui-session.ts,
+// tui-data.ts) and the app re-renders. Nothing heavy (`yaml`, the parsers, the analyzers, trace, the weight editor,
+// client-node) is imported before that first frame; the later features' keys hold stand-ins until their modules are
+// in (tui-plugins.ts). Live contexts are resolved first (a bad --context fails before any UI), then load one by one.
 import type { GlobalOptions } from './global.js';
-import type { ContextSnapshot, MeshInput } from '../model/context.js';
-import type { Mesh } from '../mesh/join.js';
-import type { ProxyModel } from '../mesh/model.js';
-import type { TreeNode } from '../mesh/tree-types.js';
-import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination, UiPlugin } from '../ui/types.js';
-import { problemAndTracePlugins, treeProblems } from './tui-problems.js';
-import { nodesById } from './tree-by-id.js';
+import type { MeshData, UiPlugin } from '../ui/types.js';
+import type { TuiSession } from './tui-session.js';
+import { loadPluginFactory, pendingPlugins, type PluginFactory } from './tui-plugins.js';
 
 const ALT_ON = '\x1b[?1049h\x1b[H\x1b[2J';
 const ALT_OFF = '\x1b[?25h\x1b[?1049l';
-
-// ---------------- adapter: joined mesh → MeshData ----------------
-
-export function contextInfo(c: ContextSnapshot): ContextInfo {
-  const proxies = c.proxies.filter((p) => !p.error).length;
-  const counts: Record<string, number> = { objects: c.objects.length };
-  if (proxies > 0) counts.proxies = proxies;
-  const errors = c.issues.filter((i) => i.severity === 'error').length;
-  const reason = c.reason ?? (c.status === 'partial' && errors > 0 ? `${errors} load errors (see meshscope snapshot check)` : undefined);
-  return { name: c.name, status: c.status, counts: c.status === 'loading' || c.status === 'error' ? undefined : counts, reason };
-}
-
-function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')): ProxyViews | undefined {
-  const d = p.parsed;
-  if (!d) return undefined;
-  const views: ProxyViews = {
-    listeners: { columns: ['ADDRESSES', 'PORT', 'MATCH', 'DESTINATION'], rows: m.listenerRows(d).map((r) => [r.addresses, String(r.port), r.match, r.destination]) },
-    routes: {
-      columns: ['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'], rows: m.routeRows(d).map((r) => [r.name, r.vhost, r.domains, r.match, r.virtualService]),
-      after: {
-        title: 'Weighted clusters per route (subset when the cluster is the route\'s own host)',
-        lines: p.routes.filter((r) => r.clusters.length > 0).map((r) => {
-          const vs = r.rule ? `  ← ${r.rule.vs.name}.${r.rule.vs.namespace} ${r.rule.protocol}[${r.rule.index}]` : '';
-          const drift = r.drift.length ? `  ≠ ${r.drift.join('; ')}` : '';
-          const host = r.virtualHost.replace(/:\d+$/, '');
-          const short = (name: string) => {
-            const [, , subset, fqdn] = name.split('|');
-            return fqdn === host ? subset || '(default)' : name;
-          };
-          return `${r.virtualHost} → ${r.clusters.map((c) => `${short(c.name)} ${c.weight}%`).join(', ')}${vs}${drift}`;
-        }),
-      },
-    },
-    clusters: {
-      columns: ['SERVICE FQDN', 'PORT', 'SUBSET', 'DIRECTION', 'TYPE', 'DESTINATION RULE'],
-      rows: m.clusterRows(d).map((r) => [r.fqdn, r.port, r.subset, r.direction, r.type, r.destinationRule]),
-    },
-  };
-  views.endpoints = p.endpointsFrom === 'clusters'
-    ? { columns: ['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'CLUSTER'], rows: m.endpointRows(p.endpoints).map((r) => [r.endpoint, r.status, r.outlierCheck, r.cluster]) }
-    : { columns: ['NAME', 'STATUS', 'LOCALITY', 'CLUSTER'], rows: m.edsRows(d).map((r) => [r.name, r.status, r.locality, r.cluster]) };
-  return views;
-}
-
-/** The TUI's view of a joined mesh. Pure apart from the refresh callback. */
-export function meshData(input: MeshInput, mesh: Mesh, roots: TreeNode[], deps: {
-  source: string; readOnly: boolean; refresh: () => void;
-  yaml: typeof import('yaml'); views: typeof import('../model/envoy/views.js');
-}): MeshData {
-  const byId = nodesById(roots);
-  const proxies = new Map<string, ProxyModel>(mesh.proxies().map((p) => [p.id, p]));
-  const describe = (id: string): string => {
-    const n = byId.get(id);
-    if (!n) return id;
-    const ns = n.ref?.namespace ? `${n.ref.namespace}/` : '';
-    return `${n.kind} ${ns}${n.label}${n.context ? ` @${n.context}` : ''}`;
-  };
-  const proxyLabel = (p: ProxyModel) => `${p.context}/${p.namespace}/${p.podName}`;
-
-  function related(id: string): RelatedItem[] {
-    const out: RelatedItem[] = [];
-    const seen = new Set<string>();
-    for (const e of mesh.edgesFrom(id)) {
-      if (e.to && byId.has(e.to) && !seen.has(e.to)) { seen.add(e.to); out.push({ label: `${e.kind} → ${describe(e.to)}`, targetId: e.to }); }
-    }
-    for (const e of mesh.edgesTo(id)) {
-      if (byId.has(e.from) && !seen.has(e.from)) { seen.add(e.from); out.push({ label: `${e.kind} ← ${describe(e.from)}`, targetId: e.from }); }
-    }
-    return out.slice(0, 200);
-  }
-
-  function ruleDestinations(ruleId: string, only?: string): RuleDestination[] {
-    const rule = mesh.rule(ruleId);
-    if (!rule) return [];
-    return rule.destinations.filter((d) => !only || d.id === only).map((d) => ({
-      host: d.host, subset: d.subset, port: d.port,
-      weight: d.mirror ? undefined : d.weight, mirrorPercent: d.mirror ? d.mirrorPercent ?? 100 : undefined,
-      targetId: byId.has(d.id) ? d.id : undefined,
-      envoy: d.envoy.filter((l) => l.name).map((l) => ({
-        proxy: proxyLabel(l.proxy), cluster: l.name, weight: l.weight, healthy: l.healthy, total: l.total,
-        targetId: byId.has(`${l.proxy.id}/clusters/${l.name}`) ? `${l.proxy.id}/clusters/${l.name}` : undefined,
-      })),
-    }));
-  }
-
-  function details(node: TreeNode): NodeDetails {
-    const d: NodeDetails = { related: [] };
-    const obj = node.ref ? mesh.object(node.ref) : undefined;
-    if (obj && (node.kind === obj.kind || node.kind === 'Pod')) {
-      d.yaml = deps.yaml.stringify(obj.lo.obj, { lineWidth: 0 });
-      d.related = related(obj.id);
-      if (obj.lo.origin.file) d.notes = [`from ${obj.lo.origin.file}${obj.lo.origin.line ? `:${obj.lo.origin.line}` : ''}`];
-    } else {
-      d.related = related(node.id);
-    }
-    if (node.kind === 'Pod' || node.kind === 'proxy') {
-      const p = node.kind === 'proxy' ? proxies.get(node.id) : node.ref && mesh.pod(node.ref.context, node.ref.namespace ?? '', node.ref.name)?.proxy;
-      if (p) {
-        d.proxy = proxyViews(p, deps.views);
-        if (p.error) (d.notes ??= []).push(`proxy dump: ${p.error}`);
-      }
-    }
-    if (node.kind === 'rule') d.ruleDestinations = ruleDestinations(node.id);
-    if (node.kind === 'destination' || node.kind === 'mirror') {
-      const dest = mesh.destination(node.id);
-      if (dest) d.ruleDestinations = ruleDestinations(dest.rule.id, dest.id);
-    }
-    if (node.kind === 'VirtualService' && obj) {
-      const vs = mesh.virtualService(obj.context, obj.namespace, obj.name);
-      if (vs) d.ruleDestinations = vs.rules.flatMap((r) => ruleDestinations(r.id));
-    }
-    if (node.dangling) (d.notes ??= []).push(`unresolved: ${node.dangling}`);
-    return d;
-  }
-
-  return {
-    source: deps.source, readOnly: deps.readOnly, contexts: input.contexts.map(contextInfo), roots, details, refresh: deps.refresh,
-    problemCounts: treeProblems(input, mesh, roots).counts,
-  };
-}
-
-// ---------------- launcher ----------------
 
 export interface TuiOptions {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
 }
 
-/** Runs the TUI until the user quits. Returns the exit code. */
+/** Runs the TUI until the user quits. Returns the exit code; a source that cannot be opened throws (UserError). */
 export async function runTui(globals: GlobalOptions, o: TuiOptions = {}): Promise<number> {
   const stdout = o.stdout ?? process.stdout;
   const stdin = o.stdin ?? process.stdin;
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
 
-  // Load and import the UI at the same time; the first frame waits for both.
-  const libs = Promise.all([
-    import('react'), import('ink'), import('../ui/App.js'), import('yaml'), import('../model/envoy/views.js'),
-    import('../mesh/join.js'), import('../mesh/tree.js'), import('./tui-session.js'),
+  // Before the first frame: React, Ink, the app, and what the header names (a snapshot's context folders; live:
+  // the resolved contexts, whose session starts loading them right after the first frame).
+  const [React, ink, ui, keys, first] = await Promise.all([
+    import('react'), import('ink'), import('../ui/App.js'), import('../ui/plugin-keys.js'),
+    globals.fixtures ? snapshotLoadingData(globals).then((data) => ({ data, session: undefined })) : openSession(globals).then((session) => ({ data: session.data(), session })),
   ]);
-  const [React, ink, ui, yaml, views, join, tree, sessions] = await libs;
-
-  // The session owns the contexts: a snapshot is read now; live contexts load after the first frame (tui-session.ts).
-  const session = await sessions.TuiSession.open(globals, { yaml, views, join, tree });
+  let session: TuiSession | undefined = first.session;
+  let current: MeshData = first.data;
+  let plugins: UiPlugin[] = pendingPlugins(keys);
   let rerender: ((d: MeshData) => void) | undefined;
-  let current = session.data();
-  let plugins: UiPlugin[] = await loadPlugins(session.currentInput(), globals, session.currentMesh());
-  let pluginSeq = 0;
-  session.onUpdate((u) => {
-    current = u.data;
-    rerender?.(current);
-    if (!u.meshChanged) return;
-    const seq = ++pluginSeq;
-    void loadPlugins(u.input, globals, u.mesh).then((p) => {
-      if (seq !== pluginSeq) return;
-      plugins = p;
-      rerender?.(current);
-    });
-  });
 
   let restored = false;
   const restore = () => {
@@ -200,38 +64,78 @@ export async function runTui(globals: GlobalOptions, o: TuiOptions = {}): Promis
     stdout, stdin, maxFps: 120, incrementalRendering: process.env.MESHSCOPE_INCREMENTAL === "1", exitOnCtrlC: true, patchConsole: true,
   });
   rerender = (d) => instance.rerender(element(d));
-  session.start();
+
+  // After the first frame: (snapshot) the folder loads, then the features' modules; keys typed meanwhile act on the
+  // loaded data when it arrives (the app keeps its state across new data) or are harmless on the empty tree.
+  let exited = false;
+  let fatal: { err: unknown } | undefined;
+  const exit = instance.waitUntilExit().finally(() => { exited = true; });
+  void (async () => {
+    await new Promise((r) => setImmediate(r));
+    let factory: PluginFactory | undefined;
+    let opened: TuiSession | undefined;
+    const build = () => { if (factory && opened) plugins = factory(opened.currentInput(), opened.currentMesh()); };
+    const s = session ?? (await openSession(globals));
+    session = s;
+    if (exited) { s.stop(); return; }
+    opened = s;
+    s.onUpdate((u) => {
+      current = u.data;
+      if (u.meshChanged) build();
+      rerender?.(current);
+    });
+    current = s.data();
+    rerender(current);
+    s.start();
+    // The features' modules load once the tree is on screen; their keys open them as soon as they are in.
+    factory = await loadPluginFactory(globals, keys);
+    if (exited) return;
+    build();
+    rerender(current);
+  })().catch((err: unknown) => {
+    // The folder could not be opened after all (it changed, or a flag does not apply): leave the UI and say why.
+    if (exited) return;
+    fatal = { err };
+    instance.unmount();
+  });
+
+  let code = 0;
   try {
-    await instance.waitUntilExit();
-    return 0;
+    await exit;
   } catch (err) {
     restore();
     process.stderr.write(`meshscope: internal error: ${message(err)}\n`);
-    return 1;
+    code = 1;
   } finally {
-    session.stop();
+    session?.stop();
     restore();
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     for (const s of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.off(s, onSignal);
   }
+  if (fatal) throw fatal.err;
+  return code;
 }
 
-/** Later features' keys (`e` weights...). A feature that fails to load is left out, never fatal. */
-async function loadPlugins(input: MeshInput, globals: GlobalOptions, mesh?: Mesh): Promise<UiPlugin[]> {
-  const out: UiPlugin[] = [];
-  try {
-    const [{ weightsPlugin }, { createWeightsEditorEnv }] = await Promise.all([import('../ui/weights/plugin.js'), import('../edit/editor-env.js')]);
-    out.push(weightsPlugin(createWeightsEditorEnv(input, globals)));
-  } catch (err) {
-    if (process.env.MESHSCOPE_DEBUG) process.stderr.write(`weights editor unavailable: ${message(err)}\n`);
-  }
-  try {
-    out.push(...(await problemAndTracePlugins(mesh)));
-  } catch (err) {
-    if (process.env.MESHSCOPE_DEBUG) process.stderr.write(`problem list / trace unavailable: ${message(err)}\n`);
-  }
-  return out;
+/** A snapshot folder before it is read: each selected context folder as loading (an unknown --context fails here). */
+async function snapshotLoadingData(globals: GlobalOptions): Promise<MeshData> {
+  const dir = globals.fixtures!;
+  const { snapshotContextNames, selectContexts } = await import('../sources/snapshot-contexts.js');
+  const all = await snapshotContextNames(dir);
+  const names = selectContexts(all, globals.context, dir);
+  return {
+    source: dir, readOnly: globals.readOnly, roots: [], contexts: names.map((name) => ({ name, status: 'loading' })),
+    contextChoices: all, details: () => ({ related: [] }), refresh: () => {},
+    setContext: () => ({ text: `still reading ${dir}: :ctx works once it is loaded`, kind: 'info' }),
+  };
+}
+
+/** The session that owns the contexts (snapshot: reads the folder; live: resolves the contexts, loads them on start()). */
+async function openSession(globals: GlobalOptions): Promise<TuiSession> {
+  const [yaml, views, join, tree, sessions] = await Promise.all([
+    import('yaml'), import('../model/envoy/views.js'), import('../mesh/join.js'), import('../mesh/tree.js'), import('./tui-session.js'),
+  ]);
+  return sessions.TuiSession.open(globals, { yaml, views, join, tree });
 }
 
 function message(err: unknown): string {
