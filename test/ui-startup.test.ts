@@ -2,6 +2,7 @@
 // each context of the folder shown as loading; keys typed meanwhile act on the tree when it arrives; the later
 // features' keys exist from the first frame and open their feature once its module is in; nothing heavy is imported
 // before the first frame of the real binary.
+import './support/no-ci.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
