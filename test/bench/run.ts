@@ -3,6 +3,8 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { sanitize } from '../../src/util/sanitize.js';
 
 export interface BenchLine { name: string; value: number; unit: string; ratio?: number; reference?: string }
 export type Report = (line: BenchLine) => void;
@@ -14,19 +16,34 @@ export function formatBenchLine(l: BenchLine): string {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
-const files = readdirSync(here)
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
-  .sort();
-let failed = false;
-for (const f of files) {
+const ONE = '--one';
+
+if (process.argv[2] === ONE) {
+  // Child: run one bench file, so its peak RSS and heap are its own.
+  const f = process.argv[3]!;
   const mod = (await import(pathToFileURL(join(here, f)).href)) as { run: (report: Report) => Promise<void> };
   try {
     await mod.run((line) => console.log(formatBenchLine(line)));
   } catch (err) {
-    failed = true;
     console.log(`${f}: failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
   }
+} else {
+  const only = process.argv.slice(2);
+  const files = readdirSync(here)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+    .sort();
+  let failed = false;
+  for (const f of files) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ONE, f], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    // Only the bench lines: a case that drives a terminal may leave control sequences on stdout.
+    process.stdout.write(sanitize(child.stdout ?? ''));
+    if (child.status !== 0) failed = true;
+  }
+  process.exitCode = failed ? 1 : 0;
 }
-process.exitCode = failed ? 1 : 0;
