@@ -4,7 +4,7 @@
 import type { DestinationRuleSpec, ServiceEntrySpec } from '../model/resources.js';
 import { isWildcard, selectorMatches, toFqdn, type HostEntry } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { AnalysisInput, HostInfo } from './model.js';
+import type { AnalysisInput, ContextIndex, HostInfo, Obj } from './model.js';
 import { report } from './report.js';
 
 const NAME = 'destinationrule.SubsetSelectPodAnalyzer';
@@ -23,11 +23,12 @@ export const drSubsetPodsCheck: Check = {
   ],
   run(input) {
     const out: Finding[] = [];
+    const memo: Memo = { byName: firstByName(input.contexts), pods: new Map(), entries: new Map() };
     for (const ctx of input.contexts) {
       for (const dr of ctx.kind<DestinationRuleSpec>('DestinationRule')) {
         const host = toFqdn(dr.spec.host ?? '', dr.namespace);
         if (!host || isWildcard(host)) continue;
-        const entries = hostEntries(input, host);
+        const entries = hostEntries(input, host, memo);
         if (entries.length === 0) {
           out.push(report(NAME, dr, 'UnknownDestinationRuleHost', [dr.spec.host ?? ''], 'spec.host'));
           continue;
@@ -39,7 +40,7 @@ export const drSubsetPodsCheck: Check = {
           let checkable = false;
           let selected = false;
           for (const e of entries) {
-            const r = workloadsMatch(input, e, labels);
+            const r = workloadsMatch(memo, e, labels);
             if (r === undefined) continue;
             checkable = true;
             if (r) { selected = true; break; }
@@ -54,24 +55,40 @@ export const drSubsetPodsCheck: Check = {
   },
 };
 
-function hostEntries(input: AnalysisInput, host: string): (HostEntry<HostInfo> & { context: string })[] {
+interface Memo {
+  byName: Map<string, ContextIndex>;
+  /** Pods an entry's selector picks (per entry value, computed once per run). */
+  pods: Map<HostInfo, Obj[]>;
+  entries: Map<string, (HostEntry<HostInfo> & { context: string })[]>;
+}
+
+function hostEntries(input: AnalysisInput, host: string, memo: Memo): (HostEntry<HostInfo> & { context: string })[] {
+  const hit = memo.entries.get(host);
+  if (hit) return hit;
   const out: (HostEntry<HostInfo> & { context: string })[] = [];
   for (const c of input.contexts) for (const e of c.hosts.declared(host)) out.push({ ...e, context: c.name });
+  memo.entries.set(host, out);
   return out;
 }
 
+function selected(memo: Memo, ctx: ContextIndex, e: HostEntry<HostInfo>, sel: Record<string, string>): Obj[] {
+  let pods = memo.pods.get(e.value);
+  if (!pods) { pods = ctx.selectPods(e.namespace, sel); memo.pods.set(e.value, pods); }
+  return pods;
+}
+
 /** true/false when the entry's workloads are known; undefined when it has none to check (external service). */
-function workloadsMatch(input: AnalysisInput, e: HostEntry<HostInfo> & { context: string }, subset: Record<string, string>): boolean | undefined {
-  const ctx = input.contexts.find((c) => c.name === e.context)!;
+function workloadsMatch(memo: Memo, e: HostEntry<HostInfo> & { context: string }, subset: Record<string, string>): boolean | undefined {
+  const ctx = memo.byName.get(e.context)!;
   if (e.kind === 'Service') {
     const sel = e.value.selector;
     if (!sel || Object.keys(sel).length === 0) return undefined;
-    return ctx.selectPods(e.namespace, sel).some((p) => selectorMatches(subset, p.labels));
+    return selected(memo, ctx, e, sel).some((p) => selectorMatches(subset, p.labels));
   }
   const se = e.value.obj.spec as ServiceEntrySpec;
   if (se.workloadSelector?.labels) {
     const sel = se.workloadSelector.labels;
-    if (ctx.selectPods(e.namespace, sel).some((p) => selectorMatches(subset, p.labels))) return true;
+    if (selected(memo, ctx, e, sel).some((p) => selectorMatches(subset, p.labels))) return true;
     return ctx.kind('WorkloadEntry').some((w) => w.namespace === e.namespace && selectorMatches(sel, weLabels(w)) && selectorMatches(subset, weLabels(w)));
   }
   const eps = se.endpoints ?? [];
@@ -81,4 +98,10 @@ function workloadsMatch(input: AnalysisInput, e: HostEntry<HostInfo> & { context
 
 function weLabels(w: { labels: Record<string, string>; spec: { labels?: Record<string, string> } }): Record<string, string> {
   return { ...w.labels, ...(w.spec.labels ?? {}) };
+}
+
+function firstByName(contexts: readonly ContextIndex[]): Map<string, ContextIndex> {
+  const m = new Map<string, ContextIndex>();
+  for (const c of contexts) if (!m.has(c.name)) m.set(c.name, c);
+  return m;
 }

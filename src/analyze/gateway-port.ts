@@ -3,7 +3,7 @@
 import type { GatewaySpec, ServiceSpec } from '../model/resources.js';
 import { selectorMatches } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import { selectorString } from './model.js';
+import { selectorString, type Obj } from './model.js';
 import { report } from './report.js';
 
 const NAME = 'gateway.IngressGatewayPortAnalyzer';
@@ -19,27 +19,38 @@ export const gatewayPortCheck: Check = {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
       const pods = ctx.kind('Pod');
-      const services = ctx.kind<ServiceSpec>('Service');
+      const servicesByNs = new Map<string, Obj<ServiceSpec>[]>();
+      for (const svc of ctx.kind<ServiceSpec>('Service')) {
+        const l = servicesByNs.get(svc.namespace);
+        if (l) l.push(svc);
+        else servicesByNs.set(svc.namespace, [svc]);
+      }
+      // Ports of the Services in front of each pod, computed once per pod.
+      const portsOfPod = new Map<Obj, number[]>();
+      const podPorts = (pod: Obj): number[] => {
+        let list = portsOfPod.get(pod);
+        if (list) return list;
+        list = [];
+        for (const svc of servicesByNs.get(pod.namespace) ?? []) {
+          if (!svc.spec.selector || !selectorMatches(svc.spec.selector, pod.labels)) continue;
+          for (const p of svc.spec.ports ?? []) {
+            if ((p.protocol ?? 'TCP') !== 'TCP') continue;
+            // The gateway listens on the target port; Istio also accepts the service port (it translates).
+            const tp = typeof p.targetPort === 'number' ? p.targetPort : Number(p.targetPort);
+            if (Number.isInteger(tp) && tp > 0) list.push(tp);
+            list.push(p.port);
+          }
+        }
+        portsOfPod.set(pod, list);
+        return list;
+      };
       for (const gw of ctx.kind<GatewaySpec>('Gateway')) {
         const selector = gw.spec.selector ?? {};
         const sel = selectorString(selector);
         const servicePorts = new Set<number>();
-        let matches = 0;
-        for (const pod of pods) {
-          if (!selectorMatches(selector, pod.labels)) continue;
-          matches++;
-          for (const svc of services) {
-            if (svc.namespace !== pod.namespace) continue;
-            if (!svc.spec.selector || !selectorMatches(svc.spec.selector, pod.labels)) continue;
-            for (const p of svc.spec.ports ?? []) {
-              if ((p.protocol ?? 'TCP') !== 'TCP') continue;
-              // The gateway listens on the target port; Istio also accepts the service port (it translates).
-              const tp = typeof p.targetPort === 'number' ? p.targetPort : Number(p.targetPort);
-              if (Number.isInteger(tp) && tp > 0) servicePorts.add(tp);
-              servicePorts.add(p.port);
-            }
-          }
-        }
+        const matched = Object.keys(selector).length === 0 ? pods : ctx.selectPods(undefined, selector);
+        const matches = matched.length;
+        for (const pod of matched) for (const n of podPorts(pod)) servicePorts.add(n);
         if (matches === 0) {
           out.push(report(NAME, gw, 'ReferencedResourceNotFound', ['selector', sel], 'spec.selector'));
           continue;

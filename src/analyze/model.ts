@@ -44,6 +44,7 @@ export class ContextIndex {
   readonly wildcardHosts: HostEntry<HostInfo>[] = [];
   readonly proxies: ProxyDump[];
   private podsByNs?: Map<string, Obj[]>;
+  private podsByLabel?: Map<string, Obj[]>;
 
   constructor(readonly snapshot: ContextSnapshot, defaultNamespace: string) {
     this.proxies = snapshot.proxies;
@@ -95,7 +96,34 @@ export class ContextIndex {
       }
     }
     const pool = namespace === undefined ? this.kind('Pod') : (this.podsByNs.get(namespace) ?? []);
-    return pool.filter((p) => selectorMatches(selector, p.labels));
+    if (!selector) return pool.slice();
+    // Narrow to the pods carrying the rarest selector label (same order as the namespace pool: both keep load order).
+    let best: Obj[] | undefined;
+    for (const k in selector) {
+      const v: unknown = selector[k];
+      if (typeof v !== 'string') return pool.filter((p) => selectorMatches(selector, p.labels));
+      const list = this.podsWithLabel(k, v);
+      if (list.length === 0) return [];
+      if (!best || list.length < best.length) best = list;
+    }
+    if (!best || best.length >= pool.length) return pool.filter((p) => selectorMatches(selector, p.labels));
+    return best.filter((p) => (namespace === undefined || p.namespace === namespace) && selectorMatches(selector, p.labels));
+  }
+
+  /** Pods with label k=v, in load order (index built on first use). */
+  private podsWithLabel(k: string, v: string): Obj[] {
+    if (!this.podsByLabel) {
+      this.podsByLabel = new Map();
+      for (const p of this.kind('Pod')) {
+        for (const lk in p.labels) {
+          const key = `${lk}\u0000${p.labels[lk]}`;
+          const l = this.podsByLabel.get(key);
+          if (l) l.push(p);
+          else this.podsByLabel.set(key, [p]);
+        }
+      }
+    }
+    return this.podsByLabel.get(`${k}\u0000${v}`) ?? [];
   }
 }
 
