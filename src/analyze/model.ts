@@ -44,7 +44,7 @@ export class ContextIndex {
   readonly wildcardHosts: HostEntry<HostInfo>[] = [];
   readonly proxies: ProxyDump[];
   private podsByNs?: Map<string, Obj[]>;
-  private podsByLabel?: Map<string, Obj[]>;
+  private podsByLabel?: Map<string, Map<string, Obj[]>>;
 
   constructor(readonly snapshot: ContextSnapshot, defaultNamespace: string) {
     this.proxies = snapshot.proxies;
@@ -110,20 +110,22 @@ export class ContextIndex {
     return best.filter((p) => (namespace === undefined || p.namespace === namespace) && selectorMatches(selector, p.labels));
   }
 
-  /** Pods with label k=v, in load order (index built on first use). */
+  /** Pods with label k=v, in load order (per label key, indexed on first use: selectors use few keys). */
   private podsWithLabel(k: string, v: string): Obj[] {
-    if (!this.podsByLabel) {
-      this.podsByLabel = new Map();
+    if (!this.podsByLabel) this.podsByLabel = new Map();
+    let byValue = this.podsByLabel.get(k);
+    if (!byValue) {
+      byValue = new Map();
       for (const p of this.kind('Pod')) {
-        for (const lk in p.labels) {
-          const key = `${lk}\u0000${p.labels[lk]}`;
-          const l = this.podsByLabel.get(key);
-          if (l) l.push(p);
-          else this.podsByLabel.set(key, [p]);
-        }
+        if (!Object.prototype.hasOwnProperty.call(p.labels, k)) continue;
+        const pv = String(p.labels[k]);
+        const l = byValue.get(pv);
+        if (l) l.push(p);
+        else byValue.set(pv, [p]);
       }
+      this.podsByLabel.set(k, byValue);
     }
-    return this.podsByLabel.get(`${k}\u0000${v}`) ?? [];
+    return byValue.get(v) ?? [];
   }
 }
 

@@ -20,18 +20,27 @@ export const vsDestinationHostCheck: Check = {
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
+      const memo: Lookups = new Map();
       for (const vs of ctx.kind<VirtualServiceSpec>('VirtualService')) {
-        for (const d of routeDestinations(vs.spec)) checkOne(ctx, vs, d, 'host', out);
-        for (const d of mirrorDestinations(vs.spec)) checkOne(ctx, vs, d, 'mirror host', out);
+        for (const d of routeDestinations(vs.spec)) checkOne(ctx, memo, vs, d, 'host', out);
+        for (const d of mirrorDestinations(vs.spec)) checkOne(ctx, memo, vs, d, 'mirror host', out);
       }
     }
     return out;
   },
 };
 
-function checkOne(ctx: ContextIndex, vs: Obj<VirtualServiceSpec>, d: AnnotatedDestination, what: string, out: Finding[]): void {
+/** lookupDestinationHost results of one context, by namespace + exportTo + host. */
+type Lookups = Map<string, HostEntry<HostInfo> | undefined>;
+
+function checkOne(ctx: ContextIndex, memo: Lookups, vs: Obj<VirtualServiceSpec>, d: AnnotatedDestination, what: string, out: Finding[]): void {
   const host = d.destination.host ?? '';
-  const entry = lookupDestinationHost(ctx, vs.namespace, vs.spec.exportTo, host);
+  const exportTo = vs.spec.exportTo;
+  const key = `${vs.namespace}\u0000${Array.isArray(exportTo) ? exportTo.join('\u0001') : ''}\u0000${host}`;
+  let entry: HostEntry<HostInfo> | undefined;
+  if (exportTo !== undefined && !Array.isArray(exportTo)) entry = lookupDestinationHost(ctx, vs.namespace, exportTo, host);
+  else if (memo.has(key)) entry = memo.get(key);
+  else { entry = lookupDestinationHost(ctx, vs.namespace, exportTo, host); memo.set(key, entry); }
   if (!entry) {
     out.push(report(NAME, vs, 'ReferencedResourceNotFound', [what, host], `${d.path}.host`));
     return;

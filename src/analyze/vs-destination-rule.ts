@@ -40,7 +40,11 @@ export function indexRules(drs: Obj<DestinationRuleSpec>[]): RuleIndex {
   for (const dr of drs) {
     const host = toFqdn(dr.spec.host ?? '', dr.namespace);
     if (isWildcard(host)) idx.wildcards.push({ host, dr });
-    else idx.byHost.set(host, [...(idx.byHost.get(host) ?? []), dr]);
+    else {
+      const l = idx.byHost.get(host);
+      if (l) l.push(dr);
+      else idx.byHost.set(host, [dr]);
+    }
   }
   return idx;
 }
@@ -48,6 +52,9 @@ export function indexRules(drs: Obj<DestinationRuleSpec>[]): RuleIndex {
 /** Some DestinationRule visible from `clientNs` whose host covers `host` defines `subset`. */
 export function subsetDefined(idx: RuleIndex, clientNs: string, host: string, subset: string): boolean {
   const fqdn = toFqdn(host, clientNs);
-  const candidates = [...(idx.byHost.get(fqdn) ?? []), ...idx.wildcards.filter((w) => hostSubsetOf(fqdn, w.host)).map((w) => w.dr)];
-  return candidates.some((dr) => isExportedTo(dr.spec.exportTo, dr.namespace, clientNs) && (dr.spec.subsets ?? []).some((s) => s?.name === subset));
+  const defines = (dr: Obj<DestinationRuleSpec>): boolean =>
+    isExportedTo(dr.spec.exportTo, dr.namespace, clientNs) && (dr.spec.subsets ?? []).some((s) => s?.name === subset);
+  for (const dr of idx.byHost.get(fqdn) ?? []) if (defines(dr)) return true;
+  for (const w of idx.wildcards) if (hostSubsetOf(fqdn, w.host) && defines(w.dr)) return true;
+  return false;
 }
