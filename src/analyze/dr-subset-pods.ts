@@ -59,14 +59,14 @@ interface Memo {
   byName: Map<string, ContextIndex>;
   /** Pods an entry's selector picks (per entry value, computed once per run). */
   pods: Map<HostInfo, Obj[]>;
-  entries: Map<string, (HostEntry<HostInfo> & { context: string })[]>;
+  entries: Map<string, Located[]>;
 }
 
-function hostEntries(input: AnalysisInput, host: string, memo: Memo): (HostEntry<HostInfo> & { context: string })[] {
+function hostEntries(input: AnalysisInput, host: string, memo: Memo): Located[] {
   const hit = memo.entries.get(host);
   if (hit) return hit;
-  const out: (HostEntry<HostInfo> & { context: string })[] = [];
-  for (const c of input.contexts) for (const e of c.hosts.declared(host)) out.push({ ...e, context: c.name });
+  const out: Located[] = [];
+  for (const c of input.contexts) for (const entry of c.hosts.declared(host)) out.push({ entry, context: c.name });
   memo.entries.set(host, out);
   return out;
 }
@@ -78,8 +78,12 @@ function selected(memo: Memo, ctx: ContextIndex, e: HostEntry<HostInfo>, sel: Re
 }
 
 /** true/false when the entry's workloads are known; undefined when it has none to check (external service). */
-function workloadsMatch(memo: Memo, e: HostEntry<HostInfo> & { context: string }, subset: Record<string, string>): boolean | undefined {
-  const ctx = memo.byName.get(e.context)!;
+/** A host entry and the name of the context that declares it. */
+interface Located { entry: HostEntry<HostInfo>; context: string }
+
+function workloadsMatch(memo: Memo, located: Located, subset: Record<string, string>): boolean | undefined {
+  const ctx = memo.byName.get(located.context)!;
+  const e = located.entry;
   if (e.kind === 'Service') {
     const sel = e.value.selector;
     if (!sel || Object.keys(sel).length === 0) return undefined;
