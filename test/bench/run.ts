@@ -37,12 +37,13 @@ if (process.argv[2] === ONE) {
   let failed = false;
   for (const f of files) {
     const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ONE, f], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
     // Only the bench lines: a case that drives a terminal may leave control sequences on stdout.
     process.stdout.write(sanitize(child.stdout ?? ''));
+    process.stderr.write(sanitize(child.stderr ?? ''));
     if (child.status !== 0) failed = true;
   }
   process.exitCode = failed ? 1 : 0;
