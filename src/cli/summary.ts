@@ -76,6 +76,7 @@ function formatContext(ctx: ContextSnapshot, limit: number, out: string[]): void
     `${count(ctx.objects.length, 'object')} in ${count(namespaces.filter((n) => n !== CLUSTER_SCOPED).length, 'namespace')}`,
     count(ctx.proxies.length, 'proxy dump'), s(source)];
   out.push(head.join('  ·  '));
+  if (ctx.absent?.length) out.push(`  absent: ${ctx.absent.map(s).join('; ')}`);
 
   for (const ns of namespaces) {
     const objs = byNs.get(ns) ?? [];

@@ -15,7 +15,7 @@ export function contextInfo(c: ContextSnapshot): ContextInfo {
   if (proxies > 0) counts.proxies = proxies;
   const errors = c.issues.filter((i) => i.severity === 'error').length;
   const reason = c.reason ?? (c.status === 'partial' && errors > 0 ? `${errors} load errors (see meshscope snapshot check)` : undefined);
-  return { name: c.name, status: c.status, counts: c.status === 'loading' || c.status === 'error' ? undefined : counts, reason };
+  return { name: c.name, status: c.status, counts: c.status === 'loading' || c.status === 'error' ? undefined : counts, reason, ...(c.absent?.length ? { absent: c.absent } : {}) };
 }
 
 function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')): ProxyViews | undefined {

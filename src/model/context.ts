@@ -51,6 +51,8 @@ export interface ContextSnapshot {
   progress?: { done: number; total: number };
   /** networking.istio.io version a live context serves (v1, v1beta1, v1alpha3), if any. */
   istioVersion?: string;
+  /** Live: what the context does not serve ("Gateway API not installed", "no Istio security CRDs"); not an error. */
+  absent?: string[];
   /** When a live context finished loading, or last changed through a watch. */
   updatedAt?: Date;
   /** --watch: set while a watch of this context is down (objects may be out of date); cleared when it reconnects. */

@@ -43,6 +43,9 @@ export function headerLines(data: MeshData, width: number, spin: number): Line[]
     lines.push([{ text: ` ${sanitizeLine(c.name)}: `, color, bold: true }, { text: sanitizeLine(c.reason!), color }]);
   }
   if (bad.length > 3) lines.push([{ text: ` …and ${bad.length - 3} more contexts with problems`, color: 'yellow' }]);
+  for (const c of data.contexts.filter((x) => x.absent?.length).slice(0, 3)) {
+    lines.push([{ text: ` ${sanitizeLine(c.name)}: `, dim: true }, { text: c.absent!.map(sanitizeLine).join('; '), dim: true }]);
+  }
   void width;
   return lines;
 }

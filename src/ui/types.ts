@@ -12,6 +12,8 @@ export interface ContextInfo {
   counts?: Record<string, number>;
   /** One-line reason for error/partial. */
   reason?: string;
+  /** What the context does not serve ("Gateway API not installed"): not an error, shown in the header. */
+  absent?: string[];
 }
 
 /** One proxy-config view: the same columns and cells `meshscope pc` prints. */

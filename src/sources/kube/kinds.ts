@@ -3,6 +3,13 @@ import type { KubeObject } from '../../model/resources.js';
 
 export interface LiveKind { kind: string; plural: string; group: string; version: string; namespaced: boolean; istio: boolean }
 
+/** A kind meshscope knows: the versions it understands (newest first) and whether it lists the kind's objects. */
+export interface KindSpec extends Omit<LiveKind, 'version'> {
+  versions: string[];
+  /** false: discovery reports whether the kind is served, but its objects are not listed yet. */
+  list: boolean;
+}
+
 export const CORE_KINDS: LiveKind[] = [
   { kind: 'Namespace', plural: 'namespaces', group: '', version: 'v1', namespaced: false, istio: false },
   { kind: 'Service', plural: 'services', group: '', version: 'v1', namespaced: true, istio: false },
@@ -12,11 +19,42 @@ export const CORE_KINDS: LiveKind[] = [
 
 export const ISTIO_KIND_NAMES = ['VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter'];
 
-/** networking.istio.io versions in order of preference. */
+/** networking.istio.io versions, newest first. */
 export const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 
+const plural = (kind: string) => (/[^aeiou]y$/.test(kind) ? `${kind.toLowerCase().slice(0, -1)}ies` : kind.endsWith('s') ? `${kind.toLowerCase()}es` : `${kind.toLowerCase()}s`);
+
 export function istioKinds(version: string): LiveKind[] {
-  return ISTIO_KIND_NAMES.map((kind) => ({ kind, plural: kind.endsWith('Entry') ? `${kind.toLowerCase().slice(0, -1)}ies` : `${kind.toLowerCase()}s`, group: 'networking.istio.io', version, namespaced: true, istio: true }));
+  return ISTIO_KIND_NAMES.map((kind) => ({ kind, plural: plural(kind), group: 'networking.istio.io', version, namespaced: true, istio: true }));
+}
+
+const spec = (group: string, kind: string, versions: string[], more: Partial<KindSpec> = {}): KindSpec =>
+  ({ kind, plural: plural(kind), group, versions, namespaced: true, istio: group.endsWith('istio.io'), list: true, ...more });
+
+/**
+ * Every kind meshscope reads, in load order. Which version is asked for comes from each context's discovery
+ * (discovery.ts). Gateway API kinds are discovered but not listed yet: the join still takes every `Gateway` for
+ * Istio's (flip `list` once it tells them apart).
+ */
+export const KIND_SPECS: KindSpec[] = [
+  ...CORE_KINDS.map(({ version, ...k }) => ({ ...k, versions: k.group ? [version, 'v1beta1'] : [version], list: true })),
+  ...ISTIO_KIND_NAMES.map((kind) => spec('networking.istio.io', kind, ISTIO_VERSIONS)),
+  ...['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication'].map((kind) => spec('security.istio.io', kind, ['v1', 'v1beta1'])),
+  spec('gateway.networking.k8s.io', 'GatewayClass', ['v1', 'v1beta1'], { namespaced: false, list: false }),
+  ...['Gateway', 'HTTPRoute', 'ReferenceGrant'].map((kind) => spec('gateway.networking.k8s.io', kind, ['v1', 'v1beta1'], { list: false })),
+  ...['GRPCRoute', 'TCPRoute', 'TLSRoute'].map((kind) => spec('gateway.networking.k8s.io', kind, ['v1', 'v1alpha3', 'v1alpha2'], { list: false })),
+];
+
+/** What an absent group means to an operator. */
+export const GROUP_NAMES: Record<string, { name: string; absent: string }> = {
+  'networking.istio.io': { name: 'Istio', absent: 'Istio not installed (no networking.istio.io CRDs)' },
+  'security.istio.io': { name: 'Istio security', absent: 'no Istio security CRDs' },
+  'gateway.networking.k8s.io': { name: 'Gateway API', absent: 'Gateway API not installed' },
+};
+
+/** "EnvoyFilter (networking.istio.io/v1alpha3)": how load issues name a kind. */
+export function kindLabel(k: { kind: string; group: string }, version: string): string {
+  return `${k.kind} (${k.group ? `${k.group}/${version}` : version})`;
 }
 
 /** The list URL of a kind, narrowed to a namespace when given. */

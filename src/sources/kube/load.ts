@@ -3,10 +3,10 @@
 import type { ContextSnapshot, LoadIssue } from '../../model/context.js';
 import type { KubeObject } from '../../model/resources.js';
 import { KubeClient } from './client.js';
-import { discoverIstioVersion } from './discovery.js';
+import { discoverKinds, kindFailureMessage, type Discovery } from './discovery.js';
 import { parseDuration } from './duration.js';
 import { KubeRequestError, transportError } from './errors.js';
-import { CORE_KINDS, istioKinds, objectPath, normalizeItem, type LiveKind } from './kinds.js';
+import { objectPath, normalizeItem, type LiveKind } from './kinds.js';
 import { loadKubeconfig, selectContexts, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
 import { listAll } from './list.js';
 import { liveShapeIssue } from './validate.js';
@@ -81,36 +81,41 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
   } catch (err) {
     return fail(transportError(err, opts.timeoutMs).reason);
   }
-  let istioVersion: string | undefined;
+  let discovery: Discovery;
   try {
-    istioVersion = await discoverIstioVersion(client);
+    discovery = await discoverKinds(client);
   } catch (err) {
     return fail(transportError(err, opts.timeoutMs).reason);
   }
-  snap.istioVersion = istioVersion;
-  const kinds = [...CORE_KINDS, ...(istioVersion ? istioKinds(istioVersion) : [])];
+  snap.istioVersion = discovery.kinds.find((k) => k.kind === 'VirtualService' && k.group === 'networking.istio.io')?.version;
+  if (discovery.absent.length > 0) snap.absent = discovery.absent;
+  const kinds = discovery.kinds;
   const state: LiveState = { client, kinds, namespace: opts.namespace, resourceVersions: new Map() };
   liveStates.set(snap, state);
   snap.progress = { done: 1, total: 1 + kinds.length };
   report();
 
+  // Each failure names the kind, its group and version: "EnvoyFilter (networking.istio.io/v1alpha3): forbidden".
   const failures: string[] = [];
-  if (!istioVersion) failures.push('networking.istio.io is not served (Istio not installed?)');
+  const kindFailed = (k: { kind: string; group: string }, version: string, reason: string) => {
+    const message = kindFailureMessage(k, version, reason);
+    failures.push(message);
+    snap.issues.push({ context: name, severity: 'error', message });
+  };
+  for (const f of discovery.failures) kindFailed(f.spec, f.version, f.reason);
   const results = await Promise.all(kinds.map(async (k) => {
     try {
       const items = await listKind(client, k, opts.namespace, opts.pageSize, state, opts.limits?.maxObjects);
-      return { k, items };
+      return { k, items, ok: true };
     } catch (err) {
-      const e = transportError(err, opts.timeoutMs);
-      failures.push(e.reason);
-      snap.issues.push({ context: name, severity: 'error', message: e.reason, object: k.kind });
-      return { k, items: [] as KubeObject[] };
+      kindFailed(k, k.version, transportError(err, opts.timeoutMs).reason);
+      return { k, items: [] as KubeObject[], ok: false };
     } finally {
       snap.progress = { done: (snap.progress?.done ?? 0) + 1, total: 1 + kinds.length };
       report();
     }
   }));
-  const listed = results.length - snap.issues.filter((i) => i.severity === 'error').length;
+  const listed = results.filter((r) => r.ok).length;
   // Keep a stable order (kind table order, then the server's order) whatever order the lists finished in. Objects
   // with fields of the wrong type are skipped with a located issue, as in snapshot files.
   const skipped: LoadIssue[] = [];
@@ -129,7 +134,6 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
   } else if (failures.length > 0) {
     snap.status = 'partial';
     snap.reason = failures.length > 1 ? `${failures[0]} (+${failures.length - 1} more)` : failures[0];
-    if (!istioVersion) snap.issues.push({ context: name, severity: 'warning', message: failures[0] });
   } else {
     snap.status = 'ok';
   }
