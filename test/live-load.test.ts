@@ -54,11 +54,11 @@ test('403 on one kind: partial with the reason, everything else loads', async ()
   try {
     const [a] = await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['a'], namespace: 'app' });
     assert.equal(a.status, 'partial');
-    assert.equal(a.reason, 'forbidden: cannot list destinationrules.networking.istio.io in namespace app');
+    assert.equal(a.reason, 'DestinationRule (networking.istio.io/v1): forbidden: cannot list destinationrules.networking.istio.io in namespace app');
     assert.ok(!kinds(a).has('DestinationRule'));
     for (const k of ['Namespace', 'Service', 'Pod', 'EndpointSlice', 'VirtualService', 'Gateway', 'ServiceEntry']) assert.ok(kinds(a).has(k), k);
     assert.ok(a.objects.every((o) => o.obj.metadata.namespace === 'app' || o.obj.kind === 'Namespace'));
-    assert.ok(a.issues.some((i) => i.object === 'DestinationRule' && i.message.startsWith('forbidden')));
+    assert.ok(a.issues.some((i) => i.severity === 'error' && i.message.startsWith('DestinationRule (networking.istio.io/v1): forbidden')));
   } finally {
     clusters.servers.a.faults.length = 0;
   }
@@ -101,8 +101,9 @@ test('401, connection refused and Istio-less contexts say what failed', async ()
     assert.deepEqual(snaps.map((s) => [s.name, s.status, s.reason]), [
       ['badtoken', 'error', 'unauthorized'],
       ['refused', 'error', 'connection refused'],
-      ['noistio', 'partial', 'networking.istio.io is not served (Istio not installed?)'],
+      ['noistio', 'ok', undefined],
     ]);
+    assert.deepEqual(snaps[2].absent, ['Istio not installed (no networking.istio.io CRDs)', 'no Istio security CRDs']);
     assert.ok(kinds(snaps[2]).has('Pod'));
   } finally {
     await noIstio.close();
@@ -117,7 +118,7 @@ test('500 on a kind is retried, then reported', async () => {
     const [a] = await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['a'] });
     assert.ok(kinds(a).has('Gateway'), 'one 500 is retried');
     assert.equal(a.status, 'partial');
-    assert.match(a.reason ?? '', /^server error 500/);
+    assert.match(a.reason ?? '', /^Sidecar \(networking\.istio\.io\/v1\): server error 500/);
   } finally {
     clusters.servers.a.faults.length = 0;
   }

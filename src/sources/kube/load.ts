@@ -97,9 +97,11 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
 
   // Each failure names the kind, its group and version: "EnvoyFilter (networking.istio.io/v1alpha3): forbidden".
   const failures: string[] = [];
+  const reasons = new Set<string>();
   const kindFailed = (k: { kind: string; group: string }, version: string, reason: string) => {
     const message = kindFailureMessage(k, version, reason);
     failures.push(message);
+    reasons.add(reason);
     snap.issues.push({ context: name, severity: 'error', message });
   };
   for (const f of discovery.failures) kindFailed(f.spec, f.version, f.reason);
@@ -129,8 +131,9 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
   snap.issues.push(...skipped);
   if (skipped.length > 0) failures.push(`${skipped.length === 1 ? '1 object' : `${skipped.length} objects`} skipped (fields of the wrong type)`);
   if (listed === 0) {
+    // Nothing listed: when every kind failed alike (a timeout, a refused connection), that is the context's reason.
     snap.status = 'error';
-    snap.reason = failures[0];
+    snap.reason = reasons.size === 1 ? [...reasons][0] : failures[0];
   } else if (failures.length > 0) {
     snap.status = 'partial';
     snap.reason = failures.length > 1 ? `${failures[0]} (+${failures.length - 1} more)` : failures[0];

@@ -8,7 +8,9 @@ import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../../../src/model/resources.js';
 import { testCertificate } from './certs.js';
 import { applyJsonPatch, applyMergePatch, PatchError, type PatchOp } from './jsonpatch.js';
-import { ALL_TYPES, GROUP_VERSIONS, ObjectStore, type ResourceType, type WatchEvent } from './store.js';
+import { ObjectStore, type ResourceType, type WatchEvent } from './store.js';
+import { resourceTypes, type GatewayApiChannel, type IstioCrdSet } from './crds.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, PAGE_NOT_FOUND } from './discovery.js';
 import { FakeEnvoyAdmin, type ProxyData } from './envoy.js';
 import { readSeedContext } from './seed.js';
 import { matchFault, type FaultRule, type RequestInfo } from './faults.js';
@@ -32,7 +34,9 @@ export interface ApiServerOptions {
   seed?: KubeObject[];
   /** "ns/pod" → Envoy admin data. Added to those found in seedDir. */
   proxies?: Record<string, ProxyData>;
-  /** networking.istio.io versions served, preferred first. Default v1, v1beta1, v1alpha3. [] = Istio not installed. */
+  /** Which CRDs of ../shared/conformance/crds the server has (default: Istio's current set, Gateway API standard). */
+  crds?: { istio?: IstioCrdSet; gatewayApi?: GatewayApiChannel };
+  /** Narrows the Istio CRDs' served versions to these ([] = Istio not installed). */
   istioVersions?: string[];
   /** Added to every request before it is handled. */
   latencyMs?: number;
@@ -61,7 +65,8 @@ export interface TestApiServer {
   /** Mutable: rules are checked in order on every request; the first match applies. */
   faults: FaultRule[];
   latencyMs: number;
-  istioVersions: string[];
+  /** The resource types served (built-ins and the CRDs'), from crds.ts. */
+  types: ResourceType[];
   envoy: FakeEnvoyAdmin;
   setBlackhole(on: boolean): void;
   setProxy(namespace: string, pod: string, data: ProxyData): void;
@@ -100,7 +105,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
 
   const api: TestApiServer = {
     name, url: '', port: 0, caPem: tls.cert, store, requests: [], faults: opts.faults ?? [],
-    latencyMs: opts.latencyMs ?? 0, istioVersions: opts.istioVersions ?? ['v1', 'v1beta1', 'v1alpha3'], envoy,
+    latencyMs: opts.latencyMs ?? 0, envoy,
+    types: resourceTypes({ ...opts.crds, istio: opts.istioVersions?.length === 0 ? 'none' : opts.crds?.istio, istioVersions: opts.istioVersions }),
     rbac: opts.rbac ?? {},
     openWatchCount: () => openWatches.size,
     setBlackhole(on) { blackhole = on; },
@@ -127,6 +133,11 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     }
     res.end(text);
     void info;
+  };
+
+  const sendText = (res: ServerResponse, status: number, text: string) => {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
   };
 
   /** Common front of every request: record, authenticate, apply latency and faults. Returns undefined when answered. */
@@ -165,28 +176,35 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
       if (info.group === 'authorization.k8s.io' && info.resource === 'selfsubjectaccessreviews' && info.verb === 'create') {
         return reply(201, accessReview(user, JSON.parse(await readBody(req)) as { spec?: { resourceAttributes?: AccessAttributes } }));
       }
-      await route(req, res, url, info, reply, rule);
+      await route(req, res, url, info, reply, (code, text) => { rec.status = code; sendText(res, code, text); }, rule);
     } catch (err) {
       reply(500, status(500, 'InternalError', String(err instanceof Error ? err.message : err)));
     }
   };
 
-  const route = async (req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, reply: (c: number, b: unknown) => void, rule?: FaultRule) => {
+  const route = async (req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, reply: (c: number, b: unknown) => void, replyText: (c: number, t: string) => void, rule?: FaultRule) => {
     const p = url.pathname.replace(/\/+$/, '');
-    if (p === '/version') return reply(200, { major: '1', minor: '30', gitVersion: 'v1.30.0', platform: 'linux/amd64' });
-    if (p === '/api') return reply(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
-    if (p === '/apis') return reply(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups() });
+    // As kube-apiserver: an unknown group, an unserved version and an unknown resource of a CRD group are answered by
+    // the mux's plain-text 404; an unknown resource of a built-in group-version by a Status.
+    const pageNotFound = () => replyText(404, PAGE_NOT_FOUND);
+    if (p === '/version') return reply(200, { major: '1', minor: '21', gitVersion: 'v1.21.3', platform: 'linux/amd64' });
+    if (p === '/api') return reply(200, apiVersions(`127.0.0.1:${api.port}`));
+    if (p === '/apis') return reply(200, apiGroupList(api.types));
     const g = /^\/apis\/([^/]+)$/.exec(p);
-    if (g) { const grp = groups().find((x) => x.name === g[1]); return grp ? reply(200, { kind: 'APIGroup', apiVersion: 'v1', ...grp }) : reply(404, status(404, 'NotFound', 'the server could not find the requested resource')); }
+    if (g) { const grp = apiGroup(api.types, g[1]); return grp ? reply(200, grp) : pageNotFound(); }
     if (p === '/api/v1' || /^\/apis\/[^/]+\/[^/]+$/.test(p)) {
-      const gv = p === '/api/v1' ? { group: '', version: 'v1' } : { group: p.split('/')[2], version: p.split('/')[3] };
-      if (!servedVersion(gv.group, gv.version)) return reply(404, status(404, 'NotFound', 'the server could not find the requested resource'));
-      return reply(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv.group ? `${gv.group}/${gv.version}` : 'v1', resources: ALL_TYPES.filter((t) => t.group === gv.group).map((t) => ({ name: t.plural, singularName: t.kind.toLowerCase(), namespaced: t.namespaced, kind: t.kind, verbs: t.verbs })) });
+      const list = p === '/api/v1' ? apiResourceList(api.types, '', 'v1') : apiResourceList(api.types, p.split('/')[2], p.split('/')[3]);
+      return list ? reply(200, list) : pageNotFound();
     }
     if (info.resource === 'services' && info.subresource === 'proxy') return istiod.handle(info, url, reply);
-    const t = info.resource ? ALL_TYPES.find((x) => x.plural === info.resource && x.group === (info.group ?? '')) : undefined;
-    if (!t || !servedVersion(t.group, info.version ?? '')) return reply(404, status(404, 'NotFound', 'the server could not find the requested resource'));
-    const withVersion = (o: KubeObject) => (t.group === 'networking.istio.io' ? { ...o, apiVersion: `networking.istio.io/${info.version}` } : o);
+    const group = info.group ?? '';
+    const served = (x: ResourceType) => x.group === group && x.versions.includes(info.version ?? '');
+    const t = info.resource ? api.types.find((x) => x.plural === info.resource && served(x)) : undefined;
+    if (!t) {
+      const builtinGv = api.types.some((x) => x.builtin && served(x));
+      return builtinGv ? reply(404, status(404, 'NotFound', 'the server could not find the requested resource', {})) : pageNotFound();
+    }
+    const withVersion = (o: KubeObject) => (t.builtin ? o : { ...o, apiVersion: `${t.group}/${info.version}` });
 
     if (info.verb === 'list') {
       const all = store.list(t, info.namespace);
@@ -253,27 +271,20 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec: review.spec ?? {}, status: { allowed, ...(allowed ? { reason: 'RBAC: allowed' } : {}) } };
   };
 
-  const servedVersion = (group: string, version: string) =>
-    group === 'networking.istio.io' ? api.istioVersions.includes(version) : GROUP_VERSIONS[group] === version;
-
-  const groups = () => {
-    const out = [{ name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } }];
-    if (api.istioVersions.length > 0) {
-      const vs = api.istioVersions.map((v) => ({ groupVersion: `networking.istio.io/${v}`, version: v }));
-      out.push({ name: 'networking.istio.io', versions: vs, preferredVersion: vs[0] });
-    }
-    return out;
-  };
-
   const watch = (req: IncomingMessage, res: ServerResponse, url: URL, t: ResourceType, info: RequestInfo, withVersion: (o: KubeObject) => KubeObject, rule?: FaultRule) => {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     res.flushHeaders(); // as kube-apiserver does: the client knows the watch is open before any event
     openWatches.add(res);
     const send = (e: WatchEvent) => res.write(`${JSON.stringify({ type: e.type, object: withVersion(e.object) })}\n`);
     const since = Number(url.searchParams.get('resourceVersion') ?? 0);
+    if (since > 0 && since < store.oldestResourceVersion) {
+      // kube-apiserver answers a watch from a compacted resourceVersion with 200 and one 410 ERROR event.
+      res.end(`${JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${since} (${store.oldestResourceVersion})`) })}\n`);
+      return;
+    }
     if (since > 0) for (const e of store.eventsSince(t, since, info.namespace)) send(e);
     else for (const o of store.list(t, info.namespace)) send({ type: 'ADDED', object: o, rv: 0 });
-    const off = store.subscribe(t.plural, info.namespace, send);
+    const off = store.subscribe(t, info.namespace, send);
     const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? 0);
     const timers: NodeJS.Timeout[] = [];
     const end = () => { off(); timers.forEach(clearTimeout); openWatches.delete(res); if (!res.writableEnded) res.end(); };
@@ -294,7 +305,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     const ok = await front(req, info, answer, socket);
     if (!ok) return;
     if (info.resource !== 'pods' || info.subresource !== 'portforward') { ok.rec.status = 404; return answer(404, status(404, 'NotFound', 'the server could not find the requested resource')); }
-    const podType = ALL_TYPES.find((x) => x.plural === 'pods')!;
+    const podType = api.types.find((x) => x.plural === 'pods')!;
     const pod = store.get(podType, info.namespace, info.name!);
     if (!pod) { ok.rec.status = 404; return answer(404, notFound(podType, info.name!)); }
     const port = Number(url.searchParams.get('ports') ?? 0);
