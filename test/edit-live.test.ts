@@ -120,7 +120,7 @@ test('a failing dry run (admission denial) writes nothing in any context', async
 
 test('partial failure across contexts: a lands, b conflicts at write time; both reported, one audit line', async () => {
   const policy = loadWritePolicy(false, env);
-  const access = (c: string, v: string) => liveAccess(c, v, { kubeconfig: clusters.kubeconfig, timeoutMs: 5000 });
+  const access = (c: string, v: string) => liveAccess(c, v, { kubeconfig: clusters.kubeconfig, requestTimeout: '5s' });
   const preps = [];
   for (const c of ['a', 'b']) {
     const obj = await getLive(async (v) => (await access(c, v)).api, 'app', 'demoapp');

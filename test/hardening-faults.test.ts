@@ -59,8 +59,8 @@ test('reads: a reset and 503s are retried (the log shows each attempt); a 500 th
   assert.ok(kinds(a.objects).has('Pod') && kinds(a.objects).has('Service'));
   assert.ok(!kinds(a.objects).has('Gateway'));
   assert.equal(a.status, 'partial');
-  assert.match(a.reason ?? '', /^server error 500: an error on the server/);
-  assert.ok(a.issues.some((i) => i.object === 'Gateway' && i.severity === 'error'));
+  assert.match(a.reason ?? '', /^Gateway \(networking\.istio\.io\/v1\): server error 500: an error on the server/);
+  assert.ok(a.issues.some((i) => i.message.startsWith('Gateway (networking.istio.io/v1): ') && i.severity === 'error'));
   // Backoff 100 ms then 200 ms: bounded, not a hot loop and not a long stall.
   const gw = log((r) => r.verb === 'list' && r.resource === 'gateways');
   assert.ok(gw[1].at! - gw[0].at! >= 90 && gw[2].at! - gw[1].at! >= 190, 'exponential backoff between attempts');
@@ -90,7 +90,7 @@ test('429 Retry-After is honoured, capped at 1 s; a 429 that persists is reporte
   const b = await load();
   assert.equal(log((r) => r.resource === 'sidecars').length, 3);
   assert.equal(b.status, 'partial');
-  assert.equal(b.reason, 'too many requests (retry after 0s)');
+  assert.equal(b.reason, 'Sidecar (networking.istio.io/v1): too many requests (retry after 0s)');
 });
 
 test('a truncated list body is retried; one that stays truncated is a located failure, never half a list', async () => {
@@ -107,7 +107,7 @@ test('a truncated list body is retried; one that stays truncated is a located fa
   assert.equal(log((r) => r.verb === 'list' && r.resource === 'pods').length, 3);
   assert.equal(b.status, 'partial');
   assert.ok(!kinds(b.objects).has('Pod'), 'no partial list of pods');
-  const issue = b.issues.find((i) => i.object === 'Pod');
+  const issue = b.issues.find((i) => i.message.startsWith('Pod (v1): '));
   assert.ok(issue, 'the failed kind is named');
   assert.match(issue.message, /truncated|connection|closed|reset/i);
 });
@@ -122,7 +122,7 @@ test('latency below the timeout is fine; a kind slower than --request-timeout fa
   const b = await load({ requestTimeout: '1s' });
   assert.ok(Date.now() - t0 < 2400, 'the slow kind does not hold the load past its timeout');
   assert.equal(b.status, 'partial');
-  assert.equal(b.reason, 'timeout after 1s');
+  assert.equal(b.reason, 'ServiceEntry (networking.istio.io/v1): timeout after 1s');
   assert.ok(kinds(b.objects).has('VirtualService') && !kinds(b.objects).has('ServiceEntry'));
 });
 

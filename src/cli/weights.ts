@@ -76,7 +76,7 @@ interface Live {
 
 async function liveSetup(g: GlobalOptions): Promise<Live> {
   const { loadKubeconfig, selectContexts, contextInfo } = await import('../sources/kube/kubeconfig.js');
-  const { liveAccess, parseTimeout } = await import('../edit/kube-client.js');
+  const { liveAccess } = await import('../edit/kube-client.js');
   const kc = loadKubeconfig(g.kubeconfig);
   const contexts = selectContexts(kc, g.context, g.allContexts);
   const cache = new Map<string, Promise<{ api: VirtualServiceApi; user: string }>>();
@@ -85,7 +85,7 @@ async function liveSetup(g: GlobalOptions): Promise<Live> {
     namespaceOf: (c) => g.namespace ?? contextInfo(kc, c).namespace ?? 'default',
     access(context, apiVersion) {
       const key = `${context}\0${apiVersion}`;
-      if (!cache.has(key)) cache.set(key, liveAccess(context, apiVersion, { kubeconfig: g.kubeconfig, timeoutMs: parseTimeout(g.requestTimeout) }));
+      if (!cache.has(key)) cache.set(key, liveAccess(context, apiVersion, { kubeconfig: g.kubeconfig, requestTimeout: g.requestTimeout }));
       return cache.get(key) as Promise<{ api: VirtualServiceApi; user: string }>;
     },
   };

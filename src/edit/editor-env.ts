@@ -38,7 +38,7 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
   const live = opts.live ?? ((context: string, apiVersion: string) => {
     const key = `${context}\0${apiVersion}`;
     if (!cache.has(key)) {
-      cache.set(key, import('./kube-client.js').then((m) => m.liveAccess(context, apiVersion, { kubeconfig: globals.kubeconfig, timeoutMs: m.parseTimeout(globals.requestTimeout) })));
+      cache.set(key, import('./kube-client.js').then((m) => m.liveAccess(context, apiVersion, { kubeconfig: globals.kubeconfig, requestTimeout: globals.requestTimeout })));
     }
     return cache.get(key) as Promise<{ api: VirtualServiceApi; user: string }>;
   });

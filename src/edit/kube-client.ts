@@ -1,4 +1,4 @@
-// VirtualServiceApi on @kubernetes/client-node 1.4 (loaded lazily: snapshots never pay for it).
+// VirtualServiceApi on the live KubeClient (client-node loaded lazily: snapshots never pay for it).
 import type { KubeObject } from '../model/resources.js';
 import type { JsonPatchOp, VirtualServiceApi } from './live-writer.js';
 
@@ -6,68 +6,40 @@ export interface LiveAccess {
   api: VirtualServiceApi;
   /** The kubeconfig user name of the context (never a token or key). */
   user: string;
-}
-
-/** kubectl-style duration ("10s", "500ms", "1m", "0" = none) → milliseconds. */
-export function parseTimeout(s: string | undefined): number | undefined {
-  if (!s) return undefined;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]) * ({ ms: 1, s: 1000, m: 60000, h: 3600000 }[m[2] ?? 's'] as number);
-  return n > 0 ? n : undefined;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * A read (GET: idempotent) retried on 429, 5xx (not 501) and connection resets, at most `retries` times, with a
- * backoff of 100 ms, 200 ms, … or the server's Retry-After, capped at `capMs`. Writes never come through here.
- */
-export async function retryRead<T>(read: () => Promise<T>, retries = 2, capMs = 1000): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await read();
-    } catch (err) {
-      const e = err as { code?: unknown; headers?: Record<string, string>; cause?: { code?: string } };
-      const status = typeof e?.code === 'number' ? e.code : undefined;
-      const reset = [e?.code, e?.cause?.code].some((c) => c === 'ECONNRESET' || c === 'EPIPE');
-      const retryable = status === 429 || (status !== undefined && status >= 500 && status !== 501) || reset;
-      if (!retryable || attempt >= retries) throw err;
-      const ra = Number(e.headers?.['retry-after']);
-      await sleep(Math.min(capMs, Number.isFinite(ra) && ra >= 0 ? ra * 1000 : 100 * 2 ** attempt));
-    }
-  }
+  /** Per-request timeout of reads and writes (ms, 0 = none), from --request-timeout. */
+  timeoutMs?: number;
 }
 
 /**
- * Access to VirtualServices in `context` through client-node's CustomObjectsApi. The kubeconfig is resolved as
- * kubectl does (--kubeconfig, else $KUBECONFIG merged, else ~/.kube/config) by src/sources/kube/kubeconfig.ts.
+ * Access to VirtualServices in `context` through the same KubeClient that reads (src/sources/kube/client.ts): one
+ * duration parser for --request-timeout (kubectl's format: `1m30s` is 90 s, `0` is none) and one retry policy (GETs
+ * retried on 429/5xx/reset; a PATCH never). The kubeconfig is resolved as kubectl does.
  */
-export async function liveAccess(context: string, apiVersion: string, opts: { kubeconfig?: string; timeoutMs?: number } = {}): Promise<LiveAccess> {
-  const { loadKubeconfig, contextInfo, singleContextYaml } = await import('../sources/kube/kubeconfig.js');
-  const { k8s, timeoutMiddleware } = await import('../sources/kube/client.js');
-  const merged = loadKubeconfig(opts.kubeconfig);
-  const info = contextInfo(merged, context);
-  const k = await k8s();
-  const kc = new k.KubeConfig();
-  kc.loadFromString(singleContextYaml(merged, context));
-  const api = kc.makeApiClient(k.CustomObjectsApi);
+export async function liveAccess(context: string, apiVersion: string, opts: { kubeconfig?: string; requestTimeout?: string } = {}): Promise<LiveAccess> {
+  const { openKubeClient, objectPath, KubeRequestError } = await import('../sources/kube/index.js');
+  const client = await openKubeClient({ kubeconfig: opts.kubeconfig, context, requestTimeout: opts.requestTimeout });
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['networking.istio.io', apiVersion];
-  const plural = 'virtualservices';
-  const base = { middleware: [timeoutMiddleware(k, opts.timeoutMs ?? 10000)], middlewareMergeStrategy: 'append' as const };
+  const kind = { kind: 'VirtualService', plural: 'virtualservices', group, version, namespaced: true, istio: true };
+  // The writer reads failures as { code: HTTP status, body: the server's Status, message }.
+  const failure = (err: unknown) => (err instanceof KubeRequestError ? Object.assign(new Error(err.reason), { code: err.status, body: err.body }) : err);
   return {
-    user: info.user || 'unknown',
+    user: client.user || 'unknown',
+    timeoutMs: client.timeoutMs,
     api: {
       async get(namespace: string, name: string): Promise<KubeObject> {
-        return retryRead(async () => (await api.getNamespacedCustomObject({ group, version, namespace, plural, name }, base)) as KubeObject);
+        try {
+          const res = await client.request<KubeObject>('GET', objectPath(kind, namespace, name), { what: { verb: 'get', resource: 'virtualservices', group, namespace, name } });
+          return res.body;
+        } catch (err) { throw failure(err); }
       },
       async patch(namespace: string, name: string, ops: JsonPatchOp[], dryRun: boolean): Promise<KubeObject> {
-        // patchNamespacedCustomObject would pick merge-patch by default: set the JSON-patch content type explicitly.
-        const options = k.setHeaderOptions('Content-Type', k.PatchStrategy.JsonPatch, base);
-        return (await api.patchNamespacedCustomObject(
-          { group, version, namespace, plural, name, body: ops, dryRun: dryRun ? 'All' : undefined, fieldManager: 'meshscope' },
-          options,
-        )) as KubeObject;
+        try {
+          const res = await client.request<KubeObject>('PATCH', objectPath(kind, namespace, name), {
+            body: ops, contentType: 'application/json-patch+json', query: { dryRun: dryRun ? 'All' : undefined, fieldManager: 'meshscope' },
+            what: { verb: 'patch', resource: 'virtualservices', group, namespace, name },
+          });
+          return res.body;
+        } catch (err) { throw failure(err); }
       },
     },
   };
