@@ -37,7 +37,7 @@ export const BUILTIN_TYPES: ResourceType[] = [
   { kind: 'Secret', plural: 'secrets', singular: 'secret', group: '', namespaced: true, verbs: CRUD, versions: ['v1'], builtin: true },
   { kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap', group: '', namespaced: true, verbs: CRUD, versions: ['v1'], shortNames: ['cm'], builtin: true },
   { kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', group: 'discovery.k8s.io', namespaced: true, verbs: CRUD, versions: ['v1', 'v1beta1'], builtin: true },
-  { kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', singular: '', group: 'authorization.k8s.io', namespaced: false, verbs: ['create'], versions: ['v1'], builtin: true },
+  { kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', singular: '', group: 'authorization.k8s.io', namespaced: false, verbs: ['create'], versions: ['v1', 'v1beta1'], builtin: true },
 ];
 
 /** Subresources the built-in kinds have in discovery (pods/portforward, services/proxy, ...). */

@@ -219,7 +219,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
       const listVersion = t.group ? `${t.group}/${info.version}` : 'v1';
       return reply(200, {
         kind: `${t.kind}List`, apiVersion: listVersion,
-        metadata: { resourceVersion: store.resourceVersion, ...(next ? { continue: next, remainingItemCount: all.length - offset - limit } : {}) },
+        // Custom resource lists always carry `continue` ("" on the last page); built-in lists only when there is more.
+        metadata: { ...(t.builtin ? {} : { continue: '' }), resourceVersion: store.resourceVersion, ...(next ? { continue: next, remainingItemCount: all.length - offset - limit } : {}) },
         items: page.map(withVersion),
       });
     }

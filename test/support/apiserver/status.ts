@@ -18,7 +18,8 @@ export function faultStatus(server: string, code: number, info: RequestInfo, use
   if (code === 403) {
     const res = info.group ? `${info.resource}.${info.group}` : info.resource;
     const where = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
-    return status(403, 'Forbidden', `${res ?? 'resource'}${info.name ? ` "${info.name}"` : ''} is forbidden: User "${user}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group ?? ''}" ${where}`, { group: info.group, kind: info.resource });
+    return status(403, 'Forbidden', `${res ?? 'resource'}${info.name ? ` "${info.name}"` : ''} is forbidden: User "${user}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group ?? ''}" ${where}`,
+      { ...(info.name ? { name: info.name } : {}), ...(info.group ? { group: info.group } : {}), kind: info.resource });
   }
   if (code === 429) return status(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later');
   return status(code, REASONS[code] ?? 'InternalError', `an error on the server ("${server} fault") has prevented the request from succeeding`);

@@ -1,0 +1,176 @@
+// The test API server answers like the real one: every recorded request of ../shared/conformance/kube-apiserver
+// (kube-apiserver v1.21 with the same CRDs) that the test server claims to serve is replayed against it, and the
+// answers must have the recorded shape: status, content type, plain-text bodies byte for byte, Status fields, the
+// discovery documents' structure, list pagination. Exchanges it does not claim are named below with the reason, so
+// a new transcript is never silently ignored.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'node:https';
+import { startApiServer, type TestApiServer } from './support/apiserver/index.js';
+import { KUBE_APISERVER, requireCorpus } from './support/paths.js';
+import type { KubeObject } from '../src/model/resources.js';
+
+requireCorpus(KUBE_APISERVER, 'the kube-apiserver transcripts the test API server must answer like');
+
+interface Exchange {
+  id: string;
+  request: { method: string; path: string; query: string; identity: string; headers: Record<string, string>; body: string | null };
+  response: { status: number; headers: Record<string, string>; body: string };
+}
+interface IndexEntry { id: string; file: string }
+
+const index = JSON.parse(readFileSync(join(KUBE_APISERVER, 'index.json'), 'utf8')) as { exchanges: IndexEntry[] };
+const exchanges = index.exchanges.map((e) => JSON.parse(readFileSync(join(KUBE_APISERVER, e.file), 'utf8')) as Exchange);
+const byId = new Map(exchanges.map((e) => [e.id, e]));
+
+/** Why an exchange is not replayed (checked in order); undefined: it is replayed and must match. */
+function notClaimed(e: Exchange): string | undefined {
+  const r = e.request;
+  const accept = r.headers.Accept ?? '*/*';
+  if (!['admin', 'viewer'].includes(r.identity)) return 'identities other than a token user (anonymous, bad token) are not modelled';
+  if (e.id.startsWith('00-meta/')) return 'pretty-printing, /version and health checks are not modelled';
+  if (e.id.startsWith('10-cluster-b')) return 'cluster-b objects are not seeded';
+  if (e.id.startsWith('05-write/')) return 'the write script changes state between its requests; writes are checked by the edit and hardening tests';
+  if (/^\/apis\/(apps|batch|autoscaling|policy|rbac\.authorization\.k8s\.io|networking\.k8s\.io|events\.k8s\.io|storage\.k8s\.io)(\/|$)/.test(r.path)) return 'built-in groups meshscope does not read are not served';
+  if (e.id.startsWith('09-table/') || /as=Table|protobuf|yaml|as=PartialObjectMetadata|text\/html|apidiscovery/.test(accept)) {
+    return 'Table, protobuf, YAML, PartialObjectMetadata and aggregated-discovery answers are not modelled';
+  }
+  if (r.method !== 'GET') return 'writes are checked by the edit and hardening tests, not replayed';
+  const tooOld = e.id === '06-watch/vs-watch-rv-too-old';
+  if ((/watch=/.test(r.query) || r.path.includes('/watch/')) && !tooOld) return 'watch timing is checked by the watch tests';
+  if (e.id.startsWith('07-authz/') || e.id.startsWith('08-portforward-proxy/')) return 'port-forward, proxy and access reviews are checked by their own tests';
+  if (/fieldSelector|labelSelector|resourceVersion(Match)?=|continue=/.test(r.query) && !tooOld) {
+    return 'selectors, resourceVersion semantics and recorded continue tokens are not modelled';
+  }
+  if (e.id.startsWith('06-watch/list-before-watch')) return 'objects of the watch script are not seeded';
+  if (/^\/api\/v1\/(nodes|namespaces\/[^/]+\/(secrets|configmaps))/.test(r.path)) return 'nodes, Secrets and ConfigMaps are not seeded';
+  return undefined;
+}
+
+/** Objects the recorded GETs answered with: the test server is seeded with them. */
+function seedObjects(): KubeObject[] {
+  const out = new Map<string, KubeObject>();
+  for (const e of exchanges) {
+    if (e.request.identity !== 'admin' || e.request.method !== 'GET' || e.response.status !== 200 || !/json/.test(e.response.headers['Content-Type'] ?? '')) continue;
+    if (/^(05|06|10)-/.test(e.id) || /watch=/.test(e.request.query)) continue;
+    let body: { kind?: string; items?: KubeObject[]; apiVersion?: string; metadata?: { name?: string } };
+    try { body = JSON.parse(e.response.body); } catch { continue; }
+    const objs = Array.isArray(body.items) ? body.items.map((i) => ({ ...i, apiVersion: i.apiVersion ?? body.apiVersion, kind: i.kind ?? body.kind?.replace(/List$/, '') })) : body.metadata?.name ? [body as KubeObject] : [];
+    for (const o of objs) if (o.kind && o.metadata?.name) out.set(`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o as KubeObject);
+  }
+  return [...out.values()];
+}
+
+let srv: TestApiServer;
+before(async () => {
+  srv = await startApiServer({
+    name: 'transcripts', crds: { gatewayApi: 'experimental' }, seed: seedObjects(),
+    tokens: { 'token-admin': 'admin', 'token-viewer': 'viewer' }, rbac: { viewer: [] },
+  });
+});
+after(async () => { await srv.close(); });
+
+function replay(e: Exchange): Promise<{ status: number; contentType: string; body: string }> {
+  const token = e.request.identity === 'viewer' ? 'token-viewer' : 'token-admin';
+  return new Promise((resolve, reject) => {
+    const req = request(`${srv.url}${e.request.path}${e.request.query ? `?${e.request.query}` : ''}`, {
+      method: e.request.method, ca: srv.caPem, headers: { Accept: e.request.headers.Accept ?? '*/*', Authorization: `Bearer ${token}` },
+    }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+type Json = Record<string, unknown>;
+const STATUS_FIELDS = ['kind', 'apiVersion', 'status', 'reason', 'code'];
+
+/** The parts of a discovery document that must match: groups/versions/preferred, resources and their attributes. */
+function discoveryShape(doc: Json, groups?: Set<string>): unknown {
+  if (doc.kind === 'APIGroupList') {
+    return (doc.groups as Json[]).filter((g) => !groups || groups.has(g.name as string)).map((g) => ({ name: g.name, versions: g.versions, preferredVersion: g.preferredVersion }))
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  }
+  if (doc.kind === 'APIResourceList') {
+    const resources = (doc.resources as Json[]).map(({ storageVersionHash: _h, ...r }) => r);
+    return { groupVersion: doc.groupVersion, resources: resources.sort((a, b) => String(a.name).localeCompare(String(b.name))) };
+  }
+  return doc;
+}
+
+/** Compares one answer with the recorded one; returns what differs (empty: same shape). */
+function differences(e: Exchange, got: { status: number; contentType: string; body: string }, servedGroups: Set<string>, builtinGroups: Set<string>): string[] {
+  const want = e.response;
+  const out: string[] = [];
+  if (got.status !== want.status) out.push(`status ${got.status}, recorded ${want.status}`);
+  const wantType = want.headers['Content-Type'] ?? '';
+  if (got.contentType !== wantType) out.push(`content type "${got.contentType}", recorded "${wantType}"`);
+  if (out.length > 0) return out;
+  if (!wantType.includes('json')) {
+    if (got.body !== want.body) out.push(`body ${JSON.stringify(got.body)}, recorded ${JSON.stringify(want.body)}`);
+    return out;
+  }
+  const a = JSON.parse(got.body) as Json, b = JSON.parse(want.body) as Json;
+  if (b.kind === 'Status') {
+    for (const f of STATUS_FIELDS) if (JSON.stringify(a[f]) !== JSON.stringify(b[f])) out.push(`Status ${f} ${JSON.stringify(a[f])}, recorded ${JSON.stringify(b[f])}`);
+    if (JSON.stringify(Object.keys((a.details ?? {}) as Json).sort()) !== JSON.stringify(Object.keys((b.details ?? {}) as Json).sort())) out.push(`Status details ${JSON.stringify(a.details)}, recorded ${JSON.stringify(b.details)}`);
+    if ([403, 404].includes(b.code as number) && a.message !== b.message) out.push(`Status message ${JSON.stringify(a.message)}, recorded ${JSON.stringify(b.message)}`);
+    return out;
+  }
+  if (b.kind === 'APIGroupList' || b.kind === 'APIResourceList' || b.kind === 'APIGroup' || b.kind === 'APIVersions') {
+    // Built-in groups the test server does not serve are left out of the comparison; every group it serves must match.
+    const gvGroup = String(b.groupVersion).includes('/') ? String(b.groupVersion).split('/')[0] : '';
+    const builtinGv = builtinGroups.has(gvGroup);
+    let x = discoveryShape(a, servedGroups), y = discoveryShape(b, servedGroups);
+    if (b.kind === 'APIVersions') { x = a.versions; y = b.versions; }
+    if (builtinGv && b.kind === 'APIResourceList') {
+      const served = new Set(((x as { resources: Json[] }).resources).map((r) => r.name));
+      const pick = (r: Json) => ({ name: r.name, namespaced: r.namespaced, kind: r.kind });
+      x = (x as { resources: Json[] }).resources.map(pick);
+      y = (y as { resources: Json[] }).resources.filter((r) => served.has(r.name)).map(pick);
+    }
+    if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`discovery differs:\n  got      ${JSON.stringify(x)}\n  recorded ${JSON.stringify(y)}`);
+    return out;
+  }
+  if (typeof b.kind === 'string' && b.kind.endsWith('List')) {
+    const meta = (v: Json) => Object.keys((v.metadata ?? {}) as Json).sort().join(',');
+    if (a.kind !== b.kind || a.apiVersion !== b.apiVersion) out.push(`list ${a.apiVersion} ${a.kind}, recorded ${b.apiVersion} ${b.kind}`);
+    if (meta(a) !== meta(b)) out.push(`list metadata keys ${meta(a)}, recorded ${meta(b)}`);
+    return out;
+  }
+  if (typeof b.type === 'string') {
+    // A watch answer: the event sequence (types, and the Status of an ERROR event).
+    const events = (body: string) => body.split('\n').filter(Boolean).map((l) => { const ev = JSON.parse(l) as { type: string; object: Json }; return ev.type === 'ERROR' ? [ev.type, ev.object.kind, ev.object.reason, ev.object.code] : [ev.type, ev.object.kind]; });
+    if (JSON.stringify(events(got.body)) !== JSON.stringify(events(want.body))) out.push(`watch events ${JSON.stringify(events(got.body))}, recorded ${JSON.stringify(events(want.body))}`);
+    return out;
+  }
+  if (a.kind !== b.kind || a.apiVersion !== b.apiVersion) out.push(`object ${a.apiVersion} ${a.kind}, recorded ${b.apiVersion} ${b.kind}`);
+  return out;
+}
+
+test('the transcripts the test server claims are replayed, and every other one is named with the reason', () => {
+  const claimed = exchanges.filter((e) => !notClaimed(e));
+  assert.ok(claimed.length >= 60, `only ${claimed.length} exchanges replayed`);
+  for (const id of ['01-discovery/apis', '01-discovery/apis_networking-istio-io_v1alpha3', '02-unserved/envoyfilters-v1-namespaced', '02-unserved/core-nosuchresources', '04-get/vs-missing', '06-watch/vs-watch-rv-too-old', '03-list/vs-cluster-wide-limit2-page1']) {
+    assert.ok(byId.has(id) && !notClaimed(byId.get(id)!), `${id} is replayed`);
+  }
+});
+
+test('the test server answers each claimed request as the recorded kube-apiserver did', async () => {
+  const servedGroups = new Set(srv.types.map((t) => t.group).filter(Boolean));
+  const builtinGroups = new Set(srv.types.filter((t) => t.builtin).map((t) => t.group));
+  const failures: string[] = [];
+  for (const e of exchanges) {
+    if (notClaimed(e)) continue;
+    const got = await replay(e);
+    const d = differences(e, got, servedGroups, builtinGroups);
+    if (d.length > 0) failures.push(`${e.id} (${e.request.identity} ${e.request.method} ${e.request.path}${e.request.query ? `?${e.request.query}` : ''}):\n  ${d.join('\n  ')}`);
+  }
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
