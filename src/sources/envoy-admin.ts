@@ -118,10 +118,31 @@ export async function adminGet(client: KubeClient, namespace: string, pod: strin
       const status = /Unexpected server response: (\d+)/.exec(msg)?.[1];
       if (status === '401') return fail('unauthorized', 'http', 401);
       if (status === '403') return fail(`forbidden: cannot create pods/portforward in namespace ${namespace}`, 'http', 403);
-      if (status === '404') return fail(`pod ${namespace}/${pod} not found`, 'http', 404);
+      if (status === '404') {
+        // The WebSocket error drops the server's Status; the same path without an upgrade gets the same answer
+        // (kube-apiserver looks the pod's node up first), so ask it what it said: a missing pod, or a node it cannot reach.
+        void refusalReason(client, namespace, pod, port).then((said) => fail(`${where}: refused by the API server: ${said}`, 'http', 404));
+        return;
+      }
       fail(`${where}: ${transportError(err, timeoutMs).reason}`);
     });
   });
+}
+
+/** What the API server answers to the port-forward path without an upgrade (its Status message), for a refusal. */
+async function refusalReason(client: KubeClient, namespace: string, pod: string, port: number): Promise<string> {
+  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward`;
+  try {
+    await client.request('GET', path, { query: { ports: port }, retries: 0, what: { verb: 'get', resource: 'pods/portforward', namespace, name: pod } });
+    return 'not found (404)';
+  } catch (err) {
+    const body = err instanceof KubeRequestError ? err.body : undefined;
+    try {
+      const message = (JSON.parse(body ?? '') as { message?: unknown }).message;
+      if (typeof message === 'string' && message) return `${message} (404)`;
+    } catch { /* not a Status */ }
+    return err instanceof KubeRequestError ? err.reason : `pod ${namespace}/${pod} not found`;
+  }
 }
 
 /** Reads a pod (for its admin port) unless given. */

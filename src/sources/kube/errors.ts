@@ -8,6 +8,9 @@ export interface RequestWhat { verb: string; resource?: string; group?: string; 
 /** The reason of a response cut short by a lost connection (a GET is retried on it). */
 export const TRUNCATED = 'response cut short (connection lost)';
 
+/** kube-apiserver's body for an unknown group, an unserved version or an unknown resource of a CRD group. */
+export const PAGE_NOT_FOUND = '404 page not found\n';
+
 export type KubeErrorKind = 'http' | 'timeout' | 'network' | 'tls' | 'protocol';
 
 export class KubeRequestError extends Error {
@@ -51,7 +54,8 @@ export function httpError(status: number, body: string | undefined, w: RequestWh
   switch (status) {
     case 401: reason = 'unauthorized'; break;
     case 403: reason = `forbidden: cannot ${w.verb} ${resourceName(w)}${w.name ? ` "${w.name}"` : ''}${where(w)}`; break;
-    case 404: reason = `not found: ${msg ?? `${resourceName(w)}${w.name ? ` "${w.name}"` : ''}`}`; break;
+    // The mux's plain-text answer: the group, version or resource is not served (no Status, no object name).
+    case 404: reason = body === PAGE_NOT_FOUND ? 'not served by the API server (404 page not found)' : `not found: ${msg ?? `${resourceName(w)}${w.name ? ` "${w.name}"` : ''}`}`; break;
     case 409: reason = `conflict: ${msg ?? 'the object has been modified'}`; break;
     case 422: reason = `invalid: ${msg ?? 'the server rejected the object'}`; break;
     case 429: reason = `too many requests${ra !== undefined ? ` (retry after ${ra}s)` : ''}`; break;
