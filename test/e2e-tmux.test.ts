@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { untilText } from './support/poll.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const session = `meshscope-e2e-${process.pid}`;
@@ -18,19 +19,9 @@ const screen = () => tmux('capture-pane', '-p', '-t', session);
 const keys = (...k: string[]) => tmux('send-keys', '-t', session, ...k);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: RegExp, timeoutMs = 15_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    try {
-      last = screen();
-    } catch {
-      last = '(session gone)';
-    }
-    if (what.test(last)) return last;
-    await sleep(100);
-  }
-  assert.fail(`screen never showed ${what}; last screen:\n${last}`);
+function waitFor(what: RegExp, timeoutMs = 15_000): Promise<string> {
+  const read = () => { try { return screen(); } catch { return '(session gone)'; } };
+  return untilText(read, what, { timeoutMs, intervalMs: 100 });
 }
 
 test('a new user in tmux: search, expand, proxy routes, cross-cluster link, help, quit', { skip, timeout: 120_000 }, async () => {

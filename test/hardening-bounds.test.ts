@@ -16,6 +16,9 @@ import type { KubeClient } from '../src/sources/kube/client.js';
 import type { LiveKind } from '../src/sources/kube/kinds.js';
 import { demoDir, repoRoot } from './support/hostile.js';
 import { runCli } from './support/cli.js';
+import { CORPUS_ROOT, requireCorpus } from './support/paths.js';
+
+requireCorpus(CORPUS_ROOT, 'the real config dumps the size caps are checked on');
 
 const CORPUS = resolve(repoRoot, '../shared/conformance/istio');
 const DUMP = join(CORPUS, 'proxy-config/all/config_dump.json'); // 56 KB

@@ -14,19 +14,22 @@ import { runSet, runGet, type WeightsIO } from '../src/cli/weights.js';
 import { readAudit } from '../src/edit/audit.js';
 import type { GlobalOptions } from '../src/cli/global.js';
 import type { KubeObject } from '../src/model/resources.js';
+import { requireCorpus } from './support/paths.js';
+import { until as poll } from './support/poll.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const GW_DUMP = resolve(repoRoot, '../shared/conformance/istio/proxy-config/all/config_dump.json');
 const SEED = join(import.meta.dirname, 'support/apiserver/seed');
 const VS = typeOfKind('VirtualService')!;
 const GW_POD = 'istio-system/istio-ingressgateway-6d9f7c-a1';
+requireCorpus(GW_DUMP, 'the gateway config dump the test Envoy serves');
 let clusters: TestClusters;
 let dir: string;
 
 before(async () => {
   await k8s();
   dir = mkdtempSync(join(tmpdir(), 'meshscope-faults-'));
-  clusters = await startTestClusters({ a: { seedDir: join(SEED, 'a'), proxies: existsSync(GW_DUMP) ? { [GW_POD]: { configDumpFile: GW_DUMP } } : {} } });
+  clusters = await startTestClusters({ a: { seedDir: join(SEED, 'a'), proxies: { [GW_POD]: { configDumpFile: GW_DUMP } } } });
 });
 after(async () => {
   await clusters.close();
@@ -126,7 +129,7 @@ test('latency below the timeout is fine; a kind slower than --request-timeout fa
   assert.ok(kinds(b.objects).has('VirtualService') && !kinds(b.objects).has('ServiceEntry'));
 });
 
-test('a port-forward that dies mid-transfer: the gateway dump is reported missing with the reason; the next load has it', { skip: existsSync(GW_DUMP) ? false : 'conformance corpus missing' }, async () => {
+test('a port-forward that dies mid-transfer: the gateway dump is reported missing with the reason; the next load has it', async () => {
   srv().faults.push({ resource: 'pods/portforward', dieAfterBytes: 3000 });
   const a = await load({ gatewayProxies: true });
   assert.equal(a.status, 'ok', 'the objects all loaded');
@@ -146,13 +149,7 @@ function vsWrite(weights: number[]): void {
   next.spec.http[0].route.forEach((r: { weight?: number }, i: number) => { r.weight = weights[i]; });
   srv().store.write(VS, next);
 }
-const until = async (cond: () => boolean, ms = 4000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const until = (cond: () => boolean, ms = 4000) => poll(cond, { timeoutMs: ms });
 
 test('watches: a dropped watch resumes from its resourceVersion; a dead server marks the context stale with the reason, and it recovers', async () => {
   const a = await load({ requestTimeout: '500ms' });

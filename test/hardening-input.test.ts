@@ -28,6 +28,9 @@ import { PAYLOADS, repoRoot } from './support/hostile.js';
 import { runCli } from './support/cli.js';
 import { fuzzParams, FUZZ_SEED } from './support/fuzz.js';
 import { folderListing } from './support/files.js';
+import { CORPUS_ROOT, requireCorpus } from './support/paths.js';
+
+requireCorpus(CORPUS_ROOT, 'the real dumps the fuzzer mutates');
 
 const CORPUS = resolve(repoRoot, '../shared/conformance/istio');
 const NOW = new Date('2026-01-01T00:00:00Z');

@@ -9,19 +9,20 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
-import { repoRoot, SIDECAR_DUMP, GATEWAY_DUMP, APISERVER_SEED } from './support/paths.js';
+import { repoRoot, SIDECAR_DUMP, GATEWAY_DUMP, APISERVER_SEED, requireCorpus } from './support/paths.js';
 
 const PROBE = join(import.meta.dirname, 'support/apiserver/leak-probe.ts');
 let clusters: TestClusters;
 let dir: string;
 
 before(async () => {
-  const proxies = (c: string) => existsSync(SIDECAR_DUMP) ? {
+  requireCorpus(SIDECAR_DUMP, 'the config dumps the test Envoys serve');
+  const proxies = (c: string) => ({
     [`istio-system/istio-ingressgateway-6d9f7c-${c}1`]: { configDumpFile: GATEWAY_DUMP },
     [`app/demoapp-v2-${c}0`]: { configDumpFile: SIDECAR_DUMP },
     [`app/demoapp-v2-canary-${c}0`]: { configDumpFile: SIDECAR_DUMP },
     [`app/client-${c}`]: { configDumpFile: SIDECAR_DUMP },
-  } : {};
+  });
   clusters = await startTestClusters({
     a: {
       seedDir: join(APISERVER_SEED, 'a'), proxies: proxies('a'),

@@ -14,6 +14,9 @@ import { takeSnapshot } from '../src/cli/snapshot.js';
 import type { GlobalOptions } from '../src/cli/global.js';
 import { runCliChild } from './support/cli.js';
 import { repoRoot, SIDECAR_DUMP, GATEWAY_DUMP, CLUSTERS_JSON, APISERVER_SEED } from './support/paths.js';
+import { CORPUS_ROOT, requireCorpus } from './support/paths.js';
+
+requireCorpus(CORPUS_ROOT, 'the config dumps the test Envoys serve');
 
 let clusters: TestClusters;
 let tmp: string;

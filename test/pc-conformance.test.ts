@@ -9,6 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { parseClustersJson, parseConfigDump } from '../src/model/envoy/parse.js';
 import { renderView, type PcOptions, type View } from '../src/cli/pc.js';
 import { runCliChildSync } from './support/cli.js';
+import { CORPUS_ROOT, requireCorpus } from './support/paths.js';
+
+requireCorpus(CORPUS_ROOT, "istioctl's proxy-config goldens");
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = resolve(repoRoot, '../shared/conformance/istio');

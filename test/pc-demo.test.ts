@@ -10,7 +10,7 @@ import { UserError } from '../src/cli/errors.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = join(repoRoot, 'fixtures/demo');
 const appProxies = join(demo, 'cluster-a/proxies/app');
-const frontends = existsSync(appProxies) ? readdirSync(appProxies).filter((p) => p.startsWith('frontend-')).sort() : [];
+const frontends = readdirSync(appProxies).filter((p) => p.startsWith('frontend-')).sort();
 
 /** Runs the pc command in-process; `code` is 0, or the UserError's exit code with its message in `err`. */
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -29,7 +29,7 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   }
 }
 
-test('demo: pc routes of a frontend pod fills VIRTUAL SERVICE for demoapp', { skip: frontends.length === 0 && 'fixtures/demo has no frontend dumps' }, async () => {
+test('demo: pc routes of a frontend pod fills VIRTUAL SERVICE for demoapp', async () => {
   const r = await run('pc', 'routes', `${frontends[0]}.app`, '--fixtures', demo, '--context', 'cluster-a');
   assert.equal(r.code, 0, r.err);
   const lines = r.out.split('\n');
@@ -39,14 +39,14 @@ test('demo: pc routes of a frontend pod fills VIRTUAL SERVICE for demoapp', { sk
   assert.match(demoapp, /\sdemoapp\.app$/);
 });
 
-test('demo: pc clusters shows demoapp v2 and v2-canary subsets', { skip: frontends.length === 0 && 'fixtures/demo has no frontend dumps' }, async () => {
+test('demo: pc clusters shows demoapp v2 and v2-canary subsets', async () => {
   const r = await run('proxy-config', 'clusters', `${frontends[0]}.app`, '--fixtures', demo, '--context', 'cluster-a', '--fqdn', 'demoapp');
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^demoapp\.app\.svc\.cluster\.local\s+\d+\s+v2\s+outbound\s+EDS\s+demoapp\.app$/m);
   assert.match(r.out, /^demoapp\.app\.svc\.cluster\.local\s+\d+\s+v2-canary\s+outbound\s+EDS\s+demoapp\.app$/m);
 });
 
-test('demo: pod lookup errors name the context and list pods; several contexts need --context', { skip: !existsSync(demo) && 'no fixtures/demo' }, async () => {
+test('demo: pod lookup errors name the context and list pods; several contexts need --context', async () => {
   const missing = await run('pc', 'c', 'nope.app', '--fixtures', demo, '--context', 'cluster-a');
   assert.equal(missing.code, 1);
   assert.match(missing.err, /no Envoy dump for pod nope\.app in context cluster-a \(pods with dumps: .*frontend-/);
@@ -58,7 +58,7 @@ test('demo: pod lookup errors name the context and list pods; several contexts n
   assert.ok(!/\n\s+at /.test(missing.err + ambiguous.err + live.err), 'no stack traces');
 });
 
-test('demo: endpoint view reads clusters.json of the pod', { skip: frontends.length === 0 && 'no frontend dumps' }, async () => {
+test('demo: endpoint view reads clusters.json of the pod', async () => {
   const r = await run('pc', 'endpoints', `${frontends[0]}.app`, '--fixtures', demo, '--context', 'cluster-a', '--cluster', 'outbound|8080|v2|demoapp.app.svc.cluster.local');
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^ENDPOINT\s+STATUS\s+OUTLIER CHECK\s+CLUSTER$/m);

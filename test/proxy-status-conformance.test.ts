@@ -8,22 +8,23 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from '../src/cli/format/proxy-status.js';
 import type { SyncResponse } from '../src/model/proxy-status.js';
+import { requireCorpus } from './support/paths.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const PS = resolve(repoRoot, '../shared/conformance/istio/proxy-status');
-const skip = existsSync(join(PS, 'cases.json')) ? false : 'conformance corpus missing';
+requireCorpus(join(PS, 'cases.json'), "istioctl's proxy-status goldens");
 
 interface Case { name: string; format: 'table' | 'json' | 'yaml'; verbosity: number; namespace: string; expected: string; input: Record<string, SyncResponse> }
-const cases: Case[] = skip ? [] : (JSON.parse(readFileSync(join(PS, 'cases.json'), 'utf8')) as { cases: Case[] }).cases;
+const cases: Case[] = (JSON.parse(readFileSync(join(PS, 'cases.json'), 'utf8')) as { cases: Case[] }).cases;
 
-test('cases.json has the table, verbose, multi-istiod, json, yaml and namespace cases', { skip }, () => {
+test('cases.json has the table, verbose, multi-istiod, json, yaml and namespace cases', () => {
   assert.ok(cases.length >= 6);
   assert.deepEqual(new Set(cases.map((c) => c.format)), new Set(['table', 'json', 'yaml']));
   assert.ok(cases.some((c) => c.verbosity > 0) && cases.some((c) => c.namespace !== '') && cases.some((c) => Object.keys(c.input).length > 1));
 });
 
 for (const c of cases) {
-  test(`golden: ${c.name} → ${c.expected}`, { skip }, () => {
+  test(`golden: ${c.name} → ${c.expected}`, () => {
     const expected = readFileSync(join(PS, c.expected), 'utf8');
     const opts = { verbosity: c.verbosity, namespace: c.namespace || undefined, now: new Date('2026-01-01T00:00:00Z') };
     if (c.format === 'table') {

@@ -8,13 +8,14 @@ import { existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { k8s } from '../src/sources/kube/index.js';
+import { requireCorpus } from './support/paths.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const CONF = resolve(repoRoot, '../shared/conformance/istio');
 const DUMP = join(CONF, 'proxy-status/diff/configdump.json');
 const SEED = join(import.meta.dirname, 'support/apiserver/seed');
 const CLI = join(import.meta.dirname, 'support/apiserver/cli.ts');
-const skip = existsSync(DUMP) ? false : 'conformance corpus missing';
+requireCorpus(DUMP, 'the config dump the test istiod serves');
 let clusters: TestClusters;
 
 const istiodPod = (name: string) => ({
@@ -22,7 +23,6 @@ const istiodPod = (name: string) => ({
 });
 
 before(async () => {
-  if (skip) return;
   await k8s();
   clusters = await startTestClusters({
     a: {
@@ -42,7 +42,7 @@ function run(...args: string[]): Promise<{ code: number; out: string; err: strin
   });
 }
 
-test('table, -n, -o json and -o yaml: the istiod is named after its pod, as istioctl shows it', { skip }, async () => {
+test('table, -n, -o json and -o yaml: the istiod is named after its pod, as istioctl shows it', async () => {
   const [table, ns, json, yaml] = await Promise.all([
     run('proxy-status', '--context', 'a'),
     run('proxy-status', '--context', 'a', '-n', 'istio-system'),
@@ -65,7 +65,7 @@ test('table, -n, -o json and -o yaml: the istiod is named after its pod, as isti
   assert.deepEqual(parseYaml(yaml.out), doc);
 });
 
-test('several istiod replicas behind the Service: named after the Service, and said on stderr', { skip }, async () => {
+test('several istiod replicas behind the Service: named after the Service, and said on stderr', async () => {
   const podType = { plural: 'pods', kind: 'Pod', namespaced: true } as never;
   clusters.servers.a.store.write(podType, istiodPod('istiod-5d8f7c-x2') as never);
   try {
@@ -78,7 +78,7 @@ test('several istiod replicas behind the Service: named after the Service, and s
   }
 });
 
-test('errors: istiod unreachable names the context and exits 1; bad -o is a usage error; --fixtures needs a live istiod', { skip }, async () => {
+test('errors: istiod unreachable names the context and exits 1; bad -o is a usage error; --fixtures needs a live istiod', async () => {
   clusters.servers.a.faults.push({ resource: 'services/proxy', status: 403 });
   try {
     const r = await run('proxy-status', '--context', 'a');
@@ -99,7 +99,7 @@ test('errors: istiod unreachable names the context and exits 1; bad -o is a usag
   assert.doesNotMatch(fixtures.err, /\n\s+at /, 'no stack trace');
 });
 
-test('POD.NS: Match lines, and -o json with the per-type states', { skip }, async () => {
+test('POD.NS: Match lines, and -o json with the per-type states', async () => {
   const [text, json] = await Promise.all([
     run('proxy-status', 'demoapp-v2-a0.app', '--context', 'a'),
     run('proxy-status', 'demoapp-v2-a0.app', '--context', 'a', '-o', 'json'),

@@ -15,10 +15,11 @@ import { marshalJsonpb, ENVOY_SCHEMA, envoyJsonNames } from '../src/cli/format/j
 import { splitLines, unifiedDiff } from '../src/cli/format/difflib.js';
 import { diffProxy, rfc1123 } from '../src/cli/format/proxy-diff.js';
 import * as istiod from '../src/sources/istiod.js';
+import { requireCorpus } from './support/paths.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const DUMP = resolve(repoRoot, '../shared/conformance/istio/proxy-status/diff/configdump.json');
-const skip = existsSync(DUMP) ? false : 'conformance corpus missing';
+requireCorpus(DUMP, 'the config dump the proxy-status diff is checked on');
 const load = () => JSON.parse(readFileSync(DUMP, 'utf8')) as { configs: Record<string, unknown>[] };
 const section = (d: { configs: Record<string, unknown>[] }, t: string) => d.configs.find((c) => String(c['@type']).endsWith(t)) as Record<string, any>;
 
@@ -158,7 +159,7 @@ test('rfc1123 is Go time.RFC1123 in the given zone', () => {
   assert.equal(rfc1123(new Date('2024-07-04T08:09:10Z'), 'America/New_York'), 'Thu, 04 Jul 2024 04:09:10 EDT');
 });
 
-test("diff: istiod's view equal to Envoy's → Clusters/Listeners/Routes Match with Envoy's last RDS load", { skip }, () => {
+test("diff: istiod's view equal to Envoy's → Clusters/Listeners/Routes Match with Envoy's last RDS load", () => {
   const d = load();
   const last = Math.max(...section(d, 'RoutesConfigDump').dynamic_route_configs.map((r: { last_updated: string }) => Date.parse(r.last_updated)));
   assert.equal(diffProxy(d, load(), { timeZone: 'UTC' }), `Clusters Match\nListeners Match\nRoutes Match (RDS last loaded at ${rfc1123(new Date(last), 'UTC')})\n`);
@@ -171,7 +172,7 @@ test("diff: istiod's view equal to Envoy's → Clusters/Listeners/Routes Match w
   assert.match(diffProxy(reordered, d, { timeZone: 'UTC' }), /^Clusters Match\nListeners Match\nRoutes Match/);
 });
 
-test("diff: a modified istiod view → Don't Match with a unified diff (7 lines of context) that turns istiod's text into Envoy's", { skip }, () => {
+test("diff: a modified istiod view → Don't Match with a unified diff (7 lines of context) that turns istiod's text into Envoy's", () => {
   const envoy = load();
   const view = load();
   section(view, 'RoutesConfigDump').dynamic_route_configs[0].route_config.virtual_hosts[0].domains.push('stale.example.com');
@@ -199,7 +200,7 @@ test("diff: a modified istiod view → Don't Match with a unified diff (7 lines 
   assert.deepEqual(compareProxy(view, envoy), { CDS: 'STALE', LDS: 'STALE', EDS: 'NOT SENT', RDS: 'STALE' });
 });
 
-test('diff: a type missing from one side diffs against the "config dump has no configuration type" text', { skip }, () => {
+test('diff: a type missing from one side diffs against the "config dump has no configuration type" text', () => {
   const envoy = load();
   const view = load();
   view.configs = view.configs.filter((c) => !String(c['@type']).endsWith('ClustersConfigDump'));

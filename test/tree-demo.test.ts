@@ -9,7 +9,6 @@ import type { TreeNode } from '../src/mesh/tree-types.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = resolve(root, 'fixtures/demo');
-const skip = existsSync(demo) ? false : 'fixtures/demo is missing';
 
 const RUNNER = `import { main } from ${JSON.stringify(resolve(root, 'src/cli/main.ts'))};
 process.exitCode = await main(['node', 'meshscope', ...process.argv.slice(1)]);`;
@@ -66,7 +65,7 @@ function descendants(n: TreeNode): TreeNode[] {
   return out;
 }
 
-test('b.nginx.com: cluster-a VS → ServiceEntry → cluster-b ingress gateway → Gateway → VS → nginx pods', { skip }, async () => {
+test('b.nginx.com: cluster-a VS → ServiceEntry → cluster-b ingress gateway → Gateway → VS → nginx pods', async () => {
   const nodes = byId((await doc()).nodes);
   const rule = nodes.get('cluster-a/VirtualService/default/nginx-virtualservice/http:b-nginx')!;
   assert.ok(rule, 'rule b-nginx');
@@ -82,7 +81,7 @@ test('b.nginx.com: cluster-a VS → ServiceEntry → cluster-b ingress gateway �
   for (const id of pods) assert.ok(nodes.has(id!), `link target ${id} exists`);
 });
 
-test('reviews: jason → reviews.default.global v2/v3 → cluster-b reviews-v2/v3 pods; default → v1 in cluster-a', { skip }, async () => {
+test('reviews: jason → reviews.default.global v2/v3 → cluster-b reviews-v2/v3 pods; default → v1 in cluster-a', async () => {
   const nodes = byId((await doc()).nodes);
   const vs = nodes.get('cluster-a/VirtualService/default/reviews')!;
   const jason = child(vs, (c) => c.kind === 'rule' && c.label.startsWith('http[0]'), 'jason rule');
@@ -103,7 +102,7 @@ test('reviews: jason → reviews.default.global v2/v3 → cluster-b reviews-v2/v
   assert.deepEqual(pods, ['cluster-a/Pod/default/reviews-v1-5fd6d4f8f8-7xwvn']);
 });
 
-test('demoapp: 90/10 to v2 (3 pods) and v2-canary (3 pods), with the Envoy subset clusters on each frontend proxy', { skip }, async () => {
+test('demoapp: 90/10 to v2 (3 pods) and v2-canary (3 pods), with the Envoy subset clusters on each frontend proxy', async () => {
   const nodes = byId((await doc()).nodes);
   const rule = nodes.get('cluster-a/VirtualService/app/demoapp/http:weight-based-routing')!;
   assert.ok(rule);
@@ -120,7 +119,7 @@ test('demoapp: 90/10 to v2 (3 pods) and v2-canary (3 pods), with the Envoy subse
   }
 });
 
-test('tcp-echo 80/20 and gcpbackend 10/90 with the mirror (text output)', { skip }, async () => {
+test('tcp-echo 80/20 and gcpbackend 10/90 with the mirror (text output)', async () => {
   const r = await run('tree', '--fixtures', demo, '--context', 'cluster-a', '-n', 'default', '--kind', 'vs');
   assert.equal(r.code, 0, r.err);
   const text = r.out;
@@ -135,7 +134,7 @@ test('tcp-echo 80/20 and gcpbackend 10/90 with the mirror (text output)', { skip
   assert.ok(!/\x1b/.test(text));
 });
 
-test('every deliberate fault is a dangling or mismatched edge with a reason', { skip }, async () => {
+test('every deliberate fault is a dangling or mismatched edge with a reason', async () => {
   const d = await doc();
   const nodes = byId(d.nodes);
   // 1: ratings subset v2 missing from its DestinationRule (cluster-b)
@@ -166,7 +165,7 @@ test('every deliberate fault is a dangling or mismatched edge with a reason', { 
   assert.ok(!d.dangling.some((e) => /\*\.global/.test(e.reason)));
 });
 
-test('tree --kind and bad flags', { skip }, async () => {
+test('tree --kind and bad flags', async () => {
   const gws = await run('tree', '--fixtures', demo, '--kind', 'gw', '--context', 'cluster-b');
   assert.equal(gws.code, 0);
   assert.match(gws.out, /^ {6}http-gateway {2}/m);

@@ -9,6 +9,7 @@ import { KEYS, start, type Driver } from './ui-support.js';
 import { repoRoot, snapshotApp } from './ui-demo-support.js';
 import { ALL, CONTROL_BYTES, EVIL_VS, PAYLOADS, firstControl, writeHostileSnapshot, type HostileSnapshot } from './support/hostile.js';
 import type { MeshData, UiPlugin } from '../src/ui/types.js';
+import { untilText } from './support/poll.js';
 
 let snap: HostileSnapshot;
 let app: { data: MeshData; plugins: UiPlugin[] };
@@ -38,10 +39,9 @@ function clean(ui: Driver, where: string, screens: string[]): string {
   return f;
 }
 
-async function until(ui: Driver, re: RegExp, ms = 5000): Promise<string> {
-  const end = Date.now() + ms;
-  while (!re.test(ui.frame()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  return ui.frame();
+/** The frame once it matches, else the last frame (callers assert on it). */
+function until(ui: Driver, re: RegExp, ms = 5000): Promise<string> {
+  return untilText(() => ui.frame(), re, { timeoutMs: ms, intervalMs: 10 }).catch(() => ui.frame());
 }
 
 test('the clean demo renders without any control byte (frames carry no styling of their own)', async () => {

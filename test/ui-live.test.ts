@@ -16,6 +16,10 @@ import { startTestClusters, type TestClusters } from './support/apiserver/index.
 import { typeOfKind } from './support/apiserver/store.js';
 import { KEYS, start, type Driver } from './ui-support.js';
 import { SIDECAR_DUMP, GATEWAY_DUMP, CLUSTERS_JSON, APISERVER_SEED } from './support/paths.js';
+import { CORPUS_ROOT, requireCorpus } from './support/paths.js';
+import { untilText } from './support/poll.js';
+
+requireCorpus(CORPUS_ROOT, 'the config dumps the test Envoys serve');
 
 let clusters: TestClusters;
 
@@ -47,15 +51,8 @@ async function open(over: Partial<GlobalOptions> = {}, size = { columns: 150, ro
 }
 
 /** Polls the frame (bounded) until it matches (a RegExp, or a predicate). */
-async function until(ui: Driver, want: RegExp | ((frame: string) => boolean), ms = 8000): Promise<string> {
-  const t0 = Date.now();
-  const ok = typeof want === 'function' ? want : (f: string) => want.test(f);
-  for (;;) {
-    const f = ui.frame();
-    if (ok(f)) return f;
-    if (Date.now() - t0 > ms) assert.fail(`timed out after ${ms}ms waiting for ${want}; frame:\n${f}`);
-    await sleep(15);
-  }
+function until(ui: Driver, want: RegExp | ((frame: string) => boolean), ms = 8000): Promise<string> {
+  return untilText(() => ui.frame(), want, { timeoutMs: ms, intervalMs: 15 });
 }
 
 test('header: two contexts ok with counts while a black-holed one spins, then shows its timeout', async () => {

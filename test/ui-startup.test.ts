@@ -19,6 +19,7 @@ import type { UiPlugin } from '../src/ui/types.js';
 import { runTui } from '../src/cli/tui.js';
 import { KEYS, miniData } from './ui-support.js';
 import { repoRoot } from './ui-demo-support.js';
+import { untilText } from './support/poll.js';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -44,11 +45,8 @@ class Keyboard extends PassThrough {
   override unref(): this { return this; }
 }
 
-async function until(what: () => string, re: RegExp, ms = 20_000): Promise<string> {
-  const end = Date.now() + ms;
-  while (!re.test(what()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  assert.match(what(), re);
-  return what();
+function until(what: () => string, re: RegExp, ms = 20_000): Promise<string> {
+  return untilText(what, re, { timeoutMs: ms, intervalMs: 10 });
 }
 
 test('snapshot: the first frame shows each context loading, a search typed meanwhile runs on the loaded tree, e opens the editor', { timeout: 60_000 }, async () => {

@@ -6,12 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEYS, start } from './ui-support.js';
 import { demoCopy, snapshotApp } from './ui-demo-support.js';
+import { untilText } from './support/poll.js';
 
 /** Polls the frame (the editor reads the file asynchronously). */
-async function until(frame: () => string, re: RegExp, ms = 5000): Promise<string> {
-  const end = Date.now() + ms;
-  while (!re.test(frame()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  return frame();
+function until(frame: () => string, re: RegExp, ms = 5000): Promise<string> {
+  return untilText(frame, re, { timeoutMs: ms, intervalMs: 10 }).catch(() => frame());
 }
 
 test('/dem Enter e 0 a: 8 keys from start to the confirmation naming cluster-a, app, demoapp with the 10 → 0 diff', async () => {

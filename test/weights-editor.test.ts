@@ -11,6 +11,7 @@ import { resolveRule } from '../src/edit/planner.js';
 import type { ContextResult, EditTarget, PreparedEdit } from '../src/edit/session.js';
 import type { TreeNode } from '../src/mesh/tree-types.js';
 import type { KubeObject } from '../src/model/resources.js';
+import { untilText } from './support/poll.js';
 
 const TEXT = `# demoapp in cluster-a
 apiVersion: networking.istio.io/v1
@@ -47,8 +48,7 @@ async function press(stdin: { write(s: string): void }, ...keys: string[]) {
 }
 /** Polls the frame until it matches (async callbacks and renders may take a few turns on a loaded machine). */
 async function until(frame: () => string, re: RegExp, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!re.test(frame()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  await untilText(frame, re, { timeoutMs: ms, intervalMs: 10 }).catch(() => undefined);
 }
 const KEY = { left: '\x1b[D', right: '\x1b[C', up: '\x1b[A', down: '\x1b[B', esc: '\x1b', enter: '\r' };
 

@@ -27,3 +27,5 @@ export function requireCorpus(path: string, what: string): void {
     throw new Error(`the conformance corpus ${path} is missing (${what}); it lives next to the repository as ../shared/conformance`);
   }
 }
+/** The whole conformance corpus. */
+export const CORPUS_ROOT = resolve(repoRoot, '../shared/conformance');
