@@ -7,6 +7,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { formatDuration } from './duration.js';
 import { singleContextYaml, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
 import { httpError, transportError, KubeRequestError, TRUNCATED, type RequestWhat } from './errors.js';
+import { rawSend } from './client-node-adapter.js';
 
 let k8sModule: Promise<typeof K8s> | undefined;
 /** The client-node module, loaded on first use (~0.5 s). */
@@ -113,7 +114,7 @@ export class KubeClient {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const what: RequestWhat = opts.what ?? { verb: method.toLowerCase(), resource: path };
     const server = new k.ServerConfiguration(this.server.replace(/\/+$/, ''), {});
-    let ctx = server.makeRequestContext(path, method.toUpperCase() as K8s.HttpMethod);
+    const ctx = server.makeRequestContext(path, method.toUpperCase() as K8s.HttpMethod);
     for (const [key, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== '') ctx.setQueryParam(key, String(v));
     ctx.setHeaderParam('Accept', 'application/json');
     if (opts.body !== undefined) {
@@ -128,10 +129,7 @@ export class KubeClient {
         fresh.destroy();
         ctx.setAgent(this.agent);
       }
-      const config = k.createConfiguration({ baseServer: server, authMethods: { default: this.kc }, middleware: [timeoutMiddleware(k, timeoutMs)] } as never) as unknown as { middleware: K8s.ObservableMiddleware[]; httpApi: { send(c: K8s.RequestContext): K8s.Observable<K8s.ResponseContext> } };
-      for (const m of config.middleware) ctx = await m.pre(ctx).toPromise();
-      let resp = await config.httpApi.send(ctx).toPromise();
-      for (const m of config.middleware) resp = await m.post(resp).toPromise();
+      const resp = await rawSend(k, this.kc, server, ctx, [timeoutMiddleware(k, timeoutMs)]);
       const text = await resp.body.text();
       if (resp.httpStatusCode >= 400) throw httpError(resp.httpStatusCode, text, what, resp.headers['retry-after']);
       let body: unknown = text;
