@@ -13,13 +13,18 @@ import { countNewlines, lineAt } from './text-lines.js';
 const MARKER = /^---[ \t]*(?:#[^\n]*)?\r?$/gm;
 /** Constructs the split does not handle: directives, document end markers, content on a `---` line. */
 const NEEDS_FULL_PARSER = /^(?:%|\.\.\.(?:[ \t]|\r?$)|---[ \t]+[^ \t#\r\n])/m;
+/**
+ * Scalars js-yaml reads differently from `yaml` (YAML 1.2 core): `0b…` integers (a string in YAML 1.2) and explicit
+ * `!!` tags (!!binary, !!float, !!timestamp, !!set, …). Files with them take the exact path, so both give one value.
+ */
+const DIFFERS_IN_JS_YAML = /!!|(?:^|[\s:,[{-])[-+]?0[bB][01_]/;
 const HAS_CONTENT = /^[ \t]*[^ \t#\r\n]/m;
 
 interface Chunk { text: string; docIndex: number; /** 0-based line of the chunk's first character. */ firstLine: number }
 
 export function parseYamlObjects(text: string): ParsedFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (NEEDS_FULL_PARSER.test(text)) return parseYamlWithYamlPackage(text);
+  if (NEEDS_FULL_PARSER.test(text) || DIFFERS_IN_JS_YAML.test(text)) return parseYamlWithYamlPackage(text);
   const out: ParsedFile = { entries: [], problems: [] };
   for (const chunk of splitDocuments(text)) {
     let value: unknown;
@@ -123,8 +128,8 @@ function scanItemLines(doc: string): number[] | null {
   return lines;
 }
 
-/** Exact but slower path: `yaml`'s parseAllDocuments with a line counter. */
-function parseYamlWithYamlPackage(text: string): ParsedFile {
+/** Exact but slower path: `yaml`'s parseAllDocuments with a line counter (exported for the differential test). */
+export function parseYamlWithYamlPackage(text: string): ParsedFile {
   const out: ParsedFile = { entries: [], problems: [] };
   // `yaml` recurses per level: thousands of nested flow collections overflow the stack, sometimes fatally inside V8.
   const deep = tooDeepFlowOffset(text);
