@@ -33,12 +33,17 @@ export async function listContextFolders(dir: string): Promise<ContextFolder[]> 
 }
 
 /** Every DIR/<context>/proxies/<namespace>/<pod> folder, sorted by namespace then pod. */
-export async function listProxyDirs(contextDir: string): Promise<ProxyDir[]> {
+export async function listProxyDirs(contextDir: string, onError?: (dir: string, err: unknown) => void): Promise<ProxyDir[]> {
   const root = join(contextDir, 'proxies');
   const out: ProxyDir[] = [];
-  const namespaces = await readdir(root, { withFileTypes: true }).catch(() => []);
+  // A missing folder is fine; any other failure goes to onError (the loader makes it a located issue).
+  const list = (dir: string) => readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') onError?.(dir, err);
+    return [];
+  });
+  const namespaces = await list(root);
   for (const ns of namespaces.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort()) {
-    const pods = await readdir(join(root, ns), { withFileTypes: true }).catch(() => []);
+    const pods = await list(join(root, ns));
     for (const pod of pods.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort()) {
       out.push({ namespace: ns, pod, dir: join(root, ns, pod) });
     }

@@ -1,6 +1,7 @@
 // The context folders of a snapshot folder, without reading any file: what the TUI shows (as loading) before its first
 // frame, `:ctx` offers, and the loader (snapshot.ts) reads. Imports only node:fs and node:path, so it is cheap to load.
 import { readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../cli/errors.js';
 import { isRecord } from './parsed-file.js';
@@ -13,8 +14,7 @@ export interface ContextDir { name: string; dir: string }
 /** The context names a snapshot folder holds (what `--context` and the TUI's `:ctx` can choose from). */
 export async function snapshotContextNames(dirArg: string): Promise<string[]> {
   const root = resolve(dirArg);
-  const st = await stat(root).catch(() => null);
-  if (!st) throw new UserError(`snapshot folder ${dirArg} does not exist`);
+  const st = await statSnapshotRoot(root, dirArg);
   if (st.isFile()) return [basename(dirname(root))];
   return (await contextDirs(root, dirArg)).map((c) => c.name);
 }
@@ -54,11 +54,22 @@ export function selectContexts(available: string[], requested: string[] | undefi
   return available.filter((a) => requested.includes(a));
 }
 
+/** stat of a snapshot folder argument: "does not exist" only when it does not; other failures say what they are. */
+export async function statSnapshotRoot(root: string, dirArg: string): Promise<Stats> {
+  try {
+    return await stat(root);
+  } catch (err) {
+    if (isRecord(err) && err.code === 'ENOENT') throw new UserError(`snapshot folder ${dirArg} does not exist`);
+    throw new UserError(`snapshot folder ${dirArg}: cannot read it: ${errorText(err)}`);
+  }
+}
+
 export function errorText(err: unknown): string {
   if (isRecord(err) && typeof err.code === 'string') {
     if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied';
     if (err.code === 'ENOENT') return 'no such file (or a broken link)';
     if (err.code === 'EISDIR') return 'is a folder';
+    if (err.code === 'ENOTDIR') return 'not a folder';
   }
   return err instanceof Error ? err.message : String(err);
 }

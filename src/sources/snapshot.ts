@@ -17,7 +17,7 @@ import { parseYamlObjects } from './yaml-objects.js';
 import { listProxyDirs } from './proxy-files.js';
 import { overCapMessage, resolveLimits, type Limits } from './limits.js';
 import { shapeProblem } from './shape.js';
-import { contextDirs, errorText, MANIFEST, PROXIES, selectContexts, type ContextDir } from './snapshot-contexts.js';
+import { contextDirs, errorText, MANIFEST, PROXIES, selectContexts, statSnapshotRoot, type ContextDir } from './snapshot-contexts.js';
 
 export { errorText, snapshotContextNames } from './snapshot-contexts.js';
 
@@ -36,8 +36,7 @@ const READ_CONCURRENCY = 8;
 export async function loadSnapshotFolder(dirArg: string, opts: SnapshotOptions = {}): Promise<MeshInput> {
   const root = resolve(dirArg);
   opts = { ...opts, limits: opts.limits ?? resolveLimits() };
-  const st = await stat(root).catch(() => null);
-  if (!st) throw new UserError(`snapshot folder ${dirArg} does not exist`);
+  const st = await statSnapshotRoot(root, dirArg);
   if (st.isFile()) {
     // A single manifest file: one context named after the folder that holds it.
     const parent = dirname(root);
@@ -267,7 +266,10 @@ function plural(n: number, word: string): string {
 
 /** DIR/<context>/proxies/<namespace>/<pod>/{config_dump.json,clusters.json}. A missing proxies/ folder is fine. */
 async function readProxyDumps(contextDir: string, context: string, rel: (abs: string) => string, issues: LoadIssue[], cap: number): Promise<ProxyDump[]> {
-  const pods = await listProxyDirs(contextDir);
+  // An unreadable proxies/ folder (or namespace folder) is a located issue, never silently no dumps.
+  const pods = await listProxyDirs(contextDir, (dir, err) => {
+    issues.push({ context, severity: 'error', file: rel(dir), message: `cannot read folder: ${errorText(err)}` });
+  });
   const dumps: ProxyDump[] = [];
   for (const p of pods) dumps.push(await readProxyDump(p.dir, context, p.namespace, p.pod, rel, issues, cap));
   return dumps;
