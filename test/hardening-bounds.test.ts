@@ -183,7 +183,7 @@ describe('live, through the test API server', () => {
     const [snap] = await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['a'], limits: { maxDumpBytes: DEFAULT_MAX_DUMP_BYTES, maxObjects: 1 }, pageSize: 1 });
     const refused = snap!.issues.filter((i) => /more than 1 objects, refused/.test(i.message));
     assert.ok(refused.length > 0, JSON.stringify(snap!.issues));
-    assert.ok(refused.every((i) => /^list [a-z]+/.test(i.message)), 'each names the kind it lists');
+    assert.ok(refused.every((i) => /^[A-Za-z]+ \([a-z0-9.]*\/?v[0-9a-z]+\): list [a-z]+/.test(i.message)), `each names the kind, its version and the list: ${JSON.stringify(refused)}`);
     assert.ok(snap!.status === 'partial' || snap!.status === 'error');
   });
 });
