@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { typeOfKind } from './support/apiserver/store.js';
 import { runSet, runUndo, runGet, type WeightsIO } from '../src/cli/weights.js';
-import type { GlobalOptions } from '../src/cli/global.js';
+import type { GlobalOptions } from '../src/core/options.js';
 import { readAudit } from '../src/edit/audit.js';
 import { buildJsonPatch } from '../src/edit/live-writer.js';
 import { liveAccess } from '../src/edit/kube-client.js';

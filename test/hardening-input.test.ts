@@ -15,7 +15,7 @@ import { loadSnapshotFolder, objectsOfFile } from '../src/sources/snapshot.js';
 import type { LoadIssue, MeshInput } from '../src/model/context.js';
 import { DumpFormatError, parseClustersJson, parseConfigDump } from '../src/model/envoy/parse.js';
 import { renderView, type View } from '../src/cli/pc.js';
-import { UserError } from '../src/cli/errors.js';
+import { UserError } from '../src/core/errors.js';
 import {
   HostRegistry, DestinationRuleIndex, hostIntersection, hostsIntersect, hostSubsetOf, isExportedTo, kubeDnsExpansion, mostSpecificMatch,
   parseGatewayHost, resolveGatewayRef, selectorMatches, toFqdn,

@@ -11,7 +11,7 @@ import { fetchProxyDump, fetchProxyDumps } from '../src/sources/envoy-admin.js';
 import { compareProxy, diffProxy, fetchIstiodConfigDump } from '../src/sources/istiod.js';
 import { loadSnapshotFolder } from '../src/sources/snapshot.js';
 import { takeSnapshot } from '../src/cli/snapshot.js';
-import type { GlobalOptions } from '../src/cli/global.js';
+import type { GlobalOptions } from '../src/core/options.js';
 import { runCliChild } from './support/cli.js';
 import { repoRoot, SIDECAR_DUMP, GATEWAY_DUMP, CLUSTERS_JSON, APISERVER_SEED } from './support/paths.js';
 

@@ -13,7 +13,7 @@ import { meshData } from '../src/cli/tui-data.js';
 import { problemAndTracePlugins } from '../src/cli/tui-problems.js';
 import { weightsPlugin } from '../src/ui/weights/plugin.js';
 import { createWeightsEditorEnv } from '../src/edit/editor-env.js';
-import type { GlobalOptions } from '../src/cli/global.js';
+import type { GlobalOptions } from '../src/core/options.js';
 import type { MeshData, UiPlugin } from '../src/ui/types.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,7 +9,7 @@ import * as views from '../src/model/envoy/views.js';
 import * as meshJoin from '../src/mesh/join.js';
 import * as meshTree from '../src/mesh/tree.js';
 import { TuiSession } from '../src/cli/tui-session.js';
-import type { GlobalOptions } from '../src/cli/global.js';
+import type { GlobalOptions } from '../src/core/options.js';
 import type { KubeObject } from '../src/model/resources.js';
 import { k8s } from '../src/sources/kube/index.js';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';

@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { objectsOfFile } from '../sources/snapshot.js';
 import type { ContextSnapshot, LoadIssue } from '../model/context.js';
 import type { KubeObject, LoadedObject } from '../model/resources.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import type { MeshConfigLite } from './model.js';
 
 const MANIFEST = /\.(ya?ml|json)$/i;

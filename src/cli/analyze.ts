@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { globalsOf } from './global.js';
 import { setExitCode } from './main.js';
-import { UsageError } from './errors.js';
-import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
+import { UsageError } from '../core/errors.js';
+import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import { formatLoadIssue, type MeshInput } from '../model/context.js';
 import type { Finding, Level } from '../analyze/types.js';
 import { CHECKS, atOrAbove, unknownSelectors } from '../analyze/registry.js';

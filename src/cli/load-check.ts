@@ -1,8 +1,8 @@
 // What a command says about contexts that did not load: none loaded → a UserError (exit 1) naming each context and
 // why; some loaded → one warning line per failed or partial context, and the command goes on with the rest.
 import type { ContextSnapshot, MeshInput } from '../model/context.js';
-import { sanitizeLine } from '../util/sanitize.js';
-import { UserError } from './errors.js';
+import { sanitizeLine } from '../core/sanitize.js';
+import { UserError } from '../core/errors.js';
 
 function why(c: ContextSnapshot): string {
   return sanitizeLine(c.reason ?? c.issues.find((i) => i.severity === 'error')?.message ?? 'nothing could be loaded');

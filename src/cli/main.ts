@@ -2,8 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './global.js';
 import { COMMANDS } from './commands.js';
-import { UserError } from './errors.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { UserError } from '../core/errors.js';
+import { sanitizeLine } from '../core/sanitize.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = addGlobalOptions(new Command('meshscope'))

@@ -7,8 +7,8 @@
 import type { Command } from 'commander';
 import { globalsOf } from './global.js';
 import { setExitCode } from './main.js';
-import { UsageError, UserError } from './errors.js';
-import { sanitize, sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { sanitize, sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from './format/proxy-status.js';
 import { toGoYaml } from './format/goyaml.js';
 import type { SyncResponse } from '../model/proxy-status.js';

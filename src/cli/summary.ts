@@ -6,7 +6,7 @@ import type {
   DestinationRuleSpec, GatewaySpec, KubeObject, LoadedObject, PodSpec, RouteDestination, ServiceEntrySpec, ServiceSpec,
   SidecarSpec, VirtualServiceSpec, WorkloadEntrySpec,
 } from '../model/resources.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import { globalsOf } from './global.js';
 import { setExitCode } from './main.js';
 

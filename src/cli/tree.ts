@@ -1,9 +1,9 @@
 // `meshscope tree`: the joined mesh as an indented tree (text) or as nodes + edges (json).
 import type { Command } from 'commander';
 import { globalsOf } from './global.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 import { formatLoadIssue } from '../model/context.js';
-import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 
 export function register(program: Command): void {
   program

@@ -1,6 +1,6 @@
 // Live-cluster access of the TUI session: the sources it imports lazily (a snapshot never loads client-node) and the
 // contexts resolved from the kubeconfig. Also the small text helpers the session modules share.
-import type { GlobalOptions } from './global.js';
+import type { GlobalOptions } from '../core/options.js';
 import type { MergedKubeconfig } from '../sources/kube/kubeconfig.js';
 
 export interface Live {

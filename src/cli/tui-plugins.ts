@@ -1,6 +1,6 @@
 // The later features' keys in the TUI (`e` weights, `!` problems, `t` trace): stand-ins from the first frame, then
 // the real plugins once their modules are in (loaded after the first frame), rebuilt for each new mesh.
-import type { GlobalOptions } from './global.js';
+import type { GlobalOptions } from '../core/options.js';
 import type { MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
 import type { UiPlugin } from '../ui/types.js';

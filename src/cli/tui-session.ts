@@ -3,7 +3,7 @@
 // (the header shows its progress); `:ctx` adds and removes contexts; `r` re-lists. A pod's proxy is fetched when its
 // views are opened (tui-proxies.ts); `--watch` keeps objects current and marks what changed (tui-watch.ts).
 // The I/O itself is in src/sources; these files only schedule it and keep node ids stable.
-import type { GlobalOptions } from './global.js';
+import type { GlobalOptions } from '../core/options.js';
 import type { ContextSnapshot, MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
 import type { TreeNode } from '../mesh/tree-types.js';

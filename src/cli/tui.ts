@@ -4,7 +4,7 @@
 // tui-data.ts) and the app re-renders. Nothing heavy (`yaml`, the parsers, the analyzers, trace, the weight editor,
 // client-node) is imported before that first frame; the later features' keys hold stand-ins until their modules are
 // in (tui-plugins.ts). Live contexts are resolved first (a bad --context fails before any UI), then load one by one.
-import type { GlobalOptions } from './global.js';
+import type { GlobalOptions } from '../core/options.js';
 import type { MeshData, UiPlugin } from '../ui/types.js';
 import type { TuiSession } from './tui-session.js';
 import { loadPluginFactory, pendingPlugins, type PluginFactory } from './tui-plugins.js';

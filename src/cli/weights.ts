@@ -1,10 +1,11 @@
 // `meshscope weights get|set|undo`: read and change traffic weights, on snapshot folders (--fixtures) and live.
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { globalsOf, type GlobalOptions } from './global.js';
+import { globalsOf } from './global.js';
+import type { GlobalOptions } from '../core/options.js';
 import { setExitCode } from './main.js';
-import { UsageError, UserError } from './errors.js';
-import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import type { EditTarget, PreparedEdit, WriteEnv } from '../edit/session.js';
 import type { VirtualServiceApi } from '../edit/live-writer.js';
 

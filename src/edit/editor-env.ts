@@ -3,7 +3,7 @@
 import { resolve, sep } from 'node:path';
 import type { MeshInput } from '../model/context.js';
 import type { ObjectRefKey } from '../mesh/tree-types.js';
-import type { GlobalOptions } from '../cli/global.js';
+import type { GlobalOptions } from '../core/options.js';
 import { applyEdits, liveTarget, snapshotTarget, type ContextResult, type EditTarget, type PreparedEdit, type Progress, type WriteEnv } from './session.js';
 import { copiesOf, targetOf } from './targets.js';
 import { loadWritePolicy, writeRefusal } from './policy.js';

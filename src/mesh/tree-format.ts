@@ -1,5 +1,5 @@
 // Text rendering and filtering of the tree (for `meshscope tree`); the TUI draws its own rows.
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import type { Badges, TreeNode } from './tree-types.js';
 import { withChildren } from './tree-nodes.js';
 

@@ -2,7 +2,7 @@
 // frame, `:ctx` offers, and the loader (snapshot.ts) reads. Imports only node:fs and node:path, so it is cheap to load.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { isRecord } from './parsed-file.js';
 
 export const MANIFEST = /\.(?:ya?ml|json)$/i;

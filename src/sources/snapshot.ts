@@ -10,7 +10,7 @@ import { readdir, readFile, stat, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ContextSnapshot, LoadIssue, MeshInput, ProxyDump } from '../model/context.js';
 import type { KubeObject, LoadedObject } from '../model/resources.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { isRecord, type RawEntry } from './parsed-file.js';
 import { parseJsonObjects } from './json-objects.js';
 import { parseYamlObjects } from './yaml-objects.js';

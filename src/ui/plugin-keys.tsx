@@ -5,7 +5,7 @@ import React from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { TraceSource } from '../trace/types.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import type { UiPlugin } from './types.js';
 
 export type PluginKey = Omit<UiPlugin, 'open'>;

@@ -3,7 +3,7 @@
 // Extended search stays off: `|` means OR there, and Envoy cluster names contain `|`.
 import Fuse from 'fuse.js';
 import type { NodeKind, TreeNode } from '../mesh/tree-types.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 
 interface Item {
   node: TreeNode;

@@ -1,5 +1,5 @@
 // Text, JSON and YAML output of the proxy-config views, byte for byte as istioctl prints them.
-import { sanitizeLine } from '../../util/sanitize.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 import { pick } from '../../model/envoy/describe.js';
 import type { EnvoyEndpoint, ParsedDump } from '../../model/envoy/types.js';
 import {

@@ -6,7 +6,7 @@ import { destLabel, getRule, listRules, resolveRule } from '../../edit/planner.j
 import { prepareEdit, valuesForCopy, type ContextResult, type EditTarget, type PreparedEdit, type Progress } from '../../edit/session.js';
 import { bar, changeSummary, resultLine } from '../../edit/report.js';
 import type { RuleRef, RuleView } from '../../edit/types.js';
-import { sanitizeLine } from '../../util/sanitize.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 import { editorKey, initEditor, valuesOf, type EditorEffect, type EditorState } from './reducer.js';
 import { DiffView } from './DiffView.js';
 

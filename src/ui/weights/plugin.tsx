@@ -9,7 +9,7 @@ import type { RuleRef, RuleKind } from '../../edit/types.js';
 import { getRule, resolveRule } from '../../edit/planner.js';
 import type { EditTarget } from '../../edit/session.js';
 import { resultLine } from '../../edit/report.js';
-import { sanitizeLine } from '../../util/sanitize.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 import { WeightEditor } from './WeightEditor.js';
 import { WEIGHTS_KEY } from '../plugin-keys.js';
 
