@@ -171,7 +171,7 @@ test('a context marked readOnly in the config is refused live, with the reason',
 
 test('TUI editor env on a live mesh: the loaded resourceVersion is the precondition; copies in the other context', async () => {
   const { loadLiveContexts } = await import('../src/sources/kube/index.js');
-  const { createWeightsEditorEnv } = await import('../src/edit/editor-env.js');
+  const { createWeightsEditorEnv } = await import('../src/app/weights-env.js');
   const input = { contexts: await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['a', 'b'], namespace: 'app', requestTimeout: '5s' }) };
   const ed = createWeightsEditorEnv(input, globals(['a', 'b']), { env });
   const opened = ed.open({ context: 'a', kind: 'VirtualService', namespace: 'app', name: 'demoapp' });

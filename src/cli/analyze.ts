@@ -8,9 +8,9 @@ import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import { formatLoadIssue, type MeshInput } from '../model/context.js';
 import type { Finding, Level } from '../analyze/types.js';
 import { CHECKS, atOrAbove, unknownSelectors } from '../analyze/registry.js';
-import { analyze } from '../analyze/run.js';
-import { loadMeshConfig } from '../analyze/inputs.js';
-import { loadWarnings, requireLoaded } from './load-check.js';
+import { analyze } from '../app/analyze-run.js';
+import { loadMeshConfig } from '../sources/analyze-inputs.js';
+import { loadWarnings, requireLoaded } from '../sources/load-check.js';
 
 const LEVELS: Level[] = ['Info', 'Warning', 'Error'];
 

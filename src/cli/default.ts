@@ -10,6 +10,6 @@ export async function runDefault(program: Command): Promise<number> {
     const { runSummary } = await import('./summary.js');
     return runSummary(globals);
   }
-  const { runTui } = await import('./tui.js');
+  const { runTui } = await import('../app/launcher.js');
   return runTui(globals);
 }

@@ -12,7 +12,7 @@ import {
   bootstrapData, clusterData, ecdsData, edsData, formatData, formatEndpointData, listenerData, MissingSectionError,
   renderAll, renderBootstrapSummary, renderClusterTable, renderEcdsTable, renderEdsTable, renderEndpointTable,
   renderListenerTable, renderRouteTable, renderSecretTable, requireSection, routeData, secretData, type OutputFormat,
-} from './format/proxy-config.js';
+} from '../format/proxy-config.js';
 import { listContextFolders, listProxyDirs, readProxyFiles } from '../sources/proxy-files.js';
 import { sanitizeLine } from '../core/sanitize.js';
 import { overCapMessage, resolveLimits } from '../sources/limits.js';

@@ -1,13 +1,13 @@
 // `meshscope` on a terminal: renders the app with Ink on the alternate screen and restores the terminal on exit, on
 // signals and on a crash. The first frame comes as soon as Ink is up: a snapshot folder's contexts show as loading
-// (their names are the folder's sub-folders), then the folder is read, joined and analyzed (tui-session.ts,
-// tui-data.ts) and the app re-renders. Nothing heavy (`yaml`, the parsers, the analyzers, trace, the weight editor,
+// (their names are the folder's sub-folders), then the folder is read, joined and analyzed (session.ts,
+// data-adapter.ts) and the app re-renders. Nothing heavy (`yaml`, the parsers, the analyzers, trace, the weight editor,
 // client-node) is imported before that first frame; the later features' keys hold stand-ins until their modules are
-// in (tui-plugins.ts). Live contexts are resolved first (a bad --context fails before any UI), then load one by one.
+// in (plugins.ts). Live contexts are resolved first (a bad --context fails before any UI), then load one by one.
 import type { GlobalOptions } from '../core/options.js';
 import type { MeshData, UiPlugin } from '../ui/types.js';
-import type { TuiSession } from './tui-session.js';
-import { loadPluginFactory, pendingPlugins, type PluginFactory } from './tui-plugins.js';
+import type { TuiSession } from './session.js';
+import { loadPluginFactory, pendingPlugins, type PluginFactory } from './plugins.js';
 
 const ALT_ON = '\x1b[?1049h\x1b[H\x1b[2J';
 const ALT_OFF = '\x1b[?25h\x1b[?1049l';
@@ -133,7 +133,7 @@ async function snapshotLoadingData(globals: GlobalOptions): Promise<MeshData> {
 /** The session that owns the contexts (snapshot: reads the folder; live: resolves the contexts, loads them on start()). */
 async function openSession(globals: GlobalOptions): Promise<TuiSession> {
   const [yaml, views, join, tree, sessions] = await Promise.all([
-    import('yaml'), import('../model/envoy/views.js'), import('../mesh/join.js'), import('../mesh/tree.js'), import('./tui-session.js'),
+    import('yaml'), import('../model/envoy/views.js'), import('../mesh/join.js'), import('../mesh/tree.js'), import('./session.js'),
   ]);
   return sessions.TuiSession.open(globals, { yaml, views, join, tree });
 }

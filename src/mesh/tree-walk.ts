@@ -1,5 +1,5 @@
 // Id → node over a whole mesh tree, for the TUI adapters (each id is kept once, its first node found).
-import type { TreeNode } from '../mesh/tree-types.js';
+import type { TreeNode } from './tree-types.js';
 
 export function nodesById(roots: TreeNode[]): Map<string, TreeNode> {
   const byId = new Map<string, TreeNode>();

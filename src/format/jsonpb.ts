@@ -1,7 +1,7 @@
 // jsonpb-style output for Envoy protos that were read as JSON (snake_case or camelCase):
 // message field names become lowerCamelCase, map and Struct keys stay as they are and are sorted (as protojson does),
 // field order is kept. istioctl then re-indents with 4 spaces.
-import { terminalSafeJson } from '../../core/sanitize.js';
+import { terminalSafeJson } from '../core/sanitize.js';
 
 /** Map fields whose values are messages: keys kept and sorted, values converted. */
 const MESSAGE_MAPS = new Set([

@@ -4,12 +4,12 @@ import { resolve, sep } from 'node:path';
 import type { MeshInput } from '../model/context.js';
 import type { ObjectRefKey } from '../mesh/tree-types.js';
 import type { GlobalOptions } from '../core/options.js';
-import { applyEdits, liveTarget, snapshotTarget, type ContextResult, type EditTarget, type PreparedEdit, type Progress, type WriteEnv } from './session.js';
-import { copiesOf, targetOf } from './targets.js';
-import { loadWritePolicy, writeRefusal } from './policy.js';
-import { auditLogPath, lastUndoable, readAudit } from './audit.js';
-import { prepareUndo } from './undo.js';
-import type { VirtualServiceApi } from './live-writer.js';
+import { applyEdits, liveTarget, snapshotTarget, type ContextResult, type EditTarget, type PreparedEdit, type Progress, type WriteEnv } from '../edit/session.js';
+import { copiesOf, targetOf } from '../edit/targets.js';
+import { loadWritePolicy, writeRefusal } from '../edit/policy.js';
+import { auditLogPath, lastUndoable, readAudit } from '../edit/audit.js';
+import { prepareUndo } from '../edit/undo.js';
+import type { VirtualServiceApi } from '../edit/live-writer.js';
 
 export interface WeightsEditorEnv {
   /** The VirtualService behind a tree node, with its copies in the other loaded contexts; or why it cannot be edited. */
@@ -38,7 +38,7 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
   const live = opts.live ?? ((context: string, apiVersion: string) => {
     const key = `${context}\0${apiVersion}`;
     if (!cache.has(key)) {
-      cache.set(key, import('./kube-client.js').then((m) => m.liveAccess(context, apiVersion, { kubeconfig: globals.kubeconfig, timeoutMs: m.parseTimeout(globals.requestTimeout) })));
+      cache.set(key, import('../edit/kube-client.js').then((m) => m.liveAccess(context, apiVersion, { kubeconfig: globals.kubeconfig, timeoutMs: m.parseTimeout(globals.requestTimeout) })));
     }
     return cache.get(key) as Promise<{ api: VirtualServiceApi; user: string }>;
   });

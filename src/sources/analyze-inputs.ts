@@ -3,11 +3,11 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { objectsOfFile } from '../sources/snapshot.js';
+import { objectsOfFile } from './snapshot.js';
 import type { ContextSnapshot, LoadIssue } from '../model/context.js';
 import type { KubeObject, LoadedObject } from '../model/resources.js';
 import { UserError } from '../core/errors.js';
-import type { MeshConfigLite } from './model.js';
+import type { MeshConfigLite } from '../analyze/model.js';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 

@@ -1,9 +1,9 @@
 // Builds analysis input from inline YAML: for the checks' unit tests and for embedding callers.
-import type { ContextSnapshot, MeshInput, ProxyDump } from '../model/context.js';
-import type { ParsedDump } from '../model/envoy/types.js';
-import { objectsOfFile } from '../sources/snapshot.js';
-import { joinMesh } from '../mesh/join.js';
-import { buildAnalysisInput, type AnalysisInput, type BuildOptions } from './model.js';
+import type { ContextSnapshot, MeshInput, ProxyDump } from '../../src/model/context.js';
+import type { ParsedDump } from '../../src/model/envoy/types.js';
+import { objectsOfFile } from '../../src/sources/snapshot.js';
+import { joinMesh } from '../../src/mesh/join.js';
+import { buildAnalysisInput, type AnalysisInput, type BuildOptions } from '../../src/analyze/model.js';
 
 export function contextFromYaml(name: string, yaml: string): ContextSnapshot {
   const issues: ContextSnapshot['issues'] = [];

@@ -1,14 +1,14 @@
 // Text, JSON and YAML output of the proxy-config views, byte for byte as istioctl prints them.
-import { sanitizeLine } from '../../core/sanitize.js';
-import { pick } from '../../model/envoy/describe.js';
-import type { EnvoyEndpoint, ParsedDump } from '../../model/envoy/types.js';
+import { sanitizeLine } from '../core/sanitize.js';
+import { pick } from '../model/envoy/describe.js';
+import type { EnvoyEndpoint, ParsedDump } from '../model/envoy/types.js';
 import {
   clusterRows, edsRows, filteredAssignments, listenerRows, routeRows, sortedClusters, sortedListeners, sortedRouteConfigs,
   matchesClusterFilter,
   type ClusterFilter, type ClusterRow, type EdsRow, type EndpointFilter, type EndpointRow, type ListenerFilter, type ListenerRow,
   type RouteFilter, type RouteRow,
-} from '../../model/envoy/views.js';
-import { bootstrapSummary, ecdsRows, secretRows, type BootstrapSummary, type EcdsRow, type SecretRow } from '../../model/envoy/views-more.js';
+} from '../model/envoy/views.js';
+import { bootstrapSummary, ecdsRows, secretRows, type BootstrapSummary, type EcdsRow, type SecretRow } from '../model/envoy/views-more.js';
 import { TabWriter } from './tabwriter.js';
 import { indentJson, stripAnyType, toJsonpb } from './jsonpb.js';
 import { toGoYaml } from './goyaml.js';

@@ -1,7 +1,7 @@
 // The TUI's data provider. It owns the loaded contexts (live clusters or a snapshot folder), re-joins the mesh when
 // they change and hands the app new MeshData. Live: every context loads on its own and appears as it finishes
 // (the header shows its progress); `:ctx` adds and removes contexts; `r` re-lists. A pod's proxy is fetched when its
-// views are opened (tui-proxies.ts); `--watch` keeps objects current and marks what changed (tui-watch.ts).
+// views are opened (proxy-queue.ts); `--watch` keeps objects current and marks what changed (watch.ts).
 // The I/O itself is in src/sources; these files only schedule it and keep node ids stable.
 import type { GlobalOptions } from '../core/options.js';
 import type { ContextSnapshot, MeshInput } from '../model/context.js';
@@ -9,10 +9,10 @@ import type { Mesh } from '../mesh/join.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, Flash, MeshData, NodeDetails, ProxyOp } from '../ui/types.js';
 import { resolveLimits, type Limits } from '../sources/limits.js';
-import { contextInfo, meshData } from './tui-data.js';
-import { errText, hms, openLive, type Live } from './tui-live.js';
-import { podOf, ProxyFetches } from './tui-proxies.js';
-import { WatchMarks } from './tui-watch.js';
+import { contextInfo, meshData } from './data-adapter.js';
+import { errText, hms, openLive, type Live } from './live-sources.js';
+import { podOf, ProxyFetches } from './proxy-queue.js';
+import { WatchMarks } from './watch.js';
 
 export interface SessionDeps {
   yaml: typeof import('yaml');

@@ -1,7 +1,7 @@
 // `istioctl proxy-status POD` comparison text: for clusters, listeners and routes, "<X> Match" or "<X> Don't Match"
 // followed by go-difflib's unified diff (7 lines of context) of the jsonpb text (Indent 3 spaces) of istiod's and
 // Envoy's dynamic resources. The routes line carries "(RDS last loaded at <RFC1123>)" from Envoy's newest route update.
-import { configSection, dynamicEntries, lastRdsUpdate, SECTION_TYPE } from '../../model/proxy-compare.js';
+import { configSection, dynamicEntries, lastRdsUpdate, SECTION_TYPE } from '../model/proxy-compare.js';
 import { ENVOY_SCHEMA, envoyJsonNames, marshalJsonpb } from './jsonpb-writer.js';
 import { splitLines, unifiedDiff } from './difflib.js';
 

@@ -3,8 +3,8 @@
 import {
   filterResponse, proxyStatusRows, shortType, statusCell, subscribedTypes, verboseTypes,
   type SyncResponse,
-} from '../../model/proxy-status.js';
-import { sanitizeLine, terminalSafeJson } from '../../core/sanitize.js';
+} from '../model/proxy-status.js';
+import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import { tabwrite } from './tabwriter.js';
 import { marshalJsonpb, type JsonpbSchema } from './jsonpb-writer.js';
 import { toGoYaml } from './goyaml.js';

@@ -1,6 +1,6 @@
 // The analyzers' findings on the joined tree: each finding goes on its object's node and on the rule, destination,
 // subset or server node its YAML path points into; counts of distinct problems are rolled up to every ancestor.
-// Used by the TUI adapter (tui.ts) and by `meshscope tree`.
+// Used by the TUI adapter (data-adapter.ts) and by `meshscope tree`.
 import type { MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
 import type { DestinationRuleModel, GatewayModel, MeshObject, VirtualServiceModel } from '../mesh/model.js';
@@ -9,7 +9,7 @@ import type { Problem, TreeNode } from '../mesh/tree-types.js';
 import type { Finding, Level } from '../analyze/types.js';
 import { buildAnalysisInput } from '../analyze/model.js';
 import { runChecks } from '../analyze/registry.js';
-import { nodesById } from './tree-by-id.js';
+import { nodesById } from '../mesh/tree-walk.js';
 import type { ProblemItem } from '../ui/problems/reducer.js';
 import type { ProblemCounts, UiPlugin } from '../ui/types.js';
 

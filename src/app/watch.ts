@@ -4,7 +4,7 @@ import type { ContextSnapshot } from '../model/context.js';
 import { objectId } from '../mesh/model.js';
 import type { MeshData } from '../ui/types.js';
 import type { LiveChange, WatchHandle } from '../sources/kube/watch.js';
-import { hms, type Live } from './tui-live.js';
+import { hms, type Live } from './live-sources.js';
 
 const VERB: Record<LiveChange['type'], string> = { ADDED: 'added', MODIFIED: 'changed', DELETED: 'deleted' };
 

@@ -31,8 +31,8 @@ const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
  */
 export async function loadPluginFactory(globals: GlobalOptions, keys: Keys): Promise<PluginFactory> {
   const [weights, others] = await Promise.all([
-    settle(Promise.all([import('../ui/weights/plugin.js'), import('../edit/editor-env.js')])),
-    settle(import('./tui-problems.js').then((m) => m.problemAndTraceFactory())),
+    settle(Promise.all([import('../ui/weights/plugin.js'), import('./weights-env.js')])),
+    settle(import('./problems.js').then((m) => m.problemAndTraceFactory())),
   ]);
   const failed = (key: keyof typeof WHAT, error: string): UiPlugin => {
     if (process.env.MESHSCOPE_DEBUG) process.stderr.write(`${WHAT[key]} unavailable: ${error}\n`);

@@ -1,10 +1,10 @@
-// One analyze run, shared by the CLI and tests: load inputs, build the model, run the checks.
+// One analyze run, shared by the CLI and tests: read FILE|DIR manifests (or take loaded input), build the checks' input, run them.
 import type { MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
-import type { Finding } from './types.js';
-import { buildAnalysisInput, type MeshConfigLite } from './model.js';
-import { runChecks, type RunOptions } from './registry.js';
-import { loadManifests } from './inputs.js';
+import type { Finding } from '../analyze/types.js';
+import { buildAnalysisInput, type MeshConfigLite } from '../analyze/model.js';
+import { runChecks, type RunOptions } from '../analyze/registry.js';
+import { loadManifests } from '../sources/analyze-inputs.js';
 
 export interface AnalyzeRequest extends RunOptions {
   /** FILE|DIR manifests (istioctl analyze -f). */

@@ -8,18 +8,19 @@ export interface Live {
   watch: typeof import('../sources/kube/watch.js');
   envoy: typeof import('../sources/envoy-admin.js');
   istiod: typeof import('../sources/istiod.js');
+  proxyDiff: typeof import('../format/proxy-diff.js');
   kubeconfig: MergedKubeconfig;
   timeoutMs: number;
 }
 
 /** Imports the live sources and resolves the selected contexts (a bad --context or kubeconfig throws). */
 export async function openLive(globals: GlobalOptions): Promise<{ live: Live; names: string[] }> {
-  const [load, watch, envoy, istiod, duration] = await Promise.all([
+  const [load, watch, envoy, istiod, proxyDiff, duration] = await Promise.all([
     import('../sources/kube/load.js'), import('../sources/kube/watch.js'), import('../sources/envoy-admin.js'),
-    import('../sources/istiod.js'), import('../sources/kube/duration.js'),
+    import('../sources/istiod.js'), import('../format/proxy-diff.js'), import('../sources/kube/duration.js'),
   ]);
   const { kubeconfig, names } = load.resolveContexts({ kubeconfig: globals.kubeconfig, contexts: globals.context, allContexts: globals.allContexts });
-  const live = { load, watch, envoy, istiod, kubeconfig, timeoutMs: duration.parseDuration(globals.requestTimeout ?? '10s') };
+  const live = { load, watch, envoy, istiod, proxyDiff, kubeconfig, timeoutMs: duration.parseDuration(globals.requestTimeout ?? '10s') };
   return { live, names };
 }
 

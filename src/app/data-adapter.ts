@@ -1,13 +1,13 @@
 // The TUI's view of a joined mesh: contexts for the header, the tree, and each node's details (YAML, related
 // resources, proxy-config tables, a rule's destinations with the Envoy clusters that implement them).
-// Loaded after the first frame (it pulls in the analyzers through tui-problems.ts).
+// Loaded after the first frame (it pulls in the analyzers through problems.ts).
 import type { ContextSnapshot, MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
 import type { ProxyModel } from '../mesh/model.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination } from '../ui/types.js';
-import { treeProblems } from './tui-problems.js';
-import { nodesById } from './tree-by-id.js';
+import { treeProblems } from './problems.js';
+import { nodesById } from '../mesh/tree-walk.js';
 
 export function contextInfo(c: ContextSnapshot): ContextInfo {
   const proxies = c.proxies.filter((p) => !p.error).length;

@@ -6,7 +6,7 @@ import type { Mesh } from '../mesh/join.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { Flash, MeshData, NodeDetails, ProxyOp, ProxyStatusInfo } from '../ui/types.js';
 import type { Limits } from '../sources/limits.js';
-import { errText, hms, type Live } from './tui-live.js';
+import { errText, hms, type Live } from './live-sources.js';
 
 type FetchState = 'loading' | 'ok' | 'error';
 
@@ -105,7 +105,7 @@ export class ProxyFetches {
       const states = istiod.compareProxy(i.view, dump.configDump);
       c = e.compared = { view: i.view, dump, states: istiod.XDS_TYPES.map((t) => [t, states[t]]) };
     }
-    if (e.diff && !c.diff) c.diff = istiod.diffProxy(i.view, dump.configDump).replace(/\n$/, '').split('\n');
+    if (e.diff && !c.diff) c.diff = this.host.live.proxyDiff.diffProxy(i.view, dump.configDump).replace(/\n$/, '').split('\n');
     return { states: c.states, note: e.diff ? undefined : 'd: diff', diff: e.diff ? c.diff : undefined };
   }
 
