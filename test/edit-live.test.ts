@@ -9,13 +9,14 @@ import { startTestClusters, type TestClusters } from './support/apiserver/index.
 import { typeOfKind } from './support/apiserver/store.js';
 import { runSet, runUndo, runGet, type WeightsIO } from '../src/cli/weights.js';
 import type { GlobalOptions } from '../src/core/options.js';
-import { readAudit } from '../src/edit/audit.js';
-import { buildJsonPatch } from '../src/edit/live-writer.js';
-import { liveAccess } from '../src/edit/kube-client.js';
-import { getLive } from '../src/edit/targets.js';
-import { applyEdits, liveTarget, prepareEdit, type VirtualService } from '../src/edit/session.js';
+import { readAudit } from '../src/sources/edit/audit.js';
+import { buildJsonPatch } from '../src/sources/edit/live-writer.js';
+import { liveAccess } from '../src/sources/edit/kube-client.js';
+import { getLive } from '../src/sources/edit/targets.js';
+import { applyEdits } from '../src/sources/edit/apply.js';
+import { liveTarget, prepareEdit, type VirtualService } from '../src/edit/prepare.js';
 import { currentValues, getRule } from '../src/edit/planner.js';
-import { loadWritePolicy } from '../src/edit/policy.js';
+import { loadWritePolicy } from '../src/sources/edit/policy.js';
 import type { KubeObject } from '../src/model/resources.js';
 
 const SEED = join(import.meta.dirname, 'support/apiserver/seed');

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { typeOfKind } from './support/apiserver/store.js';
-import { readAudit, type AuditEntry } from '../src/edit/audit.js';
+import { readAudit } from '../src/sources/edit/audit.js';
+import { type AuditEntry } from '../src/edit/types.js';
 import { runCliChild } from './support/cli.js';
 import { APISERVER_SEED } from './support/paths.js';
 

@@ -1,26 +1,15 @@
 // The I/O side of the TUI weight editor: opens targets from the loaded mesh, applies, prepares undo.
-// src/ui/weights only receives this object (callbacks), so the UI itself does no I/O.
+// src/ui/weights only receives this object (callbacks, typed in edit/prepare.ts), so the UI itself does no I/O.
 import { resolve, sep } from 'node:path';
 import type { MeshInput } from '../model/context.js';
-import type { ObjectRefKey } from '../mesh/tree-types.js';
 import type { GlobalOptions } from '../core/options.js';
-import { applyEdits, liveTarget, snapshotTarget, type ContextResult, type EditTarget, type PreparedEdit, type Progress, type WriteEnv } from '../edit/session.js';
-import { copiesOf, targetOf } from '../edit/targets.js';
-import { loadWritePolicy, writeRefusal } from '../edit/policy.js';
-import { auditLogPath, lastUndoable, readAudit } from '../edit/audit.js';
+import { applyEdits, snapshotTarget, type WriteEnv } from '../sources/edit/apply.js';
+import { liveTarget, type EditTarget, type PreparedEdit, type WeightsEditorEnv } from '../edit/prepare.js';
+import { copiesOf, targetOf } from '../sources/edit/targets.js';
+import { loadWritePolicy, writeRefusal } from '../sources/edit/policy.js';
+import { auditLogPath, lastUndoable, readAudit } from '../sources/edit/audit.js';
 import { prepareUndo } from '../edit/undo.js';
-import type { VirtualServiceApi } from '../edit/live-writer.js';
-
-export interface WeightsEditorEnv {
-  /** The VirtualService behind a tree node, with its copies in the other loaded contexts; or why it cannot be edited. */
-  open(ref: ObjectRefKey): { target: EditTarget; copies: EditTarget[]; copyProblems: string[] } | string;
-  /** Why writing to this context is refused (--read-only, config), or undefined. */
-  readOnly(context: string): string | undefined;
-  /** Dry run every edit, then write each; per-context results. */
-  apply(preps: PreparedEdit[], progress?: Progress): Promise<ContextResult[]>;
-  /** The last applied edit (of this source) reversed, ready to confirm; or why there is nothing to undo. */
-  prepareUndo(): Promise<PreparedEdit[] | string>;
-}
+import type { VirtualServiceApi } from '../sources/edit/live-writer.js';
 
 export interface EditorEnvOptions {
   auditLog?: string;
@@ -38,7 +27,7 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
   const live = opts.live ?? ((context: string, apiVersion: string) => {
     const key = `${context}\0${apiVersion}`;
     if (!cache.has(key)) {
-      cache.set(key, import('../edit/kube-client.js').then((m) => m.liveAccess(context, apiVersion, { kubeconfig: globals.kubeconfig, timeoutMs: m.parseTimeout(globals.requestTimeout) })));
+      cache.set(key, import('../sources/edit/kube-client.js').then((m) => m.liveAccess(context, apiVersion, { kubeconfig: globals.kubeconfig, timeoutMs: m.parseTimeout(globals.requestTimeout) })));
     }
     return cache.get(key) as Promise<{ api: VirtualServiceApi; user: string }>;
   });

@@ -1,7 +1,8 @@
 // Finding the VirtualService to edit: in a loaded mesh (snapshot or live model), or by a direct GET on live clusters.
-import type { MeshInput } from '../model/context.js';
-import type { KubeObject, LoadedObject } from '../model/resources.js';
-import { liveTarget, snapshotTarget, TargetError, type EditTarget, type VirtualService } from './session.js';
+import type { MeshInput } from '../../model/context.js';
+import type { KubeObject, LoadedObject } from '../../model/resources.js';
+import { snapshotTarget } from './apply.js';
+import { liveTarget, TargetError, type EditTarget, type VirtualService } from '../../edit/prepare.js';
 import { apiFailure, type VirtualServiceApi } from './live-writer.js';
 import { resolve } from 'node:path';
 

@@ -1,5 +1,5 @@
 // VirtualServiceApi on @kubernetes/client-node 1.4 (loaded lazily: snapshots never pay for it).
-import type { KubeObject } from '../model/resources.js';
+import type { KubeObject } from '../../model/resources.js';
 import type { JsonPatchOp, VirtualServiceApi } from './live-writer.js';
 
 export interface LiveAccess {
@@ -44,8 +44,8 @@ export async function retryRead<T>(read: () => Promise<T>, retries = 2, capMs = 
  * kubectl does (--kubeconfig, else $KUBECONFIG merged, else ~/.kube/config) by src/sources/kube/kubeconfig.ts.
  */
 export async function liveAccess(context: string, apiVersion: string, opts: { kubeconfig?: string; timeoutMs?: number } = {}): Promise<LiveAccess> {
-  const { loadKubeconfig, contextInfo, singleContextYaml } = await import('../sources/kube/kubeconfig.js');
-  const { k8s, timeoutMiddleware } = await import('../sources/kube/client.js');
+  const { loadKubeconfig, contextInfo, singleContextYaml } = await import('../kube/kubeconfig.js');
+  const { k8s, timeoutMiddleware } = await import('../kube/client.js');
   const merged = loadKubeconfig(opts.kubeconfig);
   const info = contextInfo(merged, context);
   const k = await k8s();

@@ -1,46 +1,17 @@
-// Orchestrates an edit: open the target (file or live object), prepare the diff, dry-run and write every selected
-// context, append the audit log. Used by `meshscope weights` and by the TUI's weight editor callbacks.
+// Applies prepared edits: reads snapshot targets, dry-runs and writes every selected context, appends the audit log.
+// Used by `meshscope weights` and by the TUI's weight editor callbacks (app/weights-env.ts).
 import { isAbsolute, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject, VirtualServiceSpec } from '../model/resources.js';
-import type { FieldEdit, RuleValues, RuleView } from './types.js';
-import { destLabel, getRule, planEdits, weightsByDest } from './planner.js';
-import { editYamlText, objectAt, objectYaml, type DocLocation } from './yaml-edit.js';
-import { unifiedDiff, type DiffLine } from './diff.js';
-import { readForEdit, sha256, StaleFileError, writeIfUnchanged, type FileRead } from './file-writer.js';
+import type { KubeObject, VirtualServiceSpec } from '../../model/resources.js';
+import type { AuditEntry, FileRead, RuleView } from '../../edit/types.js';
+import { destLabel, getRule, weightsByDest } from '../../edit/planner.js';
+import { objectAt, type DocLocation } from '../../edit/yaml-edit.js';
+import { liveTarget, TargetError, type ContextResult, type EditTarget, type PreparedEdit, type Progress, type VirtualService } from '../../edit/prepare.js';
+import { readForEdit, sha256, StaleFileError, writeIfUnchanged } from './file-writer.js';
 import { dryRunLive, writeLive, type VirtualServiceApi } from './live-writer.js';
-import { appendAudit, newId, readAudit, type AuditEntry } from './audit.js';
+import { appendAudit, newId, readAudit } from './audit.js';
 import { writeRefusal, type WritePolicy } from './policy.js';
-
-export type VirtualService = KubeObject<VirtualServiceSpec>;
-
-/** One object to edit, with the text its diff is computed on. */
-export interface EditTarget {
-  context: string;
-  source: 'live' | 'snapshot';
-  /** The object as loaded: its resourceVersion is the live precondition. */
-  object: VirtualService;
-  /** The snapshot file, or the object's YAML for a live object. */
-  text: string;
-  /** Name shown in the diff header: the file path, or context/namespace/name. */
-  textName: string;
-  loc: DocLocation;
-  /** Snapshot only: the file as read (its hash is the write's precondition). */
-  file?: FileRead;
-}
-
-export class TargetError extends Error {}
-
-function sameObject(a: unknown, b: VirtualService): boolean {
-  const o = a as VirtualService | undefined;
-  return !!o && (!o.kind || o.kind === b.kind) && o.metadata?.name === b.metadata.name && (o.metadata?.namespace ?? undefined) === (b.metadata.namespace ?? undefined);
-}
-
-/** A live object: the diff is of its YAML (managedFields dropped). */
-export function liveTarget(context: string, object: VirtualService): EditTarget {
-  return { context, source: 'live', object, text: objectYaml(object), textName: `${context}/${object.metadata.namespace ?? 'default'}/${object.metadata.name}`, loc: { docIndex: 0 } };
-}
 
 /**
  * A snapshot object: reads its file now. When `loaded` is given, the file must still hold that object
@@ -65,25 +36,6 @@ export function snapshotTarget(context: string, file: string, loc: DocLocation, 
   return { context, source: 'snapshot', object, text: read.text, textName: path, loc, file: read };
 }
 
-/** A planned change of one rule in one target, with its diff. */
-export interface PreparedEdit {
-  target: EditTarget;
-  rule: RuleView;
-  values: RuleValues;
-  edits: FieldEdit[];
-  after: string;
-  diff: DiffLine[];
-  action: 'set' | 'undo';
-  undoOf?: string;
-}
-
-/** Pure: validates the values and computes the new text and its diff. Throws PlanError / YamlEditError. */
-export function prepareEdit(target: EditTarget, rule: RuleView, values: RuleValues, opts: { action?: 'set' | 'undo'; undoOf?: string; restore?: boolean } = {}): PreparedEdit {
-  const edits = planEdits(rule, values, { restore: opts.restore });
-  const after = editYamlText(target.text, target.loc, edits);
-  return { target, rule, values, edits, after, diff: unifiedDiff(target.text, after, target.textName), action: opts.action ?? 'set', undoOf: opts.undoOf };
-}
-
 export interface WriteEnv {
   policy: WritePolicy;
   auditLog: string;
@@ -95,13 +47,10 @@ export interface WriteEnv {
   force?: boolean;
 }
 
-export type FailureReason = 'read-only' | 'stale' | 'conflict' | 'invalid' | 'rejected' | 'forbidden' | 'not-found' | 'unknown' | 'error' | 'aborted';
-
-export type ContextResult =
-  | { context: string; ok: true; dryRun: boolean; noop: boolean; resourceVersionAfter?: string; file?: string; message: string }
-  | { context: string; ok: false; stage: 'policy' | 'dry-run' | 'write'; reason: FailureReason; message: string; current?: RuleView };
-
-export type Progress = (context: string, stage: 'dry-run' | 'write' | 'done') => void;
+function sameObject(a: unknown, b: VirtualService): boolean {
+  const o = a as VirtualService | undefined;
+  return !!o && (!o.kind || o.kind === b.kind) && o.metadata?.name === b.metadata.name && (o.metadata?.namespace ?? undefined) === (b.metadata.namespace ?? undefined);
+}
 
 function currentRuleOf(obj: KubeObject | undefined, p: PreparedEdit): RuleView | undefined {
   if (!obj) return undefined;
@@ -279,17 +228,3 @@ export async function applyEdits(preps: PreparedEdit[], env: WriteEnv, opts: { d
   return out;
 }
 
-/** The same weights for a copy of the VirtualService in another context (destinations matched by host/subset/port). */
-export function valuesForCopy(from: RuleView, values: RuleValues, copy: RuleView): RuleValues | string {
-  const key = (d: { host: string; subset?: string; port?: number | string }) => `${d.host}|${d.subset ?? ''}|${d.port ?? ''}`;
-  if (copy.destinations.length !== from.destinations.length) return `rule ${copy.label} has ${copy.destinations.length} destinations, not ${from.destinations.length}`;
-  const byKey = new Map(from.destinations.map((d, i) => [key(d), values.weights[i]]));
-  const weights: number[] = [];
-  for (const d of copy.destinations) {
-    const w = byKey.get(key(d));
-    if (w === undefined) return `destination ${destLabel(d)} of rule ${copy.label} is not in the edited rule`;
-    weights.push(w);
-  }
-  const mirrors = copy.mirrors.map((m, i) => (from.mirrors[i] && destLabel(from.mirrors[i]) === destLabel(m) ? values.mirrors[i] : m.effective));
-  return { weights, mirrors };
-}

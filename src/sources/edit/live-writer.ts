@@ -1,7 +1,7 @@
 // Live writer: a JSON patch that touches only weight fields, preceded by a `test` op on metadata.resourceVersion.
 // Dry run (dryRun=All) first, then the write. Never a PUT, never a blind retry.
-import type { KubeObject } from '../model/resources.js';
-import type { FieldEdit, FieldPath } from './types.js';
+import type { KubeObject } from '../../model/resources.js';
+import type { FieldEdit, FieldPath } from '../../edit/types.js';
 
 export type JsonPatchOp =
   | { op: 'test'; path: string; value: unknown }

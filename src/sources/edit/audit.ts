@@ -3,45 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { RuleRef } from './types.js';
-
-export interface AuditEntry {
-  /** ISO time of the write. */
-  time: string;
-  /** Unique id of this entry. */
-  id: string;
-  /** Entries written by one command (several contexts) share a batch id. */
-  batch: string;
-  action: 'set' | 'undo';
-  /** For an undo: the id of the entry it reverted. */
-  undoOf?: string;
-  /** kubeconfig user of the context (live), or the local OS user (snapshot). */
-  user: string;
-  source: 'live' | 'snapshot';
-  context: string;
-  namespace: string;
-  name: string;
-  kind: string;
-  apiVersion: string;
-  uid?: string;
-  resourceVersionBefore?: string;
-  resourceVersionAfter?: string;
-  /** Snapshot file (absolute) and its hashes before and after. */
-  file?: string;
-  fileSha256Before?: string;
-  fileSha256After?: string;
-  docIndex?: number;
-  itemIndex?: number;
-  rule: RuleRef & { name?: string; label: string };
-  /** Weight by destination label ("host:subset"). */
-  weightsBefore: Record<string, number | null>;
-  weightsAfter: Record<string, number | null>;
-  /** Mirror percentages by mirror host, when they changed. */
-  mirrorBefore?: Record<string, number | null>;
-  mirrorAfter?: Record<string, number | null>;
-  /** The exact fields written: path, before (null = absent) and after. */
-  fields: { path: (string | number)[]; before: number | null; after: number }[];
-}
+import type { AuditEntry } from '../../edit/types.js';
 
 /** --audit-log, else $XDG_STATE_HOME/meshscope/audit.log, else ~/.local/state/meshscope/audit.log. */
 export function auditLogPath(override?: string, env: NodeJS.ProcessEnv = process.env): string {

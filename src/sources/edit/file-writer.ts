@@ -2,19 +2,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { FileRead } from '../../edit/types.js';
 
 export class StaleFileError extends Error {
   constructor(readonly file: string) {
     super(`${file} changed on disk since meshscope read it; nothing was written (reload and try again)`);
     this.name = 'StaleFileError';
   }
-}
-
-/** A file's content as read for an edit, with its hash: the precondition of the write. */
-export interface FileRead {
-  path: string;
-  text: string;
-  sha256: string;
 }
 
 export function sha256(text: string | Buffer): string {

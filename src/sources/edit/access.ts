@@ -1,6 +1,6 @@
 // Whether the kube user may edit weights in a namespace, asked with a SelfSubjectAccessReview (as `kubectl auth can-i`
 // does), so the TUI and `weights` can say up front that editing is unavailable, and why.
-import type { KubeClient } from '../sources/kube/client.js';
+import type { KubeClient } from '../kube/client.js';
 
 export interface EditAccess {
   /** true: allowed; false: RBAC forbids it; undefined: could not be checked (the write itself will tell). */
