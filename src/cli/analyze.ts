@@ -1,8 +1,7 @@
 // `meshscope analyze [FILE|DIR ...]`: istioctl-style analyzers plus meshscope's own checks, over manifests, a
 // snapshot folder or live contexts.
 import type { Command } from 'commander';
-import { globalsOf } from './global.js';
-import { setExitCode } from './main.js';
+import { globalsOf, setExitCode } from './global.js';
 import { UsageError } from '../core/errors.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import { formatLoadIssue, type MeshInput } from '../model/context.js';

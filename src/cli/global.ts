@@ -37,3 +37,10 @@ export function globalsOf(cmd: Command): GlobalOptions {
     maxObjects: o.maxObjects as string | undefined,
   };
 }
+
+/** Subcommand actions call this to hand back their exit code. */
+export function setExitCode(cmd: Command, code: number): void {
+  let root: Command = cmd;
+  while (root.parent) root = root.parent;
+  root.setOptionValue('__exitCode', code);
+}

@@ -50,13 +50,6 @@ function onlyGlobalOptions(program: Command, words: string[]): boolean {
   return true;
 }
 
-/** Subcommand actions call this to hand back their exit code. */
-export function setExitCode(cmd: Command, code: number): void {
-  let root: Command = cmd;
-  while (root.parent) root = root.parent;
-  root.setOptionValue('__exitCode', code);
-}
-
 export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;

@@ -5,8 +5,7 @@
 // With POD.NS: istiod's config_dump for that proxy against the pod's Envoy config_dump (Clusters/Listeners/Routes
 // Match, or Don't Match with a unified diff).
 import type { Command } from 'commander';
-import { globalsOf } from './global.js';
-import { setExitCode } from './main.js';
+import { globalsOf, setExitCode } from './global.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { sanitize, sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from '../format/proxy-status.js';

@@ -7,8 +7,7 @@ import type {
   SidecarSpec, VirtualServiceSpec, WorkloadEntrySpec,
 } from '../model/resources.js';
 import { sanitizeLine } from '../core/sanitize.js';
-import { globalsOf } from './global.js';
-import { setExitCode } from './main.js';
+import { globalsOf, setExitCode } from './global.js';
 
 export function register(program: Command): void {
   program

@@ -1,10 +1,9 @@
 // `meshscope trace --from POD.NS|gateway/NAME.NS --host H ...`: a request walked through intent (CRDs) and reality
 // (that proxy's Envoy config), with the point where they part, following hops into other loaded contexts.
 import type { Command } from 'commander';
-import { globalsOf } from './global.js';
+import { globalsOf, setExitCode } from './global.js';
 import type { GlobalOptions } from '../core/options.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { setExitCode } from './main.js';
 import { formatLoadIssue, type ContextSnapshot } from '../model/context.js';
 import { sanitizeLine } from '../core/sanitize.js';
 import type { TraceRequest } from '../trace/types.js';

@@ -1,9 +1,8 @@
 // `meshscope weights get|set|undo`: read and change traffic weights, on snapshot folders (--fixtures) and live.
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { globalsOf } from './global.js';
+import { globalsOf, setExitCode } from './global.js';
 import type { GlobalOptions } from '../core/options.js';
-import { setExitCode } from './main.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import type { WriteEnv } from '../sources/edit/apply.js';

@@ -7,7 +7,7 @@ import { objectsOfFile } from './snapshot.js';
 import type { ContextSnapshot, LoadIssue } from '../model/context.js';
 import type { KubeObject, LoadedObject } from '../model/resources.js';
 import { UserError } from '../core/errors.js';
-import type { MeshConfigLite } from '../analyze/model.js';
+import type { MeshConfigLite } from '../model/mesh-config.js';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
