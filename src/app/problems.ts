@@ -15,10 +15,6 @@ import type { ProblemCounts, UiPlugin } from '../ui/types.js';
 
 const DRIFT_CODES = new Set(['MS0201']);
 
-export function canonicalCode(code: string | undefined): string | undefined {
-  return code;
-}
-
 /** Runs every check once over the loaded mesh (the joined mesh feeds the drift, health and hop checks). */
 export function analyzeLoaded(input: MeshInput, mesh: Mesh): Finding[] {
   return runChecks(buildAnalysisInput(input, { mesh }));
@@ -95,7 +91,7 @@ export function attachFindings(roots: TreeNode[], mesh: Mesh, findings: Finding[
 
 function placeFinding(n: TreeNode, f: Finding, key: string, keys: WeakMap<Problem, string>): void {
   const list = n.badges.problems ?? [];
-  const at = list.findIndex((p) => canonicalCode(p.code) === f.code);
+  const at = list.findIndex((p) => p.code === f.code);
   const severity = SEVERITY[f.level];
   let next: Problem[];
   if (at >= 0) {
@@ -131,7 +127,7 @@ function rollUp(roots: TreeNode[], keys: WeakMap<Problem, string>): Map<string, 
   const keyOf = (p: Problem, n: TreeNode): string | undefined => {
     const k = keys.get(p);
     if (k) return k;
-    const code = canonicalCode(p.code);
+    const code = p.code;
     if (!code) return undefined;
     return `${code}|${n.ref ? objectId(n.ref.context, n.ref.kind, n.ref.namespace, n.ref.name) : n.id}`;
   };

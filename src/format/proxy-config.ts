@@ -8,7 +8,7 @@ import {
   type ClusterFilter, type ClusterRow, type EdsRow, type EndpointFilter, type EndpointRow, type ListenerFilter, type ListenerRow,
   type RouteFilter, type RouteRow,
 } from '../model/envoy/views.js';
-import { bootstrapSummary, ecdsRows, secretRows, type BootstrapSummary, type EcdsRow, type SecretRow } from '../model/envoy/views-more.js';
+import { bootstrapSummary, secretRows, type BootstrapSummary, type EcdsRow, type SecretRow } from '../model/envoy/views-more.js';
 import { TabWriter } from './tabwriter.js';
 import { indentJson, stripAnyType, toJsonpb } from './jsonpb.js';
 import { toGoYaml } from './goyaml.js';

@@ -24,10 +24,6 @@ export function normalizeKind(k: string): string | undefined {
   return KIND_ALIASES[k.toLowerCase()];
 }
 
-export function knownKindWords(): string[] {
-  return Object.keys(KIND_ALIASES);
-}
-
 /**
  * Keeps the nodes of one kind (with their whole subtrees) and the path down to them. Link nodes (references to
  * a node elsewhere) do not count as that kind, except for `link` and `dangling` themselves.

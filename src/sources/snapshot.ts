@@ -19,7 +19,7 @@ import { overCapMessage, resolveLimits, type Limits } from './limits.js';
 import { shapeProblem } from './shape.js';
 import { contextDirs, errorText, MANIFEST, PROXIES, selectContexts, type ContextDir } from './snapshot-contexts.js';
 
-export { errorText, snapshotContextNames } from './snapshot-contexts.js';
+export { snapshotContextNames } from './snapshot-contexts.js';
 
 export interface SnapshotOptions {
   /** Only these contexts (folder names). Unknown names are an error that lists the available ones. */

@@ -80,10 +80,6 @@ export function fitLine(line: Line, width: number, pad = false): Line {
   return out;
 }
 
-export function lineText(line: Line): string {
-  return line.map((s) => s.text).join('');
-}
-
 /** Strips colours for NO_COLOR; keeps bold/inverse/underline, which are not colours. */
 export function monochrome(line: Line): Line {
   return line.map((s) => (s.color || s.dim ? { ...s, color: undefined, dim: undefined } : s));

@@ -49,9 +49,6 @@ export const TRACE_KEY: PluginKey = {
   notApplicable: 't works on a pod, a Gateway or a gateway Service',
 };
 
-/** The keys of the later features, in the order the launcher registers them. */
-export const LATER_KEYS: readonly PluginKey[] = [WEIGHTS_KEY, PROBLEMS_KEY, TRACE_KEY];
-
 /**
  * Holds a feature's key while its module loads: the key opens an overlay that says so, and the app replaces it with
  * the feature's own overlay (same key) as soon as the module is in. With `failed`, the overlay says why it cannot load.

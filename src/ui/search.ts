@@ -61,10 +61,6 @@ export class SearchResult {
   }
 }
 
-export function isSubsequence(q: string, hay: string): boolean {
-  return subsequenceEnd(q, hay, 0, 0) >= 0;
-}
-
 /** Greedy leftmost match of q[from..] in hay from `pos` (spaces in q are ignored): the position after it, or -1. */
 function subsequenceEnd(q: string, hay: string, from: number, pos: number): number {
   for (let i = from; i < q.length; i++) {

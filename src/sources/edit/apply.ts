@@ -3,11 +3,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject, VirtualServiceSpec } from '../../model/resources.js';
+import type { KubeObject } from '../../model/resources.js';
 import type { AuditEntry, FileRead, RuleView } from '../../edit/types.js';
 import { destLabel, getRule, weightsByDest } from '../../edit/planner.js';
 import { objectAt, type DocLocation } from '../../edit/yaml-edit.js';
-import { liveTarget, TargetError, type ContextResult, type EditTarget, type PreparedEdit, type Progress, type VirtualService } from '../../edit/prepare.js';
+import { TargetError, type ContextResult, type EditTarget, type PreparedEdit, type Progress, type VirtualService } from '../../edit/prepare.js';
 import { readForEdit, sha256, StaleFileError, writeIfUnchanged } from './file-writer.js';
 import { dryRunLive, writeLive, type VirtualServiceApi } from './live-writer.js';
 import { appendAudit, newId, readAudit } from './audit.js';

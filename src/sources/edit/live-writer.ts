@@ -128,10 +128,3 @@ export function dryRunLive(api: VirtualServiceApi, loaded: KubeObject, edits: Fi
 export function writeLive(api: VirtualServiceApi, loaded: KubeObject, edits: FieldEdit[]): Promise<LiveOutcome> {
   return patchOnce(api, loaded, edits, false);
 }
-
-/** Dry run, then (unless `dryRunOnly`) the write. A failed dry run writes nothing. */
-export async function applyLive(api: VirtualServiceApi, loaded: KubeObject, edits: FieldEdit[], opts: { dryRunOnly: boolean }): Promise<LiveOutcome> {
-  const dry = await dryRunLive(api, loaded, edits);
-  if (!dry.ok || opts.dryRunOnly) return dry;
-  return writeLive(api, loaded, edits);
-}

@@ -1,7 +1,7 @@
 // A synthetic mesh for UI tests and the TUI bench: contexts → namespaces → groups → objects → rules → destinations,
 // sized by `objects` (about 5 nodes per object). No I/O.
-import type { TreeNode } from '../mesh/tree-types.js';
-import type { MeshData, NodeDetails } from './types.js';
+import type { TreeNode } from '../../src/mesh/tree-types.js';
+import type { MeshData, NodeDetails } from '../../src/ui/types.js';
 
 function node(id: string, kind: TreeNode['kind'], label: string, extra: Partial<TreeNode> = {}): TreeNode {
   return { id, kind, label, badges: {}, children: [], ...extra };
