@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyze } from '../src/analyze/run.js';
+import { analyze } from '../src/app/analyze-run.js';
 import { CHECKS } from '../src/analyze/registry.js';
-import { loadMeshConfig } from '../src/analyze/inputs.js';
+import { loadMeshConfig } from '../src/sources/analyze-inputs.js';
 import { requireCorpus } from './support/paths.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

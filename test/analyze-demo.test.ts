@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSnapshotFolder } from '../src/sources/snapshot.js';
 import { joinMesh } from '../src/mesh/join.js';
 import { envoyParser } from '../src/analyze/envoy-parser.js';
-import { analyze } from '../src/analyze/run.js';
+import { analyze } from '../src/app/analyze-run.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = resolve(repoRoot, 'fixtures/demo');

@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSnapshotFolder } from '../src/sources/snapshot.js';
-import { createWeightsEditorEnv } from '../src/edit/editor-env.js';
-import { prepareEdit } from '../src/edit/session.js';
+import { createWeightsEditorEnv } from '../src/app/weights-env.js';
+import { prepareEdit } from '../src/edit/prepare.js';
 import { resolveRule } from '../src/edit/planner.js';
-import { readAudit } from '../src/edit/audit.js';
+import { readAudit } from '../src/sources/edit/audit.js';
 
 const VS = (c: string) => `# ${c}
 apiVersion: networking.istio.io/v1

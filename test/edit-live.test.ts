@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { typeOfKind } from './support/apiserver/store.js';
 import { runSet, runUndo, runGet, type WeightsIO } from '../src/cli/weights.js';
-import type { GlobalOptions } from '../src/cli/global.js';
-import { readAudit } from '../src/edit/audit.js';
-import { buildJsonPatch } from '../src/edit/live-writer.js';
-import { liveAccess } from '../src/edit/kube-client.js';
-import { getLive } from '../src/edit/targets.js';
-import { applyEdits, liveTarget, prepareEdit, type VirtualService } from '../src/edit/session.js';
+import type { GlobalOptions } from '../src/core/options.js';
+import { readAudit } from '../src/sources/edit/audit.js';
+import { buildJsonPatch } from '../src/sources/edit/live-writer.js';
+import { liveAccess } from '../src/sources/edit/kube-client.js';
+import { getLive } from '../src/sources/edit/targets.js';
+import { applyEdits } from '../src/sources/edit/apply.js';
+import { liveTarget, prepareEdit, type VirtualService } from '../src/edit/prepare.js';
 import { currentValues, getRule } from '../src/edit/planner.js';
-import { loadWritePolicy } from '../src/edit/policy.js';
+import { loadWritePolicy } from '../src/sources/edit/policy.js';
 import type { KubeObject } from '../src/model/resources.js';
 
 const SEED = join(import.meta.dirname, 'support/apiserver/seed');
@@ -171,7 +172,7 @@ test('a context marked readOnly in the config is refused live, with the reason',
 
 test('TUI editor env on a live mesh: the loaded resourceVersion is the precondition; copies in the other context', async () => {
   const { loadLiveContexts } = await import('../src/sources/kube/index.js');
-  const { createWeightsEditorEnv } = await import('../src/edit/editor-env.js');
+  const { createWeightsEditorEnv } = await import('../src/app/weights-env.js');
   const input = { contexts: await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['a', 'b'], namespace: 'app', requestTimeout: '5s' }) };
   const ed = createWeightsEditorEnv(input, globals(['a', 'b']), { env });
   const opened = ed.open({ context: 'a', kind: 'VirtualService', namespace: 'app', name: 'demoapp' });

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runGet, runSet, runUndo, type WeightsIO } from '../src/cli/weights.js';
-import type { GlobalOptions } from '../src/cli/global.js';
-import { readAudit } from '../src/edit/audit.js';
+import type { GlobalOptions } from '../src/core/options.js';
+import { readAudit } from '../src/sources/edit/audit.js';
 import { runCliChildSync } from './support/cli.js';
 
 const REPO = resolve(import.meta.dirname, '..');

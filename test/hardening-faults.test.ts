@@ -11,8 +11,8 @@ import { startTestClusters, type TestClusters } from './support/apiserver/index.
 import { typeOfKind } from './support/apiserver/store.js';
 import { loadLiveContexts, watchLiveContexts, k8s, type LiveChange } from '../src/sources/kube/index.js';
 import { runSet, runGet, type WeightsIO } from '../src/cli/weights.js';
-import { readAudit } from '../src/edit/audit.js';
-import type { GlobalOptions } from '../src/cli/global.js';
+import { readAudit } from '../src/sources/edit/audit.js';
+import type { GlobalOptions } from '../src/core/options.js';
 import type { KubeObject } from '../src/model/resources.js';
 import { requireCorpus } from './support/paths.js';
 import { until as poll } from './support/poll.js';

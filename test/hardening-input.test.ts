@@ -15,7 +15,7 @@ import { loadSnapshotFolder, objectsOfFile } from '../src/sources/snapshot.js';
 import type { LoadIssue, MeshInput } from '../src/model/context.js';
 import { DumpFormatError, parseClustersJson, parseConfigDump } from '../src/model/envoy/parse.js';
 import { renderView, type View } from '../src/cli/pc.js';
-import { UserError } from '../src/cli/errors.js';
+import { UserError } from '../src/core/errors.js';
 import {
   HostRegistry, DestinationRuleIndex, hostIntersection, hostsIntersect, hostSubsetOf, isExportedTo, kubeDnsExpansion, mostSpecificMatch,
   parseGatewayHost, resolveGatewayRef, selectorMatches, toFqdn,
@@ -417,7 +417,7 @@ describe('host resolution', () => {
     const { buildMeshTree } = await import('../src/mesh/tree.js');
     const { renderTreeText } = await import('../src/mesh/tree-format.js');
     const { formatSummary } = await import('../src/cli/summary.js');
-    const { analyze } = await import('../src/analyze/run.js');
+    const { analyze } = await import('../src/app/analyze-run.js');
     const { envoyParser } = await import('../src/analyze/envoy-parser.js');
     fc.assert(fc.property(fc.array(objectArb, { maxLength: 8 }), fc.boolean(), count((objs: unknown[], twoContexts: boolean) => {
       const issues: LoadIssue[] = [];

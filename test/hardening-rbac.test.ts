@@ -12,7 +12,7 @@ import { startApiServer, type TestApiServer, type RbacRule } from './support/api
 import { testCertificate } from './support/apiserver/certs.js';
 import { typeOfKind } from './support/apiserver/store.js';
 import { openKubeClient, loadLiveContexts, watchLiveContexts, liveStateOf, k8s } from '../src/sources/kube/index.js';
-import { canEditWeights } from '../src/edit/access.js';
+import { canEditWeights } from '../src/sources/edit/access.js';
 import { repoRoot, SIDECAR_DUMP, GATEWAY_DUMP, APISERVER_SEED, requireCorpus } from './support/paths.js';
 import { until } from './support/poll.js';
 

@@ -6,7 +6,7 @@ import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { sanitize, sanitizeLine, terminalSafeJson } from '../src/util/sanitize.js';
+import { sanitize, sanitizeLine, terminalSafeJson } from '../src/core/sanitize.js';
 import {
   ALL, CONTROL_BYTES, EVIL_HOST, EVIL_NS, EVIL_VS, PAYLOADS, allStrings, firstControl, mutateString, writeHostileSnapshot,
   type HostileSnapshot,

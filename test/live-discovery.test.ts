@@ -11,7 +11,7 @@ import { loadLiveContexts, k8s } from '../src/sources/kube/index.js';
 import { forgetDiscovery } from '../src/sources/kube/discovery.js';
 import { formatLoadIssue, type ContextSnapshot } from '../src/model/context.js';
 import { formatSummary } from '../src/cli/summary.js';
-import { contextInfo } from '../src/cli/tui-data.js';
+import { contextInfo } from '../src/app/data-adapter.js';
 import { headerLines } from '../src/ui/screen.js';
 import type { KubeObject } from '../src/model/resources.js';
 

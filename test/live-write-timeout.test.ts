@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { APISERVER_SEED } from './support/paths.js';
 import { k8s } from '../src/sources/kube/index.js';
-import { liveAccess } from '../src/edit/kube-client.js';
-import { buildJsonPatch } from '../src/edit/live-writer.js';
+import { liveAccess } from '../src/sources/edit/kube-client.js';
+import { buildJsonPatch } from '../src/sources/edit/live-writer.js';
 
 let clusters: TestClusters;
 before(async () => {

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pcOutput } from '../src/cli/pc.js';
-import { UserError } from '../src/cli/errors.js';
+import { UserError } from '../src/core/errors.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = join(repoRoot, 'fixtures/demo');

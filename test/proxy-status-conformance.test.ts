@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from '../src/cli/format/proxy-status.js';
+import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from '../src/format/proxy-status.js';
 import type { SyncResponse } from '../src/model/proxy-status.js';
 import { requireCorpus } from './support/paths.js';
 

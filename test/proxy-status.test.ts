@@ -10,10 +10,10 @@ import {
   humanDuration, istiodOf, proxyStatusRows, synczToResponse, toSyncResponse, type SyncResponse, type SyncStatus,
 } from '../src/model/proxy-status.js';
 import { compareProxy, dynamicEntries } from '../src/model/proxy-compare.js';
-import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from '../src/cli/format/proxy-status.js';
-import { marshalJsonpb, ENVOY_SCHEMA, envoyJsonNames } from '../src/cli/format/jsonpb-writer.js';
-import { splitLines, unifiedDiff } from '../src/cli/format/difflib.js';
-import { diffProxy, rfc1123 } from '../src/cli/format/proxy-diff.js';
+import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from '../src/format/proxy-status.js';
+import { marshalJsonpb, ENVOY_SCHEMA, envoyJsonNames } from '../src/format/jsonpb-writer.js';
+import { splitLines, unifiedDiff } from '../src/format/difflib.js';
+import { diffProxy, rfc1123 } from '../src/format/proxy-diff.js';
 import * as istiod from '../src/sources/istiod.js';
 import { requireCorpus } from './support/paths.js';
 
@@ -210,8 +210,9 @@ test('diff: a type missing from one side diffs against the "config dump has no c
   assert.equal(compareProxy(view, envoy).CDS, 'NOT SENT');
 });
 
-test('sources/istiod keeps the exports the TUI and the live tests use', () => {
-  for (const f of ['compareProxy', 'diffProxy', 'fetchIstiodConfigDump', 'fetchSyncz', 'fetchSyncResponse', 'syncStates', 'dynamicResources'] as const) {
+test('sources/istiod keeps the exports the TUI and the live tests use (the diff writer is format/proxy-diff.ts)', () => {
+  assert.equal(typeof diffProxy, 'function');
+  for (const f of ['compareProxy', 'fetchIstiodConfigDump', 'fetchSyncz', 'fetchSyncResponse', 'syncStates', 'dynamicResources'] as const) {
     assert.equal(typeof istiod[f], 'function', f);
   }
   assert.deepEqual([...istiod.XDS_TYPES], ['CDS', 'LDS', 'EDS', 'RDS']);

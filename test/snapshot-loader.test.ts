@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { loadSnapshotFolder, snapshotFilePath } from '../src/sources/snapshot.js';
-import { UserError } from '../src/cli/errors.js';
+import { UserError } from '../src/core/errors.js';
 import type { ContextSnapshot, MeshInput } from '../src/model/context.js';
 
 /** Writes { 'rel/path': text } under a fresh temp folder and returns it. */

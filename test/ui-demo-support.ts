@@ -9,11 +9,11 @@ import * as views from '../src/model/envoy/views.js';
 import { loadMesh } from '../src/sources/load.js';
 import { joinMesh } from '../src/mesh/join.js';
 import { buildMeshTree } from '../src/mesh/tree.js';
-import { meshData } from '../src/cli/tui-data.js';
-import { problemAndTracePlugins } from '../src/cli/tui-problems.js';
+import { meshData } from '../src/app/data-adapter.js';
+import { problemAndTracePlugins } from '../src/app/problems.js';
 import { weightsPlugin } from '../src/ui/weights/plugin.js';
-import { createWeightsEditorEnv } from '../src/edit/editor-env.js';
-import type { GlobalOptions } from '../src/cli/global.js';
+import { createWeightsEditorEnv } from '../src/app/weights-env.js';
+import type { GlobalOptions } from '../src/core/options.js';
 import type { MeshData, UiPlugin } from '../src/ui/types.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -6,7 +6,7 @@ import * as views from '../src/model/envoy/views.js';
 import { loadMesh } from '../src/sources/load.js';
 import { joinMesh } from '../src/mesh/join.js';
 import { buildMeshTree } from '../src/mesh/tree.js';
-import { meshData } from '../src/cli/tui-data.js';
+import { meshData } from '../src/app/data-adapter.js';
 import { KEYS, start } from './ui-support.js';
 import { repoRoot, snapshotApp } from './ui-demo-support.js';
 import { resolve } from 'node:path';

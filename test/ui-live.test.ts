@@ -1,4 +1,4 @@
-// The TUI on live clusters: the real session (src/cli/tui-session.ts) against the HTTPS test API servers through the
+// The TUI on live clusters: the real session (src/app/session.ts) against the HTTPS test API servers through the
 // real client-node, rendered with ink-testing-library. Header progress, lazy proxy fetch, proxy-status, :ctx, r, --watch.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,8 +8,8 @@ import * as yaml from 'yaml';
 import * as views from '../src/model/envoy/views.js';
 import * as meshJoin from '../src/mesh/join.js';
 import * as meshTree from '../src/mesh/tree.js';
-import { TuiSession } from '../src/cli/tui-session.js';
-import type { GlobalOptions } from '../src/cli/global.js';
+import { TuiSession } from '../src/app/session.js';
+import type { GlobalOptions } from '../src/core/options.js';
 import type { KubeObject } from '../src/model/resources.js';
 import { k8s } from '../src/sources/kube/index.js';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';

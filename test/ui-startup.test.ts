@@ -16,7 +16,7 @@ import { render } from 'ink-testing-library';
 import { App } from '../src/ui/App.js';
 import { pendingPlugin, PROBLEMS_KEY, WEIGHTS_KEY } from '../src/ui/plugin-keys.js';
 import type { UiPlugin } from '../src/ui/types.js';
-import { runTui } from '../src/cli/tui.js';
+import { runTui } from '../src/app/launcher.js';
 import { KEYS, miniData } from './ui-support.js';
 import { repoRoot } from './ui-demo-support.js';
 import { untilText } from './support/poll.js';
@@ -123,7 +123,7 @@ test('a feature key pressed while its module loads opens it as soon as it is in;
 const HEAVY = [
   /node_modules\/yaml\//, /node_modules\/js-yaml\//, /node_modules\/@kubernetes\//, /node_modules\/diff\//,
   /dist\/analyze\//, /dist\/trace\//, /dist\/edit\//, /dist\/mesh\/join/, /dist\/sources\/snapshot\.js/, /dist\/sources\/kube\//,
-  /dist\/ui\/weights\//, /dist\/ui\/problems\//, /dist\/ui\/trace\//, /dist\/cli\/tui-session/, /dist\/cli\/tui-data/, /dist\/cli\/(analyze|pc|trace|tree)\.js/,
+  /dist\/ui\/weights\//, /dist\/ui\/problems\//, /dist\/ui\/trace\//, /dist\/app\/session/, /dist\/app\/data-adapter/, /dist\/cli\/(analyze|pc|trace|tree)\.js/,
 ];
 
 const built = existsSync(join(repoRoot, 'dist/cli/main.js'));

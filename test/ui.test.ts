@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { Text, useInput } from 'ink';
 import { KEYS, miniData, start } from './ui-support.js';
-import { syntheticData, syntheticTree } from '../src/ui/synthetic.js';
+import { syntheticData, syntheticTree } from './support/synthetic.js';
 import type { UiPlugin } from '../src/ui/types.js';
 
 const lines = (f: string) => f.split('\n');

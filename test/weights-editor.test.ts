@@ -8,7 +8,7 @@ import { WeightEditor, type WeightEditorProps } from '../src/ui/weights/WeightEd
 import { editorKey, initEditor, type EditorState } from '../src/ui/weights/reducer.js';
 import { focusOfNode, ruleOfNode, weightsPlugin } from '../src/ui/weights/plugin.js';
 import { resolveRule } from '../src/edit/planner.js';
-import type { ContextResult, EditTarget, PreparedEdit } from '../src/edit/session.js';
+import type { ContextResult, EditTarget, PreparedEdit } from '../src/edit/prepare.js';
 import type { TreeNode } from '../src/mesh/tree-types.js';
 import type { KubeObject } from '../src/model/resources.js';
 import { untilText } from './support/poll.js';
@@ -164,7 +164,7 @@ test('u prepares the undo as a diff and applies it after y', async () => {
   const ui = mount({
     onPrepareUndo: async () => {
       const t = target('cluster-a', TEXT.replace('weight: 10\n', 'weight: 0\n').replace('weight: 90', 'weight: 100'));
-      const { prepareEdit } = await import('../src/edit/session.js');
+      const { prepareEdit } = await import('../src/edit/prepare.js');
       const rule = resolveRule(t.object, 'default');
       undoPreps = [prepareEdit(t, rule, { weights: [90, 10], mirrors: [5] }, { action: 'undo' })];
       return undoPreps;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinedInputFromYaml } from './fixture.js';
+import { joinedInputFromYaml } from '../../test/support/analyze-fixture.js';
 import { crossClusterHopCheck } from './cross-cluster-hop.js';
 
 const GW_IP = '35.0.0.2';

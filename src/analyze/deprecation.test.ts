@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inputFromYaml } from './fixture.js';
+import { inputFromYaml } from '../../test/support/analyze-fixture.js';
 import { deprecationCheck } from './deprecation.js';
 
 test('IST0002: fault.delay.percent and a Sidecar egressProxy; percentage and a plain Sidecar are fine', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinedInputFromYaml, routeDump } from './fixture.js';
+import { joinedInputFromYaml, routeDump } from '../../test/support/analyze-fixture.js';
 import { envoyDriftCheck } from './envoy-drift.js';
 
 const HOST = 'demoapp.app.svc.cluster.local';

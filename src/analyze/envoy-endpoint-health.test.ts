@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinedInputFromYaml, routeDump } from './fixture.js';
+import { joinedInputFromYaml, routeDump } from '../../test/support/analyze-fixture.js';
 import { envoyHealthCheck } from './envoy-endpoint-health.js';
 
 const HOST = 'grafana.istio-system.svc.cluster.local';

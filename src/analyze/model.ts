@@ -3,6 +3,7 @@
 import type { ContextSnapshot, MeshInput, ProxyDump } from '../model/context.js';
 import type { LoadedObject, ServerPort, ServiceEntrySpec, ServiceSpec } from '../model/resources.js';
 import type { Mesh } from '../mesh/join.js';
+import type { MeshConfigLite } from '../model/mesh-config.js';
 import { HostRegistry, isWildcard, serviceExportTo, serviceHost, toFqdn, selectorMatches, type HostEntry } from '../mesh/hosts.js';
 
 export interface Obj<Spec = any> {
@@ -28,12 +29,6 @@ export interface HostInfo {
   ports: PortInfo[];
   /** Pod selector (Services) or workloadSelector labels (ServiceEntries). */
   selector?: Record<string, string>;
-}
-
-export interface MeshConfigLite {
-  rootNamespace: string;
-  /** defaultConfig.proxyMetadata (ISTIO_META_DNS_CAPTURE, ISTIO_META_DNS_AUTO_ALLOCATE). */
-  proxyMetadata: Record<string, string>;
 }
 
 export class ContextIndex {

@@ -57,11 +57,6 @@ export const CHECKS: Check[] = [
   crossClusterHopCheck,
 ];
 
-/** Registers an extra check (meshscope's own checks register themselves from their files). */
-export function registerCheck(c: Check): void {
-  if (!CHECKS.some((x) => x.name === c.name)) CHECKS.push(c);
-}
-
 export interface RunOptions {
   /** Check names or codes: run only those checks (a code keeps only findings with that code). */
   only?: string[];

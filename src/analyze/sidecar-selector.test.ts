@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inputFromYaml } from './fixture.js';
+import { inputFromYaml } from '../../test/support/analyze-fixture.js';
 import { sidecarSelectorCheck } from './sidecar-selector.js';
 
 const sidecar = (name: string, ns: string, selector?: string) => `

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inputFromYaml } from './fixture.js';
+import { inputFromYaml } from '../../test/support/analyze-fixture.js';
 import { vsSameHostGatewayCheck } from './vs-same-host-gateway.js';
 
 const y = (name: string, ns: string, gw: string, host: string) => `

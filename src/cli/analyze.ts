@@ -1,16 +1,15 @@
 // `meshscope analyze [FILE|DIR ...]`: istioctl-style analyzers plus meshscope's own checks, over manifests, a
 // snapshot folder or live contexts.
 import type { Command } from 'commander';
-import { globalsOf } from './global.js';
-import { setExitCode } from './main.js';
-import { UsageError } from './errors.js';
-import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
+import { globalsOf, setExitCode } from './global.js';
+import { UsageError } from '../core/errors.js';
+import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import { formatLoadIssue, type MeshInput } from '../model/context.js';
 import type { Finding, Level } from '../analyze/types.js';
 import { CHECKS, atOrAbove, unknownSelectors } from '../analyze/registry.js';
-import { analyze } from '../analyze/run.js';
-import { loadMeshConfig } from '../analyze/inputs.js';
-import { loadWarnings, requireLoaded } from './load-check.js';
+import { analyze } from '../app/analyze-run.js';
+import { loadMeshConfig } from '../sources/analyze-inputs.js';
+import { loadWarnings, requireLoaded } from '../sources/load-check.js';
 
 const LEVELS: Level[] = ['Info', 'Warning', 'Error'];
 

@@ -1,20 +1,6 @@
 // Global flags shared by every subcommand.
 import type { Command } from 'commander';
-
-export interface GlobalOptions {
-  fixtures?: string;
-  context: string[];
-  namespace?: string;
-  kubeconfig?: string;
-  readOnly: boolean;
-  allContexts?: boolean;
-  requestTimeout?: string;
-  watch?: boolean;
-  /** --max-dump-size: largest Envoy dump or manifest file parsed (see sources/limits.ts). */
-  maxDumpSize?: string;
-  /** --max-objects: most objects from one list (live) or one context (snapshot). */
-  maxObjects?: string;
-}
+import type { GlobalOptions } from '../core/options.js';
 
 /** `--context a --context b,c` → ['a','b','c'] */
 export function collectContexts(value: string, previous: string[] = []): string[] {
@@ -50,4 +36,11 @@ export function globalsOf(cmd: Command): GlobalOptions {
     maxDumpSize: o.maxDumpSize as string | undefined,
     maxObjects: o.maxObjects as string | undefined,
   };
+}
+
+/** Subcommand actions call this to hand back their exit code. */
+export function setExitCode(cmd: Command, code: number): void {
+  let root: Command = cmd;
+  while (root.parent) root = root.parent;
+  root.setOptionValue('__exitCode', code);
 }

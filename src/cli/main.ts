@@ -2,8 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './global.js';
 import { COMMANDS } from './commands.js';
-import { UserError } from './errors.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { UserError } from '../core/errors.js';
+import { sanitizeLine } from '../core/sanitize.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = addGlobalOptions(new Command('meshscope'))
@@ -48,13 +48,6 @@ function onlyGlobalOptions(program: Command, words: string[]): boolean {
     if ((opt.required || opt.optional) && !w.includes('=')) i++; // its value
   }
   return true;
-}
-
-/** Subcommand actions call this to hand back their exit code. */
-export function setExitCode(cmd: Command, code: number): void {
-  let root: Command = cmd;
-  while (root.parent) root = root.parent;
-  root.setOptionValue('__exitCode', code);
 }
 
 export function reportError(err: unknown): number {

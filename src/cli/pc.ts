@@ -1,8 +1,9 @@
 // `meshscope pc VIEW [POD[.NAMESPACE]]` (alias proxy-config): istioctl's proxy-config views, byte for byte.
 import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { globalsOf, type GlobalOptions } from './global.js';
-import { UsageError, UserError } from './errors.js';
+import { globalsOf } from './global.js';
+import type { GlobalOptions } from '../core/options.js';
+import { UsageError, UserError } from '../core/errors.js';
 import { DumpFormatError, parseClustersJson, parseConfigDump } from '../model/envoy/parse.js';
 import type { ParsedDump } from '../model/envoy/types.js';
 import { clusterRows, edsRows, endpointClusterStatuses, endpointRows, listenerRows, routeRows } from '../model/envoy/views.js';
@@ -11,9 +12,9 @@ import {
   bootstrapData, clusterData, ecdsData, edsData, formatData, formatEndpointData, listenerData, MissingSectionError,
   renderAll, renderBootstrapSummary, renderClusterTable, renderEcdsTable, renderEdsTable, renderEndpointTable,
   renderListenerTable, renderRouteTable, renderSecretTable, requireSection, routeData, secretData, type OutputFormat,
-} from './format/proxy-config.js';
+} from '../format/proxy-config.js';
 import { listContextFolders, listProxyDirs, readProxyFiles } from '../sources/proxy-files.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import { overCapMessage, resolveLimits } from '../sources/limits.js';
 
 export type View = 'cluster' | 'listener' | 'route' | 'endpoint' | 'eds' | 'secret' | 'bootstrap' | 'ecds' | 'all';

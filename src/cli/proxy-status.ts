@@ -5,12 +5,11 @@
 // With POD.NS: istiod's config_dump for that proxy against the pod's Envoy config_dump (Clusters/Listeners/Routes
 // Match, or Don't Match with a unified diff).
 import type { Command } from 'commander';
-import { globalsOf } from './global.js';
-import { setExitCode } from './main.js';
-import { UsageError, UserError } from './errors.js';
-import { sanitize, sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
-import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from './format/proxy-status.js';
-import { toGoYaml } from './format/goyaml.js';
+import { globalsOf, setExitCode } from './global.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { sanitize, sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
+import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from '../format/proxy-status.js';
+import { toGoYaml } from '../format/goyaml.js';
 import type { SyncResponse } from '../model/proxy-status.js';
 
 interface PsOptions { output: string; verbose?: boolean; verbosity?: string; istiodNamespace: string; istiodService: string }
@@ -65,7 +64,7 @@ async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Comman
     ]);
     if (envoy.error) throw new UserError(`context ${sanitizeLine(names[0])}: pod ${sanitizeLine(`${ns}/${name}`)}: ${sanitizeLine(envoy.error)}`);
     if (o.output === 'table') {
-      process.stdout.write(sanitize(istiod.diffProxy(view, envoy.configDump)));
+      process.stdout.write(sanitize((await import('../format/proxy-diff.js')).diffProxy(view, envoy.configDump)));
     } else {
       const states = { context: names[0], proxy: `${name}.${ns}`, ...istiod.compareProxy(view, envoy.configDump) };
       process.stdout.write(o.output === 'json' ? `${terminalSafeJson(JSON.stringify(states, null, 2))}\n` : toGoYaml(states));

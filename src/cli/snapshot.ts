@@ -2,10 +2,10 @@
 // snapshot folder (objects, and Envoy dumps of gateways and of the selected pods) so an incident can be replayed
 // with --fixtures. No Secret is read or written; managedFields are stripped; nothing is written on failure.
 import type { Command } from 'commander';
-import { globalsOf, type GlobalOptions } from './global.js';
-import { setExitCode } from './main.js';
-import { UsageError, UserError } from './errors.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { globalsOf, setExitCode } from './global.js';
+import type { GlobalOptions } from '../core/options.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import type { KubeObject } from '../model/resources.js';
 import type { WrittenContext } from '../sources/snapshot-writer.js';
 

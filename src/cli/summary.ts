@@ -6,9 +6,8 @@ import type {
   DestinationRuleSpec, GatewaySpec, KubeObject, LoadedObject, PodSpec, RouteDestination, ServiceEntrySpec, ServiceSpec,
   SidecarSpec, VirtualServiceSpec, WorkloadEntrySpec,
 } from '../model/resources.js';
-import { sanitizeLine } from '../util/sanitize.js';
-import { globalsOf } from './global.js';
-import { setExitCode } from './main.js';
+import { sanitizeLine } from '../core/sanitize.js';
+import { globalsOf, setExitCode } from './global.js';
 
 export function register(program: Command): void {
   program

@@ -1,11 +1,11 @@
 // `meshscope trace --from POD.NS|gateway/NAME.NS --host H ...`: a request walked through intent (CRDs) and reality
 // (that proxy's Envoy config), with the point where they part, following hops into other loaded contexts.
 import type { Command } from 'commander';
-import { globalsOf, type GlobalOptions } from './global.js';
-import { UsageError, UserError } from './errors.js';
-import { setExitCode } from './main.js';
+import { globalsOf, setExitCode } from './global.js';
+import type { GlobalOptions } from '../core/options.js';
+import { UsageError, UserError } from '../core/errors.js';
 import { formatLoadIssue, type ContextSnapshot } from '../model/context.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import type { TraceRequest } from '../trace/types.js';
 import { parseFrom } from '../trace/source.js';
 

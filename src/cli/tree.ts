@@ -1,9 +1,9 @@
 // `meshscope tree`: the joined mesh as an indented tree (text) or as nodes + edges (json).
 import type { Command } from 'commander';
 import { globalsOf } from './global.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 import { formatLoadIssue } from '../model/context.js';
-import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
+import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 
 export function register(program: Command): void {
   program
@@ -25,13 +25,13 @@ export function register(program: Command): void {
       const input = await loadMesh({ ...globals, namespace: undefined });
       for (const c of input.contexts) for (const i of c.issues) process.stderr.write(`${sanitizeLine(formatLoadIssue(i))}\n`);
       // No context loaded: exit 1 with the reasons. Some failed or partial: say so on stderr and show the rest.
-      const { requireLoaded, loadWarnings } = await import('./load-check.js');
+      const { requireLoaded, loadWarnings } = await import('../sources/load-check.js');
       requireLoaded(input);
       for (const w of loadWarnings(input)) process.stderr.write(`${w}\n`);
       const mesh = joinMesh(input);
       let roots = buildMeshTree(mesh);
       // The analyzers' findings go on their nodes too, with the same codes and levels as `meshscope analyze`.
-      (await import('./tui-problems.js')).treeProblems(input, mesh, roots);
+      (await import('../app/problems.js')).treeProblems(input, mesh, roots);
       if (globals.namespace) roots = filterByNamespace(roots, globals.namespace);
       if (kind) roots = filterByKind(roots, kind);
       if (o.output === 'json') {

@@ -1,12 +1,13 @@
 // `meshscope weights get|set|undo`: read and change traffic weights, on snapshot folders (--fixtures) and live.
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { globalsOf, type GlobalOptions } from './global.js';
-import { setExitCode } from './main.js';
-import { UsageError, UserError } from './errors.js';
-import { sanitizeLine, terminalSafeJson } from '../util/sanitize.js';
-import type { EditTarget, PreparedEdit, WriteEnv } from '../edit/session.js';
-import type { VirtualServiceApi } from '../edit/live-writer.js';
+import { globalsOf, setExitCode } from './global.js';
+import type { GlobalOptions } from '../core/options.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
+import type { WriteEnv } from '../sources/edit/apply.js';
+import type { EditTarget, PreparedEdit } from '../edit/prepare.js';
+import type { VirtualServiceApi } from '../sources/edit/live-writer.js';
 
 export interface WeightsIO {
   out(s: string): void;
@@ -76,7 +77,7 @@ interface Live {
 
 async function liveSetup(g: GlobalOptions): Promise<Live> {
   const { loadKubeconfig, selectContexts, contextInfo } = await import('../sources/kube/kubeconfig.js');
-  const { liveAccess } = await import('../edit/kube-client.js');
+  const { liveAccess } = await import('../sources/edit/kube-client.js');
   const kc = loadKubeconfig(g.kubeconfig);
   const contexts = selectContexts(kc, g.context, g.allContexts);
   const cache = new Map<string, Promise<{ api: VirtualServiceApi; user: string }>>();
@@ -93,8 +94,8 @@ async function liveSetup(g: GlobalOptions): Promise<Live> {
 
 /** The VirtualService in every selected context: from the snapshot folder, or by a GET on each live context. */
 async function findTargets(g: GlobalOptions, name: string, live?: Live) {
-  const { findInMesh, getLive } = await import('../edit/targets.js');
-  const { liveTarget } = await import('../edit/session.js');
+  const { findInMesh, getLive } = await import('../sources/edit/targets.js');
+  const { liveTarget } = await import('../edit/prepare.js');
   if (g.fixtures) {
     const { loadMesh } = await import('../sources/load.js');
     return findInMesh(await loadMesh(g), name, g.namespace, g.context);
@@ -115,16 +116,16 @@ async function findTargets(g: GlobalOptions, name: string, live?: Live) {
 }
 
 async function writeEnv(g: GlobalOptions, auditLog: string | undefined, io: WeightsIO, live?: Live, force?: boolean): Promise<WriteEnv> {
-  const { loadWritePolicy } = await import('../edit/policy.js');
-  const { auditLogPath } = await import('../edit/audit.js');
+  const { loadWritePolicy } = await import('../sources/edit/policy.js');
+  const { auditLogPath } = await import('../sources/edit/audit.js');
   return { policy: loadWritePolicy(g.readOnly, io.env), auditLog: auditLogPath(auditLog, io.env), live: live ? (c, v) => live.access(c, v) : undefined, force };
 }
 
 async function showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dryRun?: boolean; yes?: boolean }, io: WeightsIO, verb: string): Promise<number> {
   const { renderDiff } = await import('../edit/diff.js');
   const { changeSummary, targetTitle, resultLines } = await import('../edit/report.js');
-  const { applyEdits, staleSnapshots } = await import('../edit/session.js');
-  const { writeRefusal } = await import('../edit/policy.js');
+  const { applyEdits, staleSnapshots } = await import('../sources/edit/apply.js');
+  const { writeRefusal } = await import('../sources/edit/policy.js');
   for (const p of preps) {
     io.out(`${targetTitle(p.target)}\n  ${sanitizeLine(p.rule.label)}: ${changeSummary(p)}\n`);
     io.out(renderDiff(p.diff, io.color));
@@ -216,7 +217,7 @@ export async function runSet(g: GlobalOptions, name: string, args: string[], o: 
   const mirrors = parseMirror(o.mirror ?? []);
   if (assignments.length === 0 && mirrors.length === 0) throw new UsageError('nothing to set: give DEST=WEIGHT arguments and/or --mirror PCT');
   const { resolveRule, findDestination, assignWeights, currentValues, PlanError } = await import('../edit/planner.js');
-  const { prepareEdit } = await import('../edit/session.js');
+  const { prepareEdit } = await import('../edit/prepare.js');
   const { destLabel } = await import('../edit/planner.js');
   const live = g.fixtures ? undefined : await liveSetup(g);
   const found = await findTargets(g, name, live);
@@ -259,9 +260,10 @@ export async function runSet(g: GlobalOptions, name: string, args: string[], o: 
 // ---- undo ----
 
 export async function runUndo(g: GlobalOptions, o: UndoOptions, io: WeightsIO): Promise<number> {
-  const { auditLogPath, readAudit, lastUndoable } = await import('../edit/audit.js');
+  const { auditLogPath, readAudit, lastUndoable } = await import('../sources/edit/audit.js');
   const { prepareUndo } = await import('../edit/undo.js');
-  const { snapshotTarget, liveTarget } = await import('../edit/session.js');
+  const { snapshotTarget } = await import('../sources/edit/apply.js');
+  const { liveTarget } = await import('../edit/prepare.js');
   const { resolve, sep } = await import('node:path');
   const log = auditLogPath(o.auditLog, io.env);
   const entries = readAudit(log);

@@ -1,6 +1,6 @@
 // Unified diff (before → after) as structured lines, rendered as coloured text for the CLI or as rows for Ink.
 import { structuredPatch } from 'diff';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 
 export type DiffLineKind = 'header' | 'hunk' | 'context' | 'add' | 'remove';
 

@@ -98,10 +98,6 @@ export function getRule(vs: KubeObject<VirtualServiceSpec>, ref: RuleRef): RuleV
   return r;
 }
 
-export function ruleKey(ref: RuleRef): string {
-  return `${ref.kind}[${ref.index}]`;
-}
-
 /** "subset", "host" or "host:subset" as shown to users and in the audit log. */
 export function destLabel(d: { host: string; subset?: string }): string {
   return d.subset ? `${d.host}:${d.subset}` : d.host;

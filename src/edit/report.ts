@@ -1,7 +1,7 @@
 // Text for weights: rules with destinations and bars, per-context results. Every cluster/file string is sanitized.
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import type { RuleView } from './types.js';
-import type { ContextResult, EditTarget, PreparedEdit } from './session.js';
+import type { ContextResult, EditTarget, PreparedEdit } from './prepare.js';
 import { destLabel } from './planner.js';
 
 export function bar(weight: number, width = 20): string {

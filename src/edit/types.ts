@@ -63,3 +63,49 @@ export interface RuleValues {
   weights: number[];
   mirrors: number[];
 }
+
+/** A file's content as read for an edit, with its hash: the precondition of the write. */
+export interface FileRead {
+  path: string;
+  text: string;
+  sha256: string;
+}
+
+/** One line of the audit log: an applied edit (sources/edit/audit.ts reads and appends them). */
+export interface AuditEntry {
+  /** ISO time of the write. */
+  time: string;
+  /** Unique id of this entry. */
+  id: string;
+  /** Entries written by one command (several contexts) share a batch id. */
+  batch: string;
+  action: 'set' | 'undo';
+  /** For an undo: the id of the entry it reverted. */
+  undoOf?: string;
+  /** kubeconfig user of the context (live), or the local OS user (snapshot). */
+  user: string;
+  source: 'live' | 'snapshot';
+  context: string;
+  namespace: string;
+  name: string;
+  kind: string;
+  apiVersion: string;
+  uid?: string;
+  resourceVersionBefore?: string;
+  resourceVersionAfter?: string;
+  /** Snapshot file (absolute) and its hashes before and after. */
+  file?: string;
+  fileSha256Before?: string;
+  fileSha256After?: string;
+  docIndex?: number;
+  itemIndex?: number;
+  rule: RuleRef & { name?: string; label: string };
+  /** Weight by destination label ("host:subset"). */
+  weightsBefore: Record<string, number | null>;
+  weightsAfter: Record<string, number | null>;
+  /** Mirror percentages by mirror host, when they changed. */
+  mirrorBefore?: Record<string, number | null>;
+  mirrorAfter?: Record<string, number | null>;
+  /** The exact fields written: path, before (null = absent) and after. */
+  fields: { path: (string | number)[]; before: number | null; after: number }[];
+}

@@ -1,8 +1,8 @@
 // Undo: the last audit entry (or batch) reversed, prepared as a normal edit with a diff and the same preconditions.
-import type { AuditEntry } from './audit.js';
+import type { AuditEntry } from './types.js';
 import type { FieldPath, RuleValues } from './types.js';
 import { getRule, weightsByDest, destLabel } from './planner.js';
-import { prepareEdit, type EditTarget, type PreparedEdit } from './session.js';
+import { prepareEdit, type EditTarget, type PreparedEdit } from './prepare.js';
 
 export class UndoError extends Error {}
 

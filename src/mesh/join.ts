@@ -160,11 +160,6 @@ export class Mesh {
   dangling(): MeshEdge[] { return this.graph.dangling(); }
 }
 
-/** Id of the cross-context service entity (edges of kind service-member leave it). */
-export function meshServiceId(host: string): string {
-  return `mesh:${host}`;
-}
-
 /** Joins every context of the input. Pure: no I/O. */
 export function joinMesh(input: MeshInput, opts: JoinOptions = {}): Mesh {
   return new Mesh(input, opts);

@@ -251,13 +251,3 @@ export interface MeshService {
   host: string;
   members: (ServiceModel | ServiceEntryModel)[];
 }
-
-export type AnyObjectModel = MeshObject & Partial<PodModel & ServiceModel & ServiceEntryModel & GatewayModel & VirtualServiceModel & DestinationRuleModel>;
-
-export function edgeKey(e: MeshEdge): string {
-  return `${e.kind}|${e.from}|${e.to ?? ''}|${e.dangling ?? ''}`;
-}
-
-export function subsetLabels(s: Subset | undefined): Record<string, string> {
-  return s?.labels ?? {};
-}

@@ -1,5 +1,5 @@
 // Text rendering and filtering of the tree (for `meshscope tree`); the TUI draws its own rows.
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import type { Badges, TreeNode } from './tree-types.js';
 import { withChildren } from './tree-nodes.js';
 
@@ -22,10 +22,6 @@ const KIND_ALIASES: Record<string, string> = {
 /** Normalises a --kind word (`vs`, `VirtualService`, `dangling`...) to a NodeKind, or undefined if unknown. */
 export function normalizeKind(k: string): string | undefined {
   return KIND_ALIASES[k.toLowerCase()];
-}
-
-export function knownKindWords(): string[] {
-  return Object.keys(KIND_ALIASES);
 }
 
 /**

@@ -263,12 +263,3 @@ export function statusCell(t: TypeState | undefined, now: Date): string {
   const at = Date.parse(t.lastUpdated);
   return Number.isNaN(at) ? t.status : `${t.status} (${humanDuration(now.getTime() - at)})`;
 }
-
-/** CDS/LDS/EDS/RDS of a row as SYNCED / STALE / NOT SENT / ERROR (IGNORED when not subscribed). */
-export function coreStates(row: ProxyStatusRow): Record<'CDS' | 'LDS' | 'EDS' | 'RDS', string> {
-  const s = (u: string) => {
-    const t = row.types.get(u);
-    return !t || t.status === 'UNKNOWN' ? 'IGNORED' : t.status === 'NOT_SENT' ? 'NOT SENT' : t.status;
-  };
-  return { CDS: s(TYPE_URL.CDS), LDS: s(TYPE_URL.LDS), EDS: s(TYPE_URL.EDS), RDS: s(TYPE_URL.RDS) };
-}

@@ -158,8 +158,6 @@ export interface SidecarSpec {
   outboundTrafficPolicy?: { mode?: string };
 }
 
-export interface WorkloadGroupSpec { metadata?: { labels?: Record<string, string> }; template?: WorkloadEntrySpec }
-
 // ---- core Kubernetes specs (the fields meshscope reads) ----
 
 export interface ServicePort { name?: string; port: number; targetPort?: number | string; protocol?: string; appProtocol?: string; nodePort?: number }
@@ -177,21 +175,3 @@ export interface ServiceSpec {
 export interface ContainerSpec { name: string; image?: string; ports?: { name?: string; containerPort: number; protocol?: string }[]; args?: string[] }
 
 export interface PodSpec { containers?: ContainerSpec[]; initContainers?: ContainerSpec[]; nodeName?: string; serviceAccountName?: string }
-
-export const ISTIO_KINDS = [
-  'VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar',
-  'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter',
-] as const;
-export type IstioKind = (typeof ISTIO_KINDS)[number];
-
-export const KUBE_KINDS = ['Namespace', 'Service', 'Pod', 'EndpointSlice'] as const;
-
-/** "ns/name", or "name" for cluster-scoped objects: the origin form istioctl analyze prints. */
-export function objectKey(obj: KubeObject): string {
-  return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
-}
-
-/** "Kind ns/name" */
-export function objectRef(obj: KubeObject): string {
-  return `${obj.kind} ${objectKey(obj)}`;
-}

@@ -1,7 +1,6 @@
 // istiod's view of proxies, read through the istiod Service's proxy subresource on its monitoring port (15014):
 // /debug/config_dump?proxyID=POD.NS (what istiod last sent) and /debug/syncz (sent/acked nonces per type).
-// I/O only: the comparison lives in model/proxy-compare.ts and the writers in cli/format/proxy-*.ts (re-exported
-// here for the callers that already import them from this module).
+// I/O only: the comparison lives in model/proxy-compare.ts (re-exported here) and the writers in format/proxy-*.ts.
 import type { KubeClient } from './kube/client.js';
 import { KubeRequestError } from './kube/errors.js';
 import { nonceStatus, toSyncResponse, type SyncResponse, type SyncStatus } from '../model/proxy-status.js';
@@ -10,7 +9,6 @@ import type { SyncState, XdsType } from '../model/proxy-compare.js';
 export { XDS_TYPES, compareProxy, dynamicResources } from '../model/proxy-compare.js';
 export type { SyncState, XdsType } from '../model/proxy-compare.js';
 export type { SyncStatus, SyncResponse } from '../model/proxy-status.js';
-export { diffProxy } from '../cli/format/proxy-diff.js';
 
 export interface IstiodTarget { namespace?: string; service?: string; port?: number }
 

@@ -2,7 +2,7 @@
 // file) it parses and the most objects it accepts from one list (live) or one context (snapshot).
 // Defaults, overridable by the global flags --max-dump-size / --max-objects or by MESHSCOPE_MAX_DUMP_SIZE /
 // MESHSCOPE_MAX_OBJECTS.
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
 export const DEFAULT_MAX_DUMP_BYTES = 512 * 1024 * 1024;
 export const DEFAULT_MAX_OBJECTS = 1_000_000;

@@ -1,6 +1,6 @@
 // Chooses the source from the global flags: a snapshot folder (--fixtures) or live clusters.
-import type { GlobalOptions } from '../cli/global.js';
-import { UsageError, UserError } from '../cli/errors.js';
+import type { GlobalOptions } from '../core/options.js';
+import { UsageError } from '../core/errors.js';
 import type { ContextSnapshot, MeshInput } from '../model/context.js';
 import { loadSnapshotFolder } from './snapshot.js';
 import { resolveLimits } from './limits.js';

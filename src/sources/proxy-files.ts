@@ -1,7 +1,7 @@
 // Locates the Envoy admin dumps of one pod inside a snapshot folder:
 //   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json and clusters.json
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { overCapMessage, resolveLimits } from './limits.js';
 import { basename, join } from 'node:path';
 

@@ -3,7 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { isRecord } from './parsed-file.js';
 
 export const MANIFEST = /\.(?:ya?ml|json)$/i;

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ContextSnapshot } from '../model/context.js';
 import type { KubeObject } from '../model/resources.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 
 export interface WriteSnapshotOptions {
   /** Replace a non-empty DIR. */

@@ -10,7 +10,7 @@ import { readdir, readFile, stat, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { ContextSnapshot, LoadIssue, MeshInput, ProxyDump } from '../model/context.js';
 import type { KubeObject, LoadedObject } from '../model/resources.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { isRecord, type RawEntry } from './parsed-file.js';
 import { parseJsonObjects } from './json-objects.js';
 import { parseYamlObjects } from './yaml-objects.js';
@@ -19,7 +19,7 @@ import { overCapMessage, resolveLimits, type Limits } from './limits.js';
 import { shapeProblem } from './shape.js';
 import { contextDirs, errorText, MANIFEST, PROXIES, selectContexts, statSnapshotRoot, type ContextDir } from './snapshot-contexts.js';
 
-export { errorText, snapshotContextNames } from './snapshot-contexts.js';
+export { snapshotContextNames } from './snapshot-contexts.js';
 
 export interface SnapshotOptions {
   /** Only these contexts (folder names). Unknown names are an error that lists the available ones. */

@@ -1,5 +1,5 @@
 // Text and JSON renderings of a Trace. Text: one step per line, indented per hop, ✓/✗ marks, sanitized.
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import type { Trace, TraceRequest, TraceStep } from './types.js';
 
 export function describeRequest(r: TraceRequest): string {

@@ -3,8 +3,6 @@
 import type { HTTPMatchRequest, L4MatchAttributes, StringMatch, TLSMatchAttributes } from '../model/resources.js';
 import { hostsIntersect, isWildcard, resolveGatewayRef } from '../mesh/hosts.js';
 
-export interface MatchResult { matched: boolean; reason: string }
-
 /** The request as the matchers see it. Header names are lower case; pseudo-headers (:authority...) are included. */
 export interface RequestView {
   /** Host header (may carry :port). */

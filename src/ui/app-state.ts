@@ -1,7 +1,7 @@
 // The app's pure reducer: every key press is an action; effects (quit, refresh, open a plugin) are left in `pending`
 // for the thin Ink binding (App.tsx) to carry out. State and selectors: state.ts; moving around: navigation.ts;
 // `:` commands: run-command.ts.
-import { completions, LIST_COMMANDS } from './commands.js';
+import { completions } from './commands.js';
 import { SearchIndex, type SearchResult } from './search.js';
 import { proxyKey, withProxyEffect } from './live-keys.js';
 import {
@@ -13,8 +13,6 @@ import { buildIndex } from './tree-index.js';
 import { PROXY_TABS, type MeshData } from './types.js';
 
 export * from './state.js';
-export { reveal, withView } from './navigation.js';
-export { runCommand } from './run-command.js';
 
 export function appReducer(s: AppState, a: Action): AppState {
   switch (a.type) {
@@ -219,5 +217,3 @@ function helpKey(s: AppState, input: string, key: KeyInfo): AppState {
   if (key.ctrl && input === 'c') return { ...s, mode: 'normal', pending: { type: 'quit' } };
   return { ...s, mode: 'normal' };
 }
-
-export const LIST_NAMES = LIST_COMMANDS.map((c) => c.name);

@@ -1,6 +1,6 @@
 // The right pane's content for one node, as styled lines; lines with a target are jump entries. Pure.
 import type { TreeNode } from '../mesh/tree-types.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import { badgeSegs, kindTag, weightBar, type Line, type Seg } from './format.js';
 import { PROXY_TABS, type NodeDetails, type ProxyStatusInfo, type ProxyTab, type ProxyTable } from './types.js';
 

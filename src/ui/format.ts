@@ -1,7 +1,7 @@
 // Text pieces for the TUI: styled segments, width-aware truncation, badges, tree row text. Pure.
 import type { Badges, NodeKind, TreeNode } from '../mesh/tree-types.js';
 import type { ProblemCounts } from './types.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 
 export type Color = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'magenta' | 'gray' | 'white';
 
@@ -78,10 +78,6 @@ export function fitLine(line: Line, width: number, pad = false): Line {
   }
   if (pad && left > 0) out.push({ text: ' '.repeat(left) });
   return out;
-}
-
-export function lineText(line: Line): string {
-  return line.map((s) => s.text).join('');
 }
 
 /** Strips colours for NO_COLOR; keeps bold/inverse/underline, which are not colours. */

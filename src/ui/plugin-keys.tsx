@@ -5,7 +5,7 @@ import React from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { TraceSource } from '../trace/types.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import type { UiPlugin } from './types.js';
 
 export type PluginKey = Omit<UiPlugin, 'open'>;
@@ -48,9 +48,6 @@ export const TRACE_KEY: PluginKey = {
   appliesTo: (node) => traceStartOfNode(node) !== undefined,
   notApplicable: 't works on a pod, a Gateway or a gateway Service',
 };
-
-/** The keys of the later features, in the order the launcher registers them. */
-export const LATER_KEYS: readonly PluginKey[] = [WEIGHTS_KEY, PROBLEMS_KEY, TRACE_KEY];
 
 /**
  * Holds a feature's key while its module loads: the key opens an overlay that says so, and the app replaces it with

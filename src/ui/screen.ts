@@ -1,6 +1,6 @@
 // Builds every screen region as styled lines (only the visible ones). Pure: App.tsx just prints them.
 import type { TreeNode } from '../mesh/tree-types.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import { searchResult, type AppState } from './app-state.js';
 import type { DetailsContent } from './details.js';
 import { badgeSegs, kindTag, sliceLine, textWidth, treeRow, type Line, type Seg } from './format.js';

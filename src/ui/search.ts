@@ -3,7 +3,7 @@
 // Extended search stays off: `|` means OR there, and Envoy cluster names contain `|`.
 import Fuse from 'fuse.js';
 import type { NodeKind, TreeNode } from '../mesh/tree-types.js';
-import { sanitizeLine } from '../util/sanitize.js';
+import { sanitizeLine } from '../core/sanitize.js';
 
 interface Item {
   node: TreeNode;
@@ -59,10 +59,6 @@ export class SearchResult {
     for (let k = 0; k < this.order.length; k++) out[k] = this.items[this.order[k]!]!.node.id;
     return out;
   }
-}
-
-export function isSubsequence(q: string, hay: string): boolean {
-  return subsequenceEnd(q, hay, 0, 0) >= 0;
 }
 
 /** Greedy leftmost match of q[from..] in hay from `pos` (spaces in q are ignored): the position after it, or -1. */

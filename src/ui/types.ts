@@ -1,5 +1,5 @@
 // What the TUI receives: plain data plus a few callbacks. The UI does no I/O and holds no mesh logic;
-// src/cli/tui.ts adapts the loaded mesh to this shape.
+// src/app/data-adapter.ts adapts the loaded mesh to this shape.
 import type { ReactElement } from 'react';
 import type { TreeNode } from '../mesh/tree-types.js';
 

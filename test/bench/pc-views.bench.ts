@@ -5,7 +5,7 @@ import type { Report } from './run.js';
 import { generateLargeDump } from './gen-large-dump.js';
 import { parseConfigDump } from '../../src/model/envoy/parse.js';
 import { clusterRows, edsRows, listenerRows, routeRows } from '../../src/model/envoy/views.js';
-import { renderClusterTable, renderEdsTable, renderListenerTable, renderRouteTable } from '../../src/cli/format/proxy-config.js';
+import { renderClusterTable, renderEdsTable, renderListenerTable, renderRouteTable } from '../../src/format/proxy-config.js';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 

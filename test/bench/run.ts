@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { sanitize } from '../../src/util/sanitize.js';
+import { sanitize } from '../../src/core/sanitize.js';
 
 export interface BenchLine { name: string; value: number; unit: string; ratio?: number; reference?: string }
 export type Report = (line: BenchLine) => void;

@@ -51,7 +51,7 @@ async function keyLatency(report: Report): Promise<void> {
   const React = await import('react');
   const { render } = await import('ink');
   const { App } = await import('../../src/ui/App.js');
-  const { syntheticData, syntheticTree } = await import('../../src/ui/synthetic.js');
+  const { syntheticData, syntheticTree } = await import('../support/synthetic.js');
   const { buildIndex } = await import('../../src/ui/tree-index.js');
   const roots = syntheticTree(100_000);
   const nodes = buildIndex(roots).all.length;

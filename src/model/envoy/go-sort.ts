@@ -213,8 +213,3 @@ export function goSortSlice<T>(items: T[], less: (x: T, y: T) => boolean): T[] {
   pdqsort(lessIdx, swap, 0, items.length, bitsLen(items.length));
   return items;
 }
-
-/** Go string comparison (bytewise on UTF-8; equal to UTF-16 order except around surrogates, ignored here). */
-export function goLess(a: string, b: string): boolean {
-  return a < b;
-}

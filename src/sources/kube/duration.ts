@@ -1,5 +1,5 @@
 // kubectl's --request-timeout format: "10s", "1m", "500ms", "1h2m3s"; a bare integer is seconds; "0" means no timeout.
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../core/errors.js';
 
 const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

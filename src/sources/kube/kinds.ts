@@ -24,10 +24,6 @@ export const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 
 const plural = (kind: string) => (/[^aeiou]y$/.test(kind) ? `${kind.toLowerCase().slice(0, -1)}ies` : kind.endsWith('s') ? `${kind.toLowerCase()}es` : `${kind.toLowerCase()}s`);
 
-export function istioKinds(version: string): LiveKind[] {
-  return ISTIO_KIND_NAMES.map((kind) => ({ kind, plural: plural(kind), group: 'networking.istio.io', version, namespaced: true, istio: true }));
-}
-
 const spec = (group: string, kind: string, versions: string[], more: Partial<KindSpec> = {}): KindSpec =>
   ({ kind, plural: plural(kind), group, versions, namespaced: true, istio: group.endsWith('istio.io'), list: true, ...more });
 

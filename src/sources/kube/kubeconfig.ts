@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { UserError } from '../../cli/errors.js';
+import { UserError } from '../../core/errors.js';
 
 type Named = { name: string; [k: string]: unknown };
 

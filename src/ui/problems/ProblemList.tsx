@@ -1,7 +1,7 @@
 // The `!` overlay: every finding, most severe first; Enter jumps to the offending object. State in reducer.ts.
 import React, { useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout } from 'ink';
-import { sanitizeLine } from '../../util/sanitize.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 import { fit, textWidth } from '../format.js';
 import { initProblemList, problemListKey, type ProblemItem, type ProblemLevel, type ProblemListState } from './reducer.js';
 

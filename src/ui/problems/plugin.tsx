@@ -1,5 +1,5 @@
 // The `!` key: the problem list of the loaded mesh. Enter jumps to the offending object's node and highlights the
-// field in its YAML. Wire it with: plugins={[problemsPlugin(items)]} (items from src/cli/tui-problems.ts).
+// field in its YAML. Wire it with: plugins={[problemsPlugin(items)]} (items from src/app/problems.ts).
 import React from 'react';
 import type { PluginContext, UiPlugin } from '../types.js';
 import { ProblemList } from './ProblemList.js';

@@ -4,7 +4,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout } from 'ink';
 import type { Trace } from '../../trace/types.js';
 import { traceLines } from '../../trace/format.js';
-import { sanitizeLine } from '../../util/sanitize.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 import {
   FIELDS, FIELD_LABELS, formInput, formKey, initForm, runFinished, wrapLine, type TraceFormInput, type TraceFormState, type TraceFormValues,
 } from './reducer.js';

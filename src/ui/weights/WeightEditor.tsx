@@ -3,10 +3,10 @@
 import React, { useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import { destLabel, getRule, listRules, resolveRule } from '../../edit/planner.js';
-import { prepareEdit, valuesForCopy, type ContextResult, type EditTarget, type PreparedEdit, type Progress } from '../../edit/session.js';
+import { prepareEdit, valuesForCopy, type ContextResult, type EditTarget, type PreparedEdit, type Progress } from '../../edit/prepare.js';
 import { bar, changeSummary, resultLine } from '../../edit/report.js';
 import type { RuleRef, RuleView } from '../../edit/types.js';
-import { sanitizeLine } from '../../util/sanitize.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 import { editorKey, initEditor, valuesOf, type EditorEffect, type EditorState } from './reducer.js';
 import { DiffView } from './DiffView.js';
 

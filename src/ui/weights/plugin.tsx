@@ -1,15 +1,15 @@
 // The `e` key: opens the weight editor on a VirtualService, a route rule or a destination of the tree.
-// Wire it with: plugins={[weightsPlugin(createWeightsEditorEnv(input, globals))]} (src/edit/editor-env.ts).
+// Wire it with: plugins={[weightsPlugin(createWeightsEditorEnv(input, globals))]} (src/app/weights-env.ts).
 import React from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import type { TreeNode } from '../../mesh/tree-types.js';
 import type { PluginContext, UiPlugin } from '../types.js';
-import type { WeightsEditorEnv } from '../../edit/editor-env.js';
+import type { WeightsEditorEnv } from '../../edit/prepare.js';
 import type { RuleRef, RuleKind } from '../../edit/types.js';
 import { getRule, resolveRule } from '../../edit/planner.js';
-import type { EditTarget } from '../../edit/session.js';
+import type { EditTarget } from '../../edit/prepare.js';
 import { resultLine } from '../../edit/report.js';
-import { sanitizeLine } from '../../util/sanitize.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 import { WeightEditor } from './WeightEditor.js';
 import { WEIGHTS_KEY } from '../plugin-keys.js';
 

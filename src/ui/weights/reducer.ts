@@ -1,7 +1,7 @@
 // Pure state of the weight editor: focus, weights, locks, typed digits, modes. No I/O, no Ink.
 import { drain, evenSplit, nudge, setWeight } from '../../edit/planner.js';
 import type { RuleView, RuleValues } from '../../edit/types.js';
-import type { ContextResult, PreparedEdit } from '../../edit/session.js';
+import type { ContextResult, PreparedEdit } from '../../edit/prepare.js';
 
 export type EditorMode = 'edit' | 'confirm' | 'busy' | 'result' | 'undo-loading' | 'undo-confirm';
 

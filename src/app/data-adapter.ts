@@ -1,0 +1,128 @@
+// The TUI's view of a joined mesh: contexts for the header, the tree, and each node's details (YAML, related
+// resources, proxy-config tables, a rule's destinations with the Envoy clusters that implement them).
+// Loaded after the first frame (it pulls in the analyzers through problems.ts).
+import type { ContextSnapshot, MeshInput } from '../model/context.js';
+import type { Mesh } from '../mesh/join.js';
+import type { ProxyModel } from '../mesh/model.js';
+import type { TreeNode } from '../mesh/tree-types.js';
+import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination } from '../ui/types.js';
+import { treeProblems } from './problems.js';
+import { nodesById } from '../mesh/tree-walk.js';
+
+export function contextInfo(c: ContextSnapshot): ContextInfo {
+  const proxies = c.proxies.filter((p) => !p.error).length;
+  const counts: Record<string, number> = { objects: c.objects.length };
+  if (proxies > 0) counts.proxies = proxies;
+  const errors = c.issues.filter((i) => i.severity === 'error').length;
+  const reason = c.reason ?? (c.status === 'partial' && errors > 0 ? `${errors} load errors (see meshscope snapshot check)` : undefined);
+  return { name: c.name, status: c.status, counts: c.status === 'loading' || c.status === 'error' ? undefined : counts, reason, ...(c.absent?.length ? { absent: c.absent } : {}) };
+}
+
+function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')): ProxyViews | undefined {
+  const d = p.parsed;
+  if (!d) return undefined;
+  const views: ProxyViews = {
+    listeners: { columns: ['ADDRESSES', 'PORT', 'MATCH', 'DESTINATION'], rows: m.listenerRows(d).map((r) => [r.addresses, String(r.port), r.match, r.destination]) },
+    routes: {
+      columns: ['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'], rows: m.routeRows(d).map((r) => [r.name, r.vhost, r.domains, r.match, r.virtualService]),
+      after: {
+        title: 'Weighted clusters per route (subset when the cluster is the route\'s own host)',
+        lines: p.routes.filter((r) => r.clusters.length > 0).map((r) => {
+          const vs = r.rule ? `  ← ${r.rule.vs.name}.${r.rule.vs.namespace} ${r.rule.protocol}[${r.rule.index}]` : '';
+          const drift = r.drift.length ? `  ≠ ${r.drift.join('; ')}` : '';
+          const host = r.virtualHost.replace(/:\d+$/, '');
+          const short = (name: string) => {
+            const [, , subset, fqdn] = name.split('|');
+            return fqdn === host ? subset || '(default)' : name;
+          };
+          return `${r.virtualHost} → ${r.clusters.map((c) => `${short(c.name)} ${c.weight}%`).join(', ')}${vs}${drift}`;
+        }),
+      },
+    },
+    clusters: {
+      columns: ['SERVICE FQDN', 'PORT', 'SUBSET', 'DIRECTION', 'TYPE', 'DESTINATION RULE'],
+      rows: m.clusterRows(d).map((r) => [r.fqdn, r.port, r.subset, r.direction, r.type, r.destinationRule]),
+    },
+  };
+  views.endpoints = p.endpointsFrom === 'clusters'
+    ? { columns: ['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'CLUSTER'], rows: m.endpointRows(p.endpoints).map((r) => [r.endpoint, r.status, r.outlierCheck, r.cluster]) }
+    : { columns: ['NAME', 'STATUS', 'LOCALITY', 'CLUSTER'], rows: m.edsRows(d).map((r) => [r.name, r.status, r.locality, r.cluster]) };
+  return views;
+}
+
+/** The TUI's view of a joined mesh. Pure apart from the refresh callback. */
+export function meshData(input: MeshInput, mesh: Mesh, roots: TreeNode[], deps: {
+  source: string; readOnly: boolean; refresh: () => void;
+  yaml: typeof import('yaml'); views: typeof import('../model/envoy/views.js');
+}): MeshData {
+  const byId = nodesById(roots);
+  const proxies = new Map<string, ProxyModel>(mesh.proxies().map((p) => [p.id, p]));
+  const describe = (id: string): string => {
+    const n = byId.get(id);
+    if (!n) return id;
+    const ns = n.ref?.namespace ? `${n.ref.namespace}/` : '';
+    return `${n.kind} ${ns}${n.label}${n.context ? ` @${n.context}` : ''}`;
+  };
+  const proxyLabel = (p: ProxyModel) => `${p.context}/${p.namespace}/${p.podName}`;
+
+  function related(id: string): RelatedItem[] {
+    const out: RelatedItem[] = [];
+    const seen = new Set<string>();
+    for (const e of mesh.edgesFrom(id)) {
+      if (e.to && byId.has(e.to) && !seen.has(e.to)) { seen.add(e.to); out.push({ label: `${e.kind} → ${describe(e.to)}`, targetId: e.to }); }
+    }
+    for (const e of mesh.edgesTo(id)) {
+      if (byId.has(e.from) && !seen.has(e.from)) { seen.add(e.from); out.push({ label: `${e.kind} ← ${describe(e.from)}`, targetId: e.from }); }
+    }
+    return out.slice(0, 200);
+  }
+
+  function ruleDestinations(ruleId: string, only?: string): RuleDestination[] {
+    const rule = mesh.rule(ruleId);
+    if (!rule) return [];
+    return rule.destinations.filter((d) => !only || d.id === only).map((d) => ({
+      host: d.host, subset: d.subset, port: d.port,
+      weight: d.mirror ? undefined : d.weight, mirrorPercent: d.mirror ? d.mirrorPercent ?? 100 : undefined,
+      targetId: byId.has(d.id) ? d.id : undefined,
+      envoy: d.envoy.filter((l) => l.name).map((l) => ({
+        proxy: proxyLabel(l.proxy), cluster: l.name, weight: l.weight, healthy: l.healthy, total: l.total,
+        targetId: byId.has(`${l.proxy.id}/clusters/${l.name}`) ? `${l.proxy.id}/clusters/${l.name}` : undefined,
+      })),
+    }));
+  }
+
+  function details(node: TreeNode): NodeDetails {
+    const d: NodeDetails = { related: [] };
+    const obj = node.ref ? mesh.object(node.ref) : undefined;
+    if (obj && (node.kind === obj.kind || node.kind === 'Pod')) {
+      d.yaml = deps.yaml.stringify(obj.lo.obj, { lineWidth: 0 });
+      d.related = related(obj.id);
+      if (obj.lo.origin.file) d.notes = [`from ${obj.lo.origin.file}${obj.lo.origin.line ? `:${obj.lo.origin.line}` : ''}`];
+    } else {
+      d.related = related(node.id);
+    }
+    if (node.kind === 'Pod' || node.kind === 'proxy') {
+      const p = node.kind === 'proxy' ? proxies.get(node.id) : node.ref && mesh.pod(node.ref.context, node.ref.namespace ?? '', node.ref.name)?.proxy;
+      if (p) {
+        d.proxy = proxyViews(p, deps.views);
+        if (p.error) (d.notes ??= []).push(`proxy dump: ${p.error}`);
+      }
+    }
+    if (node.kind === 'rule') d.ruleDestinations = ruleDestinations(node.id);
+    if (node.kind === 'destination' || node.kind === 'mirror') {
+      const dest = mesh.destination(node.id);
+      if (dest) d.ruleDestinations = ruleDestinations(dest.rule.id, dest.id);
+    }
+    if (node.kind === 'VirtualService' && obj) {
+      const vs = mesh.virtualService(obj.context, obj.namespace, obj.name);
+      if (vs) d.ruleDestinations = vs.rules.flatMap((r) => ruleDestinations(r.id));
+    }
+    if (node.dangling) (d.notes ??= []).push(`unresolved: ${node.dangling}`);
+    return d;
+  }
+
+  return {
+    source: deps.source, readOnly: deps.readOnly, contexts: input.contexts.map(contextInfo), roots, details, refresh: deps.refresh,
+    problemCounts: treeProblems(input, mesh, roots).counts,
+  };
+}
