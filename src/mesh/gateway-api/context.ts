@@ -50,6 +50,8 @@ export function buildContext(objects: Obj[], opts: TranslateOptions): TranslateC
     const l = ctx.registry.get(s.hostname);
     if (l) l.push(s); else ctx.registry.set(s.hostname, [s]);
   };
+  // Entries of istiod's own registry come first: they win over those derived from Services.
+  for (const s of opts.registry ?? []) addRegistry(s);
   for (const o of objects) {
     if (!o?.metadata?.name || o.kind === 'Secret') continue;
     const gk = gatewayApiKindKey(o);
@@ -79,7 +81,6 @@ export function buildContext(objects: Obj[], opts: TranslateOptions): TranslateC
       ctx.namespaces.set(o.metadata.name, { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name });
     }
   }
-  for (const s of opts.registry ?? []) addRegistry(s);
   for (const l of ctx.byKind.values()) l.sort(byCreation);
   return ctx;
 }

@@ -134,9 +134,10 @@ function serverTls(ctx: TranslateContext, gw: Obj, l: Listener): { tls?: Record<
   const ns = gw.metadata.namespace ?? 'default';
   const out: Record<string, unknown> = {};
   const mode = t.mode ?? 'Terminate';
+  const ciphers = (t.options?.['gateway.istio.io/tls-cipher-suites'] ?? '').split(',').map((c) => c.trim()).filter((c) => CIPHER_SUITES.has(c));
+  if (ciphers.length) out.cipherSuites = ciphers;
   if (mode === 'Passthrough') {
-    const auto = l.protocol === 'TLS' && gw.metadata.labels?.['networking.istio.io/gateway-auto-passthrough'] !== undefined;
-    if (auto) out.mode = 'AUTO_PASSTHROUGH';
+    if (isAutoPassthrough(gw, l)) out.mode = 'AUTO_PASSTHROUGH';
     return { tls: out };
   }
   out.mode = 'SIMPLE';
@@ -166,7 +167,40 @@ function serverTls(ctx: TranslateContext, gw: Obj, l: Listener): { tls?: Record<
   }
   if (creds.length === 1) out.credentialName = creds[0];
   else if (creds.length > 1) out.credentialNames = creds;
+  const ca = frontendValidation(gw, l);
+  if (ca) {
+    const ref = ca[0]!;
+    out.caCertCredentialName = `${(ref.kind ?? 'ConfigMap') === 'Secret' ? 'kubernetes-gateway' : 'configmap'}://${ref.namespace ?? ns}/${ref.name}-cacert`;
+    out.insecureSkipVerify = false;
+    if (out.mode === 'SIMPLE') out.mode = 'MUTUAL';
+  }
   return { tls: out };
+}
+
+/** Cipher suites Envoy accepts (istiod drops the others). */
+const CIPHER_SUITES = new Set([
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA',
+  'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA',
+]);
+
+/** Multi-network gateways: a TLS listener on the network gateway port (15443 by default) is AUTO_PASSTHROUGH. */
+function isAutoPassthrough(gw: Obj, l: Listener): boolean {
+  if (!l.tls) return false;
+  if (l.tls.options?.['gateway.istio.io/listener-protocol'] === 'auto-passthrough') return true;
+  const labels = gw.metadata.labels ?? {};
+  if (labels['topology.istio.io/network'] === undefined) return false;
+  return String(l.port) === (labels['networking.istio.io/gatewayPort'] ?? '15443');
+}
+
+type CARef = { group?: string; kind?: string; name: string; namespace?: string };
+
+/** The Gateway's frontend client-certificate validation for a listener (per port, else default). */
+function frontendValidation(gw: Obj, l: Listener): CARef[] | undefined {
+  const fe = (gw.spec as { tls?: { frontend?: { default?: { validation?: { caCertificateRefs?: CARef[] } }; perPort?: { port: number; tls?: { validation?: { caCertificateRefs?: CARef[] } } }[] } } } | undefined)?.tls?.frontend;
+  const per = fe?.perPort?.find((p) => p.port === l.port)?.tls?.validation?.caCertificateRefs;
+  const refs = per ?? fe?.default?.validation?.caCertificateRefs;
+  return refs?.length ? refs : undefined;
 }
 
 export interface BuiltListener { server: Record<string, unknown>; ok: boolean; errors: ConfigError[] }
@@ -212,7 +246,7 @@ export function convertGateways(ctx: TranslateContext): GatewayResult {
       if (info.controller === 'istio.io/mesh-controller') continue;
       if (info.controller === 'istio.io/eastwest-controller' && l.port === 15008) continue;
       const name = `${gw.metadata.name}~${GATEWAY_NAME_SUFFIX}~${l.name}`;
-      res.configs.push({
+      if (built.ok) res.configs.push({
         kind: 'Gateway', namespace: ns, name, creationTimestamp: gw.metadata.creationTimestamp,
         annotations: {
           'internal.istio.io/gateway-semantics': 'gateway',
