@@ -2,7 +2,7 @@
 // parent refuses it (sectionName, port, hostname, namespace, route kind), as istiod's extractParentReferenceInfo.
 import type { ParentReference } from '../../model/gateway-api.js';
 import { GW_GROUP, type TranslateContext } from './context.js';
-import type { ParentInfo } from './gateways.js';
+import { classOf, type ParentInfo } from './gateways.js';
 import { hostSubsetOf, hostsMatch, isWildcard } from './hosts.js';
 import type { ConfigError, Obj } from './model.js';
 
@@ -88,6 +88,18 @@ function parentAllows(ctx: TranslateContext, parent: ParentInfo, routeKind: stri
   return {};
 }
 
+/** True when the Service or ServiceEntry uses a waypoint that another controller runs: its routes are not istiod's. */
+function foreignWaypoint(ctx: TranslateContext, kind: string, ns: string, name: string): boolean {
+  const obj = (kind === 'Service' ? ctx.services : ctx.serviceEntries).get(`${ns}/${name}`);
+  const labels = obj?.metadata.labels ?? {};
+  const nsLabels = ctx.namespaces.get(ns) ?? {};
+  const wp = labels['istio.io/use-waypoint'] ?? nsLabels['istio.io/use-waypoint'];
+  if (!wp || wp.toLowerCase() === 'none') return false;
+  const wpNs = labels['istio.io/use-waypoint-namespace'] ?? nsLabels['istio.io/use-waypoint-namespace'] ?? ns;
+  const gw = (ctx.byKind.get('Gateway') ?? []).find((g) => g.metadata.name === wp && (g.metadata.namespace ?? 'default') === wpNs);
+  return !!gw && !classOf(ctx, gw.spec?.gatewayClassName ?? '');
+}
+
 export function parentRefString(ref: ParentReference, localNs: string): string {
   return `${ref.group ?? GW_GROUP}/${ref.kind ?? 'Gateway'}/${ref.name}/${ref.sectionName ?? ''}/${ref.port ?? 0}.${ref.namespace ?? localNs}`;
 }
@@ -103,6 +115,7 @@ export function routeParents(ctx: TranslateContext, parents: Map<string, ParentI
   for (const ref of (route.spec?.parentRefs ?? []) as ParentReference[]) {
     const kind = parentKind(ref);
     if (!kind) continue;
+    if ((kind === 'Service' || kind === 'ServiceEntry') && foreignWaypoint(ctx, kind, ref.namespace ?? localNs, ref.name)) continue;
     const pk = { kind, namespace: ref.namespace ?? localNs, name: ref.name };
     const current = kind === 'Service' || kind === 'ServiceEntry' ? [meshParent()] : (parents.get(`${kind}/${pk.namespace}/${pk.name}`) ?? []);
     for (const pr of current) {
