@@ -81,6 +81,15 @@ export function buildContext(objects: Obj[], opts: TranslateOptions): TranslateC
       ctx.namespaces.set(o.metadata.name, { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name });
     }
   }
+  // Registry entries that are Kubernetes Services count as existing Services when none was loaded.
+  for (const s of opts.registry ?? []) {
+    if (!s.kubeService) continue;
+    const suffix = `.${s.namespace}.svc.${opts.domainSuffix}`;
+    if (!s.hostname.endsWith(suffix)) continue;
+    const name = s.name ?? s.hostname.slice(0, -suffix.length);
+    if (name.includes('.') || ctx.services.has(`${s.namespace}/${name}`)) continue;
+    ctx.services.set(`${s.namespace}/${name}`, { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: s.namespace, labels: s.labels }, spec: { ports: s.ports ?? [] } });
+  }
   for (const l of ctx.byKind.values()) l.sort(byCreation);
   return ctx;
 }
