@@ -1,5 +1,6 @@
 // backendRefs → Istio destinations: Service, Hostname (registry), InferencePool; zero weights dropped, one backend
 // left means no weight; cross-namespace refs need a ReferenceGrant (gateway routes only).
+import { createHash } from 'node:crypto';
 import type { BackendRef, HTTPRouteFilter } from '../../model/gateway-api.js';
 import { GW_GROUP, lookupHostname, referenceAllowed, type TranslateContext } from './context.js';
 import { headerOps } from './filters.js';
@@ -9,12 +10,9 @@ export interface BuiltDestination { destination: Record<string, unknown>; error?
 
 export const INVALID_BACKEND_REASONS = new Set(['RefNotPermitted', 'BackendNotFound', 'InvalidKind']);
 
-/** sha256-free stand-in is not allowed: InferencePool shadow service names come from the registry's labels. */
-function inferencePoolHost(ctx: TranslateContext, name: string, ns: string): string | undefined {
-  const prefix = `${name}-ip-`;
-  const suffix = `.${ns}.svc.${ctx.domainSuffix}`;
-  for (const h of ctx.registry.keys()) if (h.startsWith(prefix) && h.endsWith(suffix) && /^[0-9a-f]{8}$/.test(h.slice(prefix.length, -suffix.length))) return h;
-  return undefined;
+/** The shadow Service istiod creates for an InferencePool: `<pool>-ip-<first 8 hex of sha256(pool)>`. */
+export function inferencePoolServiceName(pool: string): string {
+  return `${pool}-ip-${createHash('sha256').update(pool).digest('hex').slice(0, 8)}`;
 }
 
 export function buildDestination(ctx: TranslateContext, to: BackendRef, routeNs: string, enforceRefGrant: boolean, routeKind: string): BuiltDestination {
@@ -44,9 +42,9 @@ export function buildDestination(ctx: TranslateContext, to: BackendRef, routeNs:
   } else if (group === 'inference.networking.k8s.io' && kind === 'InferencePool') {
     if (to.name.includes('.')) return { destination: {}, hard: true, error: { reason: 'InvalidDestination', message: 'InferencePool.Name invalid; the name of the InferencePool must be used, not the hostname.' } };
     if (!ctx.inferencePools.has(`${ns}/${to.name}`)) return { destination: {}, error: { reason: 'BackendNotFound', message: `backend(${to.name}) not found` } };
-    const h = inferencePoolHost(ctx, to.name, ns);
-    if (!h) return { destination: {}, error: { reason: 'BackendNotFound', message: `backend(${to.name}) not found` } };
+    const h = `${inferencePoolServiceName(to.name)}.${ns}.svc.${ctx.domainSuffix}`;
     const svc = lookupHostname(ctx, h);
+    if (!svc) return { destination: {}, error: { reason: 'BackendNotFound', message: `backend(${h}) not found` } };
     const port = svc?.ports?.[0]?.port;
     return { destination: { host: h, ...(port !== undefined ? { port: { number: port } } : {}) } };
   } else {

@@ -83,7 +83,7 @@ function parentAllows(ctx: TranslateContext, parent: ParentInfo, routeKind: stri
     }
   }
   if (!parent.allowedKinds.some((k) => k.kind === routeKind && (k.group ?? GW_GROUP) === GW_GROUP)) {
-    return { denied: { reason: 'NotAllowedByListeners', message: `kind ${GW_GROUP}/v1, Kind=${routeKind} is not allowed` } };
+    return { denied: { reason: 'NotAllowedByListeners', message: `kind ${GW_GROUP}/v1/${routeKind} is not allowed` } };
   }
   return {};
 }
