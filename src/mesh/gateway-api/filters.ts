@@ -21,7 +21,8 @@ export function headerOps(m: HeaderModifier | undefined): Record<string, unknown
 
 export function redirectOf(f: NonNullable<HTTPRouteFilter['requestRedirect']>): Record<string, unknown> {
   const r: Record<string, unknown> = {};
-  if (f.statusCode !== undefined) r.redirectCode = f.statusCode;
+  // The CRD defaults statusCode to 302 (the API server writes it; manifests may leave it out).
+  r.redirectCode = f.statusCode ?? 302;
   if (f.hostname !== undefined) r.authority = f.hostname;
   if (f.scheme !== undefined) r.scheme = f.scheme;
   if (f.port !== undefined) r.port = f.port;
