@@ -61,3 +61,37 @@ test('translate refuses a bad format, a bad registry file and FILE with --fixtur
   const both = await runCli(['--fixtures', tmp, 'translate', input('weighted')]);
   assert.equal(both.code, 2);
 });
+
+test('translate --status prints the computed route status beside the one the object holds, marking differences', async () => {
+  const f = join(tmp, 'status.yaml');
+  writeFileSync(f, `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: infra}
+spec:
+  gatewayClassName: istio
+  listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: app}
+spec:
+  parentRefs: [{name: gw, namespace: infra}]
+  rules: [{backendRefs: [{name: gone, port: 80}]}]
+status:
+  parents:
+  - parentRef: {name: gw, namespace: infra}
+    controllerName: istio.io/gateway-controller
+    conditions:
+    - {type: Accepted, status: "True", reason: Accepted, message: Route was valid}
+    - {type: ResolvedRefs, status: "True", reason: ResolvedRefs, message: All references resolved}
+`);
+  const r = await runCli(['translate', f, '--status']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^HTTPRoute app\/r {2}parent Gateway infra\/gw {2}≠ the status the object holds$/m);
+  assert.match(r.stdout, /computed: Accepted=True, ResolvedRefs=False \(BackendNotFound: backend\(gone\.app\.svc\.cluster\.local\) not found\)/);
+  assert.match(r.stdout, /object: {3}Accepted=True, ResolvedRefs=True/);
+  const j = await runCli(['translate', f, '--status', '-o', 'json']);
+  const rows = JSON.parse(j.stdout);
+  assert.equal(rows[0].differs, true);
+  assert.equal(rows[0].computed[1].reason, 'BackendNotFound');
+});

@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .option('--domain-suffix <suffix>', 'cluster domain suffix', 'cluster.local')
     .option('--registry <file>', "extra service registry entries (JSON, cases.json → harness.service_registry form)")
     .option('-o, --output <format>', 'yaml or json', 'yaml')
+    .option('--status', 'print the route status istiod would write, beside the status each route holds')
     .action(async (paths: string[], o: Record<string, unknown>, cmd: Command) => {
       await runTranslate(paths, o, cmd);
     });
@@ -53,12 +54,21 @@ async function runTranslate(paths: string[], o: Record<string, unknown>, cmd: Co
   const { translateGatewayApi } = await import('../mesh/gateway-api/translate.js');
   const loaded = input.contexts.filter((c) => c.status !== 'error');
   const several = loaded.length > 1;
+  const { routeStatusRows, formatRouteStatus } = await import('./translate-status.js');
   let out = '';
+  const statusJson: unknown[] = [];
   for (const c of loaded) {
     const t = translateGatewayApi(c.objects.map((lo) => lo.obj), { domainSuffix, registry });
+    if (o.status) {
+      const rows = routeStatusRows(t);
+      if (output === 'json') statusJson.push(...rows.map((r) => ({ context: c.name, ...r })));
+      else out += `${several ? `# context ${sanitizeLine(c.name)}\n` : ''}${formatRouteStatus(rows)}`;
+      continue;
+    }
     if (several) out += output === 'yaml' ? `# context ${sanitizeLine(c.name)}\n` : '';
     out += output === 'yaml' ? formatYaml(t.configs) : formatJson(t.configs);
   }
+  if (o.status && output === 'json') out = `${JSON.stringify(statusJson, null, 2)}\n`;
   process.stdout.write(output === 'json' ? terminalSafeJson(out) : sanitizeOutput(out));
 }
 
