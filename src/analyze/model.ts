@@ -1,5 +1,6 @@
 // What checks read: per-context indexes over the loaded objects (built once per run), plus the joined mesh when
 // proxies were loaded. Pure.
+import { indexKind } from '../model/gateway-api.js';
 import type { ContextSnapshot, MeshInput, ProxyDump } from '../model/context.js';
 import type { LoadedObject, ServerPort, ServiceEntrySpec, ServiceSpec } from '../model/resources.js';
 import type { Mesh } from '../mesh/join.js';
@@ -48,9 +49,10 @@ export class ContextIndex {
       if (lo.obj.kind === 'Secret') continue; // never read Secrets
       const o = toObj(lo, snapshot.name, defaultNamespace);
       this.objects.push(o);
-      const list = this.byKind.get(o.kind);
+      const key = indexKind(lo.obj);
+      const list = this.byKind.get(key);
       if (list) list.push(o);
-      else this.byKind.set(o.kind, [o]);
+      else this.byKind.set(key, [o]);
     }
     for (const s of this.kind<ServiceSpec>('Service')) {
       this.hosts.add({

@@ -26,6 +26,8 @@ import { serviceEntryProtocolCheck } from './serviceentry-protocol.js';
 import { vsJwtClaimRouteCheck } from './vs-jwt-claim-route.js';
 import { deploymentServicesCheck } from './deployment-services.js';
 import { deprecationCheck } from './deprecation.js';
+import { conditionsCheck } from './conditions.js';
+import { gatewayApiRouteCheck } from './gateway-api-routes.js';
 
 export const CHECKS: Check[] = [
   vsDestinationHostCheck,
@@ -55,6 +57,8 @@ export const CHECKS: Check[] = [
   envoyDriftCheck,
   envoyHealthCheck,
   crossClusterHopCheck,
+  conditionsCheck,
+  gatewayApiRouteCheck,
 ];
 
 export interface RunOptions {

@@ -1,6 +1,7 @@
 // virtualservice.GatewayAnalyzer: a VirtualService's gateways must exist (IST0101), must not be
 // implementation-generated internal Gateways (IST0165), and must serve at least one of its hosts (IST0132).
 import type { GatewaySpec, VirtualServiceSpec } from '../model/resources.js';
+import { GATEWAY_API_GATEWAY_KEY } from '../model/gateway-api.js';
 import { hostsIntersect, parseGatewayHost, resolveGatewayRef } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
 import type { Obj } from './model.js';
@@ -21,6 +22,8 @@ export const vsGatewayCheck: Check = {
     for (const ctx of input.contexts) {
       const gateways = new Map<string, Obj<GatewaySpec>>();
       for (const g of ctx.kind<GatewaySpec>('Gateway')) gateways.set(`${g.namespace}/${g.name}`, g);
+      // A Gateway API Gateway may be named too: istiod binds such VirtualServices to its listeners.
+      const gatewayApi = new Set(ctx.kind(GATEWAY_API_GATEWAY_KEY).map((g) => `${g.namespace}/${g.name}`));
       for (const vs of ctx.kind<VirtualServiceSpec>('VirtualService')) {
         const vsHosts = vs.spec.hosts ?? [];
         (vs.spec.gateways ?? []).forEach((ref, i) => {
@@ -33,6 +36,7 @@ export const vsGatewayCheck: Check = {
           const r = resolveGatewayRef(ref, vs.namespace);
           if (r.mesh) return;
           const gwKey = `${r.namespace}/${r.name}`;
+          if (!gateways.has(gwKey) && gatewayApi.has(gwKey)) return;
           const gw = gateways.get(gwKey);
           if (!gw) out.push(report(NAME, vs, 'ReferencedResourceNotFound', ['gateway', ref], path));
           if (!hostInGateway(gw, vsHosts, vs.namespace)) {

@@ -98,6 +98,9 @@ export function register(program: Command): void {
       const context = start ?? (loaded.length === 1 ? loaded[0]!.name : undefined);
       if (!context) throw new UsageError(`trace needs --context (loaded: ${loaded.map((c) => sanitizeLine(c.name)).join(', ')})`);
       const req = requestFromOptions(o, context);
+      const { traceGatewayApiIfApplies } = await import('./trace-gateway-api.js');
+      const gatewayApi = await traceGatewayApiIfApplies(input, req, o.output);
+      if (gatewayApi) return setExitCode(this, gatewayApi.ok ? 0 : 1);
       if (!globals.fixtures && req.from.kind === 'pod') await fetchSidecarDump(input.contexts.find((c) => c.name === context), req, globals);
       const mesh = joinMesh(input);
       let trace;

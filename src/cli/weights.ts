@@ -18,7 +18,7 @@ export interface WeightsIO {
   env: NodeJS.ProcessEnv;
 }
 
-export interface SetOptions { rule?: string; mirror?: string[]; rebalance?: boolean; dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean }
+export interface SetOptions { rule?: string; mirror?: string[]; rebalance?: boolean; dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean; allZero?: boolean }
 export interface GetOptions { output?: string }
 export interface UndoOptions { dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean }
 
@@ -57,6 +57,7 @@ export function register(program: Command): void {
     .option('-y, --yes', 'apply without asking')
     .option('--audit-log <file>', 'audit log file (default $XDG_STATE_HOME/meshscope/audit.log)')
     .option('--force', 'write a snapshot file even though it changed on disk since meshscope last wrote it')
+    .option('--all-zero', 'let every backendRef of a Gateway API rule weigh 0 (istiod then answers HTTP 500)')
     .action(async (name: string, assignments: string[], o: SetOptions, cmd: Command) => setExitCode(cmd, await runSet(globalsOf(cmd), name, assignments, o, processIO())));
   weights.command('undo')
     .description('revert the last applied edit from the audit log (again as a diff, again with the precondition)')
@@ -115,13 +116,13 @@ async function findTargets(g: GlobalOptions, name: string, live?: Live) {
   return out;
 }
 
-async function writeEnv(g: GlobalOptions, auditLog: string | undefined, io: WeightsIO, live?: Live, force?: boolean): Promise<WriteEnv> {
+export async function writeEnv(g: GlobalOptions, auditLog: string | undefined, io: WeightsIO, live?: Live, force?: boolean): Promise<WriteEnv> {
   const { loadWritePolicy } = await import('../sources/edit/policy.js');
   const { auditLogPath } = await import('../sources/edit/audit.js');
   return { policy: loadWritePolicy(g.readOnly, io.env), auditLog: auditLogPath(auditLog, io.env), live: live ? (c, v) => live.access(c, v) : undefined, force };
 }
 
-async function showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dryRun?: boolean; yes?: boolean }, io: WeightsIO, verb: string): Promise<number> {
+export async function showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dryRun?: boolean; yes?: boolean }, io: WeightsIO, verb: string): Promise<number> {
   const { renderDiff } = await import('../edit/diff.js');
   const { changeSummary, targetTitle, resultLines } = await import('../edit/report.js');
   const { applyEdits, staleSnapshots } = await import('../sources/edit/apply.js');
@@ -165,6 +166,8 @@ async function showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dryRun?: 
 // ---- get ----
 
 export async function runGet(g: GlobalOptions, name: string, o: GetOptions, io: WeightsIO): Promise<number> {
+  const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(name);
+  if (route) return (await import('./weights-gateway-api.js')).runRouteGet(g, route.kind, route.name, o, io);
   if (o.output !== 'text' && o.output !== 'json') throw new UsageError(`-o ${o.output}: use text or json`);
   const { listRules } = await import('../edit/planner.js');
   const { ruleLines, targetTitle } = await import('../edit/report.js');
@@ -213,6 +216,8 @@ function parseMirror(values: string[]): { host?: string; pct: number }[] {
 }
 
 export async function runSet(g: GlobalOptions, name: string, args: string[], o: SetOptions, io: WeightsIO): Promise<number> {
+  const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(name);
+  if (route) return (await import('./weights-gateway-api.js')).runRouteSet(g, route.kind, route.name, args, o, io, { showAndApply, writeEnv });
   const assignments = parseAssignments(args);
   const mirrors = parseMirror(o.mirror ?? []);
   if (assignments.length === 0 && mirrors.length === 0) throw new UsageError('nothing to set: give DEST=WEIGHT arguments and/or --mirror PCT');

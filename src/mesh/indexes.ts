@@ -1,4 +1,5 @@
 // Per-context indexes: objects by kind and id, pods by label, Services and ServiceEntries by host, DRs by host.
+import { indexKind } from '../model/gateway-api.js';
 import type { ContextSnapshot } from '../model/context.js';
 import type { LoadedObject, ServiceEntrySpec, ServiceSpec, GatewaySpec, DestinationRuleSpec } from '../model/resources.js';
 import {
@@ -112,7 +113,7 @@ export class ContextIndex {
           if (l) l.push(lo); else slicesBySvc.set(k, [lo]);
         }
       }
-      pushTo(this.byKind, kind, o);
+      pushTo(this.byKind, indexKind(lo.obj), o);
     }
     for (const o of this.kind('Service')) this.addService(o, slicesBySvc.get(`${o.namespace}/${o.name}`));
     for (const o of this.kind('ServiceEntry')) this.addServiceEntry(o);

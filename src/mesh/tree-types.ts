@@ -6,6 +6,7 @@ export type NodeKind =
   | 'WorkloadEntry' | 'WorkloadGroup' | 'EnvoyFilter' | 'Pod' | 'Workload'
   | 'rule' | 'destination' | 'mirror' | 'subset' | 'endpoint'
   | 'proxy' | 'proxy-view' | 'envoy-listener' | 'envoy-route' | 'envoy-cluster' | 'envoy-endpoint'
+  | 'listener' | 'Route' | 'route-rule' | 'backendRef'
   | 'link' | 'dangling';
 
 export interface Problem {

@@ -11,6 +11,7 @@ import {
 import type { Fill } from './tree-nodes.js';
 import { virtualServiceNode } from './tree-routes.js';
 import { proxyNode } from './tree-proxy.js';
+import { GATEWAY_API_GROUPS, gatewayApiNodes } from './tree-gateway-api.js';
 import { selectorMatches } from './hosts.js';
 
 export function contextNodeId(context: string): string {
@@ -32,6 +33,7 @@ const GROUPS: { kind: string; label: string }[] = [
   { kind: 'WorkloadEntry', label: 'WorkloadEntries' },
   { kind: 'WorkloadGroup', label: 'WorkloadGroups' },
   { kind: 'EnvoyFilter', label: 'EnvoyFilters' },
+  ...GATEWAY_API_GROUPS,
 ];
 
 /** The whole tree: one root per loaded context. */
@@ -100,6 +102,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
     }
   }
   for (const [ns, wn] of workloadNodes) put(ns, 'Workload', wn);
+  for (const g of gatewayApiNodes(ctx)) put(g.ns, g.group, g.node);
   for (const ns of [...new Set([...ctx.namespaces, ...perNs.keys()])].sort()) {
     const groups = perNs.get(ns);
     const nsNode = node(namespaceNodeId(ctx.name, ns), 'namespace', ns, { context: ctx.name });

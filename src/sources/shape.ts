@@ -2,7 +2,10 @@
 // the CRD schemas; a snapshot file may hold anything). A wrong type — `weight: "80"`, `hosts: {}`, `spec: 5` — makes
 // the object a located load error instead of a crash further down. Absent and null fields are always fine.
 
-type Shape = 'string' | 'number' | 'int' | 'bool' | 'object' | 'list' | 'intOrString'
+import { GATEWAY_API_SPECS } from './shape-gateway-api.js';
+import { isGatewayApiObject } from '../model/gateway-api.js';
+
+export type Shape = 'string' | 'number' | 'int' | 'bool' | 'object' | 'list' | 'intOrString'
   | { list: Shape } | { map: Shape } | { obj: Record<string, Shape> };
 
 const strings: Shape = { list: 'string' };
@@ -112,7 +115,7 @@ export function shapeProblem(obj: Record<string, unknown>): string | undefined {
   const meta = check(obj.metadata, METADATA, 'metadata');
   if (meta) return meta;
   const kind = obj.kind as string;
-  const spec = SPECS[kind];
+  const spec = isGatewayApiObject({ apiVersion: obj.apiVersion as string, kind }) ? GATEWAY_API_SPECS[kind] : SPECS[kind];
   if (obj.spec !== undefined && obj.spec !== null && (typeof obj.spec !== 'object' || Array.isArray(obj.spec))) return `spec must be a mapping, not ${typeName(obj.spec)}`;
   if (spec) {
     const e = check(obj.spec, spec, 'spec');

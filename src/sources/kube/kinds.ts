@@ -53,6 +53,30 @@ export function kindLabel(k: { kind: string; group: string }, version: string): 
   return `${k.kind} (${k.group ? `${k.group}/${version}` : version})`;
 }
 
+/** Gateway API kinds: group and the versions meshscope understands, in order of preference. */
+export interface VersionedKind { kind: string; plural: string; group: string; versions: string[]; namespaced: boolean }
+
+export const GATEWAY_API_KINDS: VersionedKind[] = [
+  { kind: 'GatewayClass', plural: 'gatewayclasses', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], namespaced: false },
+  { kind: 'Gateway', plural: 'gateways', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], namespaced: true },
+  { kind: 'HTTPRoute', plural: 'httproutes', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], namespaced: true },
+  { kind: 'GRPCRoute', plural: 'grpcroutes', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha2'], namespaced: true },
+  { kind: 'TCPRoute', plural: 'tcproutes', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha2'], namespaced: true },
+  { kind: 'TLSRoute', plural: 'tlsroutes', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha3', 'v1alpha2'], namespaced: true },
+  { kind: 'ReferenceGrant', plural: 'referencegrants', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1', 'v1alpha2'], namespaced: true },
+  { kind: 'ListenerSet', plural: 'listenersets', group: 'gateway.networking.k8s.io', versions: ['v1'], namespaced: true },
+];
+
+/** The Gateway API kinds a context serves, each at its preferred served version (served: group → versions). */
+export function gatewayApiKinds(served: Map<string, Set<string>>): LiveKind[] {
+  const out: LiveKind[] = [];
+  for (const k of GATEWAY_API_KINDS) {
+    const version = k.versions.find((v) => served.get(k.group)?.has(v));
+    if (version) out.push({ kind: k.kind, plural: k.plural, group: k.group, version, namespaced: k.namespaced, istio: false });
+  }
+  return out;
+}
+
 /** The list URL of a kind, narrowed to a namespace when given. */
 export function listPath(k: LiveKind, namespace?: string): string {
   const base = k.group ? `/apis/${k.group}/${k.version}` : `/api/${k.version}`;

@@ -1,0 +1,47 @@
+// `meshscope trace` for Gateway API: from a Gateway API Gateway (gateway/NAME.NS), or from a pod when the called
+// Service has mesh routes (HTTPRoutes whose parent is the Service). Prints the intent in the shared JSON contract.
+import type { MeshInput } from '../model/context.js';
+import type { KubeObject } from '../model/resources.js';
+import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
+import type { TraceRequest } from '../trace/types.js';
+import type { GatewayApiTrace } from '../trace/gateway-api.js';
+
+function textOf(req: TraceRequest, t: GatewayApiTrace): string {
+  const lines = [`${req.method ?? 'GET'} ${req.host}${req.port ? `:${req.port}` : ''}${req.path ?? ''} from ${req.from.kind} ${req.from.namespace}/${req.from.name} (Gateway API)`];
+  for (const s of t.steps) lines.push(`  ${s.matched ? '✓' : '✗'} ${s.kind} ${s.name}: ${s.reason}`);
+  const i = t.intent;
+  let result = `→ ${i.verdict}${i.status !== null ? ` ${i.status}` : ''}`;
+  if (i.destinations.length) result += `: ${i.destinations.map((d) => `${d.host}${d.port ? `:${d.port}` : ''}${i.destinations.length > 1 ? ` weight ${d.weight}` : ''}`).join(', ')}`;
+  if (i.redirect) result += `: ${i.redirect.scheme}://${i.redirect.host}${i.redirect.port ? `:${i.redirect.port}` : ''}${i.redirect.path}`;
+  if (i.route) result += ` (${i.route.kind} ${i.route.namespace}/${i.route.name} rule ${i.route.rule})`;
+  lines.push(result);
+  return `${lines.map(sanitizeLine).join('\n')}\n`;
+}
+
+/** Traces and prints when the source is a Gateway API Gateway or the pod's host has mesh routes; undefined otherwise. */
+export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceRequest, output: string): Promise<{ ok: boolean } | undefined> {
+  const snap = input.contexts.find((c) => c.name === req.context);
+  if (!snap) return undefined;
+  const objects: KubeObject[] = snap.objects.map((o) => o.obj);
+  if (!objects.some((o) => o.apiVersion?.startsWith('gateway.networking.k8s.io/'))) return undefined;
+  const { findGatewayApiGateway, traceGatewayApiGateway, traceGatewayApiMesh } = await import('../trace/gateway-api.js');
+  let t: GatewayApiTrace | undefined;
+  if (req.from.kind === 'gateway') {
+    const gw = findGatewayApiGateway(objects, req.from.namespace, req.from.name);
+    if (!gw) return undefined;
+    t = traceGatewayApiGateway(objects, gw, req);
+  } else {
+    const pods = objects.filter((o) => o.kind === 'Pod' && (o.metadata.namespace ?? 'default') === req.from.namespace);
+    const pod = pods.find((o) => o.metadata.name === req.from.name) ?? pods.find((o) => o.metadata.name.startsWith(req.from.name));
+    if (!pod) return undefined;
+    const { translateGatewayApi } = await import('../mesh/gateway-api/translate.js');
+    const hasMesh = translateGatewayApi(objects, { domainSuffix: 'cluster.local' }).configs.some((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh'));
+    if (!hasMesh) return undefined;
+    t = traceGatewayApiMesh(objects, pod, req);
+    if (!t) return undefined;
+  }
+  const { context: _c, from: _f, ...request } = req;
+  if (output === 'json') process.stdout.write(`${terminalSafeJson(JSON.stringify({ request: { ...request, from: req.from, context: req.context }, intent: t.intent, steps: t.steps }, null, 2))}\n`);
+  else process.stdout.write(textOf(req, t));
+  return { ok: t.intent.verdict === 'routed' || t.intent.verdict === 'redirect' };
+}

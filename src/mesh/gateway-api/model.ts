@@ -1,0 +1,81 @@
+// What the Gateway API translation reads and writes. Pure data; see translate.ts for the entry point.
+import type { KubeObject } from '../../model/resources.js';
+
+/** One service known to istiod's registry (the JSON form of cases.json → harness.service_registry items). */
+export interface RegistryService {
+  hostname: string;
+  namespace: string;
+  name?: string;
+  ports?: { name?: string; port: number; protocol?: string }[];
+  instances?: { servicePort: number; endpointPort: number }[];
+  externalAddresses?: Record<string, string[]>;
+  labels?: Record<string, string>;
+  kubeService?: boolean;
+}
+
+export interface TranslateOptions {
+  domainSuffix: string;
+  /** Entries that exist only in istiod's registry (added to those built from Services and ServiceEntries). */
+  registry?: RegistryService[];
+  /** PILOT_ENABLE_ALPHA_GATEWAY_API (TCP/TLS listeners); default true. */
+  alphaGatewayApi?: boolean;
+}
+
+/** A reference back to the Gateway API object (and rule, match, backendRef) a generated piece came from. */
+export interface SourceLink {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Index of spec.rules[] for route rules. */
+  rule?: number;
+  /** Index of spec.rules[rule].matches[] (absent when the rule has no matches). */
+  match?: number;
+  /** spec.rules[rule].backendRefs[] index of each generated destination, in order. */
+  backendRefs?: number[];
+  /** Listener name for generated Gateways. */
+  listener?: string;
+}
+
+export type GeneratedKind = 'Gateway' | 'VirtualService' | 'DestinationRule';
+
+export interface GeneratedConfig {
+  kind: GeneratedKind;
+  namespace: string;
+  name: string;
+  annotations: Record<string, string>;
+  spec: Record<string, unknown>;
+  creationTimestamp?: string;
+  /** Source of the whole object (listeners for Gateways, routes for VirtualServices). */
+  sources: SourceLink[];
+  /** Per generated route (spec.http / tcp / tls, in order): the route rule it came from. */
+  routeLinks?: SourceLink[];
+}
+
+/** A Kubernetes condition as istiod writes it (lastTransitionTime left out). */
+export interface Condition { type: string; status: 'True' | 'False' | 'Unknown'; reason: string; message: string; observedGeneration?: number }
+
+export interface RouteParentStatus {
+  parentRef: Record<string, unknown>;
+  controllerName: string;
+  conditions: Condition[];
+}
+
+export interface ComputedStatus {
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  name: string;
+  status: Record<string, unknown>;
+}
+
+export interface TranslateResult {
+  configs: GeneratedConfig[];
+  statuses: ComputedStatus[];
+}
+
+export interface ConfigError { reason: string; message: string }
+
+export type Obj<Spec = any> = KubeObject<Spec>;
+
+export const CONTROLLER = 'istio.io/gateway-controller';
+export const INTERNAL_PARENTS = 'internal.istio.io/parents';

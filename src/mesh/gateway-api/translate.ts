@@ -1,0 +1,33 @@
+// Gateway API objects + service registry → the Istio Gateways, VirtualServices and DestinationRules istiod
+// generates, each kind sorted by namespace and name, every generated object linked back to its source.
+import { buildContext } from './context.js';
+import { convertGateways } from './gateways.js';
+import type { GeneratedConfig, Obj, TranslateOptions } from './model.js';
+import { convertRoutes, type RouteOutcome } from './routes.js';
+import type { GatewayResult } from './gateways.js';
+
+export interface Translation {
+  configs: GeneratedConfig[];
+  gateways: GatewayResult;
+  routes: RouteOutcome[];
+}
+
+const KIND_ORDER = { Gateway: 0, VirtualService: 1, DestinationRule: 2 } as const;
+
+export function compareGenerated(a: GeneratedConfig, b: GeneratedConfig): number {
+  const k = KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  if (k !== 0) return k;
+  const ta = Date.parse(a.creationTimestamp || '1970-01-01T00:00:00Z');
+  const tb = Date.parse(b.creationTimestamp || '1970-01-01T00:00:00Z');
+  if (ta !== tb) return ta - tb;
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+export function translateGatewayApi(objects: Obj[], opts: TranslateOptions): Translation {
+  const ctx = buildContext(objects, opts);
+  const gateways = convertGateways(ctx);
+  const routes = convertRoutes(ctx, gateways.parents);
+  const configs = [...gateways.configs, ...routes.configs].sort(compareGenerated);
+  return { configs, gateways, routes: routes.outcomes };
+}
