@@ -4,23 +4,14 @@ import { createInterface } from 'node:readline/promises';
 import { globalsOf, setExitCode } from './global.js';
 import type { GlobalOptions } from '../core/options.js';
 import { UsageError, UserError } from '../core/errors.js';
+import { parseAssignments } from '../edit/assignments.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import type { WriteEnv } from '../sources/edit/apply.js';
 import type { EditTarget, PreparedEdit } from '../edit/prepare.js';
 import type { VirtualServiceApi } from '../sources/edit/live-writer.js';
 
-export interface WeightsIO {
-  out(s: string): void;
-  err(s: string): void;
-  color: boolean;
-  /** Asks y/N; undefined when there is no terminal to ask on. */
-  confirm?: (question: string) => Promise<boolean>;
-  env: NodeJS.ProcessEnv;
-}
-
-export interface SetOptions { rule?: string; mirror?: string[]; rebalance?: boolean; dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean; allZero?: boolean }
-export interface GetOptions { output?: string }
-export interface UndoOptions { dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean }
+export type { WeightsIO } from '../app/weights-io.js';
+import type { WeightsIO, SetOptions, GetOptions, UndoOptions } from '../app/weights-io.js';
 
 function processIO(): WeightsIO {
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -167,7 +158,7 @@ export async function showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dr
 
 export async function runGet(g: GlobalOptions, name: string, o: GetOptions, io: WeightsIO): Promise<number> {
   const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(name);
-  if (route) return (await import('./weights-gateway-api.js')).runRouteGet(g, route.kind, route.name, o, io);
+  if (route) return (await import('../app/route-weights.js')).runRouteGet(g, route.kind, route.name, o, io);
   if (o.output !== 'text' && o.output !== 'json') throw new UsageError(`-o ${o.output}: use text or json`);
   const { listRules } = await import('../edit/planner.js');
   const { ruleLines, targetTitle } = await import('../edit/report.js');
@@ -196,16 +187,6 @@ export async function runGet(g: GlobalOptions, name: string, o: GetOptions, io: 
 
 // ---- set ----
 
-interface Assignment { dest: string; weight: number }
-
-export function parseAssignments(args: string[]): Assignment[] {
-  return args.map((a) => {
-    const m = /^(.+)=(.*)$/.exec(a);
-    if (!m || !m[1]) throw new UsageError(`"${a}" is not DEST=WEIGHT (DEST: subset, host or host:subset)`);
-    if (!/^-?\d+(\.\d+)?$/.test(m[2].trim())) throw new UsageError(`"${a}": weight "${m[2]}" is not a number`);
-    return { dest: m[1], weight: Number(m[2]) };
-  });
-}
 
 function parseMirror(values: string[]): { host?: string; pct: number }[] {
   return values.map((v) => {
@@ -217,7 +198,7 @@ function parseMirror(values: string[]): { host?: string; pct: number }[] {
 
 export async function runSet(g: GlobalOptions, name: string, args: string[], o: SetOptions, io: WeightsIO): Promise<number> {
   const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(name);
-  if (route) return (await import('./weights-gateway-api.js')).runRouteSet(g, route.kind, route.name, args, o, io, { showAndApply, writeEnv });
+  if (route) return (await import('../app/route-weights.js')).runRouteSet(g, route.kind, route.name, args, o, io, { showAndApply, writeEnv });
   const assignments = parseAssignments(args);
   const mirrors = parseMirror(o.mirror ?? []);
   if (assignments.length === 0 && mirrors.length === 0) throw new UsageError('nothing to set: give DEST=WEIGHT arguments and/or --mirror PCT');

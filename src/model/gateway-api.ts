@@ -6,7 +6,7 @@ export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 export const GATEWAY_API_KINDS = [
   'GatewayClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'ReferenceGrant', 'ListenerSet',
 ] as const;
-export type GatewayApiKind = (typeof GATEWAY_API_KINDS)[number];
+type GatewayApiKind = (typeof GATEWAY_API_KINDS)[number];
 
 const KIND_SET = new Set<string>(GATEWAY_API_KINDS);
 
@@ -83,10 +83,10 @@ export interface GRPCRouteRule { name?: string; matches?: GRPCRouteMatch[]; filt
 export interface L4RouteRule { name?: string; backendRefs?: BackendRef[] }
 
 export interface RouteSpec<Rule> { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: Rule[] }
-export type HTTPRouteSpec = RouteSpec<HTTPRouteRule>;
-export type GRPCRouteSpec = RouteSpec<GRPCRouteRule>;
-export type TCPRouteSpec = RouteSpec<L4RouteRule>;
-export type TLSRouteSpec = RouteSpec<L4RouteRule>;
+type HTTPRouteSpec = RouteSpec<HTTPRouteRule>;
+type GRPCRouteSpec = RouteSpec<GRPCRouteRule>;
+type TCPRouteSpec = RouteSpec<L4RouteRule>;
+type TLSRouteSpec = RouteSpec<L4RouteRule>;
 
 export interface RouteGroupKind { group?: string; kind: string }
 
@@ -112,7 +112,7 @@ export interface GatewayApiGatewaySpec {
   allowedListeners?: { namespaces?: { from?: string; selector?: LabelSelector } };
 }
 
-export interface GatewayClassSpec { controllerName: string; parametersRef?: unknown; description?: string }
+interface GatewayClassSpec { controllerName: string; parametersRef?: unknown; description?: string }
 
 export interface ReferenceGrantSpec {
   from: { group: string; kind: string; namespace: string }[];
@@ -121,7 +121,7 @@ export interface ReferenceGrantSpec {
 
 export interface ListenerSetSpec { parentRef: ParentReference; listeners?: Listener[] }
 
-export type GatewayApiObject<Spec = unknown> = KubeObject<Spec>;
+type GatewayApiObject<Spec = unknown> = KubeObject<Spec>;
 
 /** Index key of a Gateway API Gateway in per-kind indexes, where plain 'Gateway' means Istio's. */
 export const GATEWAY_API_GATEWAY_KEY = `${GATEWAY_API_GROUP}/Gateway`;
@@ -129,4 +129,16 @@ export const GATEWAY_API_GATEWAY_KEY = `${GATEWAY_API_GROUP}/Gateway`;
 /** The per-kind index key of an object: its kind, except for the Gateway API Gateway. */
 export function indexKind(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): string {
   return obj.kind === 'Gateway' && isGatewayApiObject(obj) ? GATEWAY_API_GATEWAY_KEY : obj.kind;
+}
+
+/** One service known to istiod's registry (the JSON form of cases.json → harness.service_registry items). */
+export interface RegistryService {
+  hostname: string;
+  namespace: string;
+  name?: string;
+  ports?: { name?: string; port: number; protocol?: string }[];
+  instances?: { servicePort: number; endpointPort: number }[];
+  externalAddresses?: Record<string, string[]>;
+  labels?: Record<string, string>;
+  kubeService?: boolean;
 }

@@ -2,7 +2,7 @@
 // harness.service_registry ({ items: [...] }), or a plain array of entries.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
-import type { RegistryService } from '../mesh/gateway-api/model.js';
+import type { RegistryService } from '../model/gateway-api.js';
 
 function problem(e: unknown, i: number): string | undefined {
   if (!e || typeof e !== 'object' || Array.isArray(e)) return `entry ${i + 1} is not an object`;

@@ -1,6 +1,6 @@
 // Type checks of the Gateway API fields meshscope reads (see shape.ts). Keyed by kind; only applied to objects of
 // the gateway.networking.k8s.io group, whose Gateway is not Istio's.
-import type { Shape } from './shape.js';
+import type { Shape } from './shape-types.js';
 
 const strings: Shape = { list: 'string' };
 const labels: Shape = { map: 'string' };

@@ -5,8 +5,7 @@
 import { GATEWAY_API_SPECS } from './shape-gateway-api.js';
 import { isGatewayApiObject } from '../model/gateway-api.js';
 
-export type Shape = 'string' | 'number' | 'int' | 'bool' | 'object' | 'list' | 'intOrString'
-  | { list: Shape } | { map: Shape } | { obj: Record<string, Shape> };
+import type { Shape } from './shape-types.js';
 
 const strings: Shape = { list: 'string' };
 const labels: Shape = { map: 'string' };

@@ -1,17 +1,8 @@
 // What the Gateway API translation reads and writes. Pure data; see translate.ts for the entry point.
 import type { KubeObject } from '../../model/resources.js';
 
-/** One service known to istiod's registry (the JSON form of cases.json → harness.service_registry items). */
-export interface RegistryService {
-  hostname: string;
-  namespace: string;
-  name?: string;
-  ports?: { name?: string; port: number; protocol?: string }[];
-  instances?: { servicePort: number; endpointPort: number }[];
-  externalAddresses?: Record<string, string[]>;
-  labels?: Record<string, string>;
-  kubeService?: boolean;
-}
+import type { RegistryService } from '../../model/gateway-api.js';
+export type { RegistryService };
 
 export interface TranslateOptions {
   domainSuffix: string;
@@ -68,7 +59,7 @@ export interface ComputedStatus {
   status: Record<string, unknown>;
 }
 
-export interface TranslateResult {
+interface TranslateResult {
   configs: GeneratedConfig[];
   statuses: ComputedStatus[];
 }

@@ -2,6 +2,7 @@
 // generates, each kind sorted by namespace and name, every generated object linked back to its source.
 import { buildContext } from './context.js';
 import { convertGateways } from './gateways.js';
+import { convertListenerSets } from './listenersets.js';
 import type { GeneratedConfig, Obj, TranslateOptions } from './model.js';
 import { convertRoutes, type RouteOutcome } from './routes.js';
 import type { GatewayResult } from './gateways.js';
@@ -27,6 +28,7 @@ export function compareGenerated(a: GeneratedConfig, b: GeneratedConfig): number
 export function translateGatewayApi(objects: Obj[], opts: TranslateOptions): Translation {
   const ctx = buildContext(objects, opts);
   const gateways = convertGateways(ctx);
+  convertListenerSets(ctx, gateways);
   const routes = convertRoutes(ctx, gateways.parents);
   const configs = [...gateways.configs, ...routes.configs].sort(compareGenerated);
   return { configs, gateways, routes: routes.outcomes };

@@ -7,8 +7,8 @@ import type { MeshInput } from '../model/context.js';
 import type { LoadedObject } from '../model/resources.js';
 import type { EditTarget, PreparedEdit } from '../edit/prepare.js';
 import type { WriteEnv } from '../sources/edit/apply.js';
-import type { GetOptions, SetOptions, WeightsIO } from './weights.js';
-import { parseAssignments } from './weights.js';
+import type { GetOptions, SetOptions, WeightsIO } from './weights-io.js';
+import { parseAssignments } from '../edit/assignments.js';
 
 export interface RouteWeightsDeps {
   showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dryRun?: boolean; yes?: boolean }, io: WeightsIO, verb: string): Promise<number>;
