@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { k8s } from '../src/sources/kube/index.js';
 import { requireCorpus } from './support/paths.js';
+import { typeOfKind } from './support/apiserver/store.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const CONF = resolve(repoRoot, '../shared/conformance/istio');
@@ -66,7 +67,7 @@ test('table, -n, -o json and -o yaml: the istiod is named after its pod, as isti
 });
 
 test('several istiod replicas behind the Service: named after the Service, and said on stderr', async () => {
-  const podType = { plural: 'pods', kind: 'Pod', namespaced: true } as never;
+  const podType = typeOfKind('Pod')!;
   clusters.servers.a.store.write(podType, istiodPod('istiod-5d8f7c-x2') as never);
   try {
     const r = await run('proxy-status', '--context', 'a');
