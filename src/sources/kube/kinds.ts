@@ -19,6 +19,20 @@ export function istioKinds(version: string): LiveKind[] {
   return ISTIO_KIND_NAMES.map((kind) => ({ kind, plural: kind.endsWith('Entry') ? `${kind.toLowerCase().slice(0, -1)}ies` : `${kind.toLowerCase()}s`, group: 'networking.istio.io', version, namespaced: true, istio: true }));
 }
 
+/** security.istio.io versions meshscope understands, in order of preference (v1 since Istio 1.22). */
+export const SECURITY_VERSIONS = ['v1', 'v1beta1'];
+
+export const SECURITY_KINDS: LiveKind[] = [
+  { kind: 'PeerAuthentication', plural: 'peerauthentications', group: 'security.istio.io', version: 'v1', namespaced: true, istio: true },
+  { kind: 'AuthorizationPolicy', plural: 'authorizationpolicies', group: 'security.istio.io', version: 'v1', namespaced: true, istio: true },
+  { kind: 'RequestAuthentication', plural: 'requestauthentications', group: 'security.istio.io', version: 'v1', namespaced: true, istio: true },
+];
+
+/** The security.istio.io kinds at a served version. */
+export function securityKinds(version: string): LiveKind[] {
+  return SECURITY_KINDS.map((k) => ({ ...k, version }));
+}
+
 /** The list URL of a kind, narrowed to a namespace when given. */
 export function listPath(k: LiveKind, namespace?: string): string {
   const base = k.group ? `/apis/${k.group}/${k.version}` : `/api/${k.version}`;

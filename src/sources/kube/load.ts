@@ -3,10 +3,10 @@
 import type { ContextSnapshot, LoadIssue } from '../../model/context.js';
 import type { KubeObject } from '../../model/resources.js';
 import { KubeClient } from './client.js';
-import { discoverIstioVersion } from './discovery.js';
+import { discoverIstioVersion, discoverSecurityVersion } from './discovery.js';
 import { parseDuration } from './duration.js';
 import { KubeRequestError, transportError } from './errors.js';
-import { CORE_KINDS, istioKinds, objectPath, normalizeItem, type LiveKind } from './kinds.js';
+import { CORE_KINDS, istioKinds, securityKinds, objectPath, normalizeItem, type LiveKind } from './kinds.js';
 import { loadKubeconfig, selectContexts, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
 import { listAll } from './list.js';
 import { liveShapeIssue } from './validate.js';
@@ -88,7 +88,8 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
     return fail(transportError(err, opts.timeoutMs).reason);
   }
   snap.istioVersion = istioVersion;
-  const kinds = [...CORE_KINDS, ...(istioVersion ? istioKinds(istioVersion) : [])];
+  const securityVersion = istioVersion ? await discoverSecurityVersion(client).catch(() => undefined) : undefined;
+  const kinds = [...CORE_KINDS, ...(istioVersion ? istioKinds(istioVersion) : []), ...(securityVersion ? securityKinds(securityVersion) : [])];
   const state: LiveState = { client, kinds, namespace: opts.namespace, resourceVersions: new Map() };
   liveStates.set(snap, state);
   snap.progress = { done: 1, total: 1 + kinds.length };
