@@ -26,6 +26,7 @@ import { serviceEntryProtocolCheck } from './serviceentry-protocol.js';
 import { vsJwtClaimRouteCheck } from './vs-jwt-claim-route.js';
 import { deploymentServicesCheck } from './deployment-services.js';
 import { deprecationCheck } from './deprecation.js';
+import { AUTHZ_CHECKS } from './authz-checks.js';
 
 export const CHECKS: Check[] = [
   vsDestinationHostCheck,
@@ -55,6 +56,7 @@ export const CHECKS: Check[] = [
   envoyDriftCheck,
   envoyHealthCheck,
   crossClusterHopCheck,
+  ...AUTHZ_CHECKS,
 ];
 
 /** Registers an extra check (meshscope's own checks register themselves from their files). */
