@@ -12,6 +12,7 @@ import type { Fill } from './tree-nodes.js';
 import { virtualServiceNode } from './tree-routes.js';
 import { proxyNode } from './tree-proxy.js';
 import { selectorMatches } from './hosts.js';
+import { SECURITY_GROUPS, securityNodes, workloadMtlsText, workloadPolicyLinks } from './tree-security.js';
 
 export function contextNodeId(context: string): string {
   return context;
@@ -32,6 +33,7 @@ const GROUPS: { kind: string; label: string }[] = [
   { kind: 'WorkloadEntry', label: 'WorkloadEntries' },
   { kind: 'WorkloadGroup', label: 'WorkloadGroups' },
   { kind: 'EnvoyFilter', label: 'EnvoyFilters' },
+  ...SECURITY_GROUPS,
 ];
 
 /** The whole tree: one root per loaded context. */
@@ -80,7 +82,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
       let ready = 0;
       for (const p of pods) if (p.ready) ready++;
       const wn = bare(workloadId(pods[0]!), 'Workload', name, ctx.name);
-      wn.detail = labelsText(pods[0]!.labels);
+      wn.detail = labelsText(pods[0]!.labels) + workloadMtlsText(ctx, pods[0]!);
       wn.badges = { healthy: ready, total: pods.length };
       lazyChildren(wn, fillWorkload, pods, mesh);
       workloadNodes.push([ns, wn]);
@@ -100,6 +102,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
     }
   }
   for (const [ns, wn] of workloadNodes) put(ns, 'Workload', wn);
+  for (const s of securityNodes(ctx)) put(s.namespace, s.kind, s.node);
   for (const ns of [...new Set([...ctx.namespaces, ...perNs.keys()])].sort()) {
     const groups = perNs.get(ns);
     const nsNode = node(namespaceNodeId(ctx.name, ns), 'namespace', ns, { context: ctx.name });
@@ -115,6 +118,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
 }
 
 const fillWorkload: Fill<PodModel[]> = (n, pods, env) => {
+  n.children.push(...workloadPolicyLinks(env as Mesh, n.id, pods[0]!));
   for (const p of pods) n.children.push(podNode(env as Mesh, p));
 };
 
