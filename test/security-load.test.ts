@@ -57,3 +57,32 @@ test('live kinds table: the three security kinds at each understood version', ()
   assert.deepEqual(SECURITY_KINDS.map((k) => k.kind), ['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication']);
   assert.equal(listPath(securityKinds('v1beta1')[1]!, 'app'), '/apis/security.istio.io/v1beta1/namespaces/app/authorizationpolicies');
 });
+
+// Live: the security kinds load from the test API server at the version it serves, and a server without
+// security.istio.io loads as before.
+import { startTestClusters } from './support/apiserver/index.js';
+import { loadLiveContexts } from '../src/sources/kube/index.js';
+import type { KubeObject } from '../src/model/resources.js';
+
+test('live: PeerAuthentication and AuthorizationPolicy load at the served security.istio.io version', async () => {
+  const seed: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } },
+    { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'app' }, spec: { mtls: { mode: 'STRICT' } } },
+    { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny-canary', namespace: 'app' }, spec: { action: 'DENY', rules: [{}] } },
+  ];
+  const clusters = await startTestClusters({ old: { seed, securityVersions: ['v1beta1'] }, none: { seed } });
+  try {
+    const snaps = await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['old,none'], requestTimeout: '5s' });
+    const old = snaps.find((s) => s.name === 'old')!;
+    assert.equal(old.status, 'ok', old.reason);
+    const sec = old.objects.filter((o) => o.obj.apiVersion.startsWith('security.istio.io/')).map((o) => `${o.obj.apiVersion} ${o.obj.kind} ${o.obj.metadata.name}`).sort();
+    assert.deepEqual(sec, ['security.istio.io/v1beta1 AuthorizationPolicy deny-canary', 'security.istio.io/v1beta1 PeerAuthentication default']);
+    assert.ok(clusters.servers.old!.requests.some((r) => r.group === 'security.istio.io' && r.version === 'v1beta1'), 'listed at v1beta1');
+    const none = snaps.find((s) => s.name === 'none')!;
+    assert.equal(none.status, 'ok', none.reason);
+    assert.ok(!none.objects.some((o) => o.obj.kind === 'PeerAuthentication'));
+    assert.ok(!clusters.servers.none!.requests.some((r) => r.group === 'security.istio.io'), 'an unserved group is never listed');
+  } finally {
+    await clusters.close();
+  }
+});

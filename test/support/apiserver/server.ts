@@ -34,6 +34,8 @@ export interface ApiServerOptions {
   proxies?: Record<string, ProxyData>;
   /** networking.istio.io versions served, preferred first. Default v1, v1beta1, v1alpha3. [] = Istio not installed. */
   istioVersions?: string[];
+  /** security.istio.io versions served, preferred first. Default [] (not served). */
+  securityVersions?: string[];
   /** Added to every request before it is handled. */
   latencyMs?: number;
   faults?: FaultRule[];
@@ -186,7 +188,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     if (info.resource === 'services' && info.subresource === 'proxy') return istiod.handle(info, url, reply);
     const t = info.resource ? ALL_TYPES.find((x) => x.plural === info.resource && x.group === (info.group ?? '')) : undefined;
     if (!t || !servedVersion(t.group, info.version ?? '')) return reply(404, status(404, 'NotFound', 'the server could not find the requested resource'));
-    const withVersion = (o: KubeObject) => (t.group === 'networking.istio.io' ? { ...o, apiVersion: `networking.istio.io/${info.version}` } : o);
+    const withVersion = (o: KubeObject) => (t.group === 'networking.istio.io' || t.group === 'security.istio.io' ? { ...o, apiVersion: `${t.group}/${info.version}` } : o);
 
     if (info.verb === 'list') {
       const all = store.list(t, info.namespace);
@@ -254,7 +256,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   };
 
   const servedVersion = (group: string, version: string) =>
-    group === 'networking.istio.io' ? api.istioVersions.includes(version) : GROUP_VERSIONS[group] === version;
+    group === 'networking.istio.io' ? api.istioVersions.includes(version)
+      : group === 'security.istio.io' ? (opts.securityVersions ?? []).includes(version) : GROUP_VERSIONS[group] === version;
 
   const groups = () => {
     const out = [{ name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } }];
@@ -262,6 +265,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
       const vs = api.istioVersions.map((v) => ({ groupVersion: `networking.istio.io/${v}`, version: v }));
       out.push({ name: 'networking.istio.io', versions: vs, preferredVersion: vs[0] });
     }
+    const sec = (opts.securityVersions ?? []).map((v) => ({ groupVersion: `security.istio.io/${v}`, version: v }));
+    if (sec.length > 0) out.push({ name: 'security.istio.io', versions: sec, preferredVersion: sec[0]! });
     return out;
   };
 

@@ -14,7 +14,11 @@ export const CORE_TYPES: ResourceType[] = [
 export const ISTIO_TYPES: ResourceType[] = [
   'VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter',
 ].map((kind) => ({ kind, plural: kind.endsWith('Entry') ? `${kind.toLowerCase().slice(0, -1)}ies` : `${kind.toLowerCase()}s`, group: 'networking.istio.io', namespaced: true, verbs: ['get', 'list', 'watch', 'patch', 'update', 'create', 'delete'] }));
-export const ALL_TYPES = [...CORE_TYPES, ...ISTIO_TYPES];
+export const SECURITY_TYPES: ResourceType[] = [
+  { kind: 'PeerAuthentication', plural: 'peerauthentications' }, { kind: 'AuthorizationPolicy', plural: 'authorizationpolicies' },
+  { kind: 'RequestAuthentication', plural: 'requestauthentications' },
+].map((t) => ({ ...t, group: 'security.istio.io', namespaced: true, verbs: ['get', 'list', 'watch', 'patch', 'update', 'create', 'delete'] }));
+export const ALL_TYPES = [...CORE_TYPES, ...ISTIO_TYPES, ...SECURITY_TYPES];
 
 export const GROUP_VERSIONS: Record<string, string> = { '': 'v1', 'discovery.k8s.io': 'v1' };
 
