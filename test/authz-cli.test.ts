@@ -75,3 +75,20 @@ test('authz build: usage errors exit 2', async () => {
   assert.equal((await runCli(['authz', 'build', join(BUILDER, 'testdata/http/single-policy-in.yaml'), '--workload-namespace', 'foo', '--workload-labels', 'novalue'])).code, 2);
   assert.equal((await runCli(['authz', 'build', join(BUILDER, 'testdata/http/single-policy-in.yaml'), '--workload-namespace', 'foo', '-o', 'xml'])).code, 2);
 });
+
+test('authz build and check with --fixtures: a demo pod, its context\'s policies, and the filters its dump runs', async () => {
+  const { repoRoot } = await import('./support/paths.js');
+  const fixtures = join(repoRoot, 'fixtures/demo');
+  const built = await runCli(['--fixtures', fixtures, '--context', 'cluster-a', 'authz', 'build', 'productpage-v1-7bbd79f8fd-k6j79.default', '-o', 'json']);
+  assert.equal(built.code, 0, built.stderr);
+  const filters = JSON.parse(built.stdout) as { name: string; typedConfig: { rules?: { action?: string; policies?: Record<string, unknown> } } }[];
+  assert.deepEqual(filters.map((f) => [f.name, f.typedConfig.rules?.action, Object.keys(f.typedConfig.rules?.policies ?? {})]), [
+    ['envoy.filters.http.rbac', 'DENY', ['ns[default]-policy[deny-app-api]-rule[0]']],
+  ]);
+  const check = await runCli(['--fixtures', fixtures, '--context', 'cluster-a', 'authz', 'check', 'productpage-v1-7bbd79f8fd-k6j79.default']);
+  assert.equal(check.code, 0, check.stderr);
+  assert.equal(check.stdout, 'ACTION   AuthorizationPolicy    RULES\nDENY     deny-app-api.default   1\n');
+  const missing = await runCli(['--fixtures', fixtures, '--context', 'cluster-a', 'authz', 'check', 'nosuchpod.default']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no Envoy config dump for pod nosuchpod\.default/);
+});
