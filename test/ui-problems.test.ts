@@ -60,7 +60,7 @@ test('tree: ✗/⚠/≠ markers on the faulty nodes, rolled up to namespaces and
   const { data, plugins } = await demo();
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
   let f = ui.frame();
-  assert.match(rowOf(f, /ctx cluster-a/), /✗3 ⚠1 ≠1\s*│/, 'cluster-a: IST0173 + MS0202 + MS0405 errors, MS0007 warning, MS0201 drift');
+  assert.match(rowOf(f, /ctx cluster-a/), /✗3 ⚠1 ≠1\s*│/, 'cluster-a: IST0173 + MS0202 + MS0505 errors, MS0007 warning, MS0201 drift');
   assert.match(rowOf(f, /ctx cluster-b/), /✗1\s*│/);
   assert.doesNotMatch(rowOf(f, /ctx cluster-b/), /⚠|≠/);
   assert.match(rowOf(f, /ns app/), /≠1/);
@@ -125,7 +125,7 @@ test('! lists exactly the six demo findings, most severe first; Enter on IST0101
   const expected = [
     /Error +\[IST0173\] +cluster-a +DestinationRule default\/details +The Subset v2 defined/,
     /Error +\[MS0202\] +cluster-a +VirtualService istio-system\/grafana-v\S* +Proxy istio-system\/istio-ingressgateway/,
-    /Error +\[MS0405\] +cluster-a +DestinationRule app\/frontend +DestinationRule sends plain text/,
+    /Error +\[MS0505\] +cluster-a +DestinationRule app\/frontend +DestinationRule sends plain text/,
     /Error +\[IST0101\] +cluster-b +VirtualService default\/ratings +Referenced host\+subset/,
     /Warning +\[MS0007\] +cluster-a +Gateway istio-system\/http-gateway +Gateway host test\.nginx\.com/,
     /Warning +\[MS0201\] +cluster-a +VirtualService app\/demoapp +Proxy app\/frontend-/,

@@ -1,4 +1,4 @@
-// An ALLOW policy that admits no request (MS0404): it has no rules (istiod's match-nothing policy: with it, every
+// An ALLOW policy that admits no request (MS0504): it has no rules (istiod's match-nothing policy: with it, every
 // request to the selected workloads is denied), or every rule contradicts itself (a value both required and
 // excluded in the same source or operation, a `when` with a value in both values and notValues).
 import type { Check, Finding } from './types.js';
@@ -28,7 +28,7 @@ export function ruleAdmitsNothing(rule: AuthzRule): boolean {
 export const authzAllowNothingCheck: Check = {
   name: NAME,
   description: 'an ALLOW AuthorizationPolicy admits no request: no rules (deny everything), or only self-contradicting rules',
-  codes: [{ code: 'MS0404', level: 'Warning', summary: 'an ALLOW policy admits no request' }],
+  codes: [{ code: 'MS0504', level: 'Warning', summary: 'an ALLOW policy admits no request' }],
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {

@@ -36,32 +36,32 @@ spec: ${spec}
 ---`;
 const run = (check: Check, yaml: string) => check.run(inputFromYaml({ c1: base + yaml })).map((f) => [f.code, f.origin, f.path, f.message]);
 
-test('MS0401: a principal names a service account no pod runs as; existing ones and unknown namespaces pass', () => {
+test('MS0501: a principal names a service account no pod runs as; existing ones and unknown namespaces pass', () => {
   const yaml = ap('p', `{rules: [{from: [{source: {principals: ["cluster.local/ns/app/sa/client", "cluster.local/ns/app/sa/ghost", "cluster.local/ns/elsewhere/sa/x", "*/ns/app/sa/*"]}}]}]}`);
   assert.deepEqual(run(authzPrincipalSaCheck, yaml), [
-    ['MS0401', 'AuthorizationPolicy app/p', 'spec.rules[0].from[0].source.principals[1]', 'Principal "cluster.local/ns/app/sa/ghost" names service account app/ghost, which does not exist in context c1.'],
+    ['MS0501', 'AuthorizationPolicy app/p', 'spec.rules[0].from[0].source.principals[1]', 'Principal "cluster.local/ns/app/sa/ghost" names service account app/ghost, which does not exist in context c1.'],
   ]);
 });
 
-test('MS0402: a host in a rule that matches nothing the mesh serves', () => {
+test('MS0502: a host in a rule that matches nothing the mesh serves', () => {
   const yaml = ap('h', `{rules: [{to: [{operation: {hosts: ["demoapp.app.svc.cluster.local", "demoapp:80", "*.app.svc.cluster.local", "nothere.example.com"]}}]}]}`);
-  assert.deepEqual(run(authzHostMatchCheck, yaml).map((r) => r.slice(0, 3)), [['MS0402', 'AuthorizationPolicy app/h', 'spec.rules[0].to[0].operation.hosts[3]']]);
+  assert.deepEqual(run(authzHostMatchCheck, yaml).map((r) => r.slice(0, 3)), [['MS0502', 'AuthorizationPolicy app/h', 'spec.rules[0].to[0].operation.hosts[3]']]);
 });
 
-test('MS0403: a DENY rule covering an ALLOW rule on the same workloads makes it dead; a narrower DENY does not', () => {
+test('MS0503: a DENY rule covering an ALLOW rule on the same workloads makes it dead; a narrower DENY does not', () => {
   const allow = ap('allow-canary', `{selector: {matchLabels: {app: demoapp}}, rules: [{to: [{operation: {paths: ["/canary/x"]}}]}, {to: [{operation: {paths: ["/ok"]}}]}]}`);
   const deny = ap('deny-canary', `{action: DENY, rules: [{to: [{operation: {paths: ["/canary*"]}}]}]}`);
   assert.deepEqual(run(authzDenyShadowsAllowCheck, allow + deny), [
-    ['MS0403', 'AuthorizationPolicy app/allow-canary', 'spec.rules[0]', 'ALLOW rule rules[0] can never allow a request: DENY app/deny-canary rule rules[0] denies everything it matches, for the same workloads.'],
+    ['MS0503', 'AuthorizationPolicy app/allow-canary', 'spec.rules[0]', 'ALLOW rule rules[0] can never allow a request: DENY app/deny-canary rule rules[0] denies everything it matches, for the same workloads.'],
   ]);
   const narrow = ap('deny-narrow', `{action: DENY, selector: {matchLabels: {version: v2}}, rules: [{to: [{operation: {paths: ["/canary*"]}}]}]}`);
   assert.deepEqual(run(authzDenyShadowsAllowCheck, allow + narrow), []);
 });
 
-test('MS0404: an ALLOW policy without rules, or with self-contradicting rules, admits nothing', () => {
+test('MS0504: an ALLOW policy without rules, or with self-contradicting rules, admits nothing', () => {
   const yaml = ap('nothing', '{}') + ap('contradiction', `{rules: [{to: [{operation: {methods: ["GET"], notMethods: ["GET"]}}]}]}`) + ap('fine', `{rules: [{}]}`)
     + ap('deny-nothing', '{action: DENY}');
-  assert.deepEqual(run(authzAllowNothingCheck, yaml).map((r) => r.slice(0, 2)), [['MS0404', 'AuthorizationPolicy app/nothing'], ['MS0404', 'AuthorizationPolicy app/contradiction']]);
+  assert.deepEqual(run(authzAllowNothingCheck, yaml).map((r) => r.slice(0, 2)), [['MS0504', 'AuthorizationPolicy app/nothing'], ['MS0504', 'AuthorizationPolicy app/contradiction']]);
 });
 
 const pa = (name: string, spec: string) => `
@@ -77,17 +77,17 @@ metadata: {name: demoapp, namespace: app}
 spec: ${spec}
 ---`;
 
-test('MS0405: a DestinationRule disabling TLS to a STRICT workload names both objects; port level counts', () => {
+test('MS0505: a DestinationRule disabling TLS to a STRICT workload names both objects; port level counts', () => {
   const yaml = pa('strict', '{selector: {matchLabels: {app: demoapp}}, mtls: {mode: STRICT}}') + dr('{host: demoapp, trafficPolicy: {tls: {mode: DISABLE}}}');
   assert.deepEqual(run(mtlsMismatchCheck, yaml), [
-    ['MS0405', 'DestinationRule app/demoapp', 'spec.trafficPolicy.tls.mode', 'DestinationRule sends plain text (DISABLE) to app/demoapp (pod demoapp-1) port 80, but PeerAuthentication app/strict requires mTLS (STRICT): connections are reset (503 UC).'],
+    ['MS0505', 'DestinationRule app/demoapp', 'spec.trafficPolicy.tls.mode', 'DestinationRule sends plain text (DISABLE) to app/demoapp (pod demoapp-1) port 80, but PeerAuthentication app/strict requires mTLS (STRICT): connections are reset (503 UC).'],
   ]);
   const portLevel = pa('strict', '{selector: {matchLabels: {app: demoapp}}, mtls: {mode: STRICT}, portLevelMtls: {"8080": {mode: PERMISSIVE}}}') + dr('{host: demoapp, trafficPolicy: {tls: {mode: DISABLE}}}');
   assert.deepEqual(run(mtlsMismatchCheck, portLevel), [], 'port 8080 (the target port) is PERMISSIVE');
 });
 
-test('MS0406: Istio mTLS to a workload whose PeerAuthentication is DISABLE; auto mTLS is never flagged', () => {
+test('MS0506: Istio mTLS to a workload whose PeerAuthentication is DISABLE; auto mTLS is never flagged', () => {
   const yaml = pa('plain', '{mtls: {mode: DISABLE}}') + dr('{host: demoapp, subsets: [{name: v1, labels: {version: v1}, trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}}]}');
-  assert.deepEqual(run(mtlsMismatchCheck, yaml).map((r) => r.slice(0, 3)), [['MS0406', 'DestinationRule app/demoapp', 'spec.subsets[0].trafficPolicy.tls.mode']]);
+  assert.deepEqual(run(mtlsMismatchCheck, yaml).map((r) => r.slice(0, 3)), [['MS0506', 'DestinationRule app/demoapp', 'spec.subsets[0].trafficPolicy.tls.mode']]);
   assert.deepEqual(run(mtlsMismatchCheck, pa('plain', '{mtls: {mode: DISABLE}}') + dr('{host: demoapp}')), []);
 });

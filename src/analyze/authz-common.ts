@@ -21,13 +21,13 @@ export function selectorString(labels: Record<string, string> | undefined): stri
 }
 
 export const MS_MESSAGES = {
-  PrincipalServiceAccountNotFound: { code: 'MS0401', level: 'Warning', template: 'Principal %q names service account %s, which does not exist in context %s.' },
-  AuthzHostMatchesNothing: { code: 'MS0402', level: 'Warning', template: 'Host %q in the rule matches no service the workload serves (%s).' },
-  DenyMakesAllowDead: { code: 'MS0403', level: 'Warning', template: 'ALLOW rule %s can never allow a request: DENY %s rule %s denies everything it matches, for the same workloads.' },
-  AllowAdmitsNothing: { code: 'MS0404', level: 'Warning', template: 'ALLOW %s admits no request: %s.' },
-  PlaintextToStrictWorkload: { code: 'MS0405', level: 'Error', template: 'DestinationRule sends %s to %s port %d, but PeerAuthentication %s requires mTLS (STRICT): connections are reset (503 UC).' },
-  MtlsToPlaintextWorkload: { code: 'MS0406', level: 'Error', template: 'DestinationRule sends Istio mTLS to %s port %d, but %s: the handshake fails (503 UC).' },
-  AuthzEnvoyDrift: { code: 'MS0407', level: 'Warning', template: 'Proxy %s: %s.' },
+  PrincipalServiceAccountNotFound: { code: 'MS0501', level: 'Warning', template: 'Principal %q names service account %s, which does not exist in context %s.' },
+  AuthzHostMatchesNothing: { code: 'MS0502', level: 'Warning', template: 'Host %q in the rule matches no service the workload serves (%s).' },
+  DenyMakesAllowDead: { code: 'MS0503', level: 'Warning', template: 'ALLOW rule %s can never allow a request: DENY %s rule %s denies everything it matches, for the same workloads.' },
+  AllowAdmitsNothing: { code: 'MS0504', level: 'Warning', template: 'ALLOW %s admits no request: %s.' },
+  PlaintextToStrictWorkload: { code: 'MS0505', level: 'Error', template: 'DestinationRule sends %s to %s port %d, but PeerAuthentication %s requires mTLS (STRICT): connections are reset (503 UC).' },
+  MtlsToPlaintextWorkload: { code: 'MS0506', level: 'Error', template: 'DestinationRule sends Istio mTLS to %s port %d, but %s: the handshake fails (503 UC).' },
+  AuthzEnvoyDrift: { code: 'MS0507', level: 'Warning', template: 'Proxy %s: %s.' },
 } as const satisfies Record<string, { code: string; level: Level; template: string }>;
 
 export type MsMessage = keyof typeof MS_MESSAGES;

@@ -1,5 +1,5 @@
 // A DENY rule denies everything an ALLOW rule would allow, for every workload the ALLOW policy selects: the ALLOW
-// rule is dead (MS0403). DENY rules with negative fields or `when` conditions are never taken as covering.
+// rule is dead (MS0503). DENY rules with negative fields or `when` conditions are never taken as covering.
 import type { Check, Finding } from './types.js';
 import type { Obj } from './model.js';
 import { isDryRun, policyAction, type AuthorizationPolicySpec, type AuthzRule } from '../model/security.js';
@@ -42,7 +42,7 @@ export function ruleCovers(deny: AuthzRule, allow: AuthzRule): boolean {
 export const authzDenyShadowsAllowCheck: Check = {
   name: NAME,
   description: 'a DENY rule denies everything an ALLOW rule on the same workloads allows, so the ALLOW rule is dead',
-  codes: [{ code: 'MS0403', level: 'Warning', summary: 'a DENY policy makes an ALLOW rule dead' }],
+  codes: [{ code: 'MS0503', level: 'Warning', summary: 'a DENY policy makes an ALLOW rule dead' }],
   run(input) {
     const out: Finding[] = [];
     const root = input.meshConfig.rootNamespace;

@@ -1,5 +1,5 @@
 // Intent against Envoy for authorization: the RBAC policies istiod would build for a proxy's workload from the
-// AuthorizationPolicies that apply, against the RBAC filters in the proxy's listeners (MS0407): a policy not
+// AuthorizationPolicies that apply, against the RBAC filters in the proxy's listeners (MS0507): a policy not
 // enforced yet, or one still enforced after it was changed or deleted.
 import type { Check, Finding } from './types.js';
 import type { KubeObject } from '../model/resources.js';
@@ -15,7 +15,7 @@ const NAME = 'authz.EnvoyDrift';
 export const authzDriftCheck: Check = {
   name: NAME,
   description: "the RBAC filters in a proxy's listeners differ from what the AuthorizationPolicies that apply to it build",
-  codes: [{ code: 'MS0407', level: 'Warning', summary: 'AuthorizationPolicies and the Envoy RBAC filters disagree' }],
+  codes: [{ code: 'MS0507', level: 'Warning', summary: 'AuthorizationPolicies and the Envoy RBAC filters disagree' }],
   needs: 'envoy',
   run(input) {
     const out: Finding[] = [];

@@ -1,5 +1,5 @@
 // A rule's `to.operation.hosts` value matches no host the mesh serves in that context (Service names in every
-// form a Host header takes, ServiceEntry hosts, Gateway hosts): the operation never matches (MS0402).
+// form a Host header takes, ServiceEntry hosts, Gateway hosts): the operation never matches (MS0502).
 import type { Check, Finding } from './types.js';
 import type { ContextIndex } from './model.js';
 import type { AuthorizationPolicySpec } from '../model/security.js';
@@ -27,7 +27,7 @@ function servedHosts(ctx: ContextIndex): string[] {
 export const authzHostMatchCheck: Check = {
   name: NAME,
   description: "an AuthorizationPolicy operation's host matches no Service, ServiceEntry, Gateway or VirtualService host",
-  codes: [{ code: 'MS0402', level: 'Warning', summary: 'a host in a rule matches nothing the mesh serves' }],
+  codes: [{ code: 'MS0502', level: 'Warning', summary: 'a host in a rule matches nothing the mesh serves' }],
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {

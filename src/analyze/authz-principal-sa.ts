@@ -1,5 +1,5 @@
 // A rule's principals (or serviceAccounts, or `when: source.principal`) name a service account that does not exist
-// in that namespace of the context: no ServiceAccount object and no pod running as it (MS0401).
+// in that namespace of the context: no ServiceAccount object and no pod running as it (MS0501).
 import type { Check, Finding } from './types.js';
 import type { ContextIndex } from './model.js';
 import type { AuthorizationPolicySpec } from '../model/security.js';
@@ -23,7 +23,7 @@ function accountExists(ctx: ContextIndex, ns: string, sa: string): boolean | und
 export const authzPrincipalSaCheck: Check = {
   name: NAME,
   description: "an AuthorizationPolicy's principal names a service account that no pod runs as and no ServiceAccount defines",
-  codes: [{ code: 'MS0401', level: 'Warning', summary: 'a principal names a service account that does not exist' }],
+  codes: [{ code: 'MS0501', level: 'Warning', summary: 'a principal names a service account that does not exist' }],
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {

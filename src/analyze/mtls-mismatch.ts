@@ -1,6 +1,6 @@
 // A DestinationRule's TLS settings against the PeerAuthentication of the workloads behind its host, port by port and
-// subset by subset: plain text (DISABLE) or app TLS (SIMPLE, MUTUAL) to a STRICT workload is reset (MS0405); Istio
-// mTLS (ISTIO_MUTUAL) to a workload that accepts plain text only, or has no sidecar, fails the handshake (MS0406).
+// subset by subset: plain text (DISABLE) or app TLS (SIMPLE, MUTUAL) to a STRICT workload is reset (MS0505); Istio
+// mTLS (ISTIO_MUTUAL) to a workload that accepts plain text only, or has no sidecar, fails the handshake (MS0506).
 import type { Check, Finding } from './types.js';
 import type { ContextIndex, Obj } from './model.js';
 import { toFqdn } from '../mesh/hosts.js';
@@ -32,8 +32,8 @@ export const mtlsMismatchCheck: Check = {
   name: NAME,
   description: "a DestinationRule's TLS mode does not fit the PeerAuthentication of the workloads behind its host",
   codes: [
-    { code: 'MS0405', level: 'Error', summary: 'plain text or app TLS to a workload that requires mTLS (STRICT)' },
-    { code: 'MS0406', level: 'Error', summary: 'Istio mTLS to a workload that accepts plain text only or has no sidecar' },
+    { code: 'MS0505', level: 'Error', summary: 'plain text or app TLS to a workload that requires mTLS (STRICT)' },
+    { code: 'MS0506', level: 'Error', summary: 'Istio mTLS to a workload that accepts plain text only or has no sidecar' },
   ],
   run(input) {
     const out: Finding[] = [];
