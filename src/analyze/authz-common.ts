@@ -1,5 +1,5 @@
 // Shared by the authorization and mTLS checks: which pods are in the mesh, selector text as istioctl prints it,
-// and findings for meshscope's own MS04xx codes (their templates live here, not in istioctl's catalogue).
+// and findings for meshscope's own MS05xx codes (their templates live here, not in istioctl's catalogue).
 import type { Finding, Level } from './types.js';
 import type { ContextIndex, Obj } from './model.js';
 import { sprintf } from './messages.js';
