@@ -19,6 +19,7 @@ const FAULTS = [
   'MS0201 cluster-a VirtualService app/demoapp', // one frontend proxy still runs the old 100/0 weights (stale push)
   'IST0173 cluster-a DestinationRule default/details', // a DestinationRule subset that selects no pods
   'MS0202 cluster-a VirtualService istio-system/grafana-virtualservice', // one unhealthy endpoint (grafana's only one)
+  'MS0505 cluster-a DestinationRule app/frontend', // plain text (DISABLE) to frontend, whose PeerAuthentication is STRICT
 ];
 
 test('analyze on fixtures/demo: exactly the deliberate faults', async () => {
@@ -30,5 +31,8 @@ test('analyze on fixtures/demo: exactly the deliberate faults', async () => {
   assert.equal(drift.proxy?.startsWith('app/frontend-'), true, 'drift names the stale proxy');
   assert.match(drift.message, /intent .*v2 90%.*v2-canary 10%; Envoy .*v2 100%.*v2-canary 0%/);
   assert.equal(findings.find((f) => f.code === 'IST0101')!.message, 'Referenced host+subset in destinationrule not found: "ratings+v2"');
+  const mtls = findings.find((f) => f.code === 'MS0505')!;
+  assert.match(mtls.message, /DestinationRule sends plain text \(DISABLE\) to app\/frontend .* but PeerAuthentication app\/frontend-strict requires mTLS \(STRICT\)/, 'both objects named');
+  assert.equal(mtls.path, 'spec.trafficPolicy.tls.mode');
 
 });

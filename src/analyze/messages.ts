@@ -7,6 +7,7 @@ export interface MessageDef { code: string; level: Level; template: string }
 export const MESSAGES = {
   Deprecated: { code: 'IST0002', level: 'Warning', template: 'Deprecated: %s' },
   ReferencedResourceNotFound: { code: 'IST0101', level: 'Error', template: 'Referenced %s not found: %q' },
+  NoMatchingWorkloadsFound: { code: 'IST0127', level: 'Warning', template: 'No matching workloads for this resource with the following labels: %s' },
   ConflictingMeshGatewayVirtualServiceHosts: {
     code: 'IST0109', level: 'Error',
     template: 'The VirtualServices %s associated with mesh gateway define the same host %s which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.',

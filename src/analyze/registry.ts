@@ -28,6 +28,7 @@ import { deploymentServicesCheck } from './deployment-services.js';
 import { deprecationCheck } from './deprecation.js';
 import { conditionsCheck } from './conditions.js';
 import { gatewayApiRouteCheck } from './gateway-api-routes.js';
+import { AUTHZ_CHECKS } from './authz-checks.js';
 
 export const CHECKS: Check[] = [
   vsDestinationHostCheck,
@@ -59,6 +60,7 @@ export const CHECKS: Check[] = [
   crossClusterHopCheck,
   conditionsCheck,
   gatewayApiRouteCheck,
+  ...AUTHZ_CHECKS,
 ];
 
 export interface RunOptions {

@@ -17,4 +17,5 @@ export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[]
   { names: ['proxy-status', 'ps'], load: () => import('./proxy-status.js') },
   { names: ['trace'], load: () => import('./trace.js') },
   { names: ['translate'], load: () => import('./translate.js') },
+  { names: ['authz'], load: () => import('./authz.js') },
 ];

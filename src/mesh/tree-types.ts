@@ -4,6 +4,7 @@ export type NodeKind =
   | 'context' | 'namespace' | 'group'
   | 'Gateway' | 'VirtualService' | 'DestinationRule' | 'ServiceEntry' | 'Service' | 'Sidecar'
   | 'WorkloadEntry' | 'WorkloadGroup' | 'EnvoyFilter' | 'Pod' | 'Workload'
+  | 'AuthorizationPolicy' | 'PeerAuthentication' | 'RequestAuthentication'
   | 'rule' | 'destination' | 'mirror' | 'subset' | 'endpoint'
   | 'proxy' | 'proxy-view' | 'envoy-listener' | 'envoy-route' | 'envoy-cluster' | 'envoy-endpoint'
   | 'listener' | 'Route' | 'route-rule' | 'backendRef'

@@ -13,6 +13,7 @@ import { virtualServiceNode } from './tree-routes.js';
 import { proxyNode } from './tree-proxy.js';
 import { GATEWAY_API_GROUPS, gatewayApiNodes } from './tree-gateway-api.js';
 import { selectorMatches } from './hosts.js';
+import { SECURITY_GROUPS, securityNodes, workloadMtlsText, workloadPolicyLinks } from './tree-security.js';
 
 export function contextNodeId(context: string): string {
   return context;
@@ -34,6 +35,7 @@ const GROUPS: { kind: string; label: string }[] = [
   { kind: 'WorkloadGroup', label: 'WorkloadGroups' },
   { kind: 'EnvoyFilter', label: 'EnvoyFilters' },
   ...GATEWAY_API_GROUPS,
+  ...SECURITY_GROUPS,
 ];
 
 /** The whole tree: one root per loaded context. */
@@ -82,7 +84,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
       let ready = 0;
       for (const p of pods) if (p.ready) ready++;
       const wn = bare(workloadId(pods[0]!), 'Workload', name, ctx.name);
-      wn.detail = labelsText(pods[0]!.labels);
+      wn.detail = labelsText(pods[0]!.labels) + workloadMtlsText(ctx, pods[0]!);
       wn.badges = { healthy: ready, total: pods.length };
       lazyChildren(wn, fillWorkload, pods, mesh);
       workloadNodes.push([ns, wn]);
@@ -103,6 +105,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
   }
   for (const [ns, wn] of workloadNodes) put(ns, 'Workload', wn);
   for (const g of gatewayApiNodes(ctx)) put(g.ns, g.group, g.node);
+  for (const s of securityNodes(ctx)) put(s.namespace, s.kind, s.node);
   for (const ns of [...new Set([...ctx.namespaces, ...perNs.keys()])].sort()) {
     const groups = perNs.get(ns);
     const nsNode = node(namespaceNodeId(ctx.name, ns), 'namespace', ns, { context: ctx.name });
@@ -118,6 +121,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
 }
 
 const fillWorkload: Fill<PodModel[]> = (n, pods, env) => {
+  n.children.push(...workloadPolicyLinks(env as Mesh, n.id, pods[0]!));
   for (const p of pods) n.children.push(podNode(env as Mesh, p));
 };
 

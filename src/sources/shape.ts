@@ -51,6 +51,14 @@ const SPECS: Record<string, Shape> = {
       ports: { list: { obj: { port: 'int', name: 'string', protocol: 'string', appProtocol: 'string', targetPort: 'intOrString' } } },
     },
   },
+  PeerAuthentication: { obj: { selector: { obj: { matchLabels: labels } }, mtls: { obj: { mode: 'string' } }, portLevelMtls: { map: { obj: { mode: 'string' } } } } },
+  AuthorizationPolicy: {
+    obj: {
+      selector: { obj: { matchLabels: labels } }, targetRef: 'object', targetRefs: { list: 'object' }, action: 'string', provider: { obj: { name: 'string' } },
+      rules: { list: { obj: { from: { list: { obj: { source: { map: strings } } } }, to: { list: { obj: { operation: { map: strings } } } }, when: { list: { obj: { key: 'string', values: strings, notValues: strings } } } } } },
+    },
+  },
+  RequestAuthentication: { obj: { selector: { obj: { matchLabels: labels } }, targetRef: 'object', targetRefs: { list: 'object' }, jwtRules: { list: { obj: { issuer: 'string', audiences: strings, jwksUri: 'string', fromParams: strings } } } } },
   Pod: { obj: { nodeName: 'string', containers: { list: { obj: { name: 'string', image: 'string', args: strings, ports: 'list' } } } } },
 };
 

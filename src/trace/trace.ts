@@ -4,6 +4,7 @@ import { walkEnvoy } from './envoy.js';
 import { walkGatewayIntent, walkSidecarIntent } from './intent.js';
 import { hopKey, type HopTarget } from './intent-dest.js';
 import { compareIntentEnvoy } from './compare.js';
+import { walkSecurity } from './security.js';
 import { Recorder } from './recorder.js';
 import { gatewaySourceForService, resolveSource, type ResolvedSource } from './source.js';
 import { isGlobalHost } from '../mesh/hosts.js';
@@ -17,7 +18,7 @@ export interface TraceOptions {
 /** ✗ on these kinds means the request fails (✗ on rules, routes, servers, VirtualServices only explains a choice). */
 const FAILING: ReadonlySet<StepKind> = new Set<StepKind>([
   'source', 'host', 'destination', 'subset', 'pods', 'endpoints', 'hop', 'listener', 'filter-chain', 'route-config',
-  'virtual-host', 'cluster', 'envoy-endpoints', 'disagreement',
+  'virtual-host', 'cluster', 'envoy-endpoints', 'disagreement', 'mtls', 'authz', 'rbac',
 ]);
 
 /**
@@ -52,6 +53,7 @@ function runSegment(
     : walkGatewayIntent(src, req, mesh.contexts, rec);
   const envoy = walkEnvoy(src, intent, mesh.contexts, rec);
   compareIntentEnvoy(intent, envoy, src.ctx, rec);
+  walkSecurity(src, req, intent, mesh.contexts, rec);
   if (intent.stopped || (envoy.stopped && envoy.stopped !== 'no dump')) trace.ok = false;
 
   const hops = new Map<string, { hop: HopTarget; intent: boolean; envoy: boolean }>();

@@ -27,7 +27,7 @@ export type TraceSide = 'intent' | 'envoy';
 export type StepKind =
   | 'source' | 'host' | 'gateway-server' | 'virtual-service' | 'rule' | 'destination' | 'subset' | 'pods' | 'endpoints'
   | 'mirror' | 'hop' | 'listener' | 'filter-chain' | 'route-config' | 'virtual-host' | 'route' | 'cluster'
-  | 'envoy-endpoints' | 'disagreement' | 'note';
+  | 'envoy-endpoints' | 'disagreement' | 'note' | 'identity' | 'mtls' | 'authz' | 'rbac';
 
 export interface TraceStep {
   side: TraceSide;

@@ -1,0 +1,76 @@
+// A DestinationRule's TLS settings against the PeerAuthentication of the workloads behind its host, port by port and
+// subset by subset: plain text (DISABLE) or app TLS (SIMPLE, MUTUAL) to a STRICT workload is reset (MS0505); Istio
+// mTLS (ISTIO_MUTUAL) to a workload that accepts plain text only, or has no sidecar, fails the handshake (MS0506).
+import type { Check, Finding } from './types.js';
+import type { ContextIndex, Obj } from './model.js';
+import { toFqdn } from '../mesh/hosts.js';
+import { clientTls, handshake, serverMtls } from '../mesh/security/mtls.js';
+import { msReport, podInMesh } from './authz-common.js';
+
+const NAME = 'mtls.DestinationRuleMismatch';
+
+function hasSidecar(pod: Obj): boolean {
+  return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c: { name?: string }) => c?.name === 'istio-proxy');
+}
+
+function targetPort(svcPort: { port?: number; targetPort?: number | string; name?: string }, pod: Obj): number | undefined {
+  const t = svcPort.targetPort;
+  if (typeof t === 'number') return t;
+  if (typeof t === 'string' && t !== '') {
+    for (const c of pod.spec?.containers ?? []) for (const p of c?.ports ?? []) if (p?.name === t) return p.containerPort;
+    return undefined;
+  }
+  return svcPort.port;
+}
+
+function serviceFor(ctx: ContextIndex, host: string, ns: string): Obj | undefined {
+  const fqdn = toFqdn(host, ns);
+  return ctx.kind('Service').find((s) => `${s.name}.${s.namespace}.svc.cluster.local` === fqdn);
+}
+
+export const mtlsMismatchCheck: Check = {
+  name: NAME,
+  description: "a DestinationRule's TLS mode does not fit the PeerAuthentication of the workloads behind its host",
+  codes: [
+    { code: 'MS0505', level: 'Error', summary: 'plain text or app TLS to a workload that requires mTLS (STRICT)' },
+    { code: 'MS0506', level: 'Error', summary: 'Istio mTLS to a workload that accepts plain text only or has no sidecar' },
+  ],
+  run(input) {
+    const out: Finding[] = [];
+    const root = input.meshConfig.rootNamespace;
+    for (const ctx of input.contexts) {
+      const pas = ctx.kind('PeerAuthentication').map((o) => o.lo.obj);
+      for (const dr of ctx.kind('DestinationRule')) {
+        if (typeof dr.spec?.host !== 'string') continue;
+        const svc = serviceFor(ctx, dr.spec.host, dr.namespace);
+        if (!svc?.spec?.selector) continue;
+        const subsets: (string | undefined)[] = [undefined, ...((dr.spec.subsets ?? []) as { name?: string }[]).map((s) => s?.name).filter((n): n is string => !!n)];
+        const seen = new Set<string>();
+        for (const subset of subsets) {
+          const subsetLabels = subset ? ((dr.spec.subsets as { name?: string; labels?: Record<string, string> }[]).find((s) => s?.name === subset)?.labels ?? {}) : {};
+          const pods = ctx.selectPods(svc.namespace, { ...svc.spec.selector, ...subsetLabels }).filter((p) => podInMesh(ctx, p) || hasSidecar(p));
+          for (const sp of (svc.spec.ports ?? []) as { port?: number; targetPort?: number | string }[]) {
+            if (typeof sp?.port !== 'number') continue;
+            for (const pod of pods) {
+              const server = { hasSidecar: hasSidecar(pod), ...serverMtls(pas as never, { namespace: pod.namespace, labels: pod.labels }, targetPort(sp, pod), root) };
+              const client = clientTls(dr.lo.obj as never, sp.port, subset, server);
+              if (client.mode === 'AUTO' || handshake(client, server).ok) continue;
+              const key = `${sp.port}|${client.path}|${server.policy?.name ?? ''}|${server.mode}|${server.hasSidecar}`;
+              if (seen.has(key)) continue;
+              seen.add(key);
+              const target = `${svc.namespace}/${svc.name}${subset ? ` subset ${subset}` : ''} (pod ${pod.name})`;
+              if (client.sends !== 'istio-mtls') {
+                const pa = server.policy ? `${server.policy.namespace}/${server.policy.name}` : '(default)';
+                out.push(msReport(NAME, dr, 'PlaintextToStrictWorkload', [client.sends === 'tls' ? `app TLS (${client.mode})` : 'plain text (DISABLE)', target, sp.port, pa], client.path));
+              } else {
+                const why = !server.hasSidecar ? 'the workload has no sidecar' : `PeerAuthentication ${server.policy?.namespace}/${server.policy?.name} accepts plain text only (DISABLE)`;
+                out.push(msReport(NAME, dr, 'MtlsToPlaintextWorkload', [target, sp.port, why], client.path));
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
