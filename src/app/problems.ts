@@ -3,11 +3,11 @@
 // Used by the TUI adapter (data-adapter.ts) and by `meshscope tree`.
 import type { MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
-import type { DestinationRuleModel, GatewayModel, MeshObject, VirtualServiceModel } from '../mesh/model.js';
-import { objectId } from '../mesh/model.js';
+import type { DestinationRuleModel, GatewayModel, MeshObject, VirtualServiceModel } from '../mesh/objects.js';
+import { objectId } from '../mesh/objects.js';
 import type { Problem, TreeNode } from '../mesh/tree-types.js';
 import type { Finding, Level } from '../analyze/types.js';
-import { buildAnalysisInput } from '../analyze/model.js';
+import { buildAnalysisInput } from '../analyze/input.js';
 import { runChecks } from '../analyze/registry.js';
 import { nodesById, walkTree } from '../mesh/tree-walk.js';
 import type { ProblemItem } from '../ui/problems/reducer.js';
@@ -44,7 +44,7 @@ function partNodes(obj: MeshObject): { path: string; id: string }[] {
       for (const d of r.destinations) out.push({ path: d.path, id: d.id });
     }
   } else if (obj.kind === 'DestinationRule') {
-    const specSubsets: unknown[] = obj.lo.obj.spec?.subsets ?? [];
+    const specSubsets: unknown[] = obj.loaded.obj.spec?.subsets ?? [];
     for (const s of (obj as DestinationRuleModel).subsets ?? []) {
       const i = specSubsets.indexOf(s.def);
       if (i >= 0) out.push({ path: `spec.subsets[${i}]`, id: s.id });
