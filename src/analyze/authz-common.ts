@@ -1,7 +1,7 @@
 // Shared by the authorization and mTLS checks: which pods are in the mesh, selector text as istioctl prints it,
 // and findings for meshscope's own MS05xx codes (their templates live here, not in istioctl's catalogue).
 import type { Finding, Level } from './types.js';
-import type { ContextIndex, Obj } from './model.js';
+import type { ContextIndex, AnalyzedObject as Obj } from './input.js';
 import { sprintf } from './messages.js';
 
 /** istioctl's util.PodInMesh: an injected sidecar, a namespace labelled for injection, or ambient redirection. */
@@ -37,7 +37,7 @@ export function msReport(check: string, o: Obj, name: MsMessage, args: readonly 
   return {
     code: def.code, level: def.level, context: o.context, origin: o.origin, check, path, message: sprintf(def.template, args),
     ref: { context: o.context, kind: o.kind, namespace: o.namespace || undefined, name: o.name },
-    file: o.lo.origin.file, line: o.lo.origin.line,
+    file: o.loaded.origin.file, line: o.loaded.origin.line,
     ...extra,
   };
 }

@@ -1,7 +1,7 @@
 // A DENY rule denies everything an ALLOW rule would allow, for every workload the ALLOW policy selects: the ALLOW
 // rule is dead (MS0503). DENY rules with negative fields or `when` conditions are never taken as covering.
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject as Obj } from './input.js';
 import { isDryRun, policyAction, type AuthorizationPolicySpec, type AuthzRule } from '../model/security.js';
 import { msReport, podInMesh, selectsPod } from './authz-common.js';
 

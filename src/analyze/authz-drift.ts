@@ -22,7 +22,7 @@ export const authzDriftCheck: Check = {
     const root = input.meshConfig.rootNamespace;
     for (const ctx of input.contexts) {
       if (ctx.proxies.length === 0) continue;
-      const objects = ctx.objects.map((o) => o.lo.obj as KubeObject);
+      const objects = ctx.objects.map((o) => o.loaded.obj as KubeObject);
       for (const proxy of ctx.proxies) {
         if (!proxy.configDump) continue;
         const pod = ctx.kind('Pod').find((p) => p.name === proxy.pod && p.namespace === proxy.namespace);

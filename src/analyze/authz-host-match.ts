@@ -1,7 +1,7 @@
 // A rule's `to.operation.hosts` value matches no host the mesh serves in that context (Service names in every
 // form a Host header takes, ServiceEntry hosts, Gateway hosts): the operation never matches (MS0502).
 import type { Check, Finding } from './types.js';
-import type { ContextIndex } from './model.js';
+import type { ContextIndex } from './input.js';
 import type { AuthorizationPolicySpec } from '../model/security.js';
 import { msReport } from './authz-common.js';
 

@@ -1,7 +1,7 @@
 // auth.AuthorizationPoliciesAnalyzer: an AuthorizationPolicy selects no workload in the mesh (IST0127), or a rule's
 // source namespaces / notNamespaces name a namespace that does not exist (IST0101).
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject as Obj } from './input.js';
 import type { AuthorizationPolicySpec } from '../model/security.js';
 import { report } from './report.js';
 import { podInMesh, selectorString } from './authz-common.js';

@@ -1,7 +1,7 @@
 // A rule's principals (or serviceAccounts, or `when: source.principal`) name a service account that does not exist
 // in that namespace of the context: no ServiceAccount object and no pod running as it (MS0501).
 import type { Check, Finding } from './types.js';
-import type { ContextIndex } from './model.js';
+import type { ContextIndex } from './input.js';
 import type { AuthorizationPolicySpec } from '../model/security.js';
 import { msReport } from './authz-common.js';
 

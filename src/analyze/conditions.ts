@@ -2,7 +2,7 @@
 // AuthorizationPolicy, Gateway API Gateway or route (per parent), as istioctl reports it.
 import { GATEWAY_API_GATEWAY_KEY } from '../model/gateway-api.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject as Obj } from './input.js';
 
 const NAME = 'conditions.ConditionAnalyzer';
 
@@ -13,11 +13,11 @@ export function negativeConditionFinding(o: Obj, c: Cond, path: string): Finding
     code: 'IST0171', level: 'Warning', context: o.context, origin: o.origin, check: NAME, path,
     message: `A condition with a negative status is present: type=${c.type ?? ''}, reason=${c.reason ?? ''}, message=${c.message ?? ''}.`,
     ref: { context: o.context, kind: o.kind, namespace: o.namespace || undefined, name: o.name },
-    file: o.lo.origin.file, line: o.lo.origin.line,
+    file: o.loaded.origin.file, line: o.loaded.origin.line,
   };
 }
 
-const conditionsOf = (o: Obj): Cond[] => ((o.lo.obj.status as { conditions?: Cond[] } | undefined)?.conditions ?? []).filter((c) => c && typeof c === 'object');
+const conditionsOf = (o: Obj): Cond[] => ((o.loaded.obj.status as { conditions?: Cond[] } | undefined)?.conditions ?? []).filter((c) => c && typeof c === 'object');
 
 /** Istio's own conditions on Services and ServiceEntries (other controllers' types are not Istio's business). */
 const istioType = (t: string | undefined) => typeof t === 'string' && t.startsWith('istio.io/');
@@ -44,7 +44,7 @@ export const conditionsCheck: Check = {
       }
       for (const kind of ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']) {
         for (const o of ctx.kind(kind)) {
-          const parents = ((o.lo.obj.status as { parents?: { conditions?: Cond[] }[] } | undefined)?.parents ?? []);
+          const parents = ((o.loaded.obj.status as { parents?: { conditions?: Cond[] }[] } | undefined)?.parents ?? []);
           parents.forEach((p, pi) => (p?.conditions ?? []).forEach((c, i) => {
             if (c?.status === 'False') out.push(negativeConditionFinding(o, c, `status.parents[${pi}].conditions[${i}]`));
           }));

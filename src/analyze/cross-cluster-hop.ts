@@ -3,7 +3,7 @@
 // A hop into a gateway that is there but does not serve the host is an Error; a hop that leads to no loaded
 // context (perhaps just not loaded) is a Warning.
 import type { Check, Finding } from './types.js';
-import { toObj } from './model.js';
+import { toObj } from './input.js';
 import { report } from './report.js';
 import { meshRules, ruleLabel } from './mesh-rules.js';
 
@@ -22,7 +22,7 @@ export const crossClusterHopCheck: Check = {
         for (const p of d.problems) {
           if (p.code !== 'MS0301' || seen.has(p.message)) continue;
           seen.add(p.message);
-          const vs = toObj(rule.vs.lo, rule.vs.context, input.defaultNamespace);
+          const vs = toObj(rule.vs.loaded, rule.vs.context, input.defaultNamespace);
           const f = report(NAME, vs, 'BrokenCrossClusterHop', [ruleLabel(rule), p.message], p.path ?? d.path, {
             related: d.hops.map((h) => h.context),
           });

@@ -3,7 +3,7 @@
 // istio-proxy container, the sidecar.istio.io/inject label or annotation, else the namespace's istio-injection).
 import type { ServiceSpec } from '../model/resources.js';
 import type { Check, Finding } from './types.js';
-import type { ContextIndex, Obj } from './model.js';
+import type { ContextIndex, AnalyzedObject } from './input.js';
 import { selectorMatches } from '../mesh/hosts.js';
 import { report } from './report.js';
 
@@ -16,7 +16,7 @@ interface Template {
 
 const record = (v: unknown): Record<string, string> => (v && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, string> : {});
 
-function inMesh(ctx: ContextIndex, d: Obj, t: Template): boolean {
+function inMesh(ctx: ContextIndex, d: AnalyzedObject, t: Template): boolean {
   const containers = Array.isArray(t.spec?.containers) ? t.spec.containers : [];
   if (containers.some((c) => c?.name === 'istio-proxy' && c.image)) return true;
   const inject = record(t.metadata?.labels)['sidecar.istio.io/inject'] ?? record(t.metadata?.annotations)['sidecar.istio.io/inject'];

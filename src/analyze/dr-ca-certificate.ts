@@ -2,7 +2,7 @@
 // the server (IST0128 for the rule, IST0129 per port). A credentialName with a workloadSelector carries the CA.
 import type { DestinationRuleSpec } from '../model/resources.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'destinationrule.CaCertificateAnalyzer';
@@ -35,7 +35,7 @@ export const drCaCertificateCheck: Check = {
   },
 };
 
-function unverified(dr: Obj<DestinationRuleSpec>, tls: Tls | undefined): boolean {
+function unverified(dr: AnalyzedObject<DestinationRuleSpec>, tls: Tls | undefined): boolean {
   if (!tls) return false;
   const mode = (tls.mode ?? '').toUpperCase();
   if (mode !== 'SIMPLE' && mode !== 'MUTUAL') return false;

@@ -4,7 +4,7 @@
 import type { DestinationRuleSpec, ServiceEntrySpec } from '../model/resources.js';
 import { isWildcard, selectorMatches, toFqdn, type HostEntry } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { AnalysisInput, ContextIndex, HostInfo, Obj } from './model.js';
+import type { AnalysisInput, ContextIndex, HostInfo, AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'destinationrule.SubsetSelectPodAnalyzer';
@@ -58,7 +58,7 @@ export const drSubsetPodsCheck: Check = {
 interface Memo {
   byName: Map<string, ContextIndex>;
   /** Pods an entry's selector picks (per entry value, computed once per run). */
-  pods: Map<HostInfo, Obj[]>;
+  pods: Map<HostInfo, AnalyzedObject[]>;
   entries: Map<string, Located[]>;
 }
 
@@ -71,7 +71,7 @@ function hostEntries(input: AnalysisInput, host: string, memo: Memo): Located[] 
   return out;
 }
 
-function selected(memo: Memo, ctx: ContextIndex, e: HostEntry<HostInfo>, sel: Record<string, string>): Obj[] {
+function selected(memo: Memo, ctx: ContextIndex, e: HostEntry<HostInfo>, sel: Record<string, string>): AnalyzedObject[] {
   let pods = memo.pods.get(e.value);
   if (!pods) { pods = ctx.selectPods(e.namespace, sel); memo.pods.set(e.value, pods); }
   return pods;

@@ -3,7 +3,7 @@
 import type { DestinationRuleSpec } from '../model/resources.js';
 import { toFqdn } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NO_LABELS = 'destinationrule.SubsetWithoutLabels';
@@ -29,13 +29,13 @@ export const drSubsetNoLabelsCheck: Check = {
 };
 
 /** Namespaces a DestinationRule applies to; undefined = all. */
-function scope(dr: Obj<DestinationRuleSpec>): Set<string> | undefined {
+function scope(dr: AnalyzedObject<DestinationRuleSpec>): Set<string> | undefined {
   const e = dr.spec.exportTo;
   if (!e || e.length === 0 || e.includes('*')) return undefined;
   return new Set(e.map((x) => (x === '.' ? dr.namespace : x)));
 }
 
-function overlap(a: Obj<DestinationRuleSpec>, b: Obj<DestinationRuleSpec>): boolean {
+function overlap(a: AnalyzedObject<DestinationRuleSpec>, b: AnalyzedObject<DestinationRuleSpec>): boolean {
   if (selectorKey(a) !== selectorKey(b)) return false;
   const sa = scope(a);
   const sb = scope(b);
@@ -44,7 +44,7 @@ function overlap(a: Obj<DestinationRuleSpec>, b: Obj<DestinationRuleSpec>): bool
   return false;
 }
 
-function selectorKey(dr: Obj<DestinationRuleSpec>): string {
+function selectorKey(dr: AnalyzedObject<DestinationRuleSpec>): string {
   const l = dr.spec.workloadSelector?.matchLabels ?? {};
   return Object.keys(l).sort().map((k) => `${k}=${l[k]}`).join(',');
 }
@@ -56,7 +56,7 @@ export const drDuplicateSubsetCheck: Check = {
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
-      const byKey = new Map<string, { dr: Obj<DestinationRuleSpec>; i: number }[]>();
+      const byKey = new Map<string, { dr: AnalyzedObject<DestinationRuleSpec>; i: number }[]>();
       for (const dr of ctx.kind<DestinationRuleSpec>('DestinationRule')) {
         const host = toFqdn(dr.spec.host ?? '', dr.namespace);
         (dr.spec.subsets ?? []).forEach((s, i) => {

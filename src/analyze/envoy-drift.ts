@@ -1,7 +1,7 @@
 // MS0201: a proxy's Envoy route sends to other clusters or weights than the VirtualService rule says (a stale or
 // rejected push). One finding per rule and proxy, listing every difference the join found.
 import type { Check, Finding } from './types.js';
-import { toObj } from './model.js';
+import { toObj } from './input.js';
 import { report } from './report.js';
 import { meshRules, ruleLabel } from './mesh-rules.js';
 
@@ -24,7 +24,7 @@ export const envoyDriftCheck: Check = {
         perProxy.set(p, s);
       }
       if (perProxy.size === 0) continue;
-      const vs = toObj(rule.vs.lo, rule.vs.context, input.defaultNamespace);
+      const vs = toObj(rule.vs.loaded, rule.vs.context, input.defaultNamespace);
       for (const [proxy, diffs] of perProxy) {
         out.push(report(NAME, vs, 'EnvoyRouteDrift', [proxy, ruleLabel(rule), [...diffs].join('; ')], rule.path, { proxy }));
       }

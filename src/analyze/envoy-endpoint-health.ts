@@ -1,7 +1,7 @@
 // MS0202: a proxy routes a destination (with a positive weight) to an Envoy cluster that has no healthy endpoint.
 // Proxies without endpoint data (no EDS, no /clusters) say nothing.
 import type { Check, Finding } from './types.js';
-import { toObj } from './model.js';
+import { toObj } from './input.js';
 import { report } from './report.js';
 import { meshRules, ruleLabel } from './mesh-rules.js';
 
@@ -25,7 +25,7 @@ export const envoyHealthCheck: Check = {
           const key = `${rule.id}|${proxy}|${link.name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          const vs = toObj(rule.vs.lo, rule.vs.context, input.defaultNamespace);
+          const vs = toObj(rule.vs.loaded, rule.vs.context, input.defaultNamespace);
           out.push(report(NAME, vs, 'NoHealthyEndpoint', [proxy, ruleLabel(rule), link.name, link.total], d.path, { proxy }));
         }
       }

@@ -5,7 +5,7 @@ import { GATEWAY_API_GATEWAY_KEY, type BackendRef, type GatewayApiGatewaySpec, t
 import type { ServiceSpec } from '../model/resources.js';
 import { translateGatewayApi } from '../mesh/gateway-api/translate.js';
 import type { Check, Finding, Level } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject as Obj } from './input.js';
 
 const NAME = 'gatewayapi.RouteAnalyzer';
 const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'];
@@ -14,7 +14,7 @@ function finding(o: Obj, code: string, level: Level, message: string, path: stri
   return {
     code, level, context: o.context, origin: o.origin, check: NAME, path, message,
     ref: { context: o.context, kind: o.kind, namespace: o.namespace || undefined, name: o.name },
-    file: o.lo.origin.file, line: o.lo.origin.line,
+    file: o.loaded.origin.file, line: o.loaded.origin.line,
   };
 }
 
@@ -73,7 +73,7 @@ export const gatewayApiRouteCheck: Check = {
       for (const gw of gateways) duplicateListeners(gw, out);
       if (routes.length === 0) continue;
       const services = new Map(ctx.kind<ServiceSpec>('Service').map((s) => [`${s.namespace}/${s.name}`, s] as const));
-      const t = translateGatewayApi(ctx.objects.map((o) => o.lo.obj), { domainSuffix: 'cluster.local' });
+      const t = translateGatewayApi(ctx.objects.map((o) => o.loaded.obj), { domainSuffix: 'cluster.local' });
       const outcomes = new Map(t.routes.map((r) => [`${r.obj.kind}/${r.obj.metadata.namespace ?? 'default'}/${r.obj.metadata.name}`, r] as const));
       for (const o of routes) {
         const oc = outcomes.get(`${o.kind}/${o.namespace}/${o.name}`);

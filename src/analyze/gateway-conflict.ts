@@ -3,7 +3,7 @@
 import type { GatewaySpec } from '../model/resources.js';
 import { hostsIntersect } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import { selectorString } from './model.js';
+import { selectorString } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'gateway.ConflictingGatewayAnalyzer';

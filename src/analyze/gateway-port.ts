@@ -3,7 +3,7 @@
 import type { GatewaySpec, ServiceSpec } from '../model/resources.js';
 import { selectorMatches } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import { selectorString, type Obj } from './model.js';
+import { selectorString, type AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'gateway.IngressGatewayPortAnalyzer';
@@ -19,15 +19,15 @@ export const gatewayPortCheck: Check = {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
       const pods = ctx.kind('Pod');
-      const servicesByNs = new Map<string, Obj<ServiceSpec>[]>();
+      const servicesByNs = new Map<string, AnalyzedObject<ServiceSpec>[]>();
       for (const svc of ctx.kind<ServiceSpec>('Service')) {
         const l = servicesByNs.get(svc.namespace);
         if (l) l.push(svc);
         else servicesByNs.set(svc.namespace, [svc]);
       }
       // Ports of the Services in front of each pod, computed once per pod.
-      const portsOfPod = new Map<Obj, number[]>();
-      const podPorts = (pod: Obj): number[] => {
+      const portsOfPod = new Map<AnalyzedObject, number[]>();
+      const podPorts = (pod: AnalyzedObject): number[] => {
         let list = portsOfPod.get(pod);
         if (list) return list;
         list = [];

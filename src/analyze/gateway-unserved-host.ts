@@ -4,7 +4,7 @@
 import type { GatewaySpec, VirtualServiceSpec } from '../model/resources.js';
 import { hostsIntersect, parseGatewayHost, resolveGatewayRef } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'gateway.UnservedHost';
@@ -16,7 +16,7 @@ export const gatewayUnservedHostCheck: Check = {
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
-      const bound = new Map<string, Obj<VirtualServiceSpec>[]>();
+      const bound = new Map<string, AnalyzedObject<VirtualServiceSpec>[]>();
       for (const vs of ctx.kind<VirtualServiceSpec>('VirtualService')) {
         for (const ref of vs.spec.gateways ?? []) {
           const r = resolveGatewayRef(ref, vs.namespace);

@@ -1,6 +1,6 @@
 // Shared by the checks that read the joined mesh: its route rules and how a finding names one.
-import type { AnalysisInput } from './model.js';
-import type { RuleModel } from '../mesh/model.js';
+import type { AnalysisInput } from './input.js';
+import type { RuleModel } from '../mesh/objects.js';
 
 /** `"name"` for a named rule, else `http[0]`. */
 export function ruleLabel(r: RuleModel): string {

@@ -2,7 +2,7 @@
 // subset by subset: plain text (DISABLE) or app TLS (SIMPLE, MUTUAL) to a STRICT workload is reset (MS0505); Istio
 // mTLS (ISTIO_MUTUAL) to a workload that accepts plain text only, or has no sidecar, fails the handshake (MS0506).
 import type { Check, Finding } from './types.js';
-import type { ContextIndex, Obj } from './model.js';
+import type { ContextIndex, AnalyzedObject as Obj } from './input.js';
 import { toFqdn } from '../mesh/hosts.js';
 import { clientTls, handshake, serverMtls } from '../mesh/security/mtls.js';
 import { msReport, podInMesh } from './authz-common.js';
@@ -39,7 +39,7 @@ export const mtlsMismatchCheck: Check = {
     const out: Finding[] = [];
     const root = input.meshConfig.rootNamespace;
     for (const ctx of input.contexts) {
-      const pas = ctx.kind('PeerAuthentication').map((o) => o.lo.obj);
+      const pas = ctx.kind('PeerAuthentication').map((o) => o.loaded.obj);
       for (const dr of ctx.kind('DestinationRule')) {
         if (typeof dr.spec?.host !== 'string') continue;
         const svc = serviceFor(ctx, dr.spec.host, dr.namespace);
@@ -53,7 +53,7 @@ export const mtlsMismatchCheck: Check = {
             if (typeof sp?.port !== 'number') continue;
             for (const pod of pods) {
               const server = { hasSidecar: hasSidecar(pod), ...serverMtls(pas as never, { namespace: pod.namespace, labels: pod.labels }, targetPort(sp, pod), root) };
-              const client = clientTls(dr.lo.obj as never, sp.port, subset, server);
+              const client = clientTls(dr.loaded.obj as never, sp.port, subset, server);
               if (client.mode === 'AUTO' || handshake(client, server).ok) continue;
               const key = `${sp.port}|${client.path}|${server.policy?.name ?? ''}|${server.mode}|${server.hasSidecar}`;
               if (seen.has(key)) continue;

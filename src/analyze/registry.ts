@@ -1,7 +1,7 @@
 // The check registry and the runner: `runChecks(input, opts)` → findings sorted by severity, then context/origin.
 import type { Check, Finding, Level } from './types.js';
 import { LEVEL_RANK } from './types.js';
-import type { AnalysisInput } from './model.js';
+import type { AnalysisInput } from './input.js';
 import { gatewayPortCheck } from './gateway-port.js';
 import { gatewayConflictCheck } from './gateway-conflict.js';
 import { gatewayCertificateCheck } from './gateway-certificate.js';

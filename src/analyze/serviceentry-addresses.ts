@@ -18,7 +18,7 @@ export const serviceEntryAddressesCheck: Check = {
     for (const ctx of input.contexts) {
       for (const se of ctx.kind<ServiceEntrySpec>('ServiceEntry')) {
         if ((se.spec.addresses ?? []).length > 0 || autoAllocate) continue;
-        const allocated = (se.lo.obj.status as { addresses?: unknown[] } | undefined)?.addresses ?? [];
+        const allocated = (se.loaded.obj.status as { addresses?: unknown[] } | undefined)?.addresses ?? [];
         if (dnsCapture && allocated.length > 0) continue;
         (se.spec.ports ?? []).forEach((p, i) => {
           const proto = (p?.protocol ?? '').toUpperCase();

@@ -2,13 +2,13 @@
 // host and port with different protocols (IST0177); each conflicting ServiceEntry is reported once.
 import type { ServiceEntrySpec } from '../model/resources.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'serviceentry.ConflictingServiceEntryProtocolAnalyzer';
 const ALL = '*';
 
-interface Entry { se: Obj<ServiceEntrySpec>; protocol: string; portIndex: number }
+interface Entry { se: AnalyzedObject<ServiceEntrySpec>; protocol: string; portIndex: number }
 
 /** Namespaces a ServiceEntry is visible in ('*' for all). */
 function scopes(exportTo: readonly string[] | undefined, ns: string): string[] {
@@ -38,7 +38,7 @@ export const serviceEntryProtocolCheck: Check = {
           }
         }
       }
-      const reported = new Set<Obj>();
+      const reported = new Set<AnalyzedObject>();
       for (const [k, own] of index) {
         const [scope, host, port] = JSON.parse(k) as [string, string, number];
         const entries = scope === ALL ? own : [...own, ...(index.get(keyOf(ALL, host, port)) ?? [])];

@@ -3,26 +3,26 @@
 // namespace run in ambient mode has no effect (IST0167).
 import type { SidecarSpec } from '../model/resources.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
-import { selectorString } from './model.js';
+import type { AnalyzedObject } from './input.js';
+import { selectorString } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'sidecar.SelectorAnalyzer';
 
 /** A pod whose traffic ztunnel redirects (ambient mode) has no sidecar. */
-export function podInAmbientMode(pod: Obj | undefined): boolean {
+export function podInAmbientMode(pod: AnalyzedObject | undefined): boolean {
   return pod?.annotations['ambient.istio.io/redirection'] === 'enabled';
 }
 
 /** A namespace labelled for ambient, and not for sidecar injection (istio-injection=enabled or a revision). */
-export function namespaceInAmbientMode(ns: Obj | undefined): boolean {
+export function namespaceInAmbientMode(ns: AnalyzedObject | undefined): boolean {
   if (!ns) return false;
   if (ns.labels['istio-injection'] === 'enabled') return false;
   if (ns.labels['istio.io/rev']) return false;
   return ns.labels['istio.io/dataplane-mode'] === 'ambient';
 }
 
-const names = (list: readonly Obj[]): string[] => list.map((s) => s.name).sort();
+const names = (list: readonly AnalyzedObject[]): string[] => list.map((s) => s.name).sort();
 
 export const sidecarSelectorCheck: Check = {
   name: NAME,
@@ -37,8 +37,8 @@ export const sidecarSelectorCheck: Check = {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
       const namespaces = new Map(ctx.kind('Namespace').map((n) => [n.name, n] as const));
-      const byPod = new Map<string, { pod: Obj; sidecars: Obj[] }>();
-      const byNamespace = new Map<string, Obj[]>();
+      const byPod = new Map<string, { pod: AnalyzedObject; sidecars: AnalyzedObject[] }>();
+      const byNamespace = new Map<string, AnalyzedObject[]>();
       for (const sc of ctx.kind<SidecarSpec>('Sidecar')) {
         const labels = sc.spec.workloadSelector?.labels;
         if (!labels || Object.keys(labels).length === 0) {
@@ -57,7 +57,7 @@ export const sidecarSelectorCheck: Check = {
           if (e) e.sidecars.push(sc); else byPod.set(key, { pod: p, sidecars: [sc] });
         }
       }
-      const ineffective = new Set<Obj>();
+      const ineffective = new Set<AnalyzedObject>();
       for (const { pod, sidecars } of byPod.values()) {
         const ambient = podInAmbientMode(pod);
         if (sidecars.length === 1 && !ambient) continue;

@@ -1,5 +1,5 @@
 // Analyzer framework types: a check is a pure function over the loaded model that returns findings.
-import type { AnalysisInput } from './model.js';
+import type { AnalysisInput } from './input.js';
 
 export type Level = 'Error' | 'Warning' | 'Info';
 
@@ -17,7 +17,7 @@ export interface Finding {
   /** YAML path of the offending field, e.g. spec.http[0].route[1].destination.subset */
   path?: string;
   message: string;
-  /** The object, to locate the tree node: objectId(context, kind, namespace, name) in src/mesh/model.ts. */
+  /** The object, to locate the tree node: objectId(context, kind, namespace, name) in src/mesh/objects.ts. */
   ref: { context: string; kind: string; namespace?: string; name: string };
   /** Source file and 1-based line, when the object came from a file. */
   file?: string;

@@ -4,7 +4,7 @@
 import type { VirtualServiceSpec } from '../model/resources.js';
 import { isExportedTo, isWildcard, toFqdn, type HostEntry } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { ContextIndex, HostInfo, Obj } from './model.js';
+import type { ContextIndex, HostInfo, AnalyzedObject } from './input.js';
 import { mirrorDestinations, routeDestinations, type AnnotatedDestination } from './destinations.js';
 import { report } from './report.js';
 
@@ -33,7 +33,7 @@ export const vsDestinationHostCheck: Check = {
 /** lookupDestinationHost results of one context, by namespace + exportTo + host. */
 type Lookups = Map<string, HostEntry<HostInfo> | undefined>;
 
-function checkOne(ctx: ContextIndex, memo: Lookups, vs: Obj<VirtualServiceSpec>, d: AnnotatedDestination, what: string, out: Finding[]): void {
+function checkOne(ctx: ContextIndex, memo: Lookups, vs: AnalyzedObject<VirtualServiceSpec>, d: AnnotatedDestination, what: string, out: Finding[]): void {
   const host = d.destination.host ?? '';
   const exportTo = vs.spec.exportTo;
   const key = `${vs.namespace}\u0000${Array.isArray(exportTo) ? exportTo.join('\u0001') : ''}\u0000${host}`;

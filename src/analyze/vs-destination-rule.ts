@@ -3,7 +3,7 @@
 import type { DestinationRuleSpec, VirtualServiceSpec } from '../model/resources.js';
 import { hostSubsetOf, isExportedTo, isWildcard, toFqdn } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject } from './input.js';
 import { mirrorDestinations, routeDestinations } from './destinations.js';
 import { report } from './report.js';
 
@@ -33,9 +33,9 @@ export const vsDestinationRuleCheck: Check = {
   },
 };
 
-export interface RuleIndex { byHost: Map<string, Obj<DestinationRuleSpec>[]>; wildcards: { host: string; dr: Obj<DestinationRuleSpec> }[] }
+export interface RuleIndex { byHost: Map<string, AnalyzedObject<DestinationRuleSpec>[]>; wildcards: { host: string; dr: AnalyzedObject<DestinationRuleSpec> }[] }
 
-export function indexRules(drs: Obj<DestinationRuleSpec>[]): RuleIndex {
+export function indexRules(drs: AnalyzedObject<DestinationRuleSpec>[]): RuleIndex {
   const idx: RuleIndex = { byHost: new Map(), wildcards: [] };
   for (const dr of drs) {
     const host = toFqdn(dr.spec.host ?? '', dr.namespace);
@@ -52,7 +52,7 @@ export function indexRules(drs: Obj<DestinationRuleSpec>[]): RuleIndex {
 /** Some DestinationRule visible from `clientNs` whose host covers `host` defines `subset`. */
 export function subsetDefined(idx: RuleIndex, clientNs: string, host: string, subset: string): boolean {
   const fqdn = toFqdn(host, clientNs);
-  const defines = (dr: Obj<DestinationRuleSpec>): boolean =>
+  const defines = (dr: AnalyzedObject<DestinationRuleSpec>): boolean =>
     isExportedTo(dr.spec.exportTo, dr.namespace, clientNs) && (dr.spec.subsets ?? []).some((s) => s?.name === subset);
   for (const dr of idx.byHost.get(fqdn) ?? []) if (defines(dr)) return true;
   for (const w of idx.wildcards) if (hostSubsetOf(fqdn, w.host) && defines(w.dr)) return true;

@@ -4,7 +4,7 @@ import type { GatewaySpec, VirtualServiceSpec } from '../model/resources.js';
 import { GATEWAY_API_GATEWAY_KEY } from '../model/gateway-api.js';
 import { hostsIntersect, parseGatewayHost, resolveGatewayRef } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'virtualservice.GatewayAnalyzer';
@@ -20,7 +20,7 @@ export const vsGatewayCheck: Check = {
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
-      const gateways = new Map<string, Obj<GatewaySpec>>();
+      const gateways = new Map<string, AnalyzedObject<GatewaySpec>>();
       for (const g of ctx.kind<GatewaySpec>('Gateway')) gateways.set(`${g.namespace}/${g.name}`, g);
       // A Gateway API Gateway may be named too: istiod binds such VirtualServices to its listeners.
       const gatewayApi = new Set(ctx.kind(GATEWAY_API_GATEWAY_KEY).map((g) => `${g.namespace}/${g.name}`));
@@ -51,7 +51,7 @@ export const vsGatewayCheck: Check = {
 };
 
 /** True when some server host of the gateway (visible to the VirtualService's namespace) matches some VS host. */
-export function hostInGateway(gw: Obj<GatewaySpec> | undefined, vsHosts: readonly string[], vsNs: string): boolean {
+export function hostInGateway(gw: AnalyzedObject<GatewaySpec> | undefined, vsHosts: readonly string[], vsNs: string): boolean {
   if (!gw) return false;
   for (const s of gw.spec.servers ?? []) {
     for (const raw of s?.hosts ?? []) {

@@ -3,7 +3,7 @@
 import type { VirtualServiceSpec } from '../model/resources.js';
 import { toFqdn } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'virtualservice.ConflictingMeshGatewayHostsAnalyzer';
@@ -15,7 +15,7 @@ export const vsMeshGatewayHostsCheck: Check = {
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
-      const byHost = new Map<string, { vs: Obj<VirtualServiceSpec>; index: number }[]>();
+      const byHost = new Map<string, { vs: AnalyzedObject<VirtualServiceSpec>; index: number }[]>();
       for (const vs of ctx.kind<VirtualServiceSpec>('VirtualService')) {
         const gws = vs.spec.gateways ?? [];
         if (gws.length > 0 && !gws.includes('mesh')) continue;
@@ -26,7 +26,7 @@ export const vsMeshGatewayHostsCheck: Check = {
           else byHost.set(fqdn, [{ vs, index }]);
         });
       }
-      const reported = new Set<Obj>();
+      const reported = new Set<AnalyzedObject>();
       for (const [host, list] of byHost) {
         if (list.length < 2) continue;
         for (const a of list) {
@@ -44,13 +44,13 @@ export const vsMeshGatewayHostsCheck: Check = {
 };
 
 /** Namespaces a VirtualService is visible in; undefined = all. */
-function scope(vs: Obj<VirtualServiceSpec>): Set<string> | undefined {
+function scope(vs: AnalyzedObject<VirtualServiceSpec>): Set<string> | undefined {
   const e = vs.spec.exportTo;
   if (!e || e.length === 0 || e.includes('*')) return undefined;
   return new Set(e.map((x) => (x === '.' ? vs.namespace : x)));
 }
 
-function scopesOverlap(a: Obj<VirtualServiceSpec>, b: Obj<VirtualServiceSpec>): boolean {
+function scopesOverlap(a: AnalyzedObject<VirtualServiceSpec>, b: AnalyzedObject<VirtualServiceSpec>): boolean {
   const sa = scope(a);
   const sb = scope(b);
   if (!sa || !sb) return (sa ?? sb ?? new Set(['*'])).size > 0;

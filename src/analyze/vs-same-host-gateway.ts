@@ -4,7 +4,7 @@
 import type { VirtualServiceSpec } from '../model/resources.js';
 import { resolveGatewayRef, toFqdn } from '../mesh/hosts.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'virtualservice.SameHostOnGateway';
@@ -16,7 +16,7 @@ export const vsSameHostGatewayCheck: Check = {
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
-      const byKey = new Map<string, { vs: Obj<VirtualServiceSpec>; gi: number; gw: string; host: string }[]>();
+      const byKey = new Map<string, { vs: AnalyzedObject<VirtualServiceSpec>; gi: number; gw: string; host: string }[]>();
       for (const vs of ctx.kind<VirtualServiceSpec>('VirtualService')) {
         (vs.spec.gateways ?? []).forEach((ref, gi) => {
           const r = resolveGatewayRef(ref, vs.namespace);
@@ -30,7 +30,7 @@ export const vsSameHostGatewayCheck: Check = {
           }
         });
       }
-      const reported = new Set<Obj>();
+      const reported = new Set<AnalyzedObject>();
       for (const list of byKey.values()) {
         const distinct = new Set(list.map((x) => x.vs));
         if (distinct.size < 2) continue;

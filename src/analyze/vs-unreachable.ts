@@ -3,7 +3,7 @@
 // a match that repeats or is covered by an earlier URI-prefix match is never used (IST0131).
 import type { HTTPMatchRequest, VirtualServiceSpec } from '../model/resources.js';
 import type { Check, Finding } from './types.js';
-import type { Obj } from './model.js';
+import type { AnalyzedObject } from './input.js';
 import { report } from './report.js';
 
 const NAME = 'schema.ValidationAnalyzer.VirtualService';
@@ -53,7 +53,7 @@ function canonical(m: unknown): string {
 
 interface PrefixMatch { rule: string; match: string; prefix: string; rest: string }
 
-function analyzeRules(vs: Obj<VirtualServiceSpec>, protocol: 'http' | 'tcp' | 'tls', out: Finding[]): void {
+function analyzeRules(vs: AnalyzedObject<VirtualServiceSpec>, protocol: 'http' | 'tcp' | 'tls', out: Finding[]): void {
   const rules = (vs.spec[protocol] ?? []) as Named[];
   const seen = new Map<string, number>();
   let emptySeen = -1;

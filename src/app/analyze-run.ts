@@ -2,7 +2,7 @@
 import type { MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
 import type { Finding } from '../analyze/types.js';
-import { buildAnalysisInput } from '../analyze/model.js';
+import { buildAnalysisInput } from '../analyze/input.js';
 import { type MeshConfigLite } from '../model/mesh-config.js';
 import { runChecks, type RunOptions } from '../analyze/registry.js';
 import { loadManifests } from '../sources/analyze-inputs.js';

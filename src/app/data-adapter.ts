@@ -3,7 +3,7 @@
 // Loaded after the first frame (it pulls in the analyzers through problems.ts).
 import type { ContextSnapshot, MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
-import type { ProxyModel } from '../mesh/model.js';
+import type { ProxyModel } from '../mesh/objects.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination } from '../ui/types.js';
 import { treeProblems } from './problems.js';
@@ -95,9 +95,9 @@ export function meshData(input: MeshInput, mesh: Mesh, roots: TreeNode[], deps: 
     const d: NodeDetails = { related: [] };
     const obj = node.ref ? mesh.object(node.ref) : undefined;
     if (obj && (node.kind === obj.kind || node.kind === 'Pod')) {
-      d.yaml = deps.yaml.stringify(obj.lo.obj, { lineWidth: 0 });
+      d.yaml = deps.yaml.stringify(obj.loaded.obj, { lineWidth: 0 });
       d.related = related(obj.id);
-      if (obj.lo.origin.file) d.notes = [`from ${obj.lo.origin.file}${obj.lo.origin.line ? `:${obj.lo.origin.line}` : ''}`];
+      if (obj.loaded.origin.file) d.notes = [`from ${obj.loaded.origin.file}${obj.loaded.origin.line ? `:${obj.loaded.origin.line}` : ''}`];
     } else {
       d.related = related(node.id);
     }

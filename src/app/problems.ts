@@ -3,13 +3,13 @@
 // Used by the TUI adapter (data-adapter.ts) and by `meshscope tree`.
 import type { MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
-import type { DestinationRuleModel, GatewayModel, MeshObject, VirtualServiceModel } from '../mesh/model.js';
-import { objectId } from '../mesh/model.js';
+import type { DestinationRuleModel, GatewayModel, MeshObject, VirtualServiceModel } from '../mesh/objects.js';
+import { objectId } from '../mesh/objects.js';
 import type { Problem, TreeNode } from '../mesh/tree-types.js';
 import type { Finding, Level } from '../analyze/types.js';
-import { buildAnalysisInput } from '../analyze/model.js';
+import { buildAnalysisInput } from '../analyze/input.js';
 import { runChecks } from '../analyze/registry.js';
-import { nodesById } from '../mesh/tree-walk.js';
+import { nodesById, walkTree } from '../mesh/tree-walk.js';
 import type { ProblemItem } from '../ui/problems/reducer.js';
 import type { ProblemCounts, UiPlugin } from '../ui/types.js';
 
@@ -44,7 +44,7 @@ function partNodes(obj: MeshObject): { path: string; id: string }[] {
       for (const d of r.destinations) out.push({ path: d.path, id: d.id });
     }
   } else if (obj.kind === 'DestinationRule') {
-    const specSubsets: unknown[] = obj.lo.obj.spec?.subsets ?? [];
+    const specSubsets: unknown[] = obj.loaded.obj.spec?.subsets ?? [];
     for (const s of (obj as DestinationRuleModel).subsets ?? []) {
       const i = specSubsets.indexOf(s.def);
       if (i >= 0) out.push({ path: `spec.subsets[${i}]`, id: s.id });
@@ -135,20 +135,8 @@ function rollUp(roots: TreeNode[], keys: WeakMap<Problem, string>): Map<string, 
     const had = into.get(key);
     if (!had || worse(kind, had)) into.set(key, kind);
   };
-  // Post-order without recursion: deep trees must not overflow the stack.
   const below = new Map<TreeNode, Map<string, Kind>>();
-  const stack: { n: TreeNode; done: boolean }[] = roots.map((n) => ({ n, done: false }));
-  const seen = new Set<TreeNode>();
-  while (stack.length) {
-    const top = stack.pop()!;
-    if (!top.done) {
-      if (seen.has(top.n)) continue;
-      seen.add(top.n);
-      stack.push({ n: top.n, done: true });
-      for (const c of top.n.children) stack.push({ n: c, done: false });
-      continue;
-    }
-    const n = top.n;
+  walkTree(roots, () => true, (n) => {
     let keyed: Map<string, Kind> | undefined;
     for (const c of n.children) {
       const m = below.get(c);
@@ -170,7 +158,7 @@ function rollUp(roots: TreeNode[], keys: WeakMap<Problem, string>): Map<string, 
       below.set(n, keyed);
     }
     if (c.error || c.warning || c.info || c.drift) counts.set(n.id, c);
-  }
+  });
   return counts;
 }
 

@@ -68,7 +68,7 @@ export function podOf(node: TreeNode, mesh: Mesh): PodTarget | undefined {
   }
   if (!context || !name) return undefined;
   const pm = mesh.pod(context, namespace ?? '', name);
-  return { context, namespace: namespace ?? '', name, obj: pm?.lo.obj as KubeObject | undefined, hasProxy: Boolean(pm?.hasSidecar || pm?.proxy) };
+  return { context, namespace: namespace ?? '', name, obj: pm?.loaded.obj as KubeObject | undefined, hasProxy: Boolean(pm?.hasSidecar || pm?.proxy) };
 }
 
 export class ProxyFetches {

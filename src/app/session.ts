@@ -7,6 +7,7 @@ import type { GlobalOptions } from '../core/options.js';
 import type { ContextSnapshot, MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
 import type { TreeNode } from '../mesh/tree-types.js';
+import { markProxyErrors } from '../mesh/proxy-errors.js';
 import type { ContextInfo, Flash, MeshData, NodeDetails, ProxyOp } from '../ui/types.js';
 import { resolveLimits, type Limits } from '../sources/limits.js';
 import { contextInfo, meshData } from './data-adapter.js';
@@ -304,21 +305,5 @@ export class TuiSession {
     }
     const names = [...this.active];
     void this.readFolder(names, `re-read ${this.globals.fixtures} at ${hms(undefined)}`);
-  }
-}
-
-/** A pod whose Envoy config could not be read carries the error on its own node, not only on its proxy child. */
-function markProxyErrors(roots: TreeNode[], mesh: Mesh): void {
-  const failed = new Map(mesh.proxies().filter((p) => p.error && p.pod).map((p) => [p.pod!.id, p.error!]));
-  if (failed.size === 0) return;
-  const stack = [...roots];
-  const seen = new Set<TreeNode>();
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    const err = n.kind === 'Pod' ? failed.get(n.id) : undefined;
-    if (err) n.badges = { ...n.badges, problems: [...(n.badges.problems ?? []), { severity: 'error', message: `Envoy config: ${err}` }] };
-    for (const c of n.children) stack.push(c);
   }
 }

@@ -1,7 +1,7 @@
 // `--watch` in the TUI session: one watch per live context keeps its objects current; each change marks the node of
 // the object it touched (until `r`) and is announced in the header notice.
 import type { ContextSnapshot } from '../model/context.js';
-import { objectId } from '../mesh/model.js';
+import { objectId } from '../mesh/objects.js';
 import type { MeshData } from '../ui/types.js';
 import type { LiveChange, WatchHandle } from '../sources/kube/watch.js';
 import { hms, type Live } from './live-sources.js';

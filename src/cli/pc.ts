@@ -7,7 +7,7 @@ import { UsageError, UserError } from '../core/errors.js';
 import { DumpFormatError, parseClustersJson, parseConfigDump } from '../model/envoy/parse.js';
 import type { ParsedDump } from '../model/envoy/types.js';
 import { clusterRows, edsRows, endpointClusterStatuses, endpointRows, listenerRows, routeRows } from '../model/envoy/views.js';
-import { bootstrapSummary, ecdsRows, secretRows } from '../model/envoy/views-more.js';
+import { bootstrapSummary, ecdsRows, secretRows } from '../model/envoy/views-bootstrap-secrets.js';
 import {
   bootstrapData, clusterData, ecdsData, edsData, formatData, formatEndpointData, listenerData, MissingSectionError,
   renderAll, renderBootstrapSummary, renderClusterTable, renderEcdsTable, renderEdsTable, renderEndpointTable,

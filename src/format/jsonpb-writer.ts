@@ -5,17 +5,17 @@
 // proxy-status POD diff (Indent 3 spaces) this way.
 import { jsonName } from './jsonpb.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+type JsonObject = Record<string, unknown>;
+const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What an object value is, seen from its field. */
 export type Kind = 'message' | 'struct' | 'messageMap' | 'structMap';
 
 export interface JsonpbSchema {
   /** The kind of field `key` of a message (`parent` is that message, already in jsonpb field names). */
-  kindOf(key: string, parent: Obj): Kind;
+  kindOf(key: string, parent: JsonObject): Kind;
   /** Field order of a message, or undefined to keep the input order. */
-  order?(obj: Obj): string[] | undefined;
+  order?(obj: JsonObject): string[] | undefined;
 }
 
 const WKT_ANY = /\/google\.protobuf\.(Struct|Value|ListValue|Duration|Timestamp|FieldMask|Empty|(Bool|String|Bytes|Double|Float|U?Int(32|64))Value)$/;
@@ -38,7 +38,7 @@ class Writer {
   constructor(private readonly I: string, private readonly schema: JsonpbSchema) {}
 
   /** marshalMessage(m, indent) for an ordinary message (or an Any of one: "@type" first). */
-  message(m: Obj, indent: string): string {
+  message(m: JsonObject, indent: string): string {
     const type = typeof m['@type'] === 'string' ? (m['@type'] as string) : undefined;
     if (type !== undefined && WKT_ANY.test(type)) return this.wktAny(type, m.value, indent);
     const keys = this.schema.order?.(m) ?? Object.keys(m);
@@ -67,7 +67,7 @@ class Writer {
   }
 
   /** marshalField: the key at indent+I, then marshalValue(fd, v, indent). undefined: left out (empty list/map). */
-  private field(key: string, v: unknown, parent: Obj, indent: string): string | undefined {
+  private field(key: string, v: unknown, parent: JsonObject, indent: string): string | undefined {
     const head = `${indent}${this.I}${goQuote(key)}: `;
     if (Array.isArray(v)) {
       if (v.length === 0) return undefined;
@@ -93,14 +93,14 @@ class Writer {
   }
 
   /** marshalValue of a map field: sorted entries at indent+2I, each value marshalSingularValue(…, indent+I). */
-  private map(m: Obj, indent: string, value: (x: unknown, ind: string) => string): string {
+  private map(m: JsonObject, indent: string, value: (x: unknown, ind: string) => string): string {
     const parts = Object.keys(m).sort(cmp).map((k) => `\n${indent}${this.I}${this.I}${goQuote(k)}: ${value(m[k], indent + this.I)}`);
     return `{${parts.join(',')}\n${indent}${this.I}}`;
   }
 }
 
 /** jsonpb text of one message (no trailing newline), `indent` being the Marshaler's Indent. */
-export function marshalJsonpb(message: Obj, indent: string, schema: JsonpbSchema): string {
+export function marshalJsonpb(message: JsonObject, indent: string, schema: JsonpbSchema): string {
   return new Writer(indent, schema).message(message, '');
 }
 
@@ -116,13 +116,13 @@ export function envoyJsonNames(v: unknown, kind: Kind = 'message'): unknown {
   if (!isObj(v)) return v;
   if (kind === 'struct') return v;
   if (kind === 'structMap' || kind === 'messageMap') {
-    const out: Obj = {};
+    const out: JsonObject = {};
     for (const k of Object.keys(v)) out[k] = envoyJsonNames(v[k], kind === 'structMap' ? 'struct' : 'message');
     return out;
   }
   const type = typeof v['@type'] === 'string' ? (v['@type'] as string) : '';
   if (STRUCT_ANY.test(type)) return v;
-  const out: Obj = {};
+  const out: JsonObject = {};
   for (const k of Object.keys(v)) {
     const name = k === '@type' ? k : jsonName(k);
     out[name] = envoyJsonNames(v[k], ENVOY_SCHEMA.kindOf(name, v));

@@ -1,6 +1,6 @@
 // Text, JSON and YAML output of the proxy-config views, byte for byte as istioctl prints them.
 import { sanitizeLine } from '../core/sanitize.js';
-import { pick } from '../model/envoy/describe.js';
+import { firstDefined } from '../model/envoy/describe.js';
 import type { EnvoyEndpoint, ParsedDump } from '../model/envoy/types.js';
 import {
   clusterRows, edsRows, filteredAssignments, listenerRows, routeRows, sortedClusters, sortedListeners, sortedRouteConfigs,
@@ -8,7 +8,7 @@ import {
   type ClusterFilter, type ClusterRow, type EdsRow, type EndpointFilter, type EndpointRow, type ListenerFilter, type ListenerRow,
   type RouteFilter, type RouteRow,
 } from '../model/envoy/views.js';
-import { bootstrapSummary, secretRows, type BootstrapSummary, type EcdsRow, type SecretRow } from '../model/envoy/views-more.js';
+import { bootstrapSummary, secretRows, type BootstrapSummary, type EcdsRow, type SecretRow } from '../model/envoy/views-bootstrap-secrets.js';
 import { TabWriter } from './tabwriter.js';
 import { indentJson, stripAnyType, toJsonpb } from './jsonpb.js';
 import { toGoYaml } from './goyaml.js';
@@ -138,34 +138,34 @@ export function formatEndpointData(statuses: unknown[], format: 'json' | 'yaml')
   return formatData(statuses.map((x) => toJsonpb(x)), format);
 }
 
-const pb = (raw: unknown): unknown => toJsonpb(stripAnyType(raw));
+const asJsonpb = (raw: unknown): unknown => toJsonpb(stripAnyType(raw));
 
 export function clusterData(parsed: ParsedDump, filter: ClusterFilter = {}): unknown[] {
-  return sortedClusters(parsed).filter((c) => matchesClusterFilter(c.name, filter)).map((c) => pb(c.raw));
+  return sortedClusters(parsed).filter((c) => matchesClusterFilter(c.name, filter)).map((c) => asJsonpb(c.raw));
 }
 
 export function listenerData(parsed: ParsedDump, filter: ListenerFilter = {}): unknown[] {
-  return sortedListeners(parsed, filter).map((l) => pb(l.raw));
+  return sortedListeners(parsed, filter).map((l) => asJsonpb(l.raw));
 }
 
 export function routeData(parsed: ParsedDump, filter: RouteFilter = {}): unknown[] {
-  return sortedRouteConfigs(parsed).filter((rc) => !filter.name || rc.name === filter.name).map((rc) => pb(rc.raw));
+  return sortedRouteConfigs(parsed).filter((rc) => !filter.name || rc.name === filter.name).map((rc) => asJsonpb(rc.raw));
 }
 
 /** Filtered ClusterLoadAssignments: only matching lb endpoints, locality groups left empty are dropped. */
 export function edsData(parsed: ParsedDump, filter: EndpointFilter = {}): unknown[] {
   return filteredAssignments(parsed, filter).map(({ assignment, endpoints }) => {
     const raw = assignment.raw as Record<string, any>;
-    if (endpoints.length === assignment.endpoints.length) return pb(raw);
+    if (endpoints.length === assignment.endpoints.length) return asJsonpb(raw);
     const keep = new Set<EnvoyEndpoint>(endpoints);
     let k = 0;
     const groups: unknown[] = [];
     for (const g of raw.endpoints ?? []) {
       const lbKey = g.lb_endpoints !== undefined ? 'lb_endpoints' : 'lbEndpoints';
-      const lbs = (pick(g, 'lb_endpoints', 'lbEndpoints') ?? []).filter(() => keep.has(assignment.endpoints[k++]));
+      const lbs = (firstDefined(g, 'lb_endpoints', 'lbEndpoints') ?? []).filter(() => keep.has(assignment.endpoints[k++]));
       if (lbs.length > 0) groups.push({ ...g, [lbKey]: lbs });
     }
-    return pb({ ...raw, endpoints: groups });
+    return asJsonpb({ ...raw, endpoints: groups });
   });
 }
 
@@ -175,9 +175,9 @@ export function ecdsData(parsed: ParsedDump): unknown {
 
 export function secretData(parsed: ParsedDump): unknown {
   const sections = (parsed.raw?.configs ?? []).filter((c: Record<string, unknown>) => String(c['@type'] ?? '').endsWith('.SecretsConfigDump'));
-  return sections.length === 1 ? pb(sections[0]) : sections.map(pb);
+  return sections.length === 1 ? asJsonpb(sections[0]) : sections.map(asJsonpb);
 }
 
 export function bootstrapData(parsed: ParsedDump): unknown {
-  return pb(parsed.bootstrapSection ?? {});
+  return asJsonpb(parsed.bootstrapSection ?? {});
 }

@@ -5,8 +5,8 @@ import { configSection, dynamicEntries, lastRdsUpdate, SECTION_TYPE } from '../m
 import { ENVOY_SCHEMA, envoyJsonNames, marshalJsonpb } from './jsonpb-writer.js';
 import { splitLines, unifiedDiff } from './difflib.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+type JsonObject = Record<string, unknown>;
+const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const WRAPPER: Record<'CDS' | 'LDS' | 'RDS', string> = { CDS: 'dynamicActiveClusters', LDS: 'dynamicListeners', RDS: 'dynamicRouteConfigs' };
 const LABEL: Record<'CDS' | 'LDS' | 'RDS', string> = { CDS: 'Clusters', LDS: 'Listeners', RDS: 'Routes' };
@@ -16,7 +16,7 @@ function alignKeys(a: unknown, ref: unknown): unknown {
   if (Array.isArray(a)) return a.map((x, i) => alignKeys(x, Array.isArray(ref) ? ref[i] : undefined));
   if (!isObj(a)) return a;
   const r = isObj(ref) ? ref : {};
-  const out: Obj = {};
+  const out: JsonObject = {};
   for (const k of Object.keys(r)) if (k in a) out[k] = alignKeys(a[k], r[k]);
   for (const k of Object.keys(a)) if (!(k in out)) out[k] = alignKeys(a[k], undefined);
   return out;
@@ -25,7 +25,7 @@ function alignKeys(a: unknown, ref: unknown): unknown {
 /** What istioctl marshals for one side: the jsonpb of {dynamic…: [...]}, or the error text when the section is missing. */
 function sideText(entries: unknown[] | undefined, t: 'CDS' | 'LDS' | 'RDS'): string {
   if (entries === undefined) return `config dump has no configuration type ${SECTION_TYPE[t]}`;
-  const msg: Obj = entries.length > 0 ? { [WRAPPER[t]]: entries } : {};
+  const msg: JsonObject = entries.length > 0 ? { [WRAPPER[t]]: entries } : {};
   return marshalJsonpb(msg, '   ', ENVOY_SCHEMA);
 }
 

@@ -1,7 +1,7 @@
 // The bulk of the graph's edges follow from the model's own references (a destination's pods, a Service's pods...).
 // They are materialised on first use of the edge list, so a join that nobody walks by edge does not pay for them.
 import type { ContextIndex } from './indexes.js';
-import type { MeshEdge, MeshService } from './model.js';
+import type { MeshEdge, MeshService } from './objects.js';
 
 export function deriveEdges(contexts: ContextIndex[], services: Map<string, MeshService>, add: (e: MeshEdge) => void): void {
   for (const ctx of contexts) {

@@ -1,6 +1,6 @@
 // Edge store: every typed edge indexed by its source and its target, plus problems per entity id.
 import type { Problem } from './tree-types.js';
-import type { EdgeKind, MeshEdge } from './model.js';
+import type { EdgeKind, MeshEdge } from './objects.js';
 
 export class MeshGraph {
   private readonly list: MeshEdge[] = [];

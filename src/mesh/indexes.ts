@@ -8,8 +8,8 @@ import {
 import type {
   DestinationRuleModel, EndpointModel, GatewayModel, MeshObject, PodModel, ServiceEntryModel, ServiceModel,
   SubsetModel, VirtualServiceModel, ProxyModel,
-} from './model.js';
-import { objectId } from './model.js';
+} from './objects.js';
+import { objectId } from './objects.js';
 import { flat } from './tree-nodes.js';
 
 const HASH_SUFFIX = /-[a-z0-9]{6,10}-[a-z0-9]{5}$/;
@@ -86,7 +86,7 @@ export class ContextIndex {
       ref: { context, kind: lo.obj.kind, namespace: ns || undefined, name },
       context, kind: lo.obj.kind, namespace: ns, name,
       labels: (m.labels ?? {}) as Record<string, string>,
-      lo,
+      loaded: lo,
     };
   }
 
@@ -151,7 +151,7 @@ export class ContextIndex {
     for (const c of containers) if (c.name === 'istio-proxy') hasSidecar = true;
     const pod: PodModel = {
       id: flat(objectId(context, 'Pod', namespace, name)), ref: { context, kind: 'Pod', namespace, name },
-      context, kind: 'Pod', namespace, name, labels: (m.labels ?? {}) as Record<string, string>, lo,
+      context, kind: 'Pod', namespace, name, labels: (m.labels ?? {}) as Record<string, string>, loaded: lo,
       ip: status.podIP as string | undefined, phase: status.phase as string | undefined, ready, workload, hasSidecar, proxy: undefined,
     };
     this.pods.push(pod);
@@ -170,7 +170,7 @@ export class ContextIndex {
   }
 
   private addService(o: MeshObject, slices: LoadedObject[] | undefined): void {
-    const spec = (o.lo.obj.spec ?? {}) as ServiceSpec;
+    const spec = (o.loaded.obj.spec ?? {}) as ServiceSpec;
     const pods = this.selectPods(o.namespace, spec.selector);
     const endpoints: EndpointModel[] = [];
     if (slices) {
@@ -190,7 +190,7 @@ export class ContextIndex {
     const addresses: string[] = [];
     for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) if (ip && ip !== 'None') addresses.push(ip);
     for (const ip of spec.externalIPs ?? []) addresses.push(ip);
-    for (const ing of (o.lo.obj.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[]) {
+    for (const ing of (o.loaded.obj.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[]) {
       if (ing.ip) addresses.push(ing.ip);
       if (ing.hostname) addresses.push(ing.hostname);
     }
@@ -201,12 +201,12 @@ export class ContextIndex {
       host: serviceHost(o.name, o.namespace), ports: spec.ports ?? [], pods, endpoints, addresses, isGateway,
     });
     this.services.push(svc);
-    this.hosts.add({ host: svc.host, kind: 'Service', namespace: o.namespace, name: o.name, exportTo: serviceExportTo(o.lo.obj.metadata.annotations), value: svc });
+    this.hosts.add({ host: svc.host, kind: 'Service', namespace: o.namespace, name: o.name, exportTo: serviceExportTo(o.loaded.obj.metadata.annotations), value: svc });
     if (isGateway) for (const a of addresses) this.gatewayAddresses.set(a, svc);
   }
 
   private addServiceEntry(o: MeshObject): void {
-    const spec = (o.lo.obj.spec ?? {}) as ServiceEntrySpec;
+    const spec = (o.loaded.obj.spec ?? {}) as ServiceEntrySpec;
     const hosts = (spec.hosts ?? []).map((h) => toFqdn(h, o.namespace));
     const endpoints: EndpointModel[] = (spec.endpoints ?? []).map((e) => ({
       address: e.address ?? '', source: 'ServiceEntry' as const, labels: e.labels, network: e.network, ports: e.ports,
@@ -218,7 +218,7 @@ export class ContextIndex {
       pods = this.selectPods(o.namespace, sel);
       for (const p of pods) if (p.ip) endpoints.push({ address: p.ip, ready: p.ready, source: 'Pod', pod: p, labels: p.labels });
       for (const we of this.kind('WorkloadEntry')) {
-        const ws = we.lo.obj.spec ?? {};
+        const ws = we.loaded.obj.spec ?? {};
         const labels = { ...we.labels, ...(ws.labels ?? {}) };
         if (we.namespace === o.namespace && matchAll(sel, labels) && ws.address) {
           endpoints.push({ address: ws.address, source: 'WorkloadEntry', labels, network: ws.network, ports: ws.ports });
@@ -233,7 +233,7 @@ export class ContextIndex {
   }
 
   private addDestinationRule(o: MeshObject): void {
-    const spec = (o.lo.obj.spec ?? {}) as DestinationRuleSpec;
+    const spec = (o.loaded.obj.spec ?? {}) as DestinationRuleSpec;
     const dr = Object.assign(o, { host: toFqdn(spec.host ?? '', o.namespace), subsets: [] as SubsetModel[] }) as DestinationRuleModel;
     for (const s of spec.subsets ?? []) {
       if (!s?.name) continue;
@@ -246,7 +246,7 @@ export class ContextIndex {
   }
 
   private addGateway(o: MeshObject): void {
-    const spec = (o.lo.obj.spec ?? {}) as GatewaySpec;
+    const spec = (o.loaded.obj.spec ?? {}) as GatewaySpec;
     const selector = spec.selector ?? {};
     // Istio selects gateway pods in every namespace unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set.
     const pods = this.selectPods(undefined, selector);

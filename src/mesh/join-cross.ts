@@ -5,7 +5,7 @@ import { globalToLocal, hostsIntersect, isGlobalHost, selectorMatches } from './
 import type { ContextIndex } from './indexes.js';
 import { danglingEdge, findSubset } from './join-intent.js';
 import type { MeshGraph } from './graph.js';
-import type { CrossHop, DestinationModel, EndpointModel, ServiceEntryModel, ServiceModel } from './model.js';
+import type { CrossHop, DestinationModel, EndpointModel, ServiceEntryModel, ServiceModel } from './objects.js';
 
 export function joinAcrossContexts(contexts: ContextIndex[], g: MeshGraph): void {
   if (contexts.length === 0) return;
@@ -31,7 +31,7 @@ function candidates(d: DestinationModel): Candidate[] {
   const out: Candidate[] = [];
   const seen = new Set<string>();
   const ses = d.targets.filter((t) => t.kind === 'ServiceEntry') as ServiceEntryModel[];
-  const sePorts = (ses[0]!.lo.obj.spec?.ports ?? []) as { number: number; name?: string }[];
+  const sePorts = (ses[0]!.loaded.obj.spec?.ports ?? []) as { number: number; name?: string }[];
   const sePort = sePorts.find((p) => d.port === undefined || p.number === d.port) ?? sePorts[0];
   const add = (e: EndpointModel | undefined, address: string): void => {
     if (!address || seen.has(address)) return;
@@ -43,7 +43,7 @@ function candidates(d: DestinationModel): Candidate[] {
   // DNS resolution with no endpoints: the host itself is the address.
   if (d.endpoints.length === 0) {
     for (const se of ses) {
-      const spec = se.lo.obj.spec ?? {};
+      const spec = se.loaded.obj.spec ?? {};
       if ((spec.endpoints ?? []).length === 0 && !spec.workloadSelector) for (const h of se.hosts) add(undefined, h);
     }
   }

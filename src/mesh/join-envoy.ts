@@ -5,7 +5,7 @@ import type { EnvoyCluster, EnvoyEndpoint, EnvoyRoute, ParsedDump } from '../mod
 import { parseClustersJson, parseConfigDump } from '../model/envoy/parse.js';
 import type { ContextIndex } from './indexes.js';
 import type { MeshGraph } from './graph.js';
-import type { DestinationModel, EnvoyClusterLink, EnvoyRouteModel, ProxyModel, RuleModel, VirtualServiceModel } from './model.js';
+import type { DestinationModel, EnvoyClusterLink, EnvoyRouteModel, ProxyModel, RuleModel, VirtualServiceModel } from './objects.js';
 
 export interface EnvoyParser {
   configDump(raw: unknown): ParsedDump;
@@ -165,7 +165,7 @@ function assignRules(vs: VirtualServiceModel, routes: EnvoyRouteModel[], port: n
   const seq: RuleModel[] = [];
   for (const r of vs.rules) {
     if (r.protocol !== 'http') continue;
-    const matches = (vs.lo.obj.spec?.http?.[r.index]?.match ?? []) as { port?: number }[];
+    const matches = (vs.loaded.obj.spec?.http?.[r.index]?.match ?? []) as { port?: number }[];
     const kept = matches.filter((m) => !m?.port || port === undefined || m.port === port);
     if (matches.length > 0 && kept.length === 0) continue;
     for (let i = 0; i < Math.max(1, kept.length); i++) seq.push(r);
@@ -259,7 +259,7 @@ function linkTcpChains(proxy: ProxyModel, rules: RuleModel[], g: MeshGraph): voi
       if (fq.size === 0) return;
       const rule = rules.find((r) => {
         if (proxy.isGateway ? !r.vs.gateways.some((b) => b.gateway && proxy.pod && b.gateway.pods.includes(proxy.pod)) : !r.vs.mesh) return false;
-        const ports = ((r.vs.lo.obj.spec?.[r.protocol]?.[r.index]?.match ?? []) as { port?: number }[]).map((m) => m?.port).filter(Boolean);
+        const ports = ((r.vs.loaded.obj.spec?.[r.protocol]?.[r.index]?.match ?? []) as { port?: number }[]).map((m) => m?.port).filter(Boolean);
         if (ports.length > 0 && !ports.includes(l.port)) return false;
         return r.destinations.some((d) => fq.has(d.fqdn));
       });

@@ -11,7 +11,7 @@ import type { MeshGraph } from './graph.js';
 import type {
   DestinationModel, DestinationRuleModel, EdgeKind, EndpointModel, GatewayBinding, PodModel, RuleModel, RuleProtocol,
   ServiceEntryModel, ServiceModel, SubsetModel, VirtualServiceModel,
-} from './model.js';
+} from './objects.js';
 import type { HostResolution } from './hosts.js';
 
 export function joinIntent(ctx: ContextIndex, g: MeshGraph): void {
@@ -29,7 +29,7 @@ export function joinIntent(ctx: ContextIndex, g: MeshGraph): void {
   }
   // Gateway hosts no VirtualService serves (MS0007, as the analyzer gateway.UnservedHost reports them).
   for (const gw of ctx.gateways) {
-    const specServers = (gw.lo.obj.spec?.servers ?? []) as { tls?: { httpsRedirect?: boolean } }[];
+    const specServers = (gw.loaded.obj.spec?.servers ?? []) as { tls?: { httpsRedirect?: boolean } }[];
     for (const s of gw.servers) {
       if (s.tlsMode === 'AUTO_PASSTHROUGH') continue; // routed by SNI, needs no VirtualService
       if (specServers[s.index]?.tls?.httpsRedirect) continue; // answers with a redirect, needs no VirtualService
@@ -47,7 +47,7 @@ export function joinIntent(ctx: ContextIndex, g: MeshGraph): void {
 }
 
 function buildVirtualService(ctx: ContextIndex, o: VirtualServiceModel, g: MeshGraph): VirtualServiceModel {
-  const spec = (o.lo.obj.spec ?? {}) as VirtualServiceSpec;
+  const spec = (o.loaded.obj.spec ?? {}) as VirtualServiceSpec;
   const vs = Object.assign(o, {
     hosts: (spec.hosts ?? []).map((h) => toFqdn(h, o.namespace)),
     gateways: [] as GatewayBinding[],
@@ -236,7 +236,7 @@ export function danglingEdge(g: MeshGraph, d: DestinationModel, kind: EdgeKind, 
 
 export function portsOf(t: ServiceModel | ServiceEntryModel): number[] {
   if (t.kind === 'Service') return (t as ServiceModel).ports.map((p) => p.port);
-  return ((t.lo.obj.spec?.ports ?? []) as { number: number }[]).map((p) => p.number);
+  return ((t.loaded.obj.spec?.ports ?? []) as { number: number }[]).map((p) => p.number);
 }
 
 function sm(m: StringMatch | undefined): string {

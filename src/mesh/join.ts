@@ -12,8 +12,8 @@ import { deriveEdges } from './edges.js';
 import type {
   DestinationModel, DestinationRuleModel, EdgeKind, EnvoyClusterLink, EnvoyRouteModel, GatewayModel, MeshEdge, MeshObject,
   MeshService, PodModel, ProxyModel, RuleModel, ServiceEntryModel, ServiceModel, VirtualServiceModel,
-} from './model.js';
-import { objectId } from './model.js';
+} from './objects.js';
+import { objectId } from './objects.js';
 import type { ObjectRefKey, Problem } from './tree-types.js';
 
 export interface JoinOptions {

@@ -81,14 +81,3 @@ export function renderTreeText(roots: TreeNode[]): string {
   for (const r of roots) walk(r, 0);
   return out.length > 0 ? `${out.join('\n')}\n` : '';
 }
-
-/** Depth-first visit of every node with its parent chain. */
-export function walkTree(roots: TreeNode[], visit: (n: TreeNode, parents: TreeNode[]) => void): void {
-  const rec = (n: TreeNode, parents: TreeNode[]): void => {
-    visit(n, parents);
-    parents.push(n);
-    for (const c of n.children) rec(c, parents);
-    parents.pop();
-  };
-  for (const r of roots) rec(r, []);
-}

@@ -1,6 +1,6 @@
 // Small node builders shared by the tree files.
 import type { Badges, NodeKind, Problem, TreeNode } from './tree-types.js';
-import type { EndpointModel, MeshObject, PodModel } from './model.js';
+import type { EndpointModel, MeshObject, PodModel } from './objects.js';
 import type { EnvoyEndpoint } from '../model/envoy/types.js';
 
 /** Badges of a node that has none: shared and frozen (replace a node's badges, never mutate them in place). */

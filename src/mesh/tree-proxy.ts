@@ -1,5 +1,5 @@
 // A pod's proxy subtree: listeners, routes (each linked to the VirtualService rule it came from), clusters, endpoints.
-import type { ProxyModel } from './model.js';
+import type { ProxyModel } from './objects.js';
 import type { Problem, TreeNode } from './tree-types.js';
 import { envoyEndpointNode, NO_BADGES, node, setHealth, sumHealth, withProblems } from './tree-nodes.js';
 

@@ -1,7 +1,7 @@
 // VirtualService subtree: rules → destinations → target / subset → pods → endpoints, the Envoy clusters
 // implementing each destination per proxy, and hops into other contexts.
 import type { Mesh } from './join.js';
-import type { CrossHop, DestinationModel, EndpointModel, PodModel, RuleModel, VirtualServiceModel } from './model.js';
+import type { CrossHop, DestinationModel, EndpointModel, PodModel, RuleModel, VirtualServiceModel } from './objects.js';
 import type { TreeNode } from './tree-types.js';
 import {
   bare, danglingNode, endpointNode, envoyEndpointNode, flat, labelsText, lazyChildren, NO_BADGES, node, objectLink, podLink, setHealth,

@@ -2,7 +2,7 @@
 // workloads they select, and on each workload its mTLS mode and the policies that select it (in evaluation order).
 import type { Mesh } from './join.js';
 import type { ContextIndex } from './indexes.js';
-import type { MeshObject, PodModel } from './model.js';
+import type { MeshObject, PodModel } from './objects.js';
 import type { NodeKind, TreeNode } from './tree-types.js';
 import { danglingNode, labelsText, node, objectLink, workloadLinks } from './tree-nodes.js';
 import { appliesToWorkload } from './authz/select.js';
@@ -20,15 +20,15 @@ const ORDER = ['CUSTOM', 'DENY', 'ALLOW', 'AUDIT'];
 
 function selects(o: MeshObject, p: PodModel): boolean {
   if (o.kind === 'PeerAuthentication') {
-    const sel = o.lo.obj.spec?.selector?.matchLabels as Record<string, string> | undefined;
+    const sel = o.loaded.obj.spec?.selector?.matchLabels as Record<string, string> | undefined;
     if (o.namespace !== p.namespace && o.namespace !== ROOT) return false;
     return Object.entries(sel ?? {}).every(([k, v]) => p.labels[k] === v);
   }
-  return appliesToWorkload(o.lo.obj, { namespace: p.namespace, labels: p.labels, rootNamespace: ROOT });
+  return appliesToWorkload(o.loaded.obj, { namespace: p.namespace, labels: p.labels, rootNamespace: ROOT });
 }
 
 function detailOf(o: MeshObject): string {
-  const spec = o.lo.obj.spec ?? {};
+  const spec = o.loaded.obj.spec ?? {};
   const sel = spec.selector?.matchLabels ? labelsText(spec.selector.matchLabels) : o.namespace === ROOT ? 'mesh-wide' : 'namespace-wide';
   if (o.kind === 'AuthorizationPolicy') {
     const n = Array.isArray(spec.rules) ? spec.rules.length : 0;
@@ -57,7 +57,7 @@ export function securityNodes(ctx: ContextIndex): { namespace: string; kind: str
 export function workloadMtlsText(ctx: ContextIndex, pod: PodModel): string {
   const pas = ctx.kind('PeerAuthentication');
   if (pas.length === 0 || !pod.hasSidecar) return '';
-  const m = serverMtls(pas.map((o) => o.lo.obj) as never, { namespace: pod.namespace, labels: pod.labels }, undefined, ROOT);
+  const m = serverMtls(pas.map((o) => o.loaded.obj) as never, { namespace: pod.namespace, labels: pod.labels }, undefined, ROOT);
   return `  mTLS ${m.mode}${m.policy ? ` (${m.policy.namespace}/${m.policy.name})` : ''}`;
 }
 
@@ -66,9 +66,9 @@ export function workloadPolicyLinks(mesh: Mesh, parentId: string, pod: PodModel)
   const ctx = mesh.contexts.find((c) => c.name === pod.context);
   if (!ctx || !pod.hasSidecar) return [];
   const aps = ctx.kind('AuthorizationPolicy').filter((o) => selects(o, pod));
-  const rank = (o: MeshObject) => ORDER.indexOf(policyAction(o.lo.obj.spec));
+  const rank = (o: MeshObject) => ORDER.indexOf(policyAction(o.loaded.obj.spec));
   const out = aps.sort((a, b) => rank(a) - rank(b)).map((o) => objectLink(parentId, o, { detail: detailOf(o) }));
-  if (aps.some((o) => policyAction(o.lo.obj.spec) === 'ALLOW')) out.push(node(`${parentId}/default-deny`, 'link', 'default deny', { context: ctx.name, detail: 'an ALLOW policy applies: requests it does not match are denied' }));
+  if (aps.some((o) => policyAction(o.loaded.obj.spec) === 'ALLOW')) out.push(node(`${parentId}/default-deny`, 'link', 'default deny', { context: ctx.name, detail: 'an ALLOW policy applies: requests it does not match are denied' }));
   for (const o of [...ctx.kind('PeerAuthentication'), ...ctx.kind('RequestAuthentication')].filter((x) => selects(x, pod))) out.push(objectLink(parentId, o, { detail: detailOf(o) }));
   return out;
 }

@@ -2,7 +2,7 @@
 // Node ids are stable: object ids are `${context}/${kind}/${namespace}/${name}`, nested nodes extend their parent's id.
 import type { Mesh } from './join.js';
 import type { ContextIndex } from './indexes.js';
-import type { DestinationRuleModel, GatewayModel, MeshObject, PodModel, ProxyModel, ServiceEntryModel, ServiceModel } from './model.js';
+import type { DestinationRuleModel, GatewayModel, MeshObject, PodModel, ProxyModel, ServiceEntryModel, ServiceModel } from './objects.js';
 import type { NodeKind, TreeNode } from './tree-types.js';
 import {
   bare, danglingNode, endpointNode, flat, labelsText, lazyChildren, node, objectLink, podBadges, podLink, podStrings, setHealth, sumHealth,
@@ -98,7 +98,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
   for (const kind of ['Sidecar', 'WorkloadEntry', 'WorkloadGroup', 'EnvoyFilter']) {
     for (const o of sortedByName(ctx.kind(kind))) {
       put(o.namespace, kind, node(o.id, kind as NodeKind, o.name, {
-        context: ctx.name, ref: o.ref, detail: kind === 'WorkloadEntry' ? String(o.lo.obj.spec?.address ?? '') : undefined,
+        context: ctx.name, ref: o.ref, detail: kind === 'WorkloadEntry' ? String(o.loaded.obj.spec?.address ?? '') : undefined,
         searchText: labelsText(o.labels),
       }));
     }
@@ -216,7 +216,7 @@ const fillDestinationRule: Fill<DestinationRuleModel> = (n, dr, env) => {
 };
 
 function serviceEntryNode(mesh: Mesh, se: ServiceEntryModel): TreeNode {
-  const spec = se.lo.obj.spec ?? {};
+  const spec = se.loaded.obj.spec ?? {};
   const n = node(se.id, 'ServiceEntry', se.name, {
     detail: `${se.hosts.join(',')}  ${spec.location ?? ''} ${spec.resolution ?? ''} ${(spec.addresses ?? []).join(',')}`.trim(),
     context: se.context, ref: se.ref, searchText: `${se.hosts.join(' ')} ${(spec.addresses ?? []).join(' ')}`,

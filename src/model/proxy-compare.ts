@@ -6,9 +6,9 @@ export type SyncState = 'SYNCED' | 'STALE' | 'NOT SENT';
 export const XDS_TYPES = ['CDS', 'LDS', 'EDS', 'RDS'] as const;
 export type XdsType = (typeof XDS_TYPES)[number];
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const pick = (o: unknown, ...keys: string[]): unknown => (isObj(o) ? keys.map((k) => o[k]).find((v) => v !== undefined) : undefined);
+type JsonObject = Record<string, unknown>;
+const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const firstDefined = (o: unknown, ...keys: string[]): unknown => (isObj(o) ? keys.map((k) => o[k]).find((v) => v !== undefined) : undefined);
 
 export const SECTION_TYPE: Record<XdsType, string> = {
   CDS: 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump',
@@ -36,14 +36,14 @@ const INNER: Record<XdsType, [string, string]> = {
 };
 
 /** The config_dump section of one type (v2 or v3 admin type), or undefined. */
-export function configSection(dump: unknown, t: XdsType): Obj | undefined {
-  const configs = pick(dump, 'configs');
+export function configSection(dump: unknown, t: XdsType): JsonObject | undefined {
+  const configs = firstDefined(dump, 'configs');
   if (!Array.isArray(configs)) return undefined;
   const suffix = SECTION_TYPE[t].slice(SECTION_TYPE[t].lastIndexOf('.'));
-  return configs.find((c): c is Obj => isObj(c) && typeof c['@type'] === 'string' && c['@type'].endsWith(suffix));
+  return configs.find((c): c is JsonObject => isObj(c) && typeof c['@type'] === 'string' && c['@type'].endsWith(suffix));
 }
 
-const byName = (name: (o: Obj) => string) => (x: Obj, y: Obj) => {
+const byName = (name: (o: JsonObject) => string) => (x: JsonObject, y: JsonObject) => {
   const a = name(x), b = name(y);
   return a < b ? -1 : a > b ? 1 : 0;
 };
@@ -58,25 +58,25 @@ function asV3(inner: unknown, t: XdsType): unknown {
  * The dynamic entries of one type as istioctl compares them (the entry objects: `{cluster}`, `{name, active_state}`,
  * `{route_config}`, `{endpoint_config}`), or undefined when the dump has no such section.
  */
-export function dynamicEntries(dump: unknown, t: XdsType): Obj[] | undefined {
+export function dynamicEntries(dump: unknown, t: XdsType): JsonObject[] | undefined {
   const section = configSection(dump, t);
   if (!section) return undefined;
-  const list = pick(section, ...LIST[t]);
+  const list = firstDefined(section, ...LIST[t]);
   const entries = (Array.isArray(list) ? list : []).filter(isObj);
   const [snake, camel] = INNER[t];
-  const key = (e: Obj) => (e[snake] !== undefined ? snake : camel);
-  const strip = (e: Obj): Obj => Object.fromEntries(Object.entries(e).filter(([k]) => !['version_info', 'versionInfo', 'last_updated', 'lastUpdated'].includes(k)));
+  const key = (e: JsonObject) => (e[snake] !== undefined ? snake : camel);
+  const strip = (e: JsonObject): JsonObject => Object.fromEntries(Object.entries(e).filter(([k]) => !['version_info', 'versionInfo', 'last_updated', 'lastUpdated'].includes(k)));
   if (t === 'LDS') {
     return entries
       .map((e) => {
         const { draining_state: _d, drainingState: _D, ...rest } = e;
-        const active = pick(rest, 'active_state', 'activeState');
+        const active = firstDefined(rest, 'active_state', 'activeState');
         if (!isObj(active)) return undefined;
         const k = rest.active_state !== undefined ? 'active_state' : 'activeState';
         return { ...rest, [k]: strip({ ...active, listener: asV3(active.listener, t) }) };
       })
-      .filter((e): e is Obj => e !== undefined)
-      .sort(byName((e) => str(pick(pick(pick(e, 'active_state', 'activeState'), 'listener'), 'name'))));
+      .filter((e): e is JsonObject => e !== undefined)
+      .sort(byName((e) => str(firstDefined(firstDefined(firstDefined(e, 'active_state', 'activeState'), 'listener'), 'name'))));
   }
   const out = entries.map((e) => {
     const k = key(e);
@@ -84,19 +84,19 @@ export function dynamicEntries(dump: unknown, t: XdsType): Obj[] | undefined {
     if (t === 'RDS' && isObj(inner)) {
       const vk = inner.virtual_hosts !== undefined ? 'virtual_hosts' : 'virtualHosts';
       const vhosts = inner[vk];
-      if (Array.isArray(vhosts)) inner = { ...inner, [vk]: [...vhosts].sort((x, y) => byName((v) => str(pick(v, 'name')))(x as Obj, y as Obj)) };
+      if (Array.isArray(vhosts)) inner = { ...inner, [vk]: [...vhosts].sort((x, y) => byName((v) => str(firstDefined(v, 'name')))(x as JsonObject, y as JsonObject)) };
     }
     return strip({ ...e, [k]: inner });
   });
   const nameKeys = t === 'EDS' ? ['cluster_name', 'clusterName'] : ['name'];
-  return out.sort(byName((e) => str(pick(e[key(e)], ...nameKeys))));
+  return out.sort(byName((e) => str(firstDefined(e[key(e)], ...nameKeys))));
 }
 
 /** The resources themselves (Cluster, Listener, RouteConfiguration, ClusterLoadAssignment), compared and sorted. */
 export function dynamicResources(dump: unknown, t: XdsType): unknown[] | undefined {
   const entries = dynamicEntries(dump, t);
   if (!entries) return undefined;
-  return entries.map((e) => (t === 'LDS' ? pick(pick(e, 'active_state', 'activeState'), 'listener') : e[INNER[t][0]] ?? e[INNER[t][1]]));
+  return entries.map((e) => (t === 'LDS' ? firstDefined(firstDefined(e, 'active_state', 'activeState'), 'listener') : e[INNER[t][0]] ?? e[INNER[t][1]]));
 }
 
 const SNAKE_TO_CAMEL = /_([a-z0-9])/g;
@@ -106,7 +106,7 @@ export function sameConfig(a: unknown, b: unknown): boolean {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameConfig(x, b[i]));
   }
   if (isObj(a) && isObj(b)) {
-    const norm = (o: Obj) => new Map(Object.entries(o).map(([k, v]) => [k.replace(SNAKE_TO_CAMEL, (_m, c: string) => c.toUpperCase()), v]));
+    const norm = (o: JsonObject) => new Map(Object.entries(o).map(([k, v]) => [k.replace(SNAKE_TO_CAMEL, (_m, c: string) => c.toUpperCase()), v]));
     const ma = norm(a), mb = norm(b);
     if (ma.size !== mb.size) return false;
     for (const [k, v] of ma) if (!mb.has(k) || !sameConfig(v, mb.get(k))) return false;
@@ -128,10 +128,10 @@ export function compareProxy(istiodDump: unknown, envoyDump: unknown): Record<Xd
 
 /** The newest last_updated of the dynamic route configs of a dump (when Envoy last loaded RDS), or undefined. */
 export function lastRdsUpdate(dump: unknown): Date | undefined {
-  const list = pick(configSection(dump, 'RDS'), ...LIST.RDS);
+  const list = firstDefined(configSection(dump, 'RDS'), ...LIST.RDS);
   let max: number | undefined;
   for (const e of Array.isArray(list) ? list : []) {
-    const ms = Date.parse(str(pick(e, 'last_updated', 'lastUpdated')));
+    const ms = Date.parse(str(firstDefined(e, 'last_updated', 'lastUpdated')));
     if (!Number.isNaN(ms) && (max === undefined || ms > max)) max = ms;
   }
   return max === undefined ? undefined : new Date(max);

@@ -73,9 +73,9 @@ export interface SyncStatus {
   extensionconfig_sent?: string; extensionconfig_acked?: string;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const field = (o: Obj | undefined, camel: string, snake: string): unknown => (o ? (o[camel] ?? o[snake]) : undefined);
+type JsonObject = Record<string, unknown>;
+const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const field = (o: JsonObject | undefined, camel: string, snake: string): unknown => (o ? (o[camel] ?? o[snake]) : undefined);
 
 /** The nonce rule istiod applies per watched type: nothing sent, acked what was sent, or sent and not (yet) acked. */
 export function nonceStatus(sent?: string, acked?: string): ConfigStatus {
@@ -100,7 +100,7 @@ function namespaceOfId(id: string): string {
  */
 export function synczToResponse(rows: SyncStatus[], istiod: { id: string; version?: string }): SyncResponse {
   const resources: ClientConfig[] = rows.map((r) => {
-    const metadata: Obj = {};
+    const metadata: JsonObject = {};
     if (r.cluster_id) metadata.CLUSTER_ID = r.cluster_id;
     if (r.istio_version) metadata.ISTIO_VERSION = r.istio_version;
     const ns = namespaceOfId(r.proxy ?? '');
@@ -132,7 +132,7 @@ export function toSyncResponse(body: unknown, istiod: { id: string; version?: st
 
 /** The control plane instance named in a response (istioctl's CpInfo): MISSING / INVALID when absent or unreadable. */
 export function istiodOf(r: SyncResponse): { id: string; version: string } {
-  const identifier = field(field(r, 'controlPlane', 'control_plane') as Obj | undefined, 'identifier', 'identifier');
+  const identifier = field(field(r, 'controlPlane', 'control_plane') as JsonObject | undefined, 'identifier', 'identifier');
   if (identifier === undefined) return { id: 'MISSING', version: '1.3?' };
   try {
     const cp = JSON.parse(String(identifier)) as { ID?: unknown; Info?: { version?: unknown } };
@@ -149,7 +149,7 @@ function clientConfigs(r: SyncResponse): ClientConfig[] {
   return list.filter((c): c is ClientConfig => isObj(c) && (c['@type'] === undefined || c['@type'] === CLIENT_CONFIG_TYPE));
 }
 
-function metadataOf(c: ClientConfig): Obj {
+function metadataOf(c: ClientConfig): JsonObject {
   const m = c.node?.metadata;
   return isObj(m) ? m : {};
 }

@@ -1,9 +1,9 @@
 // Reality: the same request walked through the proxy's Envoy config. Listener → filter chain → route config →
 // virtual host → route (first match wins) → weighted clusters → endpoints with health; tcp_proxy for TCP.
 import type { ContextIndex } from '../mesh/indexes.js';
-import type { EnvoyRouteModel, ProxyModel } from '../mesh/model.js';
+import type { EnvoyRouteModel, ProxyModel } from '../mesh/objects.js';
 import type { EnvoyEndpoint, EnvoyListener, EnvoyRoute, EnvoyRouteConfig, EnvoyWeightedCluster, ParsedDump } from '../model/envoy/types.js';
-import { pick } from '../model/envoy/describe.js';
+import { firstDefined } from '../model/envoy/describe.js';
 import { parseClusterName } from '../mesh/join-envoy.js';
 import { isGlobalHost } from '../mesh/hosts.js';
 import { filterChainMatchFailure, filterChainSpecificity, routeMatchFailures, selectVirtualHost } from './match-envoy.js';
@@ -15,7 +15,7 @@ import { listSome } from './recorder.js';
 import { gatewayTargetPort, type ResolvedSource } from './source.js';
 import type { TraceStep } from './types.js';
 
-type Obj = Record<string, any>;
+type JsonObject = Record<string, any>;
 
 export interface EnvoyClusterChoice {
   name: string;
@@ -46,17 +46,17 @@ const USABLE = new Set(['HEALTHY', 'UNKNOWN', 'DEGRADED']);
 
 /** version_info of a dynamic route config in the raw dump. */
 export function routeConfigVersion(parsed: ParsedDump | undefined, name: string): string | undefined {
-  for (const sec of (parsed?.raw?.configs ?? []) as Obj[]) {
-    for (const r of (pick(sec, 'dynamic_route_configs', 'dynamicRouteConfigs') ?? []) as Obj[]) {
-      if (pick(r, 'route_config', 'routeConfig')?.name === name) return pick(r, 'version_info', 'versionInfo');
+  for (const sec of (parsed?.raw?.configs ?? []) as JsonObject[]) {
+    for (const r of (firstDefined(sec, 'dynamic_route_configs', 'dynamicRouteConfigs') ?? []) as JsonObject[]) {
+      if (firstDefined(r, 'route_config', 'routeConfig')?.name === name) return firstDefined(r, 'version_info', 'versionInfo');
     }
   }
   return undefined;
 }
 
-function rawChains(l: EnvoyListener): (Obj | undefined)[] {
-  const chains: Obj[] = (pick(l.raw, 'filter_chains', 'filterChains') ?? []).slice();
-  const def = pick(l.raw, 'default_filter_chain', 'defaultFilterChain');
+function rawChains(l: EnvoyListener): (JsonObject | undefined)[] {
+  const chains: JsonObject[] = (firstDefined(l.raw, 'filter_chains', 'filterChains') ?? []).slice();
+  const def = firstDefined(l.raw, 'default_filter_chain', 'defaultFilterChain');
   if (def) chains.push(def);
   return chains;
 }
@@ -66,12 +66,12 @@ function percent(ws: EnvoyWeightedCluster[]): { name: string; weight: number }[]
   return ws.map((w) => ({ name: w.name, weight: total > 0 ? Math.round((w.weight / total) * 1000) / 10 : 0 }));
 }
 
-function clusterSni(raw: Obj | undefined): string | undefined {
-  const ts = pick(raw, 'transport_socket', 'transportSocket');
-  const direct = pick(ts, 'typed_config', 'typedConfig')?.sni;
+function clusterSni(raw: JsonObject | undefined): string | undefined {
+  const ts = firstDefined(raw, 'transport_socket', 'transportSocket');
+  const direct = firstDefined(ts, 'typed_config', 'typedConfig')?.sni;
   if (typeof direct === 'string') return direct;
-  for (const m of (pick(raw, 'transport_socket_matches', 'transportSocketMatches') ?? []) as Obj[]) {
-    const sni = pick(pick(m, 'transport_socket', 'transportSocket'), 'typed_config', 'typedConfig')?.sni;
+  for (const m of (firstDefined(raw, 'transport_socket_matches', 'transportSocketMatches') ?? []) as JsonObject[]) {
+    const sni = firstDefined(firstDefined(m, 'transport_socket', 'transportSocket'), 'typed_config', 'typedConfig')?.sni;
     if (typeof sni === 'string') return sni;
   }
   return undefined;
@@ -118,7 +118,7 @@ export function walkEnvoy(src: ResolvedSource, intent: IntentResult, contexts: C
   let bestSpec = -1;
   const misses: string[] = [];
   raws.forEach((fc, i) => {
-    const fcm = pick(fc, 'filter_chain_match', 'filterChainMatch');
+    const fcm = firstDefined(fc, 'filter_chain_match', 'filterChainMatch');
     const why = filterChainMatchFailure(fcm, conn);
     if (why) { misses.push(`#${i}: ${why}`); return; }
     const s = filterChainSpecificity(fcm);
@@ -142,7 +142,7 @@ export function walkEnvoy(src: ResolvedSource, intent: IntentResult, contexts: C
   }
   out.routeConfig = rc;
   const version = routeConfigVersion(parsed, rc.name);
-  const ignorePort = Boolean(pick(rc.raw, 'ignore_port_in_host_matching', 'ignorePortInHostMatching'));
+  const ignorePort = Boolean(firstDefined(rc.raw, 'ignore_port_in_host_matching', 'ignorePortInHostMatching'));
   rec.add('envoy', 'route-config', rc.name, true, `${rc.virtualHosts.length} virtual hosts${version ? `, version ${version}` : ''}${ignorePort ? ', ignores the port in Host' : ''}`, version ? { version } : undefined);
   const vh = selectVirtualHost(rc.virtualHosts, intent.view.authority, ignorePort);
   if (!vh.vhost) {
@@ -181,8 +181,8 @@ export function walkEnvoy(src: ResolvedSource, intent: IntentResult, contexts: C
   return out;
 }
 
-function tcpTarget(raw: Obj | undefined, chain: EnvoyListener['chains'][number]): string {
-  const names = ((raw?.filters ?? []) as Obj[]).map((f) => String(f.name ?? ''));
+function tcpTarget(raw: JsonObject | undefined, chain: EnvoyListener['chains'][number]): string {
+  const names = ((raw?.filters ?? []) as JsonObject[]).map((f) => String(f.name ?? ''));
   if (names.includes('envoy.filters.network.sni_cluster')) return 'the cluster the SNI names (sni_cluster)';
   return chain.destination;
 }
@@ -199,10 +199,10 @@ function describeRouteMatch(r: EnvoyRoute): string {
 }
 
 function walkTcp(
-  out: EnvoyResult, proxy: ProxyModel, src: ResolvedSource, raw: Obj | undefined, chain: EnvoyListener['chains'][number],
+  out: EnvoyResult, proxy: ProxyModel, src: ResolvedSource, raw: JsonObject | undefined, chain: EnvoyListener['chains'][number],
   sni: string | undefined, contexts: ContextIndex[], rec: Recorder,
 ): EnvoyResult {
-  const filters: Obj[] = raw?.filters ?? [];
+  const filters: JsonObject[] = raw?.filters ?? [];
   const names = filters.map((f) => String(f.name ?? ''));
   let clusters: { name: string; weight: number }[];
   let how: string;
@@ -210,11 +210,11 @@ function walkTcp(
     let name = sni;
     how = `sni_cluster: SNI ${sni} names the cluster`;
     const rw = filters.find((f) => f.name === 'envoy.filters.network.tcp_cluster_rewrite');
-    const cfg = pick(rw, 'typed_config', 'typedConfig');
-    const pattern = cfg ? pick(cfg, 'cluster_pattern', 'clusterPattern') : undefined;
+    const cfg = firstDefined(rw, 'typed_config', 'typedConfig');
+    const pattern = cfg ? firstDefined(cfg, 'cluster_pattern', 'clusterPattern') : undefined;
     if (typeof pattern === 'string') {
       try {
-        const to = name.replace(new RegExp(pattern), String(pick(cfg, 'cluster_replacement', 'clusterReplacement') ?? ''));
+        const to = name.replace(new RegExp(pattern), String(firstDefined(cfg, 'cluster_replacement', 'clusterReplacement') ?? ''));
         if (to !== name) how += `; tcp_cluster_rewrite ${pattern} → ${to}`;
         name = to;
       } catch { how += `; tcp_cluster_rewrite pattern ${pattern} is not valid`; }

@@ -1,6 +1,6 @@
 // Intent, second half: the matched rule's destinations → subsets → pods → endpoints, and hops into other contexts.
 import type { ContextIndex } from '../mesh/indexes.js';
-import type { DestinationModel, EndpointModel, PodModel, ServiceEntryModel, ServiceModel } from '../mesh/model.js';
+import type { DestinationModel, EndpointModel, PodModel, ServiceEntryModel, ServiceModel } from '../mesh/objects.js';
 import { globalToLocal, isGlobalHost, selectorMatches } from '../mesh/hosts.js';
 import type { Recorder } from './recorder.js';
 import { listSome } from './recorder.js';
@@ -152,7 +152,7 @@ export function hopsForEndpoints(contexts: ContextIndex[], ctx: ContextIndex, en
 /** The `cluster_pattern` → `cluster_replacement` rewrite an EnvoyFilter puts on a gateway's SNI listener, if any. */
 export function sniRewrite(ctx: ContextIndex, podLabels: Record<string, string>): { pattern: string; replacement: string; filter: string } | undefined {
   for (const ef of ctx.kind('EnvoyFilter')) {
-    const spec = ef.lo.obj.spec ?? {};
+    const spec = ef.loaded.obj.spec ?? {};
     const sel = spec.workloadSelector?.labels as Record<string, string> | undefined;
     if (sel && !selectorMatches(sel, podLabels)) continue;
     const found = findRewrite(spec);

@@ -1,7 +1,7 @@
 // Intent: the request walked through the CRDs. Gateway server → VirtualService → first matching rule (with why each
 // earlier rule did not match) → destinations (intent-dest.ts).
 import type { ContextIndex } from '../mesh/indexes.js';
-import type { GatewayModel, GatewayServerModel, RuleModel, ServiceEntryModel, ServiceModel, VirtualServiceModel } from '../mesh/model.js';
+import type { GatewayModel, GatewayServerModel, RuleModel, ServiceEntryModel, ServiceModel, VirtualServiceModel } from '../mesh/objects.js';
 import type { HTTPMatchRequest, L4MatchAttributes, SidecarSpec } from '../model/resources.js';
 import { hostsIntersect, isExportedTo, selectorMatches } from '../mesh/hosts.js';
 import { httpMatchFailures, l4MatchFailures, gatewayHostMatch, hostWithoutPort, type RequestView } from './match-istio.js';
@@ -33,7 +33,7 @@ export interface IntentResult {
 }
 
 function created(vs: VirtualServiceModel): string {
-  return String(vs.lo.obj.metadata.creationTimestamp ?? '');
+  return String(vs.loaded.obj.metadata.creationTimestamp ?? '');
 }
 
 function byAge(a: VirtualServiceModel, b: VirtualServiceModel): number {
@@ -63,11 +63,11 @@ function sidecarScopeBlock(ctx: ContextIndex, podNs: string, podLabels: Record<s
   const sidecars = ctx.kind('Sidecar');
   if (sidecars.length === 0) return undefined;
   const inNs = sidecars.filter((s) => s.namespace === podNs);
-  const sel = (s: (typeof sidecars)[number]): Record<string, string> | undefined => (s.lo.obj.spec as SidecarSpec | undefined)?.workloadSelector?.labels;
+  const sel = (s: (typeof sidecars)[number]): Record<string, string> | undefined => (s.loaded.obj.spec as SidecarSpec | undefined)?.workloadSelector?.labels;
   const sc = inNs.find((s) => sel(s) && selectorMatches(sel(s), podLabels)) ?? inNs.find((s) => !sel(s))
     ?? sidecars.find((s) => s.namespace === 'istio-system' && !sel(s));
   if (!sc) return undefined;
-  const egress = (sc.lo.obj.spec as SidecarSpec).egress ?? [];
+  const egress = (sc.loaded.obj.spec as SidecarSpec).egress ?? [];
   for (const e of egress) {
     for (const h of e.hosts ?? []) {
       const i = h.indexOf('/');
@@ -83,7 +83,7 @@ function sidecarScopeBlock(ctx: ContextIndex, podNs: string, podLabels: Record<s
 function targetAddress(t: ServiceModel | ServiceEntryModel | undefined): string | undefined {
   if (!t) return undefined;
   if (t.kind === 'Service') return (t as ServiceModel).addresses[0];
-  return ((t.lo.obj.spec?.addresses ?? []) as string[])[0];
+  return ((t.loaded.obj.spec?.addresses ?? []) as string[])[0];
 }
 
 export function walkSidecarIntent(src: ResolvedSource, req: TraceRequest, contexts: ContextIndex[], rec: Recorder): IntentResult {
@@ -118,7 +118,7 @@ export function walkSidecarIntent(src: ResolvedSource, req: TraceRequest, contex
   }
   const names = [...new Set([res.fqdn, ...(entry ? [entry.host] : [])])];
   const cands = ctx.virtualServices.map((vs) => ({ vs, ...hostScore(vs, names) })).filter((c) => c.score > 0);
-  const exportOf = (vs: VirtualServiceModel): string[] | undefined => vs.lo.obj.spec?.exportTo as string[] | undefined;
+  const exportOf = (vs: VirtualServiceModel): string[] | undefined => vs.loaded.obj.spec?.exportTo as string[] | undefined;
   const usable = cands.sort((a, b) => byAge(a.vs, b.vs)).filter((c) => c.vs.mesh && isExportedTo(exportOf(c.vs), c.vs.namespace, pod.namespace));
   const bestScore = Math.max(0, ...usable.map((c) => c.score));
   const winner = usable.find((c) => c.score === bestScore);
@@ -170,7 +170,7 @@ function defaultRoute(
 }
 
 function ruleSpec(rule: RuleModel): { match?: (HTTPMatchRequest | L4MatchAttributes)[] } | undefined {
-  return rule.vs.lo.obj.spec?.[rule.protocol]?.[rule.index];
+  return rule.vs.loaded.obj.spec?.[rule.protocol]?.[rule.index];
 }
 
 function ruleLabel(rule: RuleModel, several: boolean): string {

@@ -1,10 +1,10 @@
 // Envoy's routing decisions for a simulated request: virtual host domain match, route match (path, prefix, regex,
 // headers, query parameters), and filter chain match. Mirrors Envoy's order: first match wins.
 import type { EnvoyRoute, EnvoyRouteMatch, EnvoyVirtualHost } from '../model/envoy/types.js';
-import { pick } from '../model/envoy/describe.js';
+import { firstDefined } from '../model/envoy/describe.js';
 import { fullRegex, hostWithoutPort, inCidr, type RequestView } from './match-istio.js';
 
-type Obj = Record<string, any>;
+type JsonObject = Record<string, any>;
 const q = (s: string | undefined): string => (s === undefined ? '(absent)' : JSON.stringify(s));
 
 export type DomainMatchKind = 'exact' | 'suffix' | 'prefix' | 'any';
@@ -55,57 +55,57 @@ export function selectVirtualHost(vhosts: EnvoyVirtualHost[], authority: string,
 }
 
 /** Envoy StringMatcher (exact, prefix, suffix, contains, safe_regex; ignore_case). */
-function envoyStringMatch(sm: Obj, value: string): boolean {
-  const ic = Boolean(pick(sm, 'ignore_case', 'ignoreCase'));
+function envoyStringMatch(stringMatcher: JsonObject, value: string): boolean {
+  const ic = Boolean(firstDefined(stringMatcher, 'ignore_case', 'ignoreCase'));
   const v = ic ? value.toLowerCase() : value;
   const norm = (s: unknown): string => (ic ? String(s).toLowerCase() : String(s));
-  if (sm.exact !== undefined) return v === norm(sm.exact);
-  if (sm.prefix !== undefined) return v.startsWith(norm(sm.prefix));
-  if (sm.suffix !== undefined) return v.endsWith(norm(sm.suffix));
-  if (sm.contains !== undefined) return v.includes(norm(sm.contains));
-  const re = pick(sm, 'safe_regex', 'safeRegex');
+  if (stringMatcher.exact !== undefined) return v === norm(stringMatcher.exact);
+  if (stringMatcher.prefix !== undefined) return v.startsWith(norm(stringMatcher.prefix));
+  if (stringMatcher.suffix !== undefined) return v.endsWith(norm(stringMatcher.suffix));
+  if (stringMatcher.contains !== undefined) return v.includes(norm(stringMatcher.contains));
+  const re = firstDefined(stringMatcher, 'safe_regex', 'safeRegex');
   if (re && typeof re.regex === 'string') return fullRegex(re.regex)?.test(value) ?? false;
   return true;
 }
 
-function describeEnvoyStringMatch(sm: Obj): string {
-  for (const k of ['exact', 'prefix', 'suffix', 'contains']) if (sm[k] !== undefined) return `${k} ${q(String(sm[k]))}`;
-  const re = pick(sm, 'safe_regex', 'safeRegex');
+function describeEnvoyStringMatch(stringMatcher: JsonObject): string {
+  for (const k of ['exact', 'prefix', 'suffix', 'contains']) if (stringMatcher[k] !== undefined) return `${k} ${q(String(stringMatcher[k]))}`;
+  const re = firstDefined(stringMatcher, 'safe_regex', 'safeRegex');
   if (re) return `regex ${q(String(re.regex))}`;
   return 'any';
 }
 
 /** One Envoy HeaderMatcher (raw proto JSON, any era) against the request; undefined when it matches. */
-export function headerMatchFailure(h: Obj, req: RequestView): string | undefined {
+export function headerMatchFailure(h: JsonObject, req: RequestView): string | undefined {
   const name = String(h.name ?? '').toLowerCase();
   let value = req.headers[name];
-  if (value === undefined && pick(h, 'treat_missing_header_as_empty', 'treatMissingHeaderAsEmpty')) value = '';
-  const invert = Boolean(pick(h, 'invert_match', 'invertMatch'));
+  if (value === undefined && firstDefined(h, 'treat_missing_header_as_empty', 'treatMissingHeaderAsEmpty')) value = '';
+  const invert = Boolean(firstDefined(h, 'invert_match', 'invertMatch'));
   let ok: boolean;
   let want: string;
-  const present = pick(h, 'present_match', 'presentMatch');
-  const sm = pick(h, 'string_match', 'stringMatch');
-  const exact = pick(h, 'exact_match', 'exactMatch');
-  const prefix = pick(h, 'prefix_match', 'prefixMatch');
-  const suffix = pick(h, 'suffix_match', 'suffixMatch');
-  const contains = pick(h, 'contains_match', 'containsMatch');
-  const safeRe = pick(h, 'safe_regex_match', 'safeRegexMatch');
+  const present = firstDefined(h, 'present_match', 'presentMatch');
+  const stringMatcher = firstDefined(h, 'string_match', 'stringMatch');
+  const exact = firstDefined(h, 'exact_match', 'exactMatch');
+  const prefix = firstDefined(h, 'prefix_match', 'prefixMatch');
+  const suffix = firstDefined(h, 'suffix_match', 'suffixMatch');
+  const contains = firstDefined(h, 'contains_match', 'containsMatch');
+  const safeRe = firstDefined(h, 'safe_regex_match', 'safeRegexMatch');
   if (present !== undefined) {
     ok = (value !== undefined) === Boolean(present);
     want = present ? 'present' : 'absent';
   } else if (value === undefined) {
     ok = false;
-    want = sm ? describeEnvoyStringMatch(sm) : exact !== undefined ? `exact ${q(String(exact))}` : prefix !== undefined ? `prefix ${q(String(prefix))}` : 'present';
-  } else if (sm) {
-    ok = envoyStringMatch(sm, value);
-    want = describeEnvoyStringMatch(sm);
+    want = stringMatcher ? describeEnvoyStringMatch(stringMatcher) : exact !== undefined ? `exact ${q(String(exact))}` : prefix !== undefined ? `prefix ${q(String(prefix))}` : 'present';
+  } else if (stringMatcher) {
+    ok = envoyStringMatch(stringMatcher, value);
+    want = describeEnvoyStringMatch(stringMatcher);
   } else if (exact !== undefined) { ok = value === String(exact); want = `exact ${q(String(exact))}`; }
   else if (prefix !== undefined) { ok = value.startsWith(String(prefix)); want = `prefix ${q(String(prefix))}`; }
   else if (suffix !== undefined) { ok = value.endsWith(String(suffix)); want = `suffix ${q(String(suffix))}`; }
   else if (contains !== undefined) { ok = value.includes(String(contains)); want = `contains ${q(String(contains))}`; }
   else if (safeRe && typeof safeRe.regex === 'string') { ok = fullRegex(safeRe.regex)?.test(value) ?? false; want = `regex ${q(safeRe.regex)}`; }
-  else if (typeof pick(h, 'regex_match', 'regexMatch') === 'string') {
-    const r = String(pick(h, 'regex_match', 'regexMatch'));
+  else if (typeof firstDefined(h, 'regex_match', 'regexMatch') === 'string') {
+    const r = String(firstDefined(h, 'regex_match', 'regexMatch'));
     ok = fullRegex(r)?.test(value) ?? false;
     want = `regex ${q(r)}`;
   } else { ok = true; want = 'present'; }
@@ -138,8 +138,8 @@ export function routeMatchFailures(route: EnvoyRoute, req: RequestView): string[
   const out: string[] = [];
   const pf = pathMatchFailure(route.match, req.path);
   if (pf) out.push(pf);
-  const raw: Obj | undefined = route.raw?.match;
-  const headers: Obj[] = Array.isArray(raw?.headers) ? raw!.headers : route.match.headers.map((h) => ({
+  const raw: JsonObject | undefined = route.raw?.match;
+  const headers: JsonObject[] = Array.isArray(raw?.headers) ? raw!.headers : route.match.headers.map((h) => ({
     name: h.name, exact_match: h.exact, prefix_match: h.prefix, safe_regex_match: h.regex !== undefined ? { regex: h.regex } : undefined,
     present_match: h.present, invert_match: h.invert,
   }));
@@ -147,47 +147,47 @@ export function routeMatchFailures(route: EnvoyRoute, req: RequestView): string[
     const why = headerMatchFailure(h, req);
     if (why) out.push(why);
   }
-  for (const qp of (raw ? pick(raw, 'query_parameters', 'queryParameters') : undefined) ?? []) {
+  for (const qp of (raw ? firstDefined(raw, 'query_parameters', 'queryParameters') : undefined) ?? []) {
     const name = String(qp.name ?? '');
     const v = req.query[name];
-    const sm = pick(qp, 'string_match', 'stringMatch');
-    const present = pick(qp, 'present_match', 'presentMatch');
+    const stringMatcher = firstDefined(qp, 'string_match', 'stringMatch');
+    const present = firstDefined(qp, 'present_match', 'presentMatch');
     if (v === undefined) { out.push(`query ${name} is absent`); continue; }
-    if (sm && !present && !envoyStringMatch(sm, v)) out.push(`query ${name} ${q(v)} ≠ ${describeEnvoyStringMatch(sm)}`);
+    if (stringMatcher && !present && !envoyStringMatch(stringMatcher, v)) out.push(`query ${name} ${q(v)} ≠ ${describeEnvoyStringMatch(stringMatcher)}`);
   }
   return out;
 }
 
 /** Raw filter_chain_match against the connection: undefined when it matches. */
-export function filterChainMatchFailure(fcm: Obj | undefined, conn: { port: number; ip?: string; sni?: string; transport: string; alpn: string[] }): string | undefined {
+export function filterChainMatchFailure(fcm: JsonObject | undefined, conn: { port: number; ip?: string; sni?: string; transport: string; alpn: string[] }): string | undefined {
   if (!fcm) return undefined;
-  const dp = pick(fcm, 'destination_port', 'destinationPort');
+  const dp = firstDefined(fcm, 'destination_port', 'destinationPort');
   const dpv = typeof dp === 'object' && dp !== null ? dp.value : dp;
   if (dpv !== undefined && Number(dpv) !== conn.port) return `destination port ${conn.port} ≠ ${dpv}`;
-  const ranges: Obj[] = pick(fcm, 'prefix_ranges', 'prefixRanges') ?? [];
+  const ranges: JsonObject[] = firstDefined(fcm, 'prefix_ranges', 'prefixRanges') ?? [];
   if (ranges.length > 0 && conn.ip) {
-    const cidrs = ranges.map((r) => `${pick(r, 'address_prefix', 'addressPrefix')}/${(pick(r, 'prefix_len', 'prefixLen')?.value ?? pick(r, 'prefix_len', 'prefixLen')) ?? 32}`);
+    const cidrs = ranges.map((r) => `${firstDefined(r, 'address_prefix', 'addressPrefix')}/${(firstDefined(r, 'prefix_len', 'prefixLen')?.value ?? firstDefined(r, 'prefix_len', 'prefixLen')) ?? 32}`);
     if (!cidrs.some((c) => inCidr(conn.ip!, c))) return `destination ${conn.ip} not in ${cidrs.join(',')}`;
   }
-  const names: string[] = pick(fcm, 'server_names', 'serverNames') ?? [];
+  const names: string[] = firstDefined(fcm, 'server_names', 'serverNames') ?? [];
   if (names.length > 0) {
     if (!conn.sni) return `server names ${names.join(',')}: no SNI`;
     if (!names.some((n) => domainMatch(n, conn.sni!) !== undefined && domainMatch(n, conn.sni!) !== 'prefix')) return `SNI ${conn.sni} not in ${names.join(',')}`;
   }
-  const tp = pick(fcm, 'transport_protocol', 'transportProtocol');
+  const tp = firstDefined(fcm, 'transport_protocol', 'transportProtocol');
   if (tp && tp !== conn.transport) return `transport ${conn.transport} ≠ ${tp}`;
-  const ap: string[] = pick(fcm, 'application_protocols', 'applicationProtocols') ?? [];
+  const ap: string[] = firstDefined(fcm, 'application_protocols', 'applicationProtocols') ?? [];
   if (ap.length > 0 && !ap.some((a) => conn.alpn.includes(a))) return `application protocols ${ap.join(',')} ≠ ${conn.alpn.join(',') || '(none)'}`;
   return undefined;
 }
 
 /** How many filter_chain_match fields are set: Envoy prefers the most specific chain. */
-export function filterChainSpecificity(fcm: Obj | undefined): number {
+export function filterChainSpecificity(fcm: JsonObject | undefined): number {
   if (!fcm) return 0;
   let n = 0;
   for (const [s, c] of [['destination_port', 'destinationPort'], ['prefix_ranges', 'prefixRanges'], ['server_names', 'serverNames'],
     ['transport_protocol', 'transportProtocol'], ['application_protocols', 'applicationProtocols']] as const) {
-    const v = pick(fcm, s, c);
+    const v = firstDefined(fcm, s, c);
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) n++;
   }
   return n;

@@ -3,7 +3,7 @@
 // PeerAuthentication), then the AuthorizationPolicies in Envoy's order naming the one and the rule that decide.
 // Beside it, the RBAC filters the destination's Envoy runs, when its config dump is loaded.
 import type { ContextIndex } from '../mesh/indexes.js';
-import type { PodModel } from '../mesh/model.js';
+import type { PodModel } from '../mesh/objects.js';
 import type { KubeObject } from '../model/resources.js';
 import { clientTls, handshake, serverMtls } from '../mesh/security/mtls.js';
 import { policiesForWorkload } from '../mesh/authz/select.js';
@@ -22,7 +22,7 @@ const ROOT = 'istio-system';
 
 function serviceAccount(pod: PodModel | undefined): string | undefined {
   if (!pod) return undefined;
-  const spec = pod.lo.obj.spec as { serviceAccountName?: string; serviceAccount?: string } | undefined;
+  const spec = pod.loaded.obj.spec as { serviceAccountName?: string; serviceAccount?: string } | undefined;
   return spec?.serviceAccountName ?? spec?.serviceAccount ?? 'default';
 }
 
@@ -33,11 +33,11 @@ function objectsOf(ctx: ContextIndex): KubeObject[] {
 /** The container port a Service port sends to on the pod (numeric targetPort, named port, or the port itself). */
 function targetPortOf(dest: IntentResult['destinations'][number], port: number, pod: PodModel): number {
   for (const t of dest.model?.targets ?? []) {
-    const sp = (t.lo.obj.spec?.ports ?? []).find((p: { port?: number }) => p?.port === port) as { targetPort?: number | string } | undefined;
+    const sp = (t.loaded.obj.spec?.ports ?? []).find((p: { port?: number }) => p?.port === port) as { targetPort?: number | string } | undefined;
     if (!sp) continue;
     if (typeof sp.targetPort === 'number') return sp.targetPort;
     if (typeof sp.targetPort === 'string') {
-      for (const c of pod.lo.obj.spec?.containers ?? []) for (const cp of c?.ports ?? []) if (cp?.name === sp.targetPort) return cp.containerPort;
+      for (const c of pod.loaded.obj.spec?.containers ?? []) for (const cp of c?.ports ?? []) if (cp?.name === sp.targetPort) return cp.containerPort;
     }
   }
   return dest.endpoints.find((e) => e.pod === pod)?.port ?? port;
@@ -61,8 +61,8 @@ export function walkSecurity(src: ResolvedSource, req: TraceRequest, intent: Int
       const objects = objectsOf(ctx);
       const pas = objects.filter((o) => o.kind === 'PeerAuthentication');
       const server = { hasSidecar: pod.hasSidecar, ...serverMtls(pas as never, { namespace: pod.namespace, labels: pod.labels }, port, ROOT) };
-      const drObj = dest.model?.destinationRule?.rules[0]?.value.lo.obj
-        ?? src.ctx.drs.lookup(dest.fqdn, clientNs, pod.namespace)?.rules[0]?.value.lo.obj;
+      const drObj = dest.model?.destinationRule?.rules[0]?.value.loaded.obj
+        ?? src.ctx.drs.lookup(dest.fqdn, clientNs, pod.namespace)?.rules[0]?.value.loaded.obj;
       const client = clientTls(drObj as never, intent.port, dest.subset, server);
       const hs = handshake(client, server);
       const policies = policiesForWorkload(objects, { namespace: pod.namespace, labels: pod.labels, rootNamespace: ROOT });

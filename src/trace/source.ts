@@ -1,7 +1,7 @@
 // Where a trace starts (a sidecar pod or a gateway), the request as matchers see it, and port/protocol helpers.
 import type { Mesh } from '../mesh/join.js';
 import type { ContextIndex } from '../mesh/indexes.js';
-import type { GatewayModel, GatewayServerModel, PodModel, ProxyModel, ServiceEntryModel, ServiceModel } from '../mesh/model.js';
+import type { GatewayModel, GatewayServerModel, PodModel, ProxyModel, ServiceEntryModel, ServiceModel } from '../mesh/objects.js';
 import type { ServerPort, ServicePort } from '../model/resources.js';
 import type { RequestView } from './match-istio.js';
 import { TraceInputError, type TraceRequest, type TraceSource } from './types.js';
@@ -136,7 +136,7 @@ export function serverPortProtocol(p: ServerPort | { protocol?: string }): Proto
 
 /** A Gateway server's protocol as routing sees it: HTTPS/TLS that terminate TLS route as http/tcp. */
 export function gatewayServerProtocol(gw: GatewayModel, s: GatewayServerModel): { protocol: Protocol; tlsMode?: string } {
-  const spec = gw.lo.obj.spec?.servers?.[s.index];
+  const spec = gw.loaded.obj.spec?.servers?.[s.index];
   const mode = spec?.tls?.mode as string | undefined;
   const p = (s.protocol ?? '').toUpperCase();
   if (p === 'HTTPS') return { protocol: mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH' ? 'tls' : 'http', tlsMode: mode };
@@ -151,7 +151,7 @@ export function targetPorts(t: ServiceModel | ServiceEntryModel): { port: number
       port: p.port, name: p.name, protocol: servicePortProtocol(p), targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined,
     }));
   }
-  return ((t.lo.obj.spec?.ports ?? []) as ServerPort[]).map((p) => ({ port: p.number, name: p.name, protocol: serverPortProtocol(p), targetPort: p.targetPort }));
+  return ((t.loaded.obj.spec?.ports ?? []) as ServerPort[]).map((p) => ({ port: p.number, name: p.name, protocol: serverPortProtocol(p), targetPort: p.targetPort }));
 }
 
 /** The container port a gateway Service port forwards to (the Envoy listener port). */
@@ -160,7 +160,7 @@ export function gatewayTargetPort(src: ResolvedSource, port: number): number {
   if (!sp) return port;
   if (typeof sp.targetPort === 'number') return sp.targetPort;
   if (typeof sp.targetPort === 'string') {
-    for (const c of (src.pod?.lo.obj.spec?.containers ?? []) as { ports?: { name?: string; containerPort: number }[] }[]) {
+    for (const c of (src.pod?.loaded.obj.spec?.containers ?? []) as { ports?: { name?: string; containerPort: number }[] }[]) {
       const hit = c.ports?.find((x) => x.name === sp.targetPort);
       if (hit) return hit.containerPort;
     }

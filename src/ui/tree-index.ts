@@ -1,6 +1,7 @@
 // Tree bookkeeping for the TUI: id lookup, parents, and the flattened list of visible rows, kept up to date
 // incrementally on expand and collapse (only the affected slice is rebuilt).
 import type { TreeNode } from '../mesh/tree-types.js';
+import { walkTree } from '../mesh/tree-walk.js';
 
 export interface TreeIndex {
   byId: Map<string, TreeNode>;
@@ -16,17 +17,14 @@ export function buildIndex(roots: TreeNode[]): TreeIndex {
   const parent = new Map<string, string>();
   const depth = new Map<string, number>();
   const all: TreeNode[] = [];
-  const stack: { n: TreeNode; d: number; p?: string }[] = [];
-  for (let i = roots.length - 1; i >= 0; i--) stack.push({ n: roots[i]!, d: 0 });
-  while (stack.length > 0) {
-    const { n, d, p } = stack.pop()!;
-    if (byId.has(n.id)) continue; // ids are unique; a repeated id is shown once
+  walkTree(roots, (n, parents) => {
+    if (byId.has(n.id)) return false; // ids are unique; a repeated id is shown once
     byId.set(n.id, n);
-    depth.set(n.id, d);
-    if (p !== undefined) parent.set(n.id, p);
+    depth.set(n.id, parents.length);
+    const p = parents[parents.length - 1];
+    if (p) parent.set(n.id, p.id);
     all.push(n);
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i]!, d: d + 1, p: n.id });
-  }
+  });
   return { byId, parent, depth, all, roots };
 }
 

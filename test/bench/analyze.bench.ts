@@ -6,7 +6,7 @@ import { loadSnapshotFolder } from '../../src/sources/snapshot.js';
 import type { MeshInput } from '../../src/model/context.js';
 import { joinMesh } from '../../src/mesh/join.js';
 import { envoyParser } from '../../src/analyze/envoy-parser.js';
-import { buildAnalysisInput } from '../../src/analyze/model.js';
+import { buildAnalysisInput } from '../../src/analyze/input.js';
 import { runChecks } from '../../src/analyze/registry.js';
 
 async function largeInput(): Promise<MeshInput> {

@@ -3,7 +3,7 @@ import type { ContextSnapshot, MeshInput, ProxyDump } from '../../src/model/cont
 import type { ParsedDump } from '../../src/model/envoy/types.js';
 import { objectsOfFile } from '../../src/sources/snapshot.js';
 import { joinMesh } from '../../src/mesh/join.js';
-import { buildAnalysisInput, type AnalysisInput, type BuildOptions } from '../../src/analyze/model.js';
+import { buildAnalysisInput, type AnalysisInput, type BuildOptions } from '../../src/analyze/input.js';
 
 export function contextFromYaml(name: string, yaml: string): ContextSnapshot {
   const issues: ContextSnapshot['issues'] = [];

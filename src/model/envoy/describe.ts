@@ -6,11 +6,11 @@ export const TCP_PROXY = 'envoy.filters.network.tcp_proxy';
 const LEGACY_HCM = 'envoy.http_connection_manager';
 const LEGACY_TCP = 'envoy.tcp_proxy';
 
-type Obj = Record<string, any>;
+type JsonObject = Record<string, any>;
 
 /** The object elements of an array; [] for anything else (a mutated dump may hold null or scalars anywhere). */
-function objs(v: unknown): Obj[] {
-  return Array.isArray(v) ? v.filter((x): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
+function objs(v: unknown): JsonObject[] {
+  return Array.isArray(v) ? v.filter((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
 }
 
 /** An array's elements as strings; [] for a non-array. */
@@ -19,7 +19,7 @@ function strs(v: unknown): string[] {
 }
 
 /** Field access that accepts both proto (snake_case) and JSON (camelCase) names. */
-export function pick(o: Obj | undefined | null, snake: string, camel: string): any {
+export function firstDefined(o: JsonObject | undefined | null, snake: string, camel: string): any {
   if (o == null) return undefined;
   const v = o[snake];
   return v !== undefined ? v : o[camel];
@@ -36,38 +36,38 @@ export function renderConfigPath(path: string | undefined): string {
 }
 
 /** metadata.filter_metadata.istio.config, if it is a string. */
-export function istioConfigPath(metadata: Obj | undefined): string | undefined {
-  const fm = pick(metadata, 'filter_metadata', 'filterMetadata');
+export function istioConfigPath(metadata: JsonObject | undefined): string | undefined {
+  const fm = firstDefined(metadata, 'filter_metadata', 'filterMetadata');
   const cfg = fm?.istio?.config;
   return typeof cfg === 'string' ? cfg : undefined;
 }
 
-export function parseRouteMatch(m: Obj | undefined): EnvoyRouteMatch {
+export function parseRouteMatch(m: JsonObject | undefined): EnvoyRouteMatch {
   const match: EnvoyRouteMatch = { headers: [] };
   if (!m) return match;
   if (typeof m.prefix === 'string') match.prefix = m.prefix;
   if (typeof m.path === 'string') match.path = m.path;
-  const psp = pick(m, 'path_separated_prefix', 'pathSeparatedPrefix');
+  const psp = firstDefined(m, 'path_separated_prefix', 'pathSeparatedPrefix');
   if (typeof psp === 'string') match.pathSeparatedPrefix = psp;
-  const sr = pick(m, 'safe_regex', 'safeRegex');
+  const sr = firstDefined(m, 'safe_regex', 'safeRegex');
   if (sr && typeof sr.regex === 'string') match.regex = sr.regex;
   else if (typeof m.regex === 'string') match.regex = m.regex;
-  const cs = pick(m, 'case_sensitive', 'caseSensitive');
+  const cs = firstDefined(m, 'case_sensitive', 'caseSensitive');
   if (cs !== undefined) match.caseSensitive = typeof cs === 'object' && cs !== null ? Boolean(cs.value) : Boolean(cs);
   const headers = m.headers;
   if (Array.isArray(headers)) {
     for (const h of objs(headers)) {
-      const sm = pick(h, 'string_match', 'stringMatch') ?? {};
-      const exact = pick(h, 'exact_match', 'exactMatch') ?? sm.exact;
-      const prefix = pick(h, 'prefix_match', 'prefixMatch') ?? sm.prefix;
-      const regex = (pick(h, 'safe_regex_match', 'safeRegexMatch') ?? pick(sm, 'safe_regex', 'safeRegex'))?.regex ?? pick(h, 'regex_match', 'regexMatch');
+      const stringMatcher = firstDefined(h, 'string_match', 'stringMatch') ?? {};
+      const exact = firstDefined(h, 'exact_match', 'exactMatch') ?? stringMatcher.exact;
+      const prefix = firstDefined(h, 'prefix_match', 'prefixMatch') ?? stringMatcher.prefix;
+      const regex = (firstDefined(h, 'safe_regex_match', 'safeRegexMatch') ?? firstDefined(stringMatcher, 'safe_regex', 'safeRegex'))?.regex ?? firstDefined(h, 'regex_match', 'regexMatch');
       match.headers.push({
         name: String(h.name ?? ''),
         ...(exact !== undefined ? { exact: String(exact) } : {}),
         ...(prefix !== undefined ? { prefix: String(prefix) } : {}),
         ...(regex !== undefined ? { regex: String(regex) } : {}),
-        ...(pick(h, 'present_match', 'presentMatch') !== undefined ? { present: Boolean(pick(h, 'present_match', 'presentMatch')) } : {}),
-        ...(pick(h, 'invert_match', 'invertMatch') ? { invert: true } : {}),
+        ...(firstDefined(h, 'present_match', 'presentMatch') !== undefined ? { present: Boolean(firstDefined(h, 'present_match', 'presentMatch')) } : {}),
+        ...(firstDefined(h, 'invert_match', 'invertMatch') ? { invert: true } : {}),
       });
     }
   }
@@ -75,26 +75,26 @@ export function parseRouteMatch(m: Obj | undefined): EnvoyRouteMatch {
 }
 
 /** istioctl describeMatch: `p*`, `PathPrefix:p`, path, `regex r`, joined by a space; headers ignored. */
-export function describeMatch(m: Obj | undefined): string {
+export function describeMatch(m: JsonObject | undefined): string {
   if (!m) return '';
   const conds: string[] = [];
   if (m.prefix) conds.push(`${m.prefix}*`);
-  const psp = pick(m, 'path_separated_prefix', 'pathSeparatedPrefix');
+  const psp = firstDefined(m, 'path_separated_prefix', 'pathSeparatedPrefix');
   if (psp) conds.push(`PathPrefix:${psp}`);
   if (m.path) conds.push(m.path);
-  const sr = pick(m, 'safe_regex', 'safeRegex');
+  const sr = firstDefined(m, 'safe_regex', 'safeRegex');
   if (sr) conds.push(`regex ${sr.regex ?? ''}`);
   return conds.join(' ');
 }
 
-function describeDomains(vh: Obj): string {
+function describeDomains(vh: JsonObject): string {
   const d: string[] = strs(vh.domains);
   if (d.length === 1 && d[0] === '*') return '';
   return d.join('/');
 }
 
-function matchAllCluster(rc: Obj): string {
-  const vhs = objs(pick(rc, 'virtual_hosts', 'virtualHosts'));
+function matchAllCluster(rc: JsonObject): string {
+  const vhs = objs(firstDefined(rc, 'virtual_hosts', 'virtualHosts'));
   if (vhs.length !== 1) return '';
   const vh = vhs[0];
   const d = strs(vh.domains);
@@ -108,20 +108,20 @@ function matchAllCluster(rc: Obj): string {
   return cluster.includes('Cluster') ? cluster : `Cluster: ${cluster}`;
 }
 
-export function describeRouteConfig(rc: Obj): string {
+export function describeRouteConfig(rc: JsonObject): string {
   const all = matchAllCluster(rc);
   if (all) return all;
   const vhosts: string[] = [];
-  for (const vh of objs(pick(rc, 'virtual_hosts', 'virtualHosts'))) {
-    const routes = objs(vh.routes).map((r: Obj) => describeMatch(r.match)).join(', ');
+  for (const vh of objs(firstDefined(rc, 'virtual_hosts', 'virtualHosts'))) {
+    const routes = objs(vh.routes).map((r: JsonObject) => describeMatch(r.match)).join(', ');
     const domains = describeDomains(vh);
     vhosts.push(domains === '' ? routes : `${domains} ${routes}`);
   }
   return `Inline Route: ${vhosts.join('; ')}`;
 }
 
-function typedConfigOf(filter: Obj): Obj | undefined {
-  return pick(filter, 'typed_config', 'typedConfig') ?? filter.config;
+function typedConfigOf(filter: JsonObject): JsonObject | undefined {
+  return firstDefined(filter, 'typed_config', 'typedConfig') ?? filter.config;
 }
 
 function containsString(v: unknown, needle: string, depth = 0): boolean {
@@ -132,14 +132,14 @@ function containsString(v: unknown, needle: string, depth = 0): boolean {
 }
 
 /** istioctl getFilterType: the DESTINATION column of one filter chain. Only v3 well-known names count. */
-export function describeFilters(filters: Obj[] | undefined): string {
+export function describeFilters(filters: JsonObject[] | undefined): string {
   for (const f of objs(filters)) {
     if (f.name === HCM) {
       const hcm = typedConfigOf(f) ?? {};
-      const rc = pick(hcm, 'route_config', 'routeConfig');
+      const rc = firstDefined(hcm, 'route_config', 'routeConfig');
       if (rc) return describeRouteConfig(rc);
       const rds = hcm.rds;
-      const name = rds ? pick(rds, 'route_config_name', 'routeConfigName') : undefined;
+      const name = rds ? firstDefined(rds, 'route_config_name', 'routeConfigName') : undefined;
       if (name) return `Route: ${name}`;
       return 'HTTP';
     } else if (f.name === TCP_PROXY) {
@@ -154,7 +154,7 @@ export function describeFilters(filters: Obj[] | undefined): string {
 }
 
 /** Listener TYPE: HTTP, TCP, HTTP+TCP or UNKNOWN, over every chain and the default chain. */
-export function listenerType(chains: Obj[]): string {
+export function listenerType(chains: JsonObject[]): string {
   let http = false;
   let tcp = false;
   for (const fc of chains) {
@@ -178,59 +178,59 @@ const APP_LABELS: [string, string[]][] = [
 
 function wrapped(v: unknown): number | undefined {
   if (v == null) return undefined;
-  if (typeof v === 'object') return Number((v as Obj).value ?? 0);
+  if (typeof v === 'object') return Number((v as JsonObject).value ?? 0);
   return Number(v);
 }
 
 /** istioctl's MATCH text for one filter_chain_match. */
-export function describeChainMatch(m: Obj | undefined): { text: string; sni?: string[]; port?: number } {
+export function describeChainMatch(m: JsonObject | undefined): { text: string; sni?: string[]; port?: number } {
   const match = m ?? {};
   const descrs: string[] = [];
-  const sni: string[] = strs(pick(match, 'server_names', 'serverNames'));
+  const sni: string[] = strs(firstDefined(match, 'server_names', 'serverNames'));
   if (sni.length > 0) descrs.push(`SNI: ${sni.join(',')}`);
-  const tp = pick(match, 'transport_protocol', 'transportProtocol');
+  const tp = firstDefined(match, 'transport_protocol', 'transportProtocol');
   if (tp) descrs.push(`Trans: ${tp}`);
-  const app: string[] = strs(pick(match, 'application_protocols', 'applicationProtocols'));
+  const app: string[] = strs(firstDefined(match, 'application_protocols', 'applicationProtocols'));
   if (app.length > 0) {
     const label = APP_LABELS.find(([, l]) => l.length === app.length && l.every((x, i) => x === app[i]));
     descrs.push(`App: ${label ? label[0] : app.join(',')}`);
   }
-  const dp = wrapped(pick(match, 'destination_port', 'destinationPort'));
+  const dp = wrapped(firstDefined(match, 'destination_port', 'destinationPort'));
   const port = dp !== undefined ? `:${dp}` : '';
-  const ranges: Obj[] = objs(pick(match, 'prefix_ranges', 'prefixRanges'));
+  const ranges: JsonObject[] = objs(firstDefined(match, 'prefix_ranges', 'prefixRanges'));
   if (ranges.length > 0) {
-    const pf = ranges.map((r) => `${pick(r, 'address_prefix', 'addressPrefix') ?? ''}/${wrapped(pick(r, 'prefix_len', 'prefixLen')) ?? 0}`);
+    const pf = ranges.map((r) => `${firstDefined(r, 'address_prefix', 'addressPrefix') ?? ''}/${wrapped(firstDefined(r, 'prefix_len', 'prefixLen')) ?? 0}`);
     descrs.push(`Addr: ${pf.join(',')}${port}`);
   } else if (port !== '') descrs.push(`Addr: *${port}`);
   return { text: descrs.length === 0 ? 'ALL' : descrs.join('; '), ...(sni.length ? { sni } : {}), ...(dp !== undefined ? { port: dp } : {}) };
 }
 
-function weightedClusters(wc: Obj | undefined): EnvoyWeightedCluster[] | undefined {
+function weightedClusters(wc: JsonObject | undefined): EnvoyWeightedCluster[] | undefined {
   const list = wc?.clusters;
   if (!Array.isArray(list)) return undefined;
-  return objs(list).map((c: Obj) => ({ name: String(c.name ?? ''), weight: wrapped(c.weight) ?? 0 }));
+  return objs(list).map((c: JsonObject) => ({ name: String(c.name ?? ''), weight: wrapped(c.weight) ?? 0 }));
 }
 
 export { weightedClusters, wrapped };
 
 /** One chain summary: istioctl's MATCH/DESTINATION plus what the join needs (RDS name, TCP clusters), legacy names tolerated. */
-export function summarizeChain(fc: Obj, inlineRoutes: (rc: Obj) => EnvoyFilterChainSummary['inlineRoutes']): EnvoyFilterChainSummary {
-  const m = describeChainMatch(pick(fc, 'filter_chain_match', 'filterChainMatch'));
+export function summarizeChain(fc: JsonObject, inlineRoutes: (rc: JsonObject) => EnvoyFilterChainSummary['inlineRoutes']): EnvoyFilterChainSummary {
+  const m = describeChainMatch(firstDefined(fc, 'filter_chain_match', 'filterChainMatch'));
   const summary: EnvoyFilterChainSummary = { match: m.text, destination: describeFilters(fc.filters) };
   if (m.sni) summary.sniHosts = m.sni;
   if (m.port !== undefined) summary.destinationPort = m.port;
   for (const f of objs(fc.filters)) {
     const tc = typedConfigOf(f) ?? {};
     if (f.name === HCM || f.name === LEGACY_HCM) {
-      const name = tc.rds ? pick(tc.rds, 'route_config_name', 'routeConfigName') : undefined;
+      const name = tc.rds ? firstDefined(tc.rds, 'route_config_name', 'routeConfigName') : undefined;
       if (name) summary.routeConfigName = String(name);
-      const rc = pick(tc, 'route_config', 'routeConfig');
+      const rc = firstDefined(tc, 'route_config', 'routeConfig');
       if (rc) summary.inlineRoutes = inlineRoutes(rc);
       break;
     }
     if (f.name === TCP_PROXY || f.name === LEGACY_TCP) {
       if (typeof tc.cluster === 'string') summary.tcpCluster = tc.cluster;
-      const w = weightedClusters(pick(tc, 'weighted_clusters', 'weightedClusters'));
+      const w = weightedClusters(firstDefined(tc, 'weighted_clusters', 'weightedClusters'));
       if (w) summary.tcpWeightedClusters = w;
       break;
     }

@@ -4,9 +4,9 @@ import type {
   EnvoyCluster, EnvoyEcdsFilter, EnvoyEndpoint, EnvoyListener, EnvoyLoadAssignment, EnvoyRoute, EnvoyRouteConfig,
   EnvoySecret, EnvoyVirtualHost, ParsedDump,
 } from './types.js';
-import { istioConfigPath, parseRouteMatch, pick, renderConfigPath, summarizeChain, weightedClusters, wrapped, listenerType } from './describe.js';
+import { istioConfigPath, parseRouteMatch, firstDefined, renderConfigPath, summarizeChain, weightedClusters, wrapped, listenerType } from './describe.js';
 
-type Obj = Record<string, any>;
+type JsonObject = Record<string, any>;
 
 /** The input is not what it claims to be (not a config dump, not a /clusters JSON). */
 export class DumpFormatError extends Error {
@@ -16,12 +16,12 @@ export class DumpFormatError extends Error {
   }
 }
 
-function isObj(v: unknown): v is Obj {
+function isObj(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The object elements of an array (a dump may hold null or scalars where objects belong); [] for a non-array. */
-function arr(v: unknown): Obj[] {
+function arr(v: unknown): JsonObject[] {
   return Array.isArray(v) ? v.filter(isObj) : [];
 }
 
@@ -42,7 +42,7 @@ function isDigits(s: string): boolean {
   return true;
 }
 
-export function parseCluster(c: Obj, dynamic: boolean, warming: boolean): EnvoyCluster {
+export function parseCluster(c: JsonObject, dynamic: boolean, warming: boolean): EnvoyCluster {
   const name: string = typeof c.name === 'string' ? c.name : '';
   const drPath = c.metadata === undefined ? undefined : istioConfigPath(c.metadata);
   const out: EnvoyCluster = {
@@ -66,24 +66,24 @@ export function parseCluster(c: Obj, dynamic: boolean, warming: boolean): EnvoyC
   return out;
 }
 
-function parseRoute(r: Obj): EnvoyRoute {
+function parseRoute(r: JsonObject): EnvoyRoute {
   const vsPath = istioConfigPath(r.metadata);
-  const action = r.route ? 'route' : r.redirect ? 'redirect' : pick(r, 'direct_response', 'directResponse') ? 'direct_response'
-    : pick(r, 'filter_action', 'filterAction') ? 'filter_action' : 'route';
+  const action = r.route ? 'route' : r.redirect ? 'redirect' : firstDefined(r, 'direct_response', 'directResponse') ? 'direct_response'
+    : firstDefined(r, 'filter_action', 'filterAction') ? 'filter_action' : 'route';
   const out: EnvoyRoute = { match: parseRouteMatch(r.match), virtualService: renderConfigPath(vsPath), action, raw: r };
   if (typeof r.name === 'string') out.name = r.name;
   if (vsPath !== undefined) out.virtualServicePath = vsPath;
   const ra = r.route;
   if (ra) {
     if (typeof ra.cluster === 'string') out.cluster = ra.cluster;
-    const w = weightedClusters(pick(ra, 'weighted_clusters', 'weightedClusters'));
+    const w = weightedClusters(firstDefined(ra, 'weighted_clusters', 'weightedClusters'));
     if (w) out.weightedClusters = w;
-    const mirrors: Obj[] = arr(pick(ra, 'request_mirror_policies', 'requestMirrorPolicies'));
-    const single = pick(ra, 'request_mirror_policy', 'requestMirrorPolicy');
+    const mirrors: JsonObject[] = arr(firstDefined(ra, 'request_mirror_policies', 'requestMirrorPolicies'));
+    const single = firstDefined(ra, 'request_mirror_policy', 'requestMirrorPolicy');
     if (isObj(single)) mirrors.push(single);
     if (mirrors.length > 0) {
       out.mirrors = mirrors.map((m) => {
-        const dv = pick(pick(m, 'runtime_fraction', 'runtimeFraction'), 'default_value', 'defaultValue');
+        const dv = firstDefined(firstDefined(m, 'runtime_fraction', 'runtimeFraction'), 'default_value', 'defaultValue');
         let percent = 100;
         if (isObj(dv)) percent = (Number(dv.numerator ?? 0) / (MIRROR_DENOMINATOR[String(dv.denominator ?? 'HUNDRED')] ?? 100)) * 100;
         return { cluster: String(m.cluster ?? ''), percent };
@@ -93,9 +93,9 @@ function parseRoute(r: Obj): EnvoyRoute {
   return out;
 }
 
-export function parseRouteConfig(rc: Obj, dynamic: boolean): EnvoyRouteConfig {
+export function parseRouteConfig(rc: JsonObject, dynamic: boolean): EnvoyRouteConfig {
   const virtualHosts: EnvoyVirtualHost[] = [];
-  for (const vh of arr(pick(rc, 'virtual_hosts', 'virtualHosts'))) {
+  for (const vh of arr(firstDefined(rc, 'virtual_hosts', 'virtualHosts'))) {
     const routes = arr(vh.routes).map(parseRoute);
     virtualHosts.push({ name: String(vh.name ?? ''), domains: Array.isArray(vh.domains) ? vh.domains.map(String) : [], routes });
   }
@@ -103,31 +103,31 @@ export function parseRouteConfig(rc: Obj, dynamic: boolean): EnvoyRouteConfig {
 }
 
 /** Address of a listener: socket address, pipe path, or envoy:// internal address; '' when absent. */
-export function addressString(a: Obj | undefined): string {
+export function addressString(a: JsonObject | undefined): string {
   if (!isObj(a)) return '';
-  const sa = pick(a, 'socket_address', 'socketAddress');
+  const sa = firstDefined(a, 'socket_address', 'socketAddress');
   if (isObj(sa)) return String(sa.address ?? '');
   if (isObj(a.pipe)) return String(a.pipe.path ?? '');
-  const ia = pick(a, 'envoy_internal_address', 'envoyInternalAddress');
+  const ia = firstDefined(a, 'envoy_internal_address', 'envoyInternalAddress');
   if (isObj(ia)) {
-    const sln = pick(ia, 'server_listener_name', 'serverListenerName');
-    if (sln !== undefined) return `envoy://${sln}/${pick(ia, 'endpoint_id', 'endpointId') ?? ''}`;
+    const sln = firstDefined(ia, 'server_listener_name', 'serverListenerName');
+    if (sln !== undefined) return `envoy://${sln}/${firstDefined(ia, 'endpoint_id', 'endpointId') ?? ''}`;
   }
   return '';
 }
 
-function addressPort(a: Obj | undefined): number {
-  const sa = isObj(a) ? pick(a, 'socket_address', 'socketAddress') : undefined;
-  return isObj(sa) ? Number(pick(sa, 'port_value', 'portValue') ?? 0) : 0;
+function addressPort(a: JsonObject | undefined): number {
+  const sa = isObj(a) ? firstDefined(a, 'socket_address', 'socketAddress') : undefined;
+  return isObj(sa) ? Number(firstDefined(sa, 'port_value', 'portValue') ?? 0) : 0;
 }
 
-export function parseListener(l: Obj, dynamic: boolean): EnvoyListener {
-  const chains: Obj[] = arr(pick(l, 'filter_chains', 'filterChains')).slice();
-  const def = pick(l, 'default_filter_chain', 'defaultFilterChain');
+export function parseListener(l: JsonObject, dynamic: boolean): EnvoyListener {
+  const chains: JsonObject[] = arr(firstDefined(l, 'filter_chains', 'filterChains')).slice();
+  const def = firstDefined(l, 'default_filter_chain', 'defaultFilterChain');
   if (isObj(def)) chains.push(def);
   const address = addressString(l.address);
-  const extra = arr(pick(l, 'additional_addresses', 'additionalAddresses')).map((x) => {
-    const sa = pick(x.address, 'socket_address', 'socketAddress');
+  const extra = arr(firstDefined(l, 'additional_addresses', 'additionalAddresses')).map((x) => {
+    const sa = firstDefined(x.address, 'socket_address', 'socketAddress');
     return String(sa?.address ?? '');
   });
   return {
@@ -142,12 +142,12 @@ export function parseListener(l: Obj, dynamic: boolean): EnvoyListener {
   };
 }
 
-function endpointAddress(ep: Obj | undefined): { kind: EnvoyEndpoint['addressKind']; address: string; port: number; text: string } {
+function endpointAddress(ep: JsonObject | undefined): { kind: EnvoyEndpoint['addressKind']; address: string; port: number; text: string } {
   const a = ep?.address;
   if (isObj(a)) {
-    const sa = pick(a, 'socket_address', 'socketAddress');
+    const sa = firstDefined(a, 'socket_address', 'socketAddress');
     if (isObj(sa)) {
-      const port = Number(pick(sa, 'port_value', 'portValue') ?? 0);
+      const port = Number(firstDefined(sa, 'port_value', 'portValue') ?? 0);
       const ip = String(sa.address ?? '');
       return { kind: 'socket', address: ip, port, text: `${ip}:${port}` };
     }
@@ -161,25 +161,25 @@ function endpointAddress(ep: Obj | undefined): { kind: EnvoyEndpoint['addressKin
   return { kind: 'unknown', address: '', port: 0, text: '' };
 }
 
-function localityString(l: Obj | undefined): string {
+function localityString(l: JsonObject | undefined): string {
   if (!isObj(l) || !l.region) return '';
   let s = String(l.region);
   if (l.zone) {
     s += `/${l.zone}`;
-    const sz = pick(l, 'sub_zone', 'subZone');
+    const sz = firstDefined(l, 'sub_zone', 'subZone');
     if (sz) s += `/${sz}`;
   }
   return s;
 }
 
-function parseAssignment(cla: Obj, dynamic: boolean): EnvoyLoadAssignment {
-  const clusterName = String(pick(cla, 'cluster_name', 'clusterName') ?? '');
+function parseAssignment(cla: JsonObject, dynamic: boolean): EnvoyLoadAssignment {
+  const clusterName = String(firstDefined(cla, 'cluster_name', 'clusterName') ?? '');
   const endpoints: EnvoyEndpoint[] = [];
   const groups = cla.endpoints;
   if (Array.isArray(groups)) {
     for (const group of arr(groups)) {
       const locality = localityString(group.locality);
-      const lbs = pick(group, 'lb_endpoints', 'lbEndpoints');
+      const lbs = firstDefined(group, 'lb_endpoints', 'lbEndpoints');
       if (!Array.isArray(lbs)) continue;
       for (const lb of arr(lbs)) {
         const main = endpointAddress(lb.endpoint);
@@ -206,7 +206,7 @@ function parseAssignment(cla: Obj, dynamic: boolean): EnvoyLoadAssignment {
   return { clusterName, endpoints, dynamic, raw: cla };
 }
 
-function unwrapSecret(s: Obj, state: EnvoySecret['state']): EnvoySecret {
+function unwrapSecret(s: JsonObject, state: EnvoySecret['state']): EnvoySecret {
   const secret = isObj(s.secret) ? s.secret : undefined;
   return { name: String(s.name ?? secret?.name ?? ''), state, ...(secret ? { secret } : {}), raw: s };
 }
@@ -231,50 +231,50 @@ export function parseConfigDump(raw: unknown, source = 'config dump'): ParsedDum
         out.bootstrapSection = sec;
         break;
       case 'ClustersConfigDump':
-        for (const c of arr(pick(sec, 'static_clusters', 'staticClusters'))) if (isObj(c.cluster)) out.clusters.push(parseCluster(c.cluster, false, false));
-        for (const c of arr(pick(sec, 'dynamic_active_clusters', 'dynamicActiveClusters'))) if (isObj(c.cluster)) out.clusters.push(parseCluster(c.cluster, true, false));
-        for (const c of arr(pick(sec, 'dynamic_warming_clusters', 'dynamicWarmingClusters'))) if (isObj(c.cluster)) out.clusters.push(parseCluster(c.cluster, true, true));
+        for (const c of arr(firstDefined(sec, 'static_clusters', 'staticClusters'))) if (isObj(c.cluster)) out.clusters.push(parseCluster(c.cluster, false, false));
+        for (const c of arr(firstDefined(sec, 'dynamic_active_clusters', 'dynamicActiveClusters'))) if (isObj(c.cluster)) out.clusters.push(parseCluster(c.cluster, true, false));
+        for (const c of arr(firstDefined(sec, 'dynamic_warming_clusters', 'dynamicWarmingClusters'))) if (isObj(c.cluster)) out.clusters.push(parseCluster(c.cluster, true, true));
         break;
       case 'ListenersConfigDump':
-        for (const l of arr(pick(sec, 'static_listeners', 'staticListeners'))) if (isObj(l.listener)) out.listeners.push(parseListener(l.listener, false));
-        for (const l of arr(pick(sec, 'dynamic_listeners', 'dynamicListeners'))) {
-          const active = pick(l, 'active_state', 'activeState');
+        for (const l of arr(firstDefined(sec, 'static_listeners', 'staticListeners'))) if (isObj(l.listener)) out.listeners.push(parseListener(l.listener, false));
+        for (const l of arr(firstDefined(sec, 'dynamic_listeners', 'dynamicListeners'))) {
+          const active = firstDefined(l, 'active_state', 'activeState');
           if (isObj(active?.listener)) out.listeners.push(parseListener(active.listener, true));
         }
         // v2 (Istio ≤1.3) layout
-        for (const l of arr(pick(sec, 'dynamic_active_listeners', 'dynamicActiveListeners'))) if (isObj(l.listener)) out.listeners.push(parseListener(l.listener, true));
+        for (const l of arr(firstDefined(sec, 'dynamic_active_listeners', 'dynamicActiveListeners'))) if (isObj(l.listener)) out.listeners.push(parseListener(l.listener, true));
         break;
       case 'RoutesConfigDump':
-        for (const r of arr(pick(sec, 'dynamic_route_configs', 'dynamicRouteConfigs'))) {
-          const rc = pick(r, 'route_config', 'routeConfig');
+        for (const r of arr(firstDefined(sec, 'dynamic_route_configs', 'dynamicRouteConfigs'))) {
+          const rc = firstDefined(r, 'route_config', 'routeConfig');
           if (isObj(rc)) dynamicRoutes.push(parseRouteConfig(rc, true));
         }
-        for (const r of arr(pick(sec, 'static_route_configs', 'staticRouteConfigs'))) {
-          const rc = pick(r, 'route_config', 'routeConfig');
+        for (const r of arr(firstDefined(sec, 'static_route_configs', 'staticRouteConfigs'))) {
+          const rc = firstDefined(r, 'route_config', 'routeConfig');
           if (isObj(rc)) staticRoutes.push(parseRouteConfig(rc, false));
         }
         break;
       case 'EndpointsConfigDump':
-        for (const e of arr(pick(sec, 'static_endpoint_configs', 'staticEndpointConfigs'))) {
-          const cla = pick(e, 'endpoint_config', 'endpointConfig');
+        for (const e of arr(firstDefined(sec, 'static_endpoint_configs', 'staticEndpointConfigs'))) {
+          const cla = firstDefined(e, 'endpoint_config', 'endpointConfig');
           if (isObj(cla)) eds.push(parseAssignment(cla, false));
         }
-        for (const e of arr(pick(sec, 'dynamic_endpoint_configs', 'dynamicEndpointConfigs'))) {
-          const cla = pick(e, 'endpoint_config', 'endpointConfig');
+        for (const e of arr(firstDefined(sec, 'dynamic_endpoint_configs', 'dynamicEndpointConfigs'))) {
+          const cla = firstDefined(e, 'endpoint_config', 'endpointConfig');
           if (isObj(cla)) eds.push(parseAssignment(cla, true));
         }
         break;
       case 'SecretsConfigDump': {
         const secrets = (out.secrets ??= []);
-        for (const s of arr(pick(sec, 'dynamic_warming_secrets', 'dynamicWarmingSecrets'))) secrets.push(unwrapSecret(s, 'WARMING'));
-        for (const s of arr(pick(sec, 'dynamic_active_secrets', 'dynamicActiveSecrets'))) secrets.push(unwrapSecret(s, 'ACTIVE'));
+        for (const s of arr(firstDefined(sec, 'dynamic_warming_secrets', 'dynamicWarmingSecrets'))) secrets.push(unwrapSecret(s, 'WARMING'));
+        for (const s of arr(firstDefined(sec, 'dynamic_active_secrets', 'dynamicActiveSecrets'))) secrets.push(unwrapSecret(s, 'ACTIVE'));
         break;
       }
       case 'EcdsConfigDump': {
         const filters = (out.ecdsFilters ??= []);
-        for (const f of arr(pick(sec, 'ecds_filters', 'ecdsFilters'))) {
-          const tec = pick(f, 'ecds_filter', 'ecdsFilter') ?? {};
-          const tc = pick(tec, 'typed_config', 'typedConfig');
+        for (const f of arr(firstDefined(sec, 'ecds_filters', 'ecdsFilters'))) {
+          const tec = firstDefined(f, 'ecds_filter', 'ecdsFilter') ?? {};
+          const tc = firstDefined(tec, 'typed_config', 'typedConfig');
           const type = typeof tc?.['@type'] === 'string' ? (tc['@type'] as string).replace(/^type\.googleapis\.com\//, '') : '';
           filters.push({ name: String(tec.name ?? ''), type, raw: f } satisfies EnvoyEcdsFilter);
         }
@@ -294,7 +294,7 @@ export function parseConfigDump(raw: unknown, source = 'config dump'): ParsedDum
 
 /** Parses Envoy admin /clusters?format=json into one endpoint per host (raw = its ClusterStatus). */
 export function parseClustersJson(raw: unknown, source = '/clusters output'): EnvoyEndpoint[] {
-  const statuses = isObj(raw) ? pick(raw, 'cluster_statuses', 'clusterStatuses') : undefined;
+  const statuses = isObj(raw) ? firstDefined(raw, 'cluster_statuses', 'clusterStatuses') : undefined;
   if (!isObj(raw) || (statuses !== undefined && !Array.isArray(statuses)) || (statuses === undefined && Array.isArray(raw.configs))) {
     const hint = isObj(raw) && Array.isArray(raw.configs) ? ' (this looks like a config dump; endpoint needs /clusters?format=json)' : '';
     throw new DumpFormatError(`${source}: not an Envoy /clusters?format=json output (expected an object with "cluster_statuses")${hint}`);
@@ -302,15 +302,15 @@ export function parseClustersJson(raw: unknown, source = '/clusters output'): En
   const out: EnvoyEndpoint[] = [];
   for (const cs of arr(statuses)) {
     const cluster = String(cs.name ?? '');
-    for (const h of arr(pick(cs, 'host_statuses', 'hostStatuses'))) {
+    for (const h of arr(firstDefined(cs, 'host_statuses', 'hostStatuses'))) {
       const a = endpointAddress(h);
-      const hs = pick(h, 'health_status', 'healthStatus') ?? {};
+      const hs = firstDefined(h, 'health_status', 'healthStatus') ?? {};
       const e: EnvoyEndpoint = {
         cluster,
         address: a.kind === 'pipe' ? a.address : a.address,
         port: a.port,
-        health: String(pick(hs, 'eds_health_status', 'edsHealthStatus') ?? 'UNKNOWN'),
-        outlierFailed: Boolean(pick(hs, 'failed_outlier_check', 'failedOutlierCheck')),
+        health: String(firstDefined(hs, 'eds_health_status', 'edsHealthStatus') ?? 'UNKNOWN'),
+        outlierFailed: Boolean(firstDefined(hs, 'failed_outlier_check', 'failedOutlierCheck')),
         from: 'clusters',
         addressKind: a.kind,
         addresses: [a.text],
@@ -318,7 +318,7 @@ export function parseClustersJson(raw: unknown, source = '/clusters output'): En
       };
       const loc = localityString(h.locality);
       if (loc) e.locality = loc;
-      const w = wrapped(pick(h, 'weight', 'weight'));
+      const w = wrapped(firstDefined(h, 'weight', 'weight'));
       if (w !== undefined) e.weight = w;
       out.push(e);
     }

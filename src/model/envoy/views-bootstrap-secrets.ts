@@ -1,9 +1,9 @@
 // Row builders for the secret, bootstrap (summary) and ecds views.
 import { X509Certificate } from 'node:crypto';
-import { pick } from './describe.js';
+import { firstDefined } from './describe.js';
 import type { EnvoyEcdsFilter, EnvoySecret, ParsedDump } from './types.js';
 
-type Obj = Record<string, any>;
+type JsonObject = Record<string, any>;
 
 // ---------- secret ----------
 export interface SecretRow {
@@ -24,10 +24,10 @@ function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function inlineBytes(ds: Obj | undefined): string | undefined {
-  const b = pick(ds, 'inline_bytes', 'inlineBytes');
+function inlineBytes(ds: JsonObject | undefined): string | undefined {
+  const b = firstDefined(ds, 'inline_bytes', 'inlineBytes');
   if (typeof b === 'string') return Buffer.from(b, 'base64').toString('latin1');
-  const s = pick(ds, 'inline_string', 'inlineString');
+  const s = firstDefined(ds, 'inline_string', 'inlineString');
   return typeof s === 'string' ? s : undefined;
 }
 
@@ -59,17 +59,17 @@ export function secretRows(parsed: ParsedDump, now: Date = new Date()): SecretRo
 }
 
 function secretItemRows(s: EnvoySecret, now: Date): SecretRow[] {
-  const sec: Obj = s.secret ?? {};
-  const tls = pick(sec, 'tls_certificate', 'tlsCertificate');
-  if (tls) return [certRow(s.name, s.state, inlineBytes(pick(tls, 'certificate_chain', 'certificateChain')), now)];
-  const vc = pick(sec, 'validation_context', 'validationContext');
+  const sec: JsonObject = s.secret ?? {};
+  const tls = firstDefined(sec, 'tls_certificate', 'tlsCertificate');
+  if (tls) return [certRow(s.name, s.state, inlineBytes(firstDefined(tls, 'certificate_chain', 'certificateChain')), now)];
+  const vc = firstDefined(sec, 'validation_context', 'validationContext');
   if (vc) {
-    const custom = pick(vc, 'custom_validator_config', 'customValidatorConfig');
-    const domains = pick(pick(custom, 'typed_config', 'typedConfig'), 'trust_domains', 'trustDomains');
+    const custom = firstDefined(vc, 'custom_validator_config', 'customValidatorConfig');
+    const domains = firstDefined(firstDefined(custom, 'typed_config', 'typedConfig'), 'trust_domains', 'trustDomains');
     if (Array.isArray(domains) && domains.length > 0) {
-      return domains.map((td: Obj) => certRow(s.name, s.state, inlineBytes(pick(td, 'trust_bundle', 'trustBundle')), now, String(td.name ?? '')));
+      return domains.map((td: JsonObject) => certRow(s.name, s.state, inlineBytes(firstDefined(td, 'trust_bundle', 'trustBundle')), now, String(td.name ?? '')));
     }
-    return [certRow(s.name, s.state, inlineBytes(pick(vc, 'trusted_ca', 'trustedCa')), now)];
+    return [certRow(s.name, s.state, inlineBytes(firstDefined(vc, 'trusted_ca', 'trustedCa')), now)];
   }
   return [certRow(s.name, s.state, undefined, now)];
 }
@@ -78,14 +78,14 @@ function secretItemRows(s: EnvoySecret, now: Date): SecretRow[] {
 export interface BootstrapSummary { istioVersion: string; istioProxyVersion: string; envoyVersion: string }
 
 export function bootstrapSummary(parsed: ParsedDump): BootstrapSummary {
-  const node: Obj = parsed.bootstrap?.node ?? {};
-  const md: Obj = node.metadata ?? {};
+  const node: JsonObject = parsed.bootstrap?.node ?? {};
+  const md: JsonObject = node.metadata ?? {};
   const sha = String(md.ISTIO_PROXY_SHA ?? '');
   const colon = sha.indexOf(':');
-  const ubv: Obj = pick(node, 'user_agent_build_version', 'userAgentBuildVersion') ?? {};
-  const v: Obj = ubv.version ?? {};
-  const bm: Obj = ubv.metadata ?? {};
-  let envoy = `${Number(pick(v, 'major_number', 'majorNumber') ?? 0)}.${Number(pick(v, 'minor_number', 'minorNumber') ?? 0)}.${Number(v.patch ?? 0)}`;
+  const ubv: JsonObject = firstDefined(node, 'user_agent_build_version', 'userAgentBuildVersion') ?? {};
+  const v: JsonObject = ubv.version ?? {};
+  const bm: JsonObject = ubv.metadata ?? {};
+  let envoy = `${Number(firstDefined(v, 'major_number', 'majorNumber') ?? 0)}.${Number(firstDefined(v, 'minor_number', 'minorNumber') ?? 0)}.${Number(v.patch ?? 0)}`;
   if (bm['build.label']) envoy += `-${bm['build.label']}`;
   if (bm['revision.status']) envoy += `/${bm['revision.status']}`;
   if (bm['build.type']) envoy += `/${bm['build.type']}`;

@@ -7,8 +7,8 @@ import type { Mesh } from '../mesh/join.js';
 import type { MeshConfigLite } from '../model/mesh-config.js';
 import { HostRegistry, isWildcard, serviceExportTo, serviceHost, toFqdn, selectorMatches, type HostEntry } from '../mesh/hosts.js';
 
-export interface Obj<Spec = any> {
-  lo: LoadedObject<Spec>;
+export interface AnalyzedObject<Spec = any> {
+  loaded: LoadedObject<Spec>;
   context: string;
   kind: string;
   /** Namespace as loaded ('' when the manifest has none and no default namespace applies). */
@@ -26,21 +26,21 @@ export interface Obj<Spec = any> {
 export interface PortInfo { number: number; name?: string; protocol?: string; targetPort?: number | string }
 
 export interface HostInfo {
-  obj: Obj;
+  obj: AnalyzedObject;
   ports: PortInfo[];
   /** Pod selector (Services) or workloadSelector labels (ServiceEntries). */
   selector?: Record<string, string>;
 }
 
 export class ContextIndex {
-  readonly objects: Obj[] = [];
-  private readonly byKind = new Map<string, Obj[]>();
+  readonly objects: AnalyzedObject[] = [];
+  private readonly byKind = new Map<string, AnalyzedObject[]>();
   readonly hosts = new HostRegistry<HostInfo>();
   /** ServiceEntry wildcard hosts (the registry resolves concrete hosts against them; this serves wildcard lookups). */
   readonly wildcardHosts: HostEntry<HostInfo>[] = [];
   readonly proxies: ProxyDump[];
-  private podsByNs?: Map<string, Obj[]>;
-  private podsByLabel?: Map<string, Map<string, Obj[]>>;
+  private podsByNs?: Map<string, AnalyzedObject[]>;
+  private podsByLabel?: Map<string, Map<string, AnalyzedObject[]>>;
 
   constructor(readonly snapshot: ContextSnapshot, defaultNamespace: string) {
     this.proxies = snapshot.proxies;
@@ -78,12 +78,12 @@ export class ContextIndex {
     return this.snapshot.name;
   }
 
-  kind<Spec = any>(kind: string): Obj<Spec>[] {
-    return (this.byKind.get(kind) ?? []) as Obj<Spec>[];
+  kind<Spec = any>(kind: string): AnalyzedObject<Spec>[] {
+    return (this.byKind.get(kind) ?? []) as AnalyzedObject<Spec>[];
   }
 
   /** Pods of `namespace` (all namespaces when undefined) matching every selector label. */
-  selectPods(namespace: string | undefined, selector: Record<string, string> | undefined): Obj[] {
+  selectPods(namespace: string | undefined, selector: Record<string, string> | undefined): AnalyzedObject[] {
     if (!this.podsByNs) {
       this.podsByNs = new Map();
       for (const p of this.kind('Pod')) {
@@ -95,7 +95,7 @@ export class ContextIndex {
     const pool = namespace === undefined ? this.kind('Pod') : (this.podsByNs.get(namespace) ?? []);
     if (!selector) return pool.slice();
     // Narrow to the pods carrying the rarest selector label (same order as the namespace pool: both keep load order).
-    let best: Obj[] | undefined;
+    let best: AnalyzedObject[] | undefined;
     for (const k in selector) {
       const v: unknown = selector[k];
       if (typeof v !== 'string') return pool.filter((p) => selectorMatches(selector, p.labels));
@@ -108,7 +108,7 @@ export class ContextIndex {
   }
 
   /** Pods with label k=v, in load order (per label key, indexed on first use: selectors use few keys). */
-  private podsWithLabel(k: string, v: string): Obj[] {
+  private podsWithLabel(k: string, v: string): AnalyzedObject[] {
     if (!this.podsByLabel) this.podsByLabel = new Map();
     let byValue = this.podsByLabel.get(k);
     if (!byValue) {
@@ -126,13 +126,13 @@ export class ContextIndex {
   }
 }
 
-export function toObj(lo: LoadedObject, context: string, defaultNamespace: string): Obj {
+export function toObj(lo: LoadedObject, context: string, defaultNamespace: string): AnalyzedObject {
   const m = lo.obj.metadata;
   const clusterScoped = lo.obj.kind === 'Namespace' || lo.obj.kind === 'Node';
   const namespace = clusterScoped ? '' : (m.namespace ?? defaultNamespace);
   const fullName = namespace ? `${namespace}/${m.name}` : m.name;
   return {
-    lo, context, kind: lo.obj.kind, namespace, name: m.name,
+    loaded: lo, context, kind: lo.obj.kind, namespace, name: m.name,
     labels: (m.labels ?? {}) as Record<string, string>,
     annotations: (m.annotations ?? {}) as Record<string, string>,
     spec: lo.obj.spec ?? {},

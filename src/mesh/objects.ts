@@ -18,7 +18,7 @@ export interface MeshObject<Spec = any> {
   namespace: string;
   name: string;
   labels: Record<string, string>;
-  lo: LoadedObject<Spec>;
+  loaded: LoadedObject<Spec>;
 }
 
 export interface PodModel extends MeshObject {
