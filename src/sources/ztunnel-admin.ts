@@ -4,6 +4,7 @@ import type { ZtunnelDumpFile } from '../model/context.js';
 import type { KubeClient } from './kube/index.js';
 import { adminGet, type ProxyFetchOptions } from './envoy-admin.js';
 import { KubeRequestError } from './kube/errors.js';
+import { isZtunnelPod } from '../model/ztunnel/pick.js';
 
 export const ZTUNNEL_ADMIN_PORT = 15000;
 
@@ -37,19 +38,18 @@ export async function listZtunnelPickPods(client: KubeClient, istioNamespace: st
   return pods;
 }
 
-/** Every ztunnel of a context (pods labelled app=ztunnel in the Istio namespace), each dump parsed as JSON. Never rejects. */
-export async function fetchZtunnelDumps(client: KubeClient, istioNamespace = 'istio-system', opts: ProxyFetchOptions = {}): Promise<ZtunnelDumpFile[]> {
-  let pods: KubeObject[];
-  try {
-    pods = await listPods(client, istioNamespace, 'app=ztunnel');
-  } catch {
-    return [];
-  }
+/** The ztunnel pods among a context's objects (app=ztunnel, or named ztunnel… without an app label). */
+export function ztunnelPodsOf(objects: { obj: KubeObject }[]): KubeObject[] {
+  return objects.map((o) => o.obj).filter((p) => p.kind === 'Pod' && isZtunnelPod(p));
+}
+
+/** The /config_dump of each ztunnel pod, parsed as JSON (not interpreted). Never rejects: failures are in `error`. */
+export async function fetchZtunnelDumps(client: KubeClient, pods: KubeObject[], opts: ProxyFetchOptions = {}): Promise<ZtunnelDumpFile[]> {
   const out: ZtunnelDumpFile[] = [];
   for (const p of pods) {
-    const entry: ZtunnelDumpFile = { context: client.context, pod: p.metadata.name, node: (p.spec?.nodeName as string | undefined) ?? undefined, fetchedAt: new Date() };
+    const entry: ZtunnelDumpFile = { context: client.context, pod: p.metadata.name, ...(p.spec?.nodeName ? { node: p.spec.nodeName as string } : {}), fetchedAt: new Date() };
     try {
-      entry.configDump = JSON.parse(await fetchZtunnelConfigDump(client, p.metadata.namespace ?? istioNamespace, p.metadata.name, opts));
+      entry.configDump = JSON.parse(await fetchZtunnelConfigDump(client, p.metadata.namespace ?? 'istio-system', p.metadata.name, opts));
     } catch (err) {
       entry.error = err instanceof KubeRequestError ? err.reason : err instanceof SyntaxError ? 'config_dump is not valid JSON (truncated?)' : err instanceof Error ? err.message : String(err);
     }
