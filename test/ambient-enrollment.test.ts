@@ -2,21 +2,10 @@
 // 10-cluster-b-ambient) and a ztunnel dump: modes from labels, ztunnel's view, and drift where they differ.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { repoRoot } from './support/paths.js';
+import { recorded } from './support/ambient.js';
 import { buildAmbientContext } from '../src/mesh/ambient.js';
 import type { ContextSnapshot } from '../src/model/context.js';
 import type { KubeObject } from '../src/model/resources.js';
-
-const AMBIENT = resolve(repoRoot, '../shared/conformance/kube-apiserver/10-cluster-b-ambient');
-
-/** The objects of one recorded API answer (a List or one object). */
-export function recorded(file: string, kind?: string): KubeObject[] {
-  const ex = JSON.parse(readFileSync(join(AMBIENT, file), 'utf8')) as { response: { body: unknown } };
-  const body = (typeof ex.response.body === 'string' ? JSON.parse(ex.response.body) : ex.response.body) as { items?: KubeObject[] } & KubeObject;
-  return (body.items ?? [body]).map((o) => ({ ...o, kind: o.kind ?? kind ?? '', apiVersion: o.apiVersion ?? 'v1' }));
-}
 
 function snapshot(objects: KubeObject[], ztunnelDump: unknown): ContextSnapshot {
   return {

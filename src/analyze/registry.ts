@@ -26,6 +26,10 @@ import { serviceEntryProtocolCheck } from './serviceentry-protocol.js';
 import { vsJwtClaimRouteCheck } from './vs-jwt-claim-route.js';
 import { deploymentServicesCheck } from './deployment-services.js';
 import { deprecationCheck } from './deprecation.js';
+import { ambientNoWaypointCheck } from './ambient-no-waypoint.js';
+import { ambientWaypointMissingCheck } from './ambient-waypoint-missing.js';
+import { ambientSidecarConflictCheck } from './ambient-sidecar-conflict.js';
+import { ambientZtunnelDriftCheck } from './ambient-ztunnel-drift.js';
 
 export const CHECKS: Check[] = [
   vsDestinationHostCheck,
@@ -55,6 +59,10 @@ export const CHECKS: Check[] = [
   envoyDriftCheck,
   envoyHealthCheck,
   crossClusterHopCheck,
+  ambientNoWaypointCheck,
+  ambientWaypointMissingCheck,
+  ambientSidecarConflictCheck,
+  ambientZtunnelDriftCheck,
 ];
 
 /** Registers an extra check (meshscope's own checks register themselves from their files). */

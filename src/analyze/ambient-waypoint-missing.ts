@@ -1,0 +1,39 @@
+// istio.io/use-waypoint names a waypoint that does not exist: a Gateway of class istio-waypoint with that name in
+// that namespace (istio.io/use-waypoint-namespace, else the object's own). Traffic meant for it is not routed
+// (Kiali's waypoint validations check the same).
+import type { Check, Finding } from './types.js';
+import { ambientFinding, ambientOf } from './ambient-common.js';
+import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, WAYPOINT_CLASS } from '../mesh/ambient.js';
+
+const NAME = 'ambient.WaypointReferenceAnalyzer';
+
+export const ambientWaypointMissingCheck: Check = {
+  name: NAME,
+  description: 'istio.io/use-waypoint names a Gateway of class istio-waypoint that exists',
+  codes: [
+    { code: 'MS0402', level: 'Error', summary: 'istio.io/use-waypoint names a waypoint that does not exist' },
+    { code: 'MS0403', level: 'Error', summary: 'istio.io/use-waypoint names a Gateway that is not a waypoint' },
+  ],
+  run(input) {
+    const out: Finding[] = [];
+    for (const ctx of input.contexts) {
+      const a = ambientOf(ctx);
+      const gateways = new Map(ctx.kind<{ gatewayClassName?: string }>('Gateway').filter((g) => g.lo.obj.apiVersion.startsWith('gateway.networking.k8s.io/')).map((g) => [`${g.namespace}/${g.name}`, g] as const));
+      for (const kind of ['Namespace', 'Service', 'Pod']) {
+        for (const o of ctx.kind(kind)) {
+          const name = o.labels[USE_WAYPOINT];
+          if (!name || name === 'none') continue;
+          const ns = o.labels[USE_WAYPOINT_NAMESPACE] || (kind === 'Namespace' ? o.name : o.namespace);
+          const path = `metadata.labels["${USE_WAYPOINT}"]`;
+          const gw = gateways.get(`${ns}/${name}`);
+          if (!gw) {
+            out.push(ambientFinding(NAME, o, 'MS0402', 'Error', `istio.io/use-waypoint names waypoint ${ns}/${name}, which does not exist (no Gateway of class ${WAYPOINT_CLASS} ${ns}/${name} in context ${a.context})`, path));
+          } else if (gw.spec.gatewayClassName !== WAYPOINT_CLASS) {
+            out.push(ambientFinding(NAME, o, 'MS0403', 'Error', `istio.io/use-waypoint names Gateway ${ns}/${name}, whose class is ${gw.spec.gatewayClassName ?? '(none)'}, not ${WAYPOINT_CLASS}`, path));
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
