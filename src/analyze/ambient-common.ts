@@ -1,20 +1,12 @@
 // Shared by the ambient checks: the enrollment of a context (built once per snapshot) and findings with
 // meshscope's MS04xx codes.
-import type { ContextSnapshot } from '../model/context.js';
-import { buildAmbientContext, type AmbientContext } from '../mesh/ambient.js';
+import { ambientOfSnapshot, type AmbientContext } from '../mesh/ambient.js';
 import { toFqdn } from '../mesh/hosts.js';
 import type { ContextIndex, Obj } from './model.js';
 import type { Finding, Level } from './types.js';
 
-const cache = new WeakMap<ContextSnapshot, AmbientContext>();
-
 export function ambientOf(ctx: ContextIndex): AmbientContext {
-  let a = cache.get(ctx.snapshot);
-  if (!a) {
-    a = buildAmbientContext(ctx.snapshot);
-    cache.set(ctx.snapshot, a);
-  }
-  return a;
+  return ambientOfSnapshot(ctx.snapshot);
 }
 
 export function ambientFinding(check: string, o: Obj, code: string, level: Level, message: string, path?: string, extra: Partial<Finding> = {}): Finding {

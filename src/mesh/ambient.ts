@@ -141,7 +141,7 @@ function ztunnelKnowledge(snap: ContextSnapshot, errors: string[]): ZtunnelKnowl
 
 function namespaceMode(ns: KubeObject): DataplaneMode {
   const l = ns.metadata.labels ?? {};
-  if (l[DATAPLANE_MODE] === 'ambient') return useWaypoint(ns, 'Namespace') && useWaypoint(ns, 'Namespace') !== 'none' ? 'ambient-waypoint' : 'ambient';
+  if (l[DATAPLANE_MODE] === 'ambient') { const w = useWaypoint(ns, 'Namespace'); return w && w !== 'none' ? 'ambient-waypoint' : 'ambient'; }
   if (l['istio-injection'] === 'enabled' || l['istio.io/rev'] !== undefined) return 'sidecar';
   return 'none';
 }
@@ -184,11 +184,14 @@ export function buildAmbientContext(snap: ContextSnapshot): AmbientContext {
     const ns = s.metadata.namespace ?? 'default';
     const nsE = nsOf(ns);
     const own = useWaypoint(s, 'Service');
-    const ref = own === 'none' ? undefined : own ?? (nsE?.waypoint);
+    // A waypoint's own Service (it selects the waypoint's pods) is never sent through a waypoint.
+    const ownGateway = (s.spec?.selector as Record<string, string> | undefined)?.['gateway.networking.k8s.io/gateway-name'] ?? s.metadata.labels?.['gateway.networking.k8s.io/gateway-name'];
+    const isWaypointService = ownGateway !== undefined && out.waypoints.has(key(ns, ownGateway));
+    const ref = own === 'none' || isWaypointService ? undefined : own ?? (nsE?.waypoint);
     const gw = ref ? out.waypoints.get(key(ref.namespace, ref.name)) : undefined;
     const waypoint = ref && serves(gw, 'service') ? ref : undefined;
     const ambientNs = nsE?.mode === 'ambient' || nsE?.mode === 'ambient-waypoint';
-    const mode: DataplaneMode = ambientNs ? (waypoint ? 'ambient-waypoint' : 'ambient') : nsE?.mode === 'sidecar' ? 'sidecar' : 'none';
+    const mode: DataplaneMode = ambientNs ? (waypoint && gw ? 'ambient-waypoint' : 'ambient') : nsE?.mode === 'sidecar' ? 'sidecar' : 'none';
     const e: ServiceEnrollment = { context: snap.name, namespace: ns, name: s.metadata.name, mode, waypoint, waypointGateway: gw?.gateway, drift: [], object: o };
     const z = zk.services.get(key(ns, s.metadata.name));
     if (z) {
@@ -218,7 +221,7 @@ export function buildAmbientContext(snap: ContextSnapshot): AmbientContext {
     const ref = own === 'none' ? undefined : own ?? nsE?.waypoint;
     const gw = ref ? out.waypoints.get(key(ref.namespace, ref.name)) : undefined;
     const waypoint = ref && serves(gw, 'workload') && (own !== undefined || gw !== undefined) ? ref : undefined;
-    const mode: DataplaneMode = gateway ? 'gateway' : sidecar ? 'sidecar' : ambientIntent && !isZtunnelPod(p) ? (waypoint ? 'ambient-waypoint' : 'ambient') : 'none';
+    const mode: DataplaneMode = gateway ? 'gateway' : sidecar ? 'sidecar' : ambientIntent && !isZtunnelPod(p) ? (waypoint && gw ? 'ambient-waypoint' : 'ambient') : 'none';
     const e: PodEnrollment = { context: snap.name, namespace: ns, name: p.metadata.name, node, mode, sidecar, redirected, waypoint, ztunnelPod: ztunnelOnNode.get(node), drift: [], object: o };
     if (sidecar && (redirected || podMode === 'ambient')) {
       e.drift.push({ code: 'sidecar-and-ambient', message: `pod has an istio-proxy sidecar and ${redirected ? `ambient redirection (${REDIRECTION}: enabled)` : `${DATAPLANE_MODE}=ambient`}`, path: redirected ? `metadata.annotations["${REDIRECTION}"]` : labelPath(DATAPLANE_MODE) });
@@ -254,4 +257,16 @@ export function buildAmbient(contexts: ContextSnapshot[]): AmbientModel {
 /** A short badge for a mode: what the tree shows beside namespaces and workloads. */
 export function modeBadge(mode: DataplaneMode): string {
   return mode === 'ambient-waypoint' ? 'ambient+waypoint' : mode;
+}
+
+const built = new WeakMap<ContextSnapshot, AmbientContext>();
+
+/** buildAmbientContext, once per snapshot object (the tree, trace and checks share it). */
+export function ambientOfSnapshot(snap: ContextSnapshot): AmbientContext {
+  let a = built.get(snap);
+  if (!a) {
+    a = buildAmbientContext(snap);
+    built.set(snap, a);
+  }
+  return a;
 }

@@ -12,6 +12,7 @@ import type { Fill } from './tree-nodes.js';
 import { virtualServiceNode } from './tree-routes.js';
 import { proxyNode } from './tree-proxy.js';
 import { selectorMatches } from './hosts.js';
+import { decorateAmbient } from './tree-ambient.js';
 
 export function contextNodeId(context: string): string {
   return context;
@@ -36,7 +37,7 @@ const GROUPS: { kind: string; label: string }[] = [
 
 /** The whole tree: one root per loaded context. */
 export function buildMeshTree(mesh: Mesh): TreeNode[] {
-  return withTextCache(mesh, () => mesh.contexts.map((ctx) => contextTree(mesh, ctx)));
+  return withTextCache(mesh, () => mesh.contexts.map((ctx) => decorateAmbient(mesh, ctx, contextTree(mesh, ctx))));
 }
 
 function byName<T extends MeshObject>(a: T, b: T): number {
