@@ -229,7 +229,7 @@ export function buildAmbientContext(snap: ContextSnapshot): AmbientContext {
     const z = zk.workloads.get(key(ns, p.metadata.name));
     if (z) {
       const wp = z.waypoint;
-      e.ztunnel = { protocol: z.w.protocol, waypoint: wp, serviceAccount: z.w.serviceAccount, node: z.w.node, status: z.w.status, ztunnelPod: z.ztunnelPod };
+      e.ztunnel = { protocol: z.w.protocol, waypoint: wp, serviceAccount: z.w.serviceAccount, node: z.w.node, status: z.w.status, ztunnelPod: (node && ztunnelOnNode.get(node)) || z.ztunnelPod };
       if (mode === 'ambient' || mode === 'ambient-waypoint') {
         if (z.w.protocol !== 'HBONE') e.drift.push({ code: 'not-captured', message: `labelled ambient, but ztunnel ${z.ztunnelPod} reaches it over ${z.w.protocol || 'plain TCP'} (not captured)` });
         if (waypoint && gw && wp !== waypoint.name) e.drift.push({ code: 'waypoint-mismatch', message: `${waypoint.object} names waypoint ${waypoint.namespace}/${waypoint.name}, but ztunnel ${z.ztunnelPod} ${wp ? `uses ${wp}` : 'has no waypoint for it'}`, path: waypoint.on === 'Pod' ? waypoint.path : undefined });
