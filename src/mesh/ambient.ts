@@ -251,7 +251,7 @@ export function buildAmbientContext(snap: ContextSnapshot): AmbientContext {
 export interface AmbientModel { contexts: Map<string, AmbientContext> }
 
 export function buildAmbient(contexts: ContextSnapshot[]): AmbientModel {
-  return { contexts: new Map(contexts.map((c) => [c.name, buildAmbientContext(c)])) };
+  return { contexts: new Map(contexts.map((c) => [c.name, ambientOfSnapshot(c)])) };
 }
 
 /** A short badge for a mode: what the tree shows beside namespaces and workloads. */

@@ -14,8 +14,14 @@ import {
 export type ZtunnelView = 'workload' | 'service' | 'policy' | 'certificate' | 'connections' | 'all';
 export type ZtunnelFormat = 'short' | 'json' | 'yaml';
 
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\x00-\x1f\x7f-\x9f]/;
+const clean = (s: string) => (UNSAFE.test(s) ? sanitizeLine(s) : s);
+
 function table(header: string[], rows: string[][], padding = 1): string {
-  return tabwriteCells([header, ...rows.map((r) => r.map(sanitizeLine))], { minwidth: 0, tabwidth: 8, padding });
+  for (const r of rows) for (let i = 0; i < r.length; i++) r[i] = clean(r[i]);
+  rows.unshift(header);
+  return tabwriteCells(rows, { minwidth: 0, tabwidth: 8, padding });
 }
 
 export function renderWorkloadTable(d: ZtunnelDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): string {

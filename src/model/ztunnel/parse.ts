@@ -24,14 +24,41 @@ function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-/** Member `key` of `o`: the exact name first, else the first name equal ignoring case (as Go decodes). */
-function member(o: Obj, key: string): unknown {
-  const v = o[key];
-  if (v !== undefined) return v;
+/** An object with whether every member name is one of the struct's own (then no case-insensitive search is needed). */
+interface View { o: Obj; exact: boolean }
+
+function view(o: Obj, known: ReadonlySet<string>): View {
+  let exact = true;
+  for (const k in o) if (!known.has(k)) { exact = false; break; }
+  return { o, exact };
+}
+
+/** Member `key`: the exact name first, else the first name equal ignoring case (as Go decodes). */
+function member(v: View, key: string): unknown {
+  const x = v.o[key];
+  if (x !== undefined || v.exact) return x;
   const lower = key.toLowerCase();
-  for (const k in o) if (k.toLowerCase() === lower) return o[k];
+  for (const k in v.o) if (k.toLowerCase() === lower) return v.o[k];
   return undefined;
 }
+
+const keys = (...names: string[]): ReadonlySet<string> => new Set(names);
+const WORKLOAD = keys('uid', 'workloadIps', 'waypoint', 'networkGateway', 'protocol', 'name', 'namespace', 'serviceAccount', 'workloadName', 'workloadType', 'canonicalName', 'canonicalRevision', 'clusterId', 'trustDomain', 'locality', 'node', 'network', 'status', 'hostname', 'capacity', 'applicationTunnel', 'authorizationPolicies');
+const LOCALITY = keys('region', 'zone', 'subzone');
+const TUNNEL = keys('protocol', 'port');
+const GATEWAY = keys('destination');
+const SERVICE = keys('name', 'namespace', 'hostname', 'vips', 'cidrVips', 'ports', 'loadBalancer', 'waypoint', 'endpoints', 'subjectAltNames', 'ipFamilies', 'canonical');
+const LB = keys('mode', 'routingPreferences', 'healthPolicy');
+const CIDR = keys('cidr', 'network');
+const ENDPOINT = keys('workloadUid', 'service', 'address', 'port');
+const POLICY = keys('name', 'namespace', 'scope', 'action', 'rules');
+const CERTS = keys('identity', 'state', 'certChain', 'rootCerts');
+const CERT = keys('pem', 'serialNumber', 'validFrom', 'expirationTime');
+const STATE = keys('state', 'connections', 'info');
+const CONNS = keys('inbound', 'outbound');
+const CONN = keys('src', 'originalDst', 'actualDst', 'protocol');
+const INFO = keys('name', 'namespace', 'trustDomain', 'serviceAccount');
+const DUMP = keys('workloads', 'services', 'policies', 'certificates', 'workloadState');
 
 class Reader {
   constructor(private readonly source: string) {}
@@ -46,35 +73,35 @@ class Reader {
     return v;
   }
 
-  str(o: Obj, key: string, path: string): string {
+  str(o: View, key: string, path: string): string {
     const v = member(o, key);
     if (v === undefined || v === null) return '';
     if (typeof v !== 'string') this.fail(`${path}.${key}`, 'a string', v);
     return v;
   }
 
-  num(o: Obj, key: string, path: string): number {
+  num(o: View, key: string, path: string): number {
     const v = member(o, key);
     if (v === undefined || v === null) return 0;
     if (typeof v !== 'number') this.fail(`${path}.${key}`, 'a number', v);
     return v;
   }
 
-  bool(o: Obj, key: string, path: string): boolean {
+  bool(o: View, key: string, path: string): boolean {
     const v = member(o, key);
     if (v === undefined || v === null) return false;
     if (typeof v !== 'boolean') this.fail(`${path}.${key}`, 'true or false', v);
     return v;
   }
 
-  list<T>(o: Obj, key: string, path: string, item: (v: unknown, path: string) => T): T[] | null {
+  list<T>(o: View, key: string, path: string, item: (v: unknown, path: string) => T): T[] | null {
     const v = member(o, key);
     if (v === undefined || v === null) return null;
     if (!Array.isArray(v)) this.fail(`${path}.${key}`, 'a list', v);
     return v.map((x, i) => item(x, `${path}.${key}[${i}]`));
   }
 
-  strings(o: Obj, key: string, path: string): string[] | null {
+  strings(o: View, key: string, path: string): string[] | null {
     return this.list(o, key, path, (x, p) => {
       if (x === null) return '';
       if (typeof x !== 'string') this.fail(p, 'a string', x);
@@ -82,7 +109,7 @@ class Reader {
     });
   }
 
-  numberMap(o: Obj, key: string, path: string): Map<string, number> | null {
+  numberMap(o: View, key: string, path: string): Map<string, number> | null {
     const m = this.obj(member(o, key), `${path}.${key}`);
     if (!m) return null;
     const out = new Map<string, number>();
@@ -94,14 +121,14 @@ class Reader {
     return out;
   }
 
-  gateway(o: Obj, key: string, path: string): GatewayAddress | undefined {
+  gateway(o: View, key: string, path: string): GatewayAddress | undefined {
     const g = this.obj(member(o, key), `${path}.${key}`);
-    return g ? { destination: this.str(g, 'destination', `${path}.${key}`) } : undefined;
+    return g ? { destination: this.str(view(g, GATEWAY), 'destination', `${path}.${key}`) } : undefined;
   }
 }
 
 /** A list, or the values of an object, of member `key` (absent or null: none). */
-function entries(r: Reader, dump: Obj, key: string): { value: unknown; path: string }[] {
+function entries(r: Reader, dump: View, key: string): { value: unknown; path: string }[] {
   const v = member(dump, key);
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) return v.map((value, i) => ({ value, path: `${key}[${i}]` }));
@@ -110,9 +137,9 @@ function entries(r: Reader, dump: Obj, key: string): { value: unknown; path: str
 }
 
 function workload(r: Reader, v: unknown, p: string): ZWorkload {
-  const o = r.obj(v, p) ?? {};
-  const loc = r.obj(member(o, 'locality'), `${p}.locality`) ?? {};
-  const tunnel = r.obj(member(o, 'applicationTunnel'), `${p}.applicationTunnel`) ?? {};
+  const o = view(r.obj(v, p) ?? {}, WORKLOAD);
+  const loc = view(r.obj(member(o, 'locality'), `${p}.locality`) ?? {}, LOCALITY);
+  const tunnel = view(r.obj(member(o, 'applicationTunnel'), `${p}.applicationTunnel`) ?? {}, TUNNEL);
   const tunnelPort = member(tunnel, 'port');
   if (tunnelPort !== undefined && tunnelPort !== null && typeof tunnelPort !== 'number') r.fail(`${p}.applicationTunnel.port`, 'a number', tunnelPort);
   return {
@@ -146,18 +173,19 @@ function cidrVip(r: Reader, v: unknown, p: string): ZCidrVip {
     const i = v.indexOf('/');
     return i >= 0 && v.indexOf('/', i + 1) >= 0 ? { network: v.slice(0, i), cidr: v.slice(i + 1) } : { network: '', cidr: v };
   }
-  const o = r.obj(v, p) ?? {};
+  const o = view(r.obj(v, p) ?? {}, CIDR);
   return { cidr: r.str(o, 'cidr', p), network: r.str(o, 'network', p) };
 }
 
 function endpoint(r: Reader, v: unknown, p: string): ZEndpoint {
-  const o = r.obj(v, p) ?? {};
+  const o = view(r.obj(v, p) ?? {}, ENDPOINT);
   return { workloadUid: r.str(o, 'workloadUid', p), service: r.str(o, 'service', p), address: r.str(o, 'address', p), port: r.numberMap(o, 'port', p) };
 }
 
 function service(r: Reader, v: unknown, p: string): ZService {
-  const o = r.obj(v, p) ?? {};
-  const lb = r.obj(member(o, 'loadBalancer'), `${p}.loadBalancer`);
+  const o = view(r.obj(v, p) ?? {}, SERVICE);
+  const lbObj = r.obj(member(o, 'loadBalancer'), `${p}.loadBalancer`);
+  const lb = lbObj ? view(lbObj, LB) : undefined;
   const eps = r.obj(member(o, 'endpoints'), `${p}.endpoints`);
   let endpoints: Map<string, ZEndpoint> | null = null;
   if (eps) {
@@ -181,7 +209,7 @@ function service(r: Reader, v: unknown, p: string): ZService {
 }
 
 function policy(r: Reader, v: unknown, p: string): ZPolicy {
-  const o = r.obj(v, p) ?? {};
+  const o = view(r.obj(v, p) ?? {}, POLICY);
   const rules = r.list(o, 'rules', p, (rule, rp) => {
     if (rule === null) return [];
     if (!Array.isArray(rule)) r.fail(rp, 'a list', rule);
@@ -195,12 +223,12 @@ function policy(r: Reader, v: unknown, p: string): ZPolicy {
 }
 
 function cert(r: Reader, v: unknown, p: string): ZCert {
-  const o = r.obj(v, p) ?? {};
+  const o = view(r.obj(v, p) ?? {}, CERT);
   return { pem: r.str(o, 'pem', p), serialNumber: r.str(o, 'serialNumber', p), validFrom: r.str(o, 'validFrom', p), expirationTime: r.str(o, 'expirationTime', p) };
 }
 
 function certificate(r: Reader, v: unknown, p: string): ZCertificate {
-  const o = r.obj(v, p) ?? {};
+  const o = view(r.obj(v, p) ?? {}, CERTS);
   return {
     identity: r.str(o, 'identity', p),
     state: r.str(o, 'state', p),
@@ -210,14 +238,14 @@ function certificate(r: Reader, v: unknown, p: string): ZCertificate {
 }
 
 function connection(r: Reader, v: unknown, p: string): ZConnection {
-  const o = r.obj(v, p) ?? {};
+  const o = view(r.obj(v, p) ?? {}, CONN);
   return { src: r.str(o, 'src', p), originalDst: r.str(o, 'originalDst', p), actualDst: r.str(o, 'actualDst', p), protocol: r.str(o, 'protocol', p) };
 }
 
 function workloadState(r: Reader, v: unknown, p: string): ZWorkloadState {
-  const o = r.obj(v, p) ?? {};
-  const c = r.obj(member(o, 'connections'), `${p}.connections`) ?? {};
-  const info = r.obj(member(o, 'info'), `${p}.info`) ?? {};
+  const o = view(r.obj(v, p) ?? {}, STATE);
+  const c = view(r.obj(member(o, 'connections'), `${p}.connections`) ?? {}, CONNS);
+  const info = view(r.obj(member(o, 'info'), `${p}.info`) ?? {}, INFO);
   const ip = `${p}.info`;
   return {
     state: r.str(o, 'state', p),
@@ -228,20 +256,21 @@ function workloadState(r: Reader, v: unknown, p: string): ZWorkloadState {
 
 /** True when a parsed JSON value looks like a ztunnel config dump rather than Envoy's (which has `configs`). */
 export function isZtunnelDump(v: unknown): boolean {
-  return isObj(v) && !('configs' in v) && ['workloads', 'services', 'policies', 'certificates'].some((k) => member(v, k) !== undefined);
+  return isObj(v) && !('configs' in v) && ['workloads', 'services', 'policies', 'certificates'].some((k) => member(view(v, DUMP), k) !== undefined);
 }
 
 /** The dump as istioctl primes it. `source` names the file or pod in every error. */
 export function parseZtunnelDump(raw: unknown, source: string): ZtunnelDump {
   const r = new Reader(source);
   if (!isObj(raw)) throw new ZtunnelDumpError(`${source}: not a ztunnel config dump (expected a JSON object, got ${typeName(raw)})`);
-  const state = r.obj(member(raw, 'workloadState'), 'workloadState') ?? {};
+  const dump = view(raw, DUMP);
+  const state = r.obj(member(dump, 'workloadState'), 'workloadState') ?? {};
   return {
     source,
-    workloads: entries(r, raw, 'workloads').map((e) => workload(r, e.value, e.path)),
-    services: entries(r, raw, 'services').map((e) => service(r, e.value, e.path)),
-    policies: entries(r, raw, 'policies').map((e) => policy(r, e.value, e.path)),
-    certificates: entries(r, raw, 'certificates').map((e) => certificate(r, e.value, e.path)),
+    workloads: entries(r, dump, 'workloads').map((e) => workload(r, e.value, e.path)),
+    services: entries(r, dump, 'services').map((e) => service(r, e.value, e.path)),
+    policies: entries(r, dump, 'policies').map((e) => policy(r, e.value, e.path)),
+    certificates: entries(r, dump, 'certificates').map((e) => certificate(r, e.value, e.path)),
     workloadState: Object.keys(state).map((k) => workloadState(r, state[k], `workloadState["${k}"]`)),
     raw,
   };
