@@ -159,15 +159,21 @@ async function fromLive(g: Pick<GlobalOptions, 'context' | 'namespace'> & Partia
   if (g.context.length > 1) throw new UsageError('zc reads one ztunnel: name one --context');
   const { fetchZtunnelConfigDump, listZtunnelPickPods } = await import('../sources/ztunnel-admin.js');
   const { openKubeClient } = await import('../sources/kube/index.js');
-  const client = await openKubeClient({ kubeconfig: g.kubeconfig, context: g.context[0], requestTimeout: g.requestTimeout });
+  const reason = (err: unknown) => sanitizeLine(err instanceof Error ? ((err as { reason?: string }).reason ?? err.message) : String(err));
+  const client = await openKubeClient({ kubeconfig: g.kubeconfig, context: g.context[0], requestTimeout: g.requestTimeout }).catch((err: unknown) => {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`context ${sanitizeLine(g.context[0] ?? '(current)')}: ${reason(err)}`);
+  });
   const where = `context ${sanitizeLine(client.context || '(current)')}`;
   const istioNamespace = o.istioNamespace || 'istio-system';
-  const pods = await listZtunnelPickPods(client, istioNamespace, podArg, g.namespace);
+  const pods = await listZtunnelPickPods(client, istioNamespace, podArg, g.namespace).catch((err: unknown) => {
+    throw new UserError(`${where}: cannot list the ztunnel pods in namespace ${sanitizeLine(istioNamespace)}: ${reason(err)}`);
+  });
   const chosen = pick({ pods, podArg, node: o.node, namespaceFlag: g.namespace, istioNamespace, perNode: PER_NODE.includes(view) }, where);
   const port = o.proxyAdminPort ? Number(o.proxyAdminPort) : 15000;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UsageError(`--proxy-admin-port must be a port number, not "${sanitizeLine(String(o.proxyAdminPort))}"`);
   const text = await fetchZtunnelConfigDump(client, chosen.namespace, chosen.pod, { adminPort: port, sizeCapBytes: cap }).catch((err: unknown) => {
-    throw new UserError(`${where}: ztunnel pod ${chosen.namespace}/${chosen.pod}: ${sanitizeLine(err instanceof Error ? ((err as { reason?: string }).reason ?? err.message) : String(err))}`);
+    throw new UserError(`${where}: ztunnel pod ${chosen.namespace}/${chosen.pod}: ${reason(err)}`);
   });
   return { text, source: `${where}: ztunnel pod ${chosen.namespace}/${chosen.pod}`, workload: chosen.workload };
 }
