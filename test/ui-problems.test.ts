@@ -61,7 +61,7 @@ test('tree: ✗/⚠/≠ markers on the faulty nodes, rolled up to namespaces and
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
   let f = ui.frame();
   assert.match(rowOf(f, /ctx cluster-a/), /✗2 ⚠1 ≠1\s*│/, 'cluster-a: IST0173 + MS0202 errors, MS0007 warning, MS0201 drift');
-  assert.match(rowOf(f, /ctx cluster-b/), /✗1\s*│/);
+  assert.match(rowOf(f, /ctx cluster-b/), /✗2\s*│/, 'cluster-b: IST0101 and the ambient fault MS0402');
   assert.doesNotMatch(rowOf(f, /ctx cluster-b/), /⚠|≠/);
   assert.match(rowOf(f, /ns app/), /≠1/);
   assert.match(rowOf(f, /ns istio-system ✗1 ⚠1/), /ns istio-system/);
@@ -105,7 +105,7 @@ test('badges: the join and the analyzers agree on codes; one problem per code an
   assert.equal(joinProblems(), before, "the join's own problems are untouched: badges get new arrays");
   // Roll-up: counted once each, wherever they show.
   assert.deepEqual(tp.counts.get('cluster-a'), { error: 2, warning: 1, info: 0, drift: 1 });
-  assert.deepEqual(tp.counts.get('cluster-b'), { error: 1, warning: 0, info: 0, drift: 0 });
+  assert.deepEqual(tp.counts.get('cluster-b'), { error: 2, warning: 0, info: 0, drift: 0 });
   assert.deepEqual(tp.counts.get('cluster-a/VirtualService/app/demoapp'), { error: 0, warning: 0, info: 0, drift: 1 });
   // `meshscope tree` prints the same codes.
   const text = renderTreeText(roots);
@@ -115,17 +115,18 @@ test('badges: the join and the analyzers agree on codes; one problem per code an
   assert.equal(tp.items.length, analyzeLoaded(input, mesh).length);
 });
 
-test('! lists exactly the five demo findings, most severe first; Enter on IST0101 jumps and highlights subset: v2', async () => {
+test('! lists exactly the six demo findings, most severe first; Enter on IST0101 jumps and highlights subset: v2', async () => {
   const { data, plugins } = await demo();
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
   await ui.press('!');
   let f = ui.frame();
-  assert.match(f, /Problems \(5\): 3 errors, 2 warnings/);
+  assert.match(f, /Problems \(6\): 4 errors, 2 warnings/);
   const rows = f.split('\n').filter((l) => /^│ [› ] (Error|Warning|Info) /.test(l));
   const expected = [
     /Error +\[IST0173\] +cluster-a +DestinationRule default\/details +The Subset v2 defined/,
     /Error +\[MS0202\] +cluster-a +VirtualService istio-system\/grafana-v\S* +Proxy istio-system\/istio-ingressgateway/,
     /Error +\[IST0101\] +cluster-b +VirtualService default\/ratings +Referenced host\+subset/,
+    /Error +\[MS0402\] +cluster-b +Service shop\/inventory +istio\.io\/use-waypoint names waypoint/,
     /Warning +\[MS0007\] +cluster-a +Gateway istio-system\/http-gateway +Gateway host test\.nginx\.com/,
     /Warning +\[MS0201\] +cluster-a +VirtualService app\/demoapp +Proxy app\/frontend-/,
   ];

@@ -82,7 +82,7 @@ function decorateService(mesh: Mesh, a: AmbientContext, ns: string, n: TreeNode)
     const [wns, wname] = wp.split('/');
     const gw = mesh.context(a.context)?.kind('Gateway').find((g) => g.namespace === wns && g.name === wname);
     if (gw) n.children.push(objectLink(n.id, gw, { detail: `waypoint${s.ztunnel ? ` (ztunnel: ${s.ztunnel.waypoint ?? 'none'})` : ''}` }));
-    else n.children.push(node(`${n.id}/waypoint`, 'dangling', `waypoint ${wp}`, { context: a.context, dangling: `no Gateway of class istio-waypoint ${wp}`, badges: { problems: [{ severity: 'error', code: 'MS0402', message: `waypoint ${wp} does not exist` }] } }));
+    else n.children.push(node(`${n.id}/waypoint`, 'dangling', `waypoint ${wp}`, { context: a.context, dangling: `no Gateway of class istio-waypoint ${wp} (MS0402)` }));
   }
 }
 
