@@ -19,6 +19,8 @@ export const ambientWaypointMissingCheck: Check = {
     for (const ctx of input.contexts) {
       const a = ambientOf(ctx);
       const gateways = new Map(ctx.kind<{ gatewayClassName?: string }>('Gateway').filter((g) => g.lo.obj.apiVersion.startsWith('gateway.networking.k8s.io/')).map((g) => [`${g.namespace}/${g.name}`, g] as const));
+      // Live contexts list Gateway API kinds only where that is supported: without any, absence proves nothing.
+      if (ctx.snapshot.source.kind === 'live' && gateways.size === 0) continue;
       for (const kind of ['Namespace', 'Service', 'Pod']) {
         for (const o of ctx.kind(kind)) {
           const name = o.labels[USE_WAYPOINT];
