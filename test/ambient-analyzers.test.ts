@@ -1,4 +1,4 @@
-// The ambient checks (MS0401–MS0406) over the recorded ambient cluster plus faults added to it.
+// The ambient checks (MS0601–MS0606) over the recorded ambient cluster plus faults added to it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAnalysisInput } from '../src/analyze/model.js';
@@ -22,7 +22,7 @@ function snapshot(extra: KubeObject[], ztunnelDump?: unknown): ContextSnapshot {
   };
 }
 
-const run = (snap: ContextSnapshot) => runChecks(buildAnalysisInput({ contexts: [snap] }), { only: ['MS0401', 'MS0402', 'MS0403', 'MS0404', 'MS0405', 'MS0406'] })
+const run = (snap: ContextSnapshot) => runChecks(buildAnalysisInput({ contexts: [snap] }), { only: ['MS0601', 'MS0602', 'MS0603', 'MS0604', 'MS0605', 'MS0606'] })
   .map((f) => [f.code, f.origin, f.path, f.message]);
 
 test('the recorded ambient cluster (waypoint bound, route on a waypoint-served service) is clean', () => {
@@ -45,17 +45,17 @@ test('L7 intent without a waypoint, a missing waypoint, sidecars in ambient, and
   const got = run(snapshot(extra, dump));
   const summary = got.map(([code, origin, path]) => `${code} ${origin} ${path}`);
   assert.deepEqual(summary, [
-    'MS0402 Service plain/ratings metadata.labels["istio.io/use-waypoint"]',
-    'MS0405 Pod plain/both-1 metadata.annotations["ambient.istio.io/redirection"]',
-    'MS0401 AuthorizationPolicy plain/get-only spec.rules[0].to[0].operation.methods',
-    'MS0401 HTTPRoute plain/reviews spec.parentRefs[0]',
-    'MS0401 VirtualService plain/reviews spec.hosts[0]',
-    'MS0404 Pod plain/legacy-1 metadata.labels["sidecar.istio.io/inject"]',
-    'MS0406 Pod plain/reviews-1 undefined',
-    'MS0406 Pod shop/cart-v1-5f7d9c8b6-q4x8z undefined',
-    'MS0406 Pod shop/cart-v2-6b8c4d7f5-j2m5t undefined',
+    'MS0602 Service plain/ratings metadata.labels["istio.io/use-waypoint"]',
+    'MS0605 Pod plain/both-1 metadata.annotations["ambient.istio.io/redirection"]',
+    'MS0601 AuthorizationPolicy plain/get-only spec.rules[0].to[0].operation.methods',
+    'MS0601 HTTPRoute plain/reviews spec.parentRefs[0]',
+    'MS0601 VirtualService plain/reviews spec.hosts[0]',
+    'MS0604 Pod plain/legacy-1 metadata.labels["sidecar.istio.io/inject"]',
+    'MS0606 Pod plain/reviews-1 undefined',
+    'MS0606 Pod shop/cart-v1-5f7d9c8b6-q4x8z undefined',
+    'MS0606 Pod shop/cart-v2-6b8c4d7f5-j2m5t undefined',
   ]);
-  assert.match(String(got.find((f) => f[0] === 'MS0402')![3]), /names waypoint plain\/gone, which does not exist/);
+  assert.match(String(got.find((f) => f[0] === 'MS0602')![3]), /names waypoint plain\/gone, which does not exist/);
   assert.match(String(got.find((f) => f[1] === 'Pod plain/reviews-1')![3]), /not-captured/);
   assert.match(String(got.find((f) => f[1] === 'Pod shop/cart-v1-5f7d9c8b6-q4x8z')![3]), /not-in-ztunnel/);
 });

@@ -19,7 +19,7 @@ const FAULTS = [
   'MS0201 cluster-a VirtualService app/demoapp', // one frontend proxy still runs the old 100/0 weights (stale push)
   'IST0173 cluster-a DestinationRule default/details', // a DestinationRule subset that selects no pods
   'MS0202 cluster-a VirtualService istio-system/grafana-virtualservice', // one unhealthy endpoint (grafana's only one)
-  'MS0402 cluster-b Service shop/inventory', // ambient: istio.io/use-waypoint names a waypoint that does not exist
+  'MS0602 cluster-b Service shop/inventory', // ambient: istio.io/use-waypoint names a waypoint that does not exist
 ];
 
 test('analyze on fixtures/demo: exactly the deliberate faults', { skip: existsSync(demo) ? false : 'fixtures/demo missing' }, async () => {

@@ -20,7 +20,7 @@ test('tree: ambient namespace, waypoint, services, workloads and their ztunnels'
   line(/^ {10}shop\/cart {2}VirtualService cart\.shop\.svc\.cluster\.local {2}→ cluster-b\/VirtualService\/shop\/cart$/);
   line(/^ {6}cart {2}\[ambient\+waypoint\] waypoint shop\/waypoint {2}cart\.shop\.svc\.cluster\.local/);
   line(/^ {8}shop\/waypoint {2}waypoint \(ztunnel: waypoint\) {2}→ cluster-b\/Gateway\/shop\/waypoint$/);
-  line(/^ {6}inventory {2}\[ambient\] waypoint shop\/inventory-waypoint \(missing\) .*\[MS0402\] istio\.io\/use-waypoint names waypoint shop\/inventory-waypoint, which does not exist/);
+  line(/^ {6}inventory {2}\[ambient\] waypoint shop\/inventory-waypoint \(missing\) .*\[MS0602\] istio\.io\/use-waypoint names waypoint shop\/inventory-waypoint, which does not exist/);
   line(/^ {8}waypoint shop\/inventory-waypoint$/);
   line(/^ {6}cart-v1 {2}\[ambient\] ztunnel ztunnel-r7v2n {2}app=cart/);
   line(/^ {6}cart-v2 {2}\[ambient\] ztunnel ztunnel-q2x9d {2}app=cart/);

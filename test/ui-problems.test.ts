@@ -61,7 +61,7 @@ test('tree: ✗/⚠/≠ markers on the faulty nodes, rolled up to namespaces and
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
   let f = ui.frame();
   assert.match(rowOf(f, /ctx cluster-a/), /✗2 ⚠1 ≠1\s*│/, 'cluster-a: IST0173 + MS0202 errors, MS0007 warning, MS0201 drift');
-  assert.match(rowOf(f, /ctx cluster-b/), /✗2\s*│/, 'cluster-b: IST0101 and the ambient fault MS0402');
+  assert.match(rowOf(f, /ctx cluster-b/), /✗2\s*│/, 'cluster-b: IST0101 and the ambient fault MS0602');
   assert.doesNotMatch(rowOf(f, /ctx cluster-b/), /⚠|≠/);
   assert.match(rowOf(f, /ns app/), /≠1/);
   assert.match(rowOf(f, /ns istio-system ✗1 ⚠1/), /ns istio-system/);
@@ -126,7 +126,7 @@ test('! lists exactly the six demo findings, most severe first; Enter on IST0101
     /Error +\[IST0173\] +cluster-a +DestinationRule default\/details +The Subset v2 defined/,
     /Error +\[MS0202\] +cluster-a +VirtualService istio-system\/grafana-v\S* +Proxy istio-system\/istio-ingressgateway/,
     /Error +\[IST0101\] +cluster-b +VirtualService default\/ratings +Referenced host\+subset/,
-    /Error +\[MS0402\] +cluster-b +Service shop\/inventory +istio\.io\/use-waypoint names waypoint/,
+    /Error +\[MS0602\] +cluster-b +Service shop\/inventory +istio\.io\/use-waypoint names waypoint/,
     /Warning +\[MS0007\] +cluster-a +Gateway istio-system\/http-gateway +Gateway host test\.nginx\.com/,
     /Warning +\[MS0201\] +cluster-a +VirtualService app\/demoapp +Proxy app\/frontend-/,
   ];

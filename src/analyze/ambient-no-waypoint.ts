@@ -6,7 +6,7 @@ import type { Obj } from './model.js';
 import { ambientFinding, ambientOf, isAmbient, serviceOfHost } from './ambient-common.js';
 
 const NAME = 'ambient.NoWaypointAnalyzer';
-const CODE = 'MS0401';
+const CODE = 'MS0601';
 
 interface VsSpec { hosts?: string[]; gateways?: string[] }
 interface ParentRef { group?: string; kind?: string; name?: string; namespace?: string }

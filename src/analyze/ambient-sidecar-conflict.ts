@@ -11,8 +11,8 @@ export const ambientSidecarConflictCheck: Check = {
   name: NAME,
   description: 'no sidecar pod in an ambient namespace, and no pod with both a sidecar and ambient enrollment',
   codes: [
-    { code: 'MS0404', level: 'Warning', summary: 'a pod with a sidecar runs in an ambient namespace' },
-    { code: 'MS0405', level: 'Error', summary: 'a pod has both a sidecar and ambient labels or redirection' },
+    { code: 'MS0604', level: 'Warning', summary: 'a pod with a sidecar runs in an ambient namespace' },
+    { code: 'MS0605', level: 'Error', summary: 'a pod has both a sidecar and ambient labels or redirection' },
   ],
   run(input) {
     const out: Finding[] = [];
@@ -23,13 +23,13 @@ export const ambientSidecarConflictCheck: Check = {
         if (!e?.sidecar) continue;
         const both = e.drift.find((d) => d.code === 'sidecar-and-ambient');
         if (both) {
-          out.push(ambientFinding(NAME, pod, 'MS0405', 'Error', `${both.message}: the pod is enrolled in both data planes`, both.path));
+          out.push(ambientFinding(NAME, pod, 'MS0605', 'Error', `${both.message}: the pod is enrolled in both data planes`, both.path));
           continue;
         }
         const ns = a.namespaces.get(pod.namespace);
         if (ns && isAmbient(ns.mode) && pod.labels[DATAPLANE_MODE] !== 'none') {
           const sideLabel = pod.labels['sidecar.istio.io/inject'] === 'true';
-          out.push(ambientFinding(NAME, pod, 'MS0404', 'Warning', `pod has an istio-proxy sidecar in namespace ${pod.namespace}, which is in ambient mode (${DATAPLANE_MODE}=ambient)${sideLabel ? ' because of sidecar.istio.io/inject=true' : ''}`, sideLabel ? 'metadata.labels["sidecar.istio.io/inject"]' : 'spec.containers'));
+          out.push(ambientFinding(NAME, pod, 'MS0604', 'Warning', `pod has an istio-proxy sidecar in namespace ${pod.namespace}, which is in ambient mode (${DATAPLANE_MODE}=ambient)${sideLabel ? ' because of sidecar.istio.io/inject=true' : ''}`, sideLabel ? 'metadata.labels["sidecar.istio.io/inject"]' : 'spec.containers'));
         }
       }
     }

@@ -11,8 +11,8 @@ export const ambientWaypointMissingCheck: Check = {
   name: NAME,
   description: 'istio.io/use-waypoint names a Gateway of class istio-waypoint that exists',
   codes: [
-    { code: 'MS0402', level: 'Error', summary: 'istio.io/use-waypoint names a waypoint that does not exist' },
-    { code: 'MS0403', level: 'Error', summary: 'istio.io/use-waypoint names a Gateway that is not a waypoint' },
+    { code: 'MS0602', level: 'Error', summary: 'istio.io/use-waypoint names a waypoint that does not exist' },
+    { code: 'MS0603', level: 'Error', summary: 'istio.io/use-waypoint names a Gateway that is not a waypoint' },
   ],
   run(input) {
     const out: Finding[] = [];
@@ -29,9 +29,9 @@ export const ambientWaypointMissingCheck: Check = {
           const path = `metadata.labels["${USE_WAYPOINT}"]`;
           const gw = gateways.get(`${ns}/${name}`);
           if (!gw) {
-            out.push(ambientFinding(NAME, o, 'MS0402', 'Error', `istio.io/use-waypoint names waypoint ${ns}/${name}, which does not exist (no Gateway of class ${WAYPOINT_CLASS} ${ns}/${name} in context ${a.context})`, path));
+            out.push(ambientFinding(NAME, o, 'MS0602', 'Error', `istio.io/use-waypoint names waypoint ${ns}/${name}, which does not exist (no Gateway of class ${WAYPOINT_CLASS} ${ns}/${name} in context ${a.context})`, path));
           } else if (gw.spec.gatewayClassName !== WAYPOINT_CLASS) {
-            out.push(ambientFinding(NAME, o, 'MS0403', 'Error', `istio.io/use-waypoint names Gateway ${ns}/${name}, whose class is ${gw.spec.gatewayClassName ?? '(none)'}, not ${WAYPOINT_CLASS}`, path));
+            out.push(ambientFinding(NAME, o, 'MS0603', 'Error', `istio.io/use-waypoint names Gateway ${ns}/${name}, whose class is ${gw.spec.gatewayClassName ?? '(none)'}, not ${WAYPOINT_CLASS}`, path));
           }
         }
       }

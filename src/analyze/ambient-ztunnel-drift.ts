@@ -9,7 +9,7 @@ export const ambientZtunnelDriftCheck: Check = {
   name: NAME,
   needs: 'envoy',
   description: 'ambient enrollment from labels agrees with what ztunnel knows of each workload and service',
-  codes: [{ code: 'MS0406', level: 'Warning', summary: "a workload's or service's labels and ztunnel's view differ" }],
+  codes: [{ code: 'MS0606', level: 'Warning', summary: "a workload's or service's labels and ztunnel's view differ" }],
   run(input) {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
@@ -19,12 +19,12 @@ export const ambientZtunnelDriftCheck: Check = {
         const e = a.pods.get(`${pod.namespace}/${pod.name}`);
         for (const d of e?.drift ?? []) {
           if (d.code === 'sidecar-and-ambient') continue;
-          out.push(ambientFinding(NAME, pod, 'MS0406', 'Warning', `ztunnel drift (${d.code}): ${d.message}`, d.path, e?.ztunnel ? { proxy: `istio-system/${e.ztunnel.ztunnelPod}` } : {}));
+          out.push(ambientFinding(NAME, pod, 'MS0606', 'Warning', `ztunnel drift (${d.code}): ${d.message}`, d.path, e?.ztunnel ? { proxy: `istio-system/${e.ztunnel.ztunnelPod}` } : {}));
         }
       }
       for (const svc of ctx.kind('Service')) {
         const e = a.services.get(`${svc.namespace}/${svc.name}`);
-        for (const d of e?.drift ?? []) out.push(ambientFinding(NAME, svc, 'MS0406', 'Warning', `ztunnel drift (${d.code}): ${d.message}`, d.path, e?.ztunnel ? { proxy: `istio-system/${e.ztunnel.ztunnelPod}` } : {}));
+        for (const d of e?.drift ?? []) out.push(ambientFinding(NAME, svc, 'MS0606', 'Warning', `ztunnel drift (${d.code}): ${d.message}`, d.path, e?.ztunnel ? { proxy: `istio-system/${e.ztunnel.ztunnelPod}` } : {}));
       }
     }
     return out;

@@ -13,7 +13,7 @@ import { proxyNode } from './tree-proxy.js';
 import { serviceHost } from './hosts.js';
 
 const isAmbientMode = (m: string) => m === 'ambient' || m === 'ambient-waypoint';
-const driftProblems = (drift: Drift[]): Problem[] => drift.map((d) => ({ severity: 'warning', drift: true, code: 'MS0406', message: `ztunnel: ${d.message}`, ...(d.path ? { path: d.path } : {}) }));
+const driftProblems = (drift: Drift[]): Problem[] => drift.map((d) => ({ severity: 'warning', drift: true, code: 'MS0606', message: `ztunnel: ${d.message}`, ...(d.path ? { path: d.path } : {}) }));
 
 function addProblems(n: TreeNode, problems: Problem[]): void {
   if (problems.length === 0) return;
@@ -82,7 +82,7 @@ function decorateService(mesh: Mesh, a: AmbientContext, ns: string, n: TreeNode)
     const [wns, wname] = wp.split('/');
     const gw = mesh.context(a.context)?.kind('Gateway').find((g) => g.namespace === wns && g.name === wname);
     if (gw) n.children.push(objectLink(n.id, gw, { detail: `waypoint${s.ztunnel ? ` (ztunnel: ${s.ztunnel.waypoint ?? 'none'})` : ''}` }));
-    else n.children.push(node(`${n.id}/waypoint`, 'dangling', `waypoint ${wp}`, { context: a.context, dangling: `no Gateway of class istio-waypoint ${wp} (MS0402)` }));
+    else n.children.push(node(`${n.id}/waypoint`, 'dangling', `waypoint ${wp}`, { context: a.context, dangling: `no Gateway of class istio-waypoint ${wp} (MS0602)` }));
   }
 }
 
