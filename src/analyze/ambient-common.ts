@@ -1,5 +1,5 @@
 // Shared by the ambient checks: the enrollment of a context (built once per snapshot) and findings with
-// meshscope's MS04xx codes.
+// meshscope's MS06xx codes.
 import { ambientOfSnapshot, type AmbientContext } from '../mesh/ambient.js';
 import { toFqdn } from '../mesh/hosts.js';
 import type { ContextIndex, Obj } from './model.js';
