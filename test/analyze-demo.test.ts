@@ -20,6 +20,7 @@ const FAULTS = [
   'IST0173 cluster-a DestinationRule default/details', // a DestinationRule subset that selects no pods
   'MS0202 cluster-a VirtualService istio-system/grafana-virtualservice', // one unhealthy endpoint (grafana's only one)
   'MS0505 cluster-a DestinationRule app/frontend', // plain text (DISABLE) to frontend, whose PeerAuthentication is STRICT
+  'MS0602 cluster-b Service shop/inventory', // ambient: istio.io/use-waypoint names a waypoint that does not exist
 ];
 
 test('analyze on fixtures/demo: exactly the deliberate faults', async () => {

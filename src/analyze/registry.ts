@@ -29,6 +29,10 @@ import { deprecationCheck } from './deprecation.js';
 import { conditionsCheck } from './conditions.js';
 import { gatewayApiRouteCheck } from './gateway-api-routes.js';
 import { AUTHZ_CHECKS } from './authz-checks.js';
+import { ambientNoWaypointCheck } from './ambient-no-waypoint.js';
+import { ambientWaypointMissingCheck } from './ambient-waypoint-missing.js';
+import { ambientSidecarConflictCheck } from './ambient-sidecar-conflict.js';
+import { ambientZtunnelDriftCheck } from './ambient-ztunnel-drift.js';
 
 export const CHECKS: Check[] = [
   vsDestinationHostCheck,
@@ -61,6 +65,10 @@ export const CHECKS: Check[] = [
   conditionsCheck,
   gatewayApiRouteCheck,
   ...AUTHZ_CHECKS,
+  ambientNoWaypointCheck,
+  ambientWaypointMissingCheck,
+  ambientSidecarConflictCheck,
+  ambientZtunnelDriftCheck,
 ];
 
 export interface RunOptions {

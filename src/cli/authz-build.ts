@@ -9,7 +9,6 @@ import { policiesForWorkload } from '../mesh/authz/select.js';
 import { trustDomainBundle } from '../mesh/authz/trust-domain.js';
 import type { KnownService } from '../mesh/authz/ext-authz.js';
 import { readAuthzMeshConfig, meshConfigOfObjects, type AuthzMeshConfig } from '../sources/mesh-config-file.js';
-import { parseLabels } from './authz.js';
 
 type Globals = Pick<GlobalOptions, 'fixtures' | 'context' | 'namespace'> & Partial<GlobalOptions>;
 
@@ -76,4 +75,14 @@ export async function buildWorkloadFilters(inputs: string[], o: Record<string, u
     forTCP: Boolean(o.tcp), trustDomain: trustDomainBundle(td, aliases),
     extensionProviders: mesh.extensionProviders as never, services,
   });
+}
+
+export function parseLabels(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean)) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw new UsageError(`--workload-labels: "${part}" is not k=v`);
+    out[part.slice(0, i)] = part.slice(i + 1);
+  }
+  return out;
 }

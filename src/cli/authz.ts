@@ -12,16 +12,6 @@ import { resolveLimits, overCapMessage } from '../sources/limits.js';
 const repeat = (v: string, prev: string[] = []) => prev.concat(v);
 
 /** `k=v,k2=v2` → labels (repeatable). */
-export function parseLabels(values: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean)) {
-    const i = part.indexOf('=');
-    if (i <= 0) throw new UsageError(`--workload-labels: "${part}" is not k=v`);
-    out[part.slice(0, i)] = part.slice(i + 1);
-  }
-  return out;
-}
-
 export function register(program: Command): void {
   const authz = program.command('authz').description('authorization: the RBAC filters istiod builds, and those a proxy enforces');
   authz

@@ -18,4 +18,5 @@ export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[]
   { names: ['trace'], load: () => import('./trace.js') },
   { names: ['translate'], load: () => import('./translate.js') },
   { names: ['authz'], load: () => import('./authz.js') },
+  { names: ['zc', 'ztunnel-config'], load: () => import('./zc.js') },
 ];

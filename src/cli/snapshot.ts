@@ -74,6 +74,10 @@ export async function takeSnapshot(g: GlobalOptions, o: SnapshotFlags): Promise<
       else if (d.clustersError) warnings.push(`context ${ctx.name}: pod ${d.namespace}/${d.pod}: clusters.json not saved: ${d.clustersError}`);
     }
     ctx.proxies = dumps.filter((d) => d.configDump !== undefined);
+    const { fetchZtunnelDumps, ztunnelPodsOf } = await import('../sources/ztunnel-admin.js');
+    const ztunnels = await fetchZtunnelDumps(client, ztunnelPodsOf(ctx.objects), { sizeCapBytes: limits.maxDumpBytes });
+    for (const z of ztunnels) if (z.error) warnings.push(`context ${ctx.name}: ztunnel pod ${z.pod}: config dump not saved: ${z.error}`);
+    ctx.ztunnels = ztunnels.filter((z) => z.configDump !== undefined);
   }));
   const written = await writeSnapshot(o.out, contexts, { force: o.force });
   return { written, warnings };

@@ -14,6 +14,7 @@ import { proxyNode } from './tree-proxy.js';
 import { GATEWAY_API_GROUPS, gatewayApiNodes } from './tree-gateway-api.js';
 import { selectorMatches } from './hosts.js';
 import { SECURITY_GROUPS, securityNodes, workloadMtlsText, workloadPolicyLinks } from './tree-security.js';
+import { decorateAmbient } from './tree-ambient.js';
 
 export function contextNodeId(context: string): string {
   return context;
@@ -40,7 +41,7 @@ const GROUPS: { kind: string; label: string }[] = [
 
 /** The whole tree: one root per loaded context. */
 export function buildMeshTree(mesh: Mesh): TreeNode[] {
-  return withTextCache(mesh, () => mesh.contexts.map((ctx) => contextTree(mesh, ctx)));
+  return withTextCache(mesh, () => mesh.contexts.map((ctx) => decorateAmbient(mesh, ctx, contextTree(mesh, ctx))));
 }
 
 function byName<T extends MeshObject>(a: T, b: T): number {

@@ -36,6 +36,18 @@ export interface ProxyDump {
   fetchedAt?: Date;
 }
 
+/** Raw ztunnel admin /config_dump of one ztunnel pod (parsed JSON, interpreted by model/ztunnel). */
+export interface ZtunnelDumpFile {
+  context: string;
+  pod: string;
+  /** The node the ztunnel runs on, when known. */
+  node?: string;
+  configDump?: unknown;
+  configDumpFile?: string;
+  error?: string;
+  fetchedAt?: Date;
+}
+
 export type SourceInfo = { kind: 'snapshot'; path: string } | { kind: 'live'; server?: string };
 
 export interface ContextSnapshot {
@@ -43,6 +55,8 @@ export interface ContextSnapshot {
   source: SourceInfo;
   objects: LoadedObject[];
   proxies: ProxyDump[];
+  /** ztunnel config dumps (ambient mode), one per ztunnel pod. */
+  ztunnels?: ZtunnelDumpFile[];
   issues: LoadIssue[];
   status: ContextStatus;
   /** One-line reason when status is error or partial. */

@@ -1,7 +1,7 @@
 // security.istio.io specs (PeerAuthentication, AuthorizationPolicy, RequestAuthentication): the fields meshscope reads.
 
 export const SECURITY_KINDS = ['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication'] as const;
-export type SecurityKind = (typeof SECURITY_KINDS)[number];
+type SecurityKind = (typeof SECURITY_KINDS)[number];
 
 export interface LabelSelector { matchLabels?: Record<string, string> }
 
@@ -74,7 +74,7 @@ export interface JwtRule {
   forwardOriginalToken?: boolean;
 }
 
-export interface RequestAuthenticationSpec {
+interface RequestAuthenticationSpec {
   selector?: LabelSelector;
   targetRef?: PolicyTargetReference;
   targetRefs?: PolicyTargetReference[];

@@ -1,6 +1,7 @@
 // Writes loaded contexts as a snapshot folder (the format snapshot.ts reads):
 //   DIR/<context>/<namespace>/<plural>.yaml (cluster-scoped objects under _cluster/), multi-document YAML
 //   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json and clusters.json
+//   DIR/<context>/ztunnel/<ztunnel-pod>/config_dump.json
 // Everything is written to a temporary sibling folder first and renamed into place, so nothing is written on failure.
 // Secrets are never written; managedFields are stripped.
 import { mkdir, readdir, rename, rm, stat, writeFile, mkdtemp } from 'node:fs/promises';
@@ -79,6 +80,12 @@ async function writeContext(dir: string, ctx: ContextSnapshot): Promise<WrittenC
     await writeFile(join(pdir, 'config_dump.json'), `${JSON.stringify(p.configDump, null, 2)}\n`);
     if (p.clusters !== undefined) await writeFile(join(pdir, 'clusters.json'), `${JSON.stringify(p.clusters, null, 2)}\n`);
     proxies++;
+  }
+  for (const z of ctx.ztunnels ?? []) {
+    if (z.configDump === undefined) continue;
+    const zdir = join(dir, 'ztunnel', folderName(z.pod));
+    await mkdir(zdir, { recursive: true });
+    await writeFile(join(zdir, 'config_dump.json'), `${JSON.stringify(z.configDump, null, 2)}\n`);
   }
   return { name: ctx.name, folder: basename(dir), objects: ctx.objects.filter((o) => o.obj.kind !== 'Secret').length, proxies };
 }

@@ -3,6 +3,7 @@
 //   DIR/<context>/**/*.yaml|*.yml|*.json                      Kubernetes objects
 //   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json   Envoy /config_dump?include_eds=true
 //   DIR/<context>/proxies/<namespace>/<pod>/clusters.json      Envoy /clusters?format=json (optional)
+//   DIR/<context>/ztunnel/<ztunnel-pod>/config_dump.json       ztunnel admin /config_dump (ambient mode)
 //
 // A folder with manifests (or a proxies/ folder) directly inside is one context named after the folder.
 // Every origin.file / issue.file is relative to DIR, with '/' separators; ContextSnapshot.source.path is DIR, absolute.
@@ -18,6 +19,7 @@ import { listProxyDirs } from './proxy-files.js';
 import { overCapMessage, resolveLimits, type Limits } from './limits.js';
 import { shapeProblem } from './shape.js';
 import { contextDirs, errorText, MANIFEST, PROXIES, selectContexts, statSnapshotRoot, type ContextDir } from './snapshot-contexts.js';
+import { readZtunnelDumps, ZTUNNEL } from './ztunnel-files.js';
 
 export { snapshotContextNames } from './snapshot-contexts.js';
 
@@ -111,16 +113,19 @@ async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, 
   const proxies = onlyFiles ? [] : await readProxyDumps(cd.dir, cd.name, rel, issues, limits.maxDumpBytes);
   const keptProxies = opts.namespace ? proxies.filter((p) => p.namespace === opts.namespace) : proxies;
   for (const p of proxies) if (p.error && p.configDumpFile) failedFiles.add(p.configDumpFile);
+  const ztunnels = onlyFiles ? [] : await readZtunnelDumps(cd.dir, cd.name, rel, issues, limits.maxDumpBytes);
+  for (const z of ztunnels) if (z.error && z.configDumpFile) failedFiles.add(z.configDumpFile);
 
   const snap: ContextSnapshot = {
     name: cd.name,
     source: { kind: 'snapshot', path: root },
     objects,
     proxies: keptProxies,
+    ...(ztunnels.length > 0 ? { ztunnels } : {}),
     issues,
     status: 'ok',
   };
-  const nothing = total === 0 && proxies.length === 0;
+  const nothing = total === 0 && proxies.length === 0 && ztunnels.length === 0;
   if (nothing) {
     snap.status = 'error';
     snap.reason = failedFiles.size > 0
@@ -160,7 +165,7 @@ async function manifestFiles(ctxDir: string, context: string, rel: (abs: string)
         isFile = s ? s.isFile() : true; // a dangling link to a manifest is reported when it cannot be read
       }
       if (isDir) {
-        if (!(top && e.name === PROXIES)) subdirs.push(abs);
+        if (!(top && (e.name === PROXIES || e.name === ZTUNNEL))) subdirs.push(abs);
       } else if (isFile && MANIFEST.test(e.name)) {
         out.push(abs);
       }

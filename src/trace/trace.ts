@@ -8,6 +8,7 @@ import { walkSecurity } from './security.js';
 import { Recorder } from './recorder.js';
 import { gatewaySourceForService, resolveSource, type ResolvedSource } from './source.js';
 import { isGlobalHost } from '../mesh/hosts.js';
+import { traceFromAmbientPod, traceToAmbientService, type ProxySegmentRunner } from './ambient.js';
 import { TraceInputError, type StepKind, type Trace, type TraceRequest, type TraceSegment } from './types.js';
 
 export interface TraceOptions {
@@ -29,7 +30,15 @@ const FAILING: ReadonlySet<StepKind> = new Set<StepKind>([
 export function traceRequest(mesh: Mesh, request: TraceRequest, opts: TraceOptions = {}): Trace {
   const src = resolveSource(mesh, request.context, request.from);
   const trace: Trace = { request, segments: [], steps: [], disagreements: [], ok: true };
-  runSegment(mesh, trace, src, request, 0, undefined, undefined, new Set(), opts.maxDepth ?? 4);
+  const run: ProxySegmentRunner = (s, r, depth, parent, via) => {
+    const i = trace.segments.length;
+    runSegment(mesh, trace, s, r, depth, parent, via, new Set(), opts.maxDepth ?? 4);
+    return i;
+  };
+  if (!traceFromAmbientPod(mesh, trace, src, request, run)) {
+    runSegment(mesh, trace, src, request, 0, undefined, undefined, new Set(), opts.maxDepth ?? 4);
+    traceToAmbientService(mesh, trace, src, request);
+  }
   trace.steps = trace.segments.flatMap((s) => s.steps);
   trace.disagreements = trace.steps.filter((s) => s.kind === 'disagreement');
   if (trace.steps.some((s) => !s.matched && FAILING.has(s.kind))) trace.ok = false;

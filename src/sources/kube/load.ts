@@ -147,6 +147,12 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
     const gws = snap.objects.filter((o) => o.obj.kind === 'Pod' && isGatewayPod(o.obj)).map((o) => o.obj);
     snap.proxies.push(...await fetchProxyDumps(client, gws, { sizeCapBytes: opts.limits?.maxDumpBytes }));
     for (const p of snap.proxies) if (p.error) snap.issues.push(proxyIssue(name, p.namespace, p.pod, p.error));
+    const { fetchZtunnelDumps, ztunnelPodsOf } = await import('../ztunnel-admin.js');
+    const ztunnelPods = ztunnelPodsOf(snap.objects);
+    if (ztunnelPods.length > 0) {
+      snap.ztunnels = await fetchZtunnelDumps(client, ztunnelPods, { sizeCapBytes: opts.limits?.maxDumpBytes });
+      for (const z of snap.ztunnels) if (z.error) snap.issues.push({ context: name, severity: 'warning', object: `Pod istio-system/${z.pod}`, message: `ztunnel config not read: ${z.error}` });
+    }
   }
   report();
   return snap;

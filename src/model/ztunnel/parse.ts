@@ -1,0 +1,289 @@
+// Parses ztunnel's /config_dump into ZtunnelDump. Accepts both layouts istioctl accepts: workloads, services,
+// policies and certificates as a list or as an object keyed by address/name (only the values count), and member
+// names in any letter case (Go's encoding/json matches them case-insensitively). A value of the wrong type is a
+// located error, as it is for istioctl.
+import type {
+  GatewayAddress, ZCert, ZCertificate, ZCidrVip, ZConnection, ZEndpoint, ZPolicy, ZPolicyMatch, ZService, ZtunnelDump,
+  ZWorkload, ZWorkloadState,
+} from './types.js';
+
+export class ZtunnelDumpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ZtunnelDumpError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v}`;
+}
+
+/** An object with whether every member name is one of the struct's own (then no case-insensitive search is needed). */
+interface View { o: Obj; exact: boolean }
+
+function view(o: Obj, known: ReadonlySet<string>): View {
+  let exact = true;
+  for (const k in o) if (!known.has(k)) { exact = false; break; }
+  return { o, exact };
+}
+
+/** Member `key`: the exact name first, else the first name equal ignoring case (as Go decodes). */
+function member(v: View, key: string): unknown {
+  const x = v.o[key];
+  if (x !== undefined || v.exact) return x;
+  const lower = key.toLowerCase();
+  for (const k in v.o) if (k.toLowerCase() === lower) return v.o[k];
+  return undefined;
+}
+
+const keys = (...names: string[]): ReadonlySet<string> => new Set(names);
+const WORKLOAD = keys('uid', 'workloadIps', 'waypoint', 'networkGateway', 'protocol', 'name', 'namespace', 'serviceAccount', 'workloadName', 'workloadType', 'canonicalName', 'canonicalRevision', 'clusterId', 'trustDomain', 'locality', 'node', 'network', 'status', 'hostname', 'capacity', 'applicationTunnel', 'authorizationPolicies');
+const LOCALITY = keys('region', 'zone', 'subzone');
+const TUNNEL = keys('protocol', 'port');
+const GATEWAY = keys('destination');
+const SERVICE = keys('name', 'namespace', 'hostname', 'vips', 'cidrVips', 'ports', 'loadBalancer', 'waypoint', 'endpoints', 'subjectAltNames', 'ipFamilies', 'canonical');
+const LB = keys('mode', 'routingPreferences', 'healthPolicy');
+const CIDR = keys('cidr', 'network');
+const ENDPOINT = keys('workloadUid', 'service', 'address', 'port');
+const POLICY = keys('name', 'namespace', 'scope', 'action', 'rules');
+const CERTS = keys('identity', 'state', 'certChain', 'rootCerts');
+const CERT = keys('pem', 'serialNumber', 'validFrom', 'expirationTime');
+const STATE = keys('state', 'connections', 'info');
+const CONNS = keys('inbound', 'outbound');
+const CONN = keys('src', 'originalDst', 'actualDst', 'protocol');
+const INFO = keys('name', 'namespace', 'trustDomain', 'serviceAccount');
+const DUMP = keys('workloads', 'services', 'policies', 'certificates', 'workloadState');
+
+class Reader {
+  constructor(private readonly source: string) {}
+
+  fail(path: string, what: string, v: unknown): never {
+    throw new ZtunnelDumpError(`${this.source}: ${path} must be ${what}, not ${typeName(v)}`);
+  }
+
+  obj(v: unknown, path: string): Obj | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (!isObj(v)) this.fail(path, 'an object', v);
+    return v;
+  }
+
+  str(o: View, key: string, path: string): string {
+    const v = member(o, key);
+    if (v === undefined || v === null) return '';
+    if (typeof v !== 'string') this.fail(`${path}.${key}`, 'a string', v);
+    return v;
+  }
+
+  num(o: View, key: string, path: string): number {
+    const v = member(o, key);
+    if (v === undefined || v === null) return 0;
+    if (typeof v !== 'number') this.fail(`${path}.${key}`, 'a number', v);
+    return v;
+  }
+
+  bool(o: View, key: string, path: string): boolean {
+    const v = member(o, key);
+    if (v === undefined || v === null) return false;
+    if (typeof v !== 'boolean') this.fail(`${path}.${key}`, 'true or false', v);
+    return v;
+  }
+
+  list<T>(o: View, key: string, path: string, item: (v: unknown, path: string) => T): T[] | null {
+    const v = member(o, key);
+    if (v === undefined || v === null) return null;
+    if (!Array.isArray(v)) this.fail(`${path}.${key}`, 'a list', v);
+    return v.map((x, i) => item(x, `${path}.${key}[${i}]`));
+  }
+
+  strings(o: View, key: string, path: string): string[] | null {
+    return this.list(o, key, path, (x, p) => {
+      if (x === null) return '';
+      if (typeof x !== 'string') this.fail(p, 'a string', x);
+      return x;
+    });
+  }
+
+  numberMap(o: View, key: string, path: string): Map<string, number> | null {
+    const m = this.obj(member(o, key), `${path}.${key}`);
+    if (!m) return null;
+    const out = new Map<string, number>();
+    for (const k in m) {
+      const v = m[k];
+      if (typeof v !== 'number' && v !== null) this.fail(`${path}.${key}["${k}"]`, 'a number', v);
+      out.set(k, (v as number | null) ?? 0);
+    }
+    return out;
+  }
+
+  gateway(o: View, key: string, path: string): GatewayAddress | undefined {
+    const g = this.obj(member(o, key), `${path}.${key}`);
+    return g ? { destination: this.str(view(g, GATEWAY), 'destination', `${path}.${key}`) } : undefined;
+  }
+}
+
+/** A list, or the values of an object, of member `key` (absent or null: none). */
+function entries(r: Reader, dump: View, key: string): { value: unknown; path: string }[] {
+  const v = member(dump, key);
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map((value, i) => ({ value, path: `${key}[${i}]` }));
+  if (!isObj(v)) r.fail(key, 'a list or an object', v);
+  return Object.keys(v).map((k) => ({ value: v[k], path: `${key}["${k}"]` }));
+}
+
+function workload(r: Reader, v: unknown, p: string): ZWorkload {
+  const o = view(r.obj(v, p) ?? {}, WORKLOAD);
+  const loc = view(r.obj(member(o, 'locality'), `${p}.locality`) ?? {}, LOCALITY);
+  const tunnel = view(r.obj(member(o, 'applicationTunnel'), `${p}.applicationTunnel`) ?? {}, TUNNEL);
+  const tunnelPort = member(tunnel, 'port');
+  if (tunnelPort !== undefined && tunnelPort !== null && typeof tunnelPort !== 'number') r.fail(`${p}.applicationTunnel.port`, 'a number', tunnelPort);
+  return {
+    uid: r.str(o, 'uid', p),
+    workloadIps: r.strings(o, 'workloadIps', p),
+    waypoint: r.gateway(o, 'waypoint', p),
+    networkGateway: r.gateway(o, 'networkGateway', p),
+    protocol: r.str(o, 'protocol', p),
+    name: r.str(o, 'name', p),
+    namespace: r.str(o, 'namespace', p),
+    serviceAccount: r.str(o, 'serviceAccount', p),
+    workloadName: r.str(o, 'workloadName', p),
+    workloadType: r.str(o, 'workloadType', p),
+    canonicalName: r.str(o, 'canonicalName', p),
+    canonicalRevision: r.str(o, 'canonicalRevision', p),
+    clusterId: r.str(o, 'clusterId', p),
+    trustDomain: r.str(o, 'trustDomain', p),
+    locality: { region: r.str(loc, 'region', `${p}.locality`), zone: r.str(loc, 'zone', `${p}.locality`), subzone: r.str(loc, 'subzone', `${p}.locality`) },
+    node: r.str(o, 'node', p),
+    network: r.str(o, 'network', p),
+    status: r.str(o, 'status', p),
+    hostname: r.str(o, 'hostname', p),
+    capacity: r.num(o, 'capacity', p),
+    applicationTunnel: { protocol: r.str(tunnel, 'protocol', `${p}.applicationTunnel`), ...(typeof tunnelPort === 'number' ? { port: tunnelPort } : {}) },
+    authorizationPolicies: r.strings(o, 'authorizationPolicies', p),
+  };
+}
+
+function cidrVip(r: Reader, v: unknown, p: string): ZCidrVip {
+  if (typeof v === 'string') {
+    const i = v.indexOf('/');
+    return i >= 0 && v.indexOf('/', i + 1) >= 0 ? { network: v.slice(0, i), cidr: v.slice(i + 1) } : { network: '', cidr: v };
+  }
+  const o = view(r.obj(v, p) ?? {}, CIDR);
+  return { cidr: r.str(o, 'cidr', p), network: r.str(o, 'network', p) };
+}
+
+function endpoint(r: Reader, v: unknown, p: string): ZEndpoint {
+  const o = view(r.obj(v, p) ?? {}, ENDPOINT);
+  return { workloadUid: r.str(o, 'workloadUid', p), service: r.str(o, 'service', p), address: r.str(o, 'address', p), port: r.numberMap(o, 'port', p) };
+}
+
+function service(r: Reader, v: unknown, p: string): ZService {
+  const o = view(r.obj(v, p) ?? {}, SERVICE);
+  const lbObj = r.obj(member(o, 'loadBalancer'), `${p}.loadBalancer`);
+  const lb = lbObj ? view(lbObj, LB) : undefined;
+  const eps = r.obj(member(o, 'endpoints'), `${p}.endpoints`);
+  let endpoints: Map<string, ZEndpoint> | null = null;
+  if (eps) {
+    endpoints = new Map();
+    for (const k in eps) endpoints.set(k, endpoint(r, eps[k], `${p}.endpoints["${k}"]`));
+  }
+  return {
+    name: r.str(o, 'name', p),
+    namespace: r.str(o, 'namespace', p),
+    hostname: r.str(o, 'hostname', p),
+    vips: r.strings(o, 'vips', p),
+    cidrVips: r.list(o, 'cidrVips', p, (x, q) => cidrVip(r, x, q)),
+    ports: r.numberMap(o, 'ports', p),
+    ...(lb ? { loadBalancer: { mode: r.str(lb, 'mode', `${p}.loadBalancer`), routingPreferences: r.strings(lb, 'routingPreferences', `${p}.loadBalancer`), healthPolicy: r.str(lb, 'healthPolicy', `${p}.loadBalancer`) } } : {}),
+    waypoint: r.gateway(o, 'waypoint', p),
+    endpoints,
+    subjectAltNames: r.strings(o, 'subjectAltNames', p),
+    ipFamilies: r.str(o, 'ipFamilies', p),
+    canonical: r.bool(o, 'canonical', p),
+  };
+}
+
+function policy(r: Reader, v: unknown, p: string): ZPolicy {
+  const o = view(r.obj(v, p) ?? {}, POLICY);
+  const rules = r.list(o, 'rules', p, (rule, rp) => {
+    if (rule === null) return [];
+    if (!Array.isArray(rule)) r.fail(rp, 'a list', rule);
+    return rule.map((clause, ci) => {
+      if (clause === null) return [];
+      if (!Array.isArray(clause)) r.fail(`${rp}[${ci}]`, 'a list', clause);
+      return clause.map((m, mi) => (r.obj(m, `${rp}[${ci}][${mi}]`) ?? {}) as ZPolicyMatch);
+    });
+  });
+  return { name: r.str(o, 'name', p), namespace: r.str(o, 'namespace', p), scope: r.str(o, 'scope', p), action: r.str(o, 'action', p), rules };
+}
+
+function cert(r: Reader, v: unknown, p: string): ZCert {
+  const o = view(r.obj(v, p) ?? {}, CERT);
+  return { pem: r.str(o, 'pem', p), serialNumber: r.str(o, 'serialNumber', p), validFrom: r.str(o, 'validFrom', p), expirationTime: r.str(o, 'expirationTime', p) };
+}
+
+function certificate(r: Reader, v: unknown, p: string): ZCertificate {
+  const o = view(r.obj(v, p) ?? {}, CERTS);
+  return {
+    identity: r.str(o, 'identity', p),
+    state: r.str(o, 'state', p),
+    certChain: r.list(o, 'certChain', p, (x, q) => cert(r, x, q)),
+    rootCerts: r.list(o, 'rootCerts', p, (x, q) => cert(r, x, q)),
+  };
+}
+
+function connection(r: Reader, v: unknown, p: string): ZConnection {
+  const o = view(r.obj(v, p) ?? {}, CONN);
+  return { src: r.str(o, 'src', p), originalDst: r.str(o, 'originalDst', p), actualDst: r.str(o, 'actualDst', p), protocol: r.str(o, 'protocol', p) };
+}
+
+function workloadState(r: Reader, v: unknown, p: string): ZWorkloadState {
+  const o = view(r.obj(v, p) ?? {}, STATE);
+  const c = view(r.obj(member(o, 'connections'), `${p}.connections`) ?? {}, CONNS);
+  const info = view(r.obj(member(o, 'info'), `${p}.info`) ?? {}, INFO);
+  const ip = `${p}.info`;
+  return {
+    state: r.str(o, 'state', p),
+    connections: { inbound: r.list(c, 'inbound', `${p}.connections`, (x, q) => connection(r, x, q)), outbound: r.list(c, 'outbound', `${p}.connections`, (x, q) => connection(r, x, q)) },
+    info: { name: r.str(info, 'name', ip), namespace: r.str(info, 'namespace', ip), trustDomain: r.str(info, 'trustDomain', ip), serviceAccount: r.str(info, 'serviceAccount', ip) },
+  };
+}
+
+/** True when a parsed JSON value looks like a ztunnel config dump rather than Envoy's (which has `configs`). */
+function isZtunnelDump(v: unknown): boolean {
+  return isObj(v) && !('configs' in v) && ['workloads', 'services', 'policies', 'certificates'].some((k) => member(view(v, DUMP), k) !== undefined);
+}
+
+/** The dump as istioctl primes it. `source` names the file or pod in every error. */
+export function parseZtunnelDump(raw: unknown, source: string): ZtunnelDump {
+  const r = new Reader(source);
+  if (!isObj(raw)) throw new ZtunnelDumpError(`${source}: not a ztunnel config dump (expected a JSON object, got ${typeName(raw)})`);
+  const dump = view(raw, DUMP);
+  const state = r.obj(member(dump, 'workloadState'), 'workloadState') ?? {};
+  return {
+    source,
+    workloads: entries(r, dump, 'workloads').map((e) => workload(r, e.value, e.path)),
+    services: entries(r, dump, 'services').map((e) => service(r, e.value, e.path)),
+    policies: entries(r, dump, 'policies').map((e) => policy(r, e.value, e.path)),
+    certificates: entries(r, dump, 'certificates').map((e) => certificate(r, e.value, e.path)),
+    workloadState: Object.keys(state).map((k) => workloadState(r, state[k], `workloadState["${k}"]`)),
+    raw,
+  };
+}
+
+/** Text of a config dump → ZtunnelDump; empty or invalid JSON is an error naming `source`. */
+export function parseZtunnelDumpText(text: string, source: string): ZtunnelDump {
+  if (text.trim() === '') throw new ZtunnelDumpError(`${source}: empty ztunnel config dump`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ZtunnelDumpError(`${source}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return parseZtunnelDump(raw, source);
+}

@@ -1,0 +1,53 @@
+// trace through ambient mode on the demo: ambient client → source ztunnel → waypoint Envoy (the VirtualService rule
+// and backends, checked against the waypoint's config dump) → destination ztunnels; a sidecar client to an ambient
+// service; and a waypoint that ztunnel does not use (a disagreement).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { repoRoot } from './support/paths.js';
+import { runCli } from './support/cli.js';
+import { loadSnapshotFolder } from '../src/sources/snapshot.js';
+import { joinMesh } from '../src/mesh/join.js';
+import { envoyParser } from '../src/analyze/envoy-parser.js';
+import { traceRequest } from '../src/trace/trace.js';
+
+const DEMO = join(repoRoot, 'fixtures/demo');
+
+test('trace from an ambient client passes through the waypoint and agrees with its Envoy', async () => {
+  const r = await runCli(['trace', '--fixtures', DEMO, '--context', 'cluster-b', '--from', 'checkout.shop', '--host', 'cart', '--port', '8080', '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  type Step = { side: string; kind: string; name: string; matched: boolean; reason: string; segment: number };
+  const t = JSON.parse(r.stdout) as { ok: boolean; disagreements: unknown[]; steps: Step[]; segments: { title: string; depth: number; steps: Step[] }[] };
+  for (const [i, s] of t.segments.entries()) s.steps = t.steps.filter((x) => x.segment === i);
+  assert.equal(t.ok, true);
+  assert.deepEqual(t.disagreements, []);
+  assert.deepEqual(t.segments.map((s) => [s.depth, s.title]), [
+    [0, 'ztunnel istio-system/ztunnel-r7v2n for shop/checkout-7d4b9c6f8-z8p4k (node node-b1)'],
+    [1, 'waypoint shop/waypoint (pod waypoint-7c9f6d5b8-h6k3w)'],
+    [2, 'ztunnel istio-system/ztunnel-r7v2n, istio-system/ztunnel-q2x9d (destination)'],
+  ]);
+  const [src, wp, dst] = t.segments;
+  assert.ok(src.steps.some((s) => s.side === 'envoy' && s.kind === 'hop' && s.name === 'waypoint shop/waypoint' && s.matched));
+  assert.ok(wp.steps.some((s) => s.side === 'intent' && s.kind === 'rule' && /"canary"/.test(s.name)));
+  const route = wp.steps.find((s) => s.side === 'envoy' && s.kind === 'route')!;
+  assert.match(route.reason, /outbound\|8080\|v1\|cart\.shop\.svc\.cluster\.local 90%, outbound\|8080\|v2\|cart\.shop\.svc\.cluster\.local 10%/);
+  assert.deepEqual(dst.steps.filter((s) => s.kind === 'envoy-endpoints').map((s) => [s.name, s.matched]), [['cart-v1-5f7d9c8b6-q4x8z', true], ['cart-v2-6b8c4d7f5-j2m5t', true]]);
+});
+
+test('trace from a sidecar pod to an ambient service continues into its waypoint and ztunnels', async () => {
+  const r = await runCli(['trace', '--fixtures', DEMO, '--context', 'cluster-b', '--from', 'reviews-v2.default', '--host', 'cart.shop', '--port', '8080']);
+  assert.match(r.stdout, /\[cluster-b\] ambient service shop\/cart via the sidecar's HBONE connection/);
+  assert.match(r.stdout, /✓ hop {13}waypoint shop\/waypoint: ztunnel ztunnel-\w+ sends cart\.shop\.svc\.cluster\.local to waypoint shop\/waypoint over HBONE/);
+});
+
+test('a waypoint that ztunnel does not use is a disagreement', async () => {
+  const input = await loadSnapshotFolder(DEMO);
+  const b = input.contexts.find((c) => c.name === 'cluster-b')!;
+  for (const z of b.ztunnels ?? []) {
+    const services = (z.configDump as { services: Record<string, { name: string; waypoint?: unknown }> }).services;
+    for (const s of Object.values(services)) if (s.name === 'cart') delete s.waypoint;
+  }
+  const t = traceRequest(joinMesh(input, { parser: envoyParser }), { context: 'cluster-b', from: { kind: 'pod', namespace: 'shop', name: 'checkout' }, host: 'cart', port: 8080 });
+  assert.equal(t.ok, false);
+  assert.deepEqual(t.disagreements.map((d) => [d.name, d.reason]), [['waypoint of cart.shop.svc.cluster.local', 'intent uses waypoint shop/waypoint, ztunnel has none']]);
+});
