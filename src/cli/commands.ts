@@ -16,4 +16,5 @@ export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[]
   { names: ['snapshot'], load: () => import('./snapshot.js') },
   { names: ['proxy-status', 'ps'], load: () => import('./proxy-status.js') },
   { names: ['trace'], load: () => import('./trace.js') },
+  { names: ['traffic'], load: () => import('./traffic.js') },
 ];
