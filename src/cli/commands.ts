@@ -17,4 +17,5 @@ export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[]
   { names: ['proxy-status', 'ps'], load: () => import('./proxy-status.js') },
   { names: ['trace'], load: () => import('./trace.js') },
   { names: ['traffic'], load: () => import('./traffic.js') },
+  { names: ['wait'], load: () => import('./wait.js') },
 ];

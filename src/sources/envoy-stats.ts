@@ -57,6 +57,7 @@ export async function sampleStats(client: KubeClient, targets: StatsTarget[], wi
   const start = Date.now();
   const first = await readAllStats(client, targets, opts);
   opts.onFirst?.();
+  if (first.every((r) => 'error' in r)) return targets.map((t, i) => ({ namespace: t.namespace, pod: t.pod, error: (first[i] as { error: string }).error }));
   await sleep(Math.max(0, windowMs - (Date.now() - start)));
   const second = await readAllStats(client, targets, opts);
   return targets.map((t, i) => {
