@@ -65,3 +65,19 @@ test('the /stats filter is a regex that keeps exactly the counters of the named 
   assert.ok(all.test('cluster.outbound|9000|v1|tcp-echo.default.svc.cluster.local.upstream_cx_total'));
   assert.ok(!all.test('cluster.xds-grpc.upstream_rq_total'));
 });
+
+test('the text fast path reads the same counters as JSON.parse, pretty or compact; truncated text is an error', () => {
+  const raw = { stats: [
+    { name: `cluster.${C}.upstream_rq_total`, value: 12 }, { name: `cluster.${C}.upstream_cx_total`, value: 2 },
+    { name: `cluster.${C}.outlier_detection.ejections_active`, value: 1 }, { name: 'cluster.x.version', value: 3.5e3 },
+    { name: 'listener.admin.downstream_cx_total', value: 9 }, { histograms: { supported_quantiles: [50], computed_quantiles: [] } },
+  ] };
+  const want = [...clusterCounters(raw)];
+  assert.deepEqual([...parseStatsText(JSON.stringify(raw))], want);
+  assert.deepEqual([...parseStatsText(JSON.stringify(raw, null, 2))], want);
+  const escaped = { stats: [{ name: 'cluster.a\\"b.upstream_rq_total', value: 4 }] };
+  assert.deepEqual([...parseStatsText(JSON.stringify(escaped))], [['a\\"b', { rqTotal: 4 }]]);
+  const text = JSON.stringify(raw, null, 1);
+  assert.throws(() => parseStatsText(text.slice(0, text.length - 40)), StatsFormatError);
+  assert.deepEqual([...parseStatsText('{"stats":[]}')], []);
+});

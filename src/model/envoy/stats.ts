@@ -78,8 +78,35 @@ export function clusterCounters(raw: unknown, only?: Set<string>): Map<string, C
   return out;
 }
 
-/** Parses the text of /stats?format=json. */
+// {"name":"cluster.<name>.<stat>","value":N} as Envoy writes each stat (compact, or pretty with whitespace).
+const CLUSTER_ENTRY = /"name"\s*:\s*"(cluster\.[^"]*)"\s*,\s*"value"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
+const STATS_START = /^\s*\{\s*"stats"\s*:\s*\[/;
+const STATS_END = /\]\s*\}\s*$/;
+
+/**
+ * Parses the text of /stats?format=json. Fast path: one regex pass over the text for the cluster counters, without
+ * building the whole object tree (a 20 MB answer holds hundreds of thousands of stats). Anything unusual (escapes
+ * in names, another layout) goes through JSON.parse.
+ */
 export function parseStatsText(text: string, only?: Set<string>): Map<string, ClusterCounters> {
+  if (STATS_START.test(text) && STATS_END.test(text.slice(-64)) && !text.includes('\\')) {
+    const out = new Map<string, ClusterCounters>();
+    let found = false;
+    CLUSTER_ENTRY.lastIndex = 0;
+    for (let m = CLUSTER_ENTRY.exec(text); m; m = CLUSTER_ENTRY.exec(text)) {
+      found = true;
+      const hit = clusterStatOf(m[1]!);
+      if (!hit || (only && !only.has(hit.cluster))) continue;
+      let c = out.get(hit.cluster);
+      if (!c) out.set(hit.cluster, (c = {}));
+      c[hit.counter] = Number(m[2]);
+    }
+    if (found || !text.includes('"cluster.')) return out;
+  }
+  return parseStatsJson(text, only);
+}
+
+function parseStatsJson(text: string, only?: Set<string>): Map<string, ClusterCounters> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
