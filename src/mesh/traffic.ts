@@ -65,19 +65,39 @@ export interface RuleTraffic {
 }
 
 const samplesCache = new WeakMap<object, { samples?: StatsSample[]; error?: string }>();
+const amount = (d: CounterDelta, unit: TrafficUnit) => unit === 'requests' ? d.rq : d.cx;
 
-/** A proxy's stats samples (parsed once per dump); an error names the file or proxy. */
+/** A proxy's stats samples (parsed once per stats value, so a new sample set is read again); errors name the file. */
 export function proxySamples(p: ProxyModel): { samples?: StatsSample[]; error?: string } {
   const d = p.dump;
-  const hit = samplesCache.get(d);
+  if (d.stats === undefined || d.stats === null || typeof d.stats !== 'object') return { error: 'no stats samples' };
+  const hit = samplesCache.get(d.stats);
   if (hit) return hit;
   let out: { samples?: StatsSample[]; error?: string };
-  if (d.stats === undefined) out = { error: 'no stats samples' };
-  else {
-    try { out = { samples: parseStatsFile(d.stats) }; } catch (err) { out = { error: `${d.statsFile ?? `${d.namespace}/${d.pod}`}: ${(err as Error).message}` }; }
-  }
-  samplesCache.set(d, out);
+  try { out = { samples: parseStatsFile(d.stats) }; } catch (err) { out = { error: `${d.statsFile ?? `${d.namespace}/${d.pod}`}: ${(err as Error).message}` }; }
+  samplesCache.set(d.stats, out);
   return out;
+}
+
+/** Each destination's share of the rule's traffic between consecutive samples, oldest first (for sparklines). */
+export function shareSeries(rule: RuleModel): number[][] {
+  const dests = rule.destinations.filter((d) => !d.mirror);
+  const unit: TrafficUnit = rule.protocol === 'http' ? 'requests' : 'connections';
+  const proxies = ruleProxies(rule).map((p) => ({ p, samples: proxySamples(p).samples ?? [] }));
+  const steps = Math.max(0, ...proxies.map((x) => x.samples.length - 1));
+  const series: number[][] = dests.map(() => []);
+  for (let k = 1; k <= steps; k++) {
+    const counts = dests.map((d) => proxies.reduce((sum, { p, samples }) => {
+      if (samples.length <= k) return sum;
+      const names = new Set(d.envoy.filter((l) => l.proxy === p && l.name).map((l) => l.name));
+      let n = 0;
+      for (const c of names) n += amount(counterDelta(samples[k - 1]!.clusters.get(c), samples[k]!.clusters.get(c)), unit);
+      return sum + n;
+    }, 0));
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (total > 0) counts.forEach((n, i) => series[i]!.push(n / total));
+  }
+  return series;
 }
 
 export function destinationLabel(d: DestinationModel): string {
@@ -90,8 +110,6 @@ export function ruleProxies(rule: RuleModel): ProxyModel[] {
   for (const r of rule.envoyRoutes) seen.add(r.proxy);
   return [...seen].sort((a, b) => a.context.localeCompare(b.context) || a.namespace.localeCompare(b.namespace) || a.podName.localeCompare(b.podName));
 }
-
-const amount = (d: CounterDelta, unit: TrafficUnit) => unit === 'requests' ? d.rq : d.cx;
 
 export function ruleTraffic(rule: RuleModel): RuleTraffic {
   const unit: TrafficUnit = rule.protocol === 'http' ? 'requests' : 'connections';
