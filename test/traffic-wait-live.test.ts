@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
@@ -33,7 +33,7 @@ after(async () => {
 
 function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args, '--kubeconfig', clusters.kubeconfig], { cwd: repoRoot, env: { ...process.env, XDG_STATE_HOME: state, XDG_CONFIG_HOME: state } }, (error, out, err) => {
+    execFile(process.execPath, [BIN, ...args, ...(args.includes('--fixtures') ? [] : ['--kubeconfig', clusters.kubeconfig])], { cwd: repoRoot, env: { ...process.env, XDG_STATE_HOME: state, XDG_CONFIG_HOME: state } }, (error, out, err) => {
       done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, out, err });
     });
   });
@@ -81,6 +81,23 @@ test('traffic live: two reads of /stats over the window give rates, shares near 
   assert.ok(v2!.rate > 7 * 150 && v2!.rate < 7 * 250, String(v2!.rate));
   assert.equal(v2!.errorRate, 0);
   assert.ok(canary!.errorRate > 0.15 && canary!.errorRate < 0.25, String(canary!.errorRate));
+});
+
+test('snapshot saves two samples of each proxy\'s stats (stats.json), and traffic replays them offline', async () => {
+  const out = join(state, 'snap');
+  const r = await run('snapshot', '--out', out, '--context', 'a', '--pods', 'app=client', '--stats-window', '1s');
+  assert.equal(r.code, 0, r.err);
+  const saved = JSON.parse(readFileSync(join(out, 'a/proxies/app/client-a/stats.json'), 'utf8')) as { samples: { time: string; stats: { stats: { name: string; value: number }[] } }[] };
+  assert.equal(saved.samples.length, 2);
+  const gap = Date.parse(saved.samples[1]!.time) - Date.parse(saved.samples[0]!.time);
+  assert.ok(gap >= 800 && gap < 5000, String(gap));
+  const rq = (i: number) => saved.samples[i]!.stats.stats.filter((x) => x.name?.endsWith('.upstream_rq_total')).reduce((a, x) => a + x.value, 0);
+  assert.ok(rq(1) > rq(0), 'the counters moved between the samples');
+  assert.ok(saved.samples[0]!.stats.stats.every((x) => !x.name || /^cluster\.outbound\|/.test(x.name)), 'filtered to outbound clusters');
+  const t = await run('traffic', 'demoapp', '-n', 'app', '--fixtures', out, '-o', 'json');
+  assert.equal(t.code, 0, t.err);
+  const [rule] = JSON.parse(t.out) as { proxies: { proxy: string; count: number }[] }[];
+  assert.ok(rule!.proxies.some((p) => p.proxy === 'app/client-a' && p.count > 0), t.out);
 });
 
 test('--wait and wait on a snapshot folder say they need live clusters (exit 2, nothing written)', async () => {
