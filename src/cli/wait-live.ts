@@ -78,10 +78,12 @@ export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: 
   });
   let lastLine = '';
   const interval = req.intervalMs ?? 1000;
+  const istiod = istiodSync(input.contexts.filter((c) => [...follow.values()].some((f) => f.ctx === c)), req.timeoutMs);
+  let notes = await istiod();
   for (;;) {
     const results = evaluate();
     for (const r of results) {
-      const line = `${sanitizeLine(`${r.t.rule.vs.context} ${r.t.rule.protocol}[${r.t.rule.index}]`)}: ${sanitizeLine(conv.progressLine(r.states, r.t.target))}`;
+      const line = `${sanitizeLine(`${r.t.rule.vs.context} ${r.t.rule.protocol}[${r.t.rule.index}]`)}: ${sanitizeLine(conv.progressLine(r.states, r.t.target, notes))}`;
       if (line !== lastLine) io.out(`${line}\n`);
       lastLine = results.length === 1 ? line : '';
     }
@@ -98,7 +100,7 @@ export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: 
       return EXIT_STALE_PROXIES;
     }
     await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, req.timeoutMs - elapsed))));
-    await refetch(follow, new Set(stale.map((s) => `${s.context}/${s.proxy}`)));
+    [, notes] = await Promise.all([refetch(follow, new Set(stale.map((s) => `${s.context}/${s.proxy}`))), istiod()]);
     mesh = joinMesh(input);
   }
 }
@@ -121,4 +123,33 @@ async function refetch(follow: Map<string, { ctx: ContextSnapshot; dump: ProxyDu
     if (i >= 0) f.ctx.proxies[i] = next;
     follow.set(k, { ctx: f.ctx, dump: next });
   }));
+}
+
+/**
+ * istiod's sync status of each proxy where istiod is reachable (its /debug/syncz through the Service proxy), as notes
+ * for the waiting list: "istiod: RDS STALE" (sent, not acked) or "istiod: RDS NOT SENT". A context whose istiod does not
+ * answer the first time is not asked again.
+ */
+function istiodSync(contexts: ContextSnapshot[], timeoutMs: number): () => Promise<Map<string, string>> {
+  const unreachable = new Set<string>();
+  return async () => {
+    const { liveStateOf } = await import('../sources/kube/index.js');
+    const { fetchSyncz, syncStates } = await import('../sources/istiod.js');
+    const notes = new Map<string, string>();
+    await Promise.all(contexts.filter((c) => !unreachable.has(c.name)).map(async (c) => {
+      const client = liveStateOf(c)?.client;
+      if (!client) return;
+      try {
+        const rows = await Promise.race([fetchSyncz(client), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), Math.min(3000, timeoutMs)).unref())]);
+        for (const row of rows) {
+          const dot = row.proxy.lastIndexOf('.');
+          const rds = syncStates(row).RDS;
+          if (dot > 0 && rds !== 'SYNCED') notes.set(`${c.name}/${row.proxy.slice(dot + 1)}/${row.proxy.slice(0, dot)}`, `istiod: RDS ${rds}`);
+        }
+      } catch {
+        unreachable.add(c.name);
+      }
+    }));
+    return notes;
+  };
 }

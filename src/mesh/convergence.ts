@@ -79,8 +79,11 @@ export function ruleConvergence(rule: RuleModel, proxies: ProxyModel[], target: 
 }
 
 /** `12/14 proxies run demoapp v2 100% / v2-canary 0%; waiting: frontend-… (cluster-a), …` */
-export function progressLine(states: ProxyConvergence[], target: TargetWeights): string {
+export function progressLine(states: ProxyConvergence[], target: TargetWeights, notes?: ReadonlyMap<string, string>): string {
   const done = states.filter((s) => s.converged).length;
-  const waiting = states.filter((s) => !s.converged).map((s) => `${s.pod} (${s.context})`);
+  const waiting = states.filter((s) => !s.converged).map((s) => {
+    const note = notes?.get(`${s.context}/${s.proxy}`);
+    return `${s.pod} (${s.context}${note ? `, ${note}` : ''})`;
+  });
   return `${done}/${states.length} proxies run ${describeWeights(target)}${waiting.length ? `; waiting: ${waiting.join(', ')}` : ''}`;
 }
