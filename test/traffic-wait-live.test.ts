@@ -53,6 +53,7 @@ test('weights set --wait: progress lines name the proxy still waiting, then ever
 test('a proxy that keeps the old route is named as stale when --wait times out, with exit code 3', async () => {
   const a = clusters.servers.a!;
   a.setProxy('app', 'demoapp-v2-canary-a0', meshEnvoy({ store: a.store, virtualService: 'app/demoapp', port: 8080, stale: true }));
+  a.setProxy('app', 'client-a', meshEnvoy({ store: a.store, virtualService: 'app/demoapp', port: 8080, rps: 200, errors: { 'v2-canary': 0.2 } }));
   const r = await run('weights', 'set', 'demoapp', '-n', 'app', '--context', 'a', 'v2=90', 'v2-canary=10', '--yes', '--wait=4s');
   assert.equal(r.code, 3, r.err + r.out);
   assert.match(r.out, /proxies run demoapp v2 90% \/ v2-canary 10%; waiting: .*demoapp-v2-canary-a0 \(a\)/);
