@@ -21,6 +21,8 @@ const FAULTS = [
   'MS0202 cluster-a VirtualService istio-system/grafana-virtualservice', // one unhealthy endpoint (grafana's only one)
   'MS0505 cluster-a DestinationRule app/frontend', // plain text (DISABLE) to frontend, whose PeerAuthentication is STRICT
   'MS0602 cluster-b Service shop/inventory', // ambient: istio.io/use-waypoint names a waypoint that does not exist
+  'MS0203 cluster-a VirtualService app/demoapp', // the stale proxy's recorded traffic: the canary gets 0% of its requests
+  'MS0204 cluster-a VirtualService app/demoapp', // the canary answers 5xx, v2 does not (recorded stats)
 ];
 
 test('analyze on fixtures/demo: exactly the deliberate faults', async () => {
@@ -31,6 +33,12 @@ test('analyze on fixtures/demo: exactly the deliberate faults', async () => {
   const drift = findings.find((f) => f.code === 'MS0201')!;
   assert.equal(drift.proxy?.startsWith('app/frontend-'), true, 'drift names the stale proxy');
   assert.match(drift.message, /intent .*v2 90%.*v2-canary 10%; Envoy .*v2 100%.*v2-canary 0%/);
+  const share = findings.find((f) => f.code === 'MS0203')!;
+  assert.equal(share.proxy, drift.proxy, 'the share finding names the same stale proxy');
+  assert.match(share.message, /^Destination demoapp:v2-canary of rule "weight-based-routing" got 0% of the 204 requests counted on app\/frontend-7c55c868cf-p5rrv, its weight is 10%/);
+  const errors = findings.find((f) => f.code === 'MS0204')!;
+  assert.equal(errors.path, 'spec.http[0].route[1].destination');
+  assert.match(errors.message, /demoapp:v2-canary .* answered 5xx to 14\.5% of 69 requests while demoapp:v2 did not \(counted on app\/client-d44cdc4b7-9dl8s, app\/frontend-7c55c868cf-fhd87\)/);
   assert.equal(findings.find((f) => f.code === 'IST0101')!.message, 'Referenced host+subset in destinationrule not found: "ratings+v2"');
   const mtls = findings.find((f) => f.code === 'MS0505')!;
   assert.match(mtls.message, /DestinationRule sends plain text \(DISABLE\) to app\/frontend .* but PeerAuthentication app\/frontend-strict requires mTLS \(STRICT\)/, 'both objects named');

@@ -60,7 +60,7 @@ test('tree: ✗/⚠/≠ markers on the faulty nodes, rolled up to namespaces and
   const { data, plugins } = await demo();
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
   let f = ui.frame();
-  assert.match(rowOf(f, /ctx cluster-a/), /✗3 ⚠1 ≠1\s*│/, 'cluster-a: IST0173 + MS0202 + MS0505 errors, MS0007 warning, MS0201 drift');
+  assert.match(rowOf(f, /ctx cluster-a/), /✗3 ⚠3 ≠1\s*│/, 'cluster-a: IST0173 + MS0202 + MS0505 errors, MS0007 + MS0203 + MS0204 warnings, MS0201 drift');
   assert.match(rowOf(f, /ctx cluster-b/), /✗2\s*│/, 'cluster-b: IST0101 and the ambient fault MS0602');
   assert.doesNotMatch(rowOf(f, /ctx cluster-b/), /⚠|≠/);
   assert.match(rowOf(f, /ns app/), /≠1/);
@@ -101,26 +101,26 @@ test('badges: the join and the analyzers agree on codes; one problem per code an
   const subset = find(roots, (n) => n.id === 'cluster-a/DestinationRule/default/details/subset:v2');
   assert.deepEqual(subset.badges.problems?.map((p) => `${p.severity} ${p.code}`), ['error IST0173'], 'at the analyzer level');
   const rule = find(roots, (n) => n.kind === 'rule' && n.label === 'http[0] weight-based-routing');
-  assert.deepEqual(rule.badges.problems?.map((p) => `${p.code} ${p.drift}`), ['MS0201 true']);
+  assert.deepEqual(rule.badges.problems?.map((p) => `${p.code} ${p.drift}`), ['MS0201 true', 'MS0203 undefined']);
   assert.equal(joinProblems(), before, "the join's own problems are untouched: badges get new arrays");
   // Roll-up: counted once each, wherever they show.
-  assert.deepEqual(tp.counts.get('cluster-a'), { error: 3, warning: 1, info: 0, drift: 1 });
+  assert.deepEqual(tp.counts.get('cluster-a'), { error: 3, warning: 3, info: 0, drift: 1 });
   assert.deepEqual(tp.counts.get('cluster-b'), { error: 2, warning: 0, info: 0, drift: 0 });
-  assert.deepEqual(tp.counts.get('cluster-a/VirtualService/app/demoapp'), { error: 0, warning: 0, info: 0, drift: 1 });
+  assert.deepEqual(tp.counts.get('cluster-a/VirtualService/app/demoapp'), { error: 0, warning: 2, info: 0, drift: 1 });
   // `meshscope tree` prints the same codes.
   const text = renderTreeText(roots);
-  for (const code of ['IST0101', 'IST0173', 'MS0007', 'MS0201', 'MS0202']) assert.match(text, new RegExp(`\\[${code}\\]`));
+  for (const code of ['IST0101', 'IST0173', 'MS0007', 'MS0201', 'MS0202', 'MS0203', 'MS0204']) assert.match(text, new RegExp(`\\[${code}\\]`));
   assert.doesNotMatch(text, /\[MS0101\]/);
   assert.match(text, /ratings {2}ratings\.default\.svc\.cluster\.local {2}gateways mesh {2}\[✗ \[IST0101\] Referenced host\+subset in destinationrule not found: "ratings\+v2"\]/);
   assert.equal(tp.items.length, analyzeLoaded(input, mesh).length);
 });
 
-test('! lists exactly the seven demo findings, most severe first; Enter on IST0101 jumps and highlights subset: v2', async () => {
+test('! lists exactly the nine demo findings, most severe first; Enter on IST0101 jumps and highlights subset: v2', async () => {
   const { data, plugins } = await demo();
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
   await ui.press('!');
   let f = ui.frame();
-  assert.match(f, /Problems \(7\): 5 errors, 2 warnings/);
+  assert.match(f, /Problems \(9\): 5 errors, 4 warnings/);
   const rows = f.split('\n').filter((l) => /^│ [› ] (Error|Warning|Info) /.test(l));
   const expected = [
     /Error +\[IST0173\] +cluster-a +DestinationRule default\/details +The Subset v2 defined/,
@@ -130,6 +130,8 @@ test('! lists exactly the seven demo findings, most severe first; Enter on IST01
     /Error +\[MS0602\] +cluster-b +Service shop\/inventory +istio\.io\/use-waypoint names waypoint/,
     /Warning +\[MS0007\] +cluster-a +Gateway istio-system\/http-gateway +Gateway host test\.nginx\.com/,
     /Warning +\[MS0201\] +cluster-a +VirtualService app\/demoapp +Proxy app\/frontend-/,
+    /Warning +\[MS0203\] +cluster-a +VirtualService app\/demoapp +Destination demoapp:v2-canary/,
+    /Warning +\[MS0204\] +cluster-a +VirtualService app\/demoapp +Destination demoapp:v2-canary/,
   ];
   assert.equal(rows.length, expected.length, rows.join('\n'));
   rows.forEach((r, i) => assert.match(r, expected[i]!));
@@ -163,7 +165,7 @@ test('! at 80×24: every line fits; Enter on the drift finding highlights its ru
   await ui.press('!');
   for (const l of ui.frame().split('\n')) assert.ok([...l].length <= 80, `fits: ${l}`);
   assert.match(ui.frame(), /Warning \[MS0201\]/);
-  await ui.press('G', KEYS.enter);
+  await ui.press('G', 'k', 'k', KEYS.enter);
   const f = ui.frame();
   assert.match(f, /- name: weight-based-routing ◀/);
   assert.match(f, /vs demoapp/);

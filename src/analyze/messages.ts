@@ -128,6 +128,14 @@ export const MESSAGES = {
     code: 'MS0202', level: 'Error',
     template: 'Proxy %s routes rule %v to Envoy cluster %s, which has no healthy endpoint (%d endpoints).',
   },
+  TrafficShareDrift: {
+    code: 'MS0203', level: 'Warning',
+    template: 'Destination %s of rule %v got %s of the %s counted on %s, its weight is %s (stale proxy, outlier ejection, or a subset with no healthy endpoints?).',
+  },
+  DestinationErrors: {
+    code: 'MS0204', level: 'Warning',
+    template: 'Destination %s of rule %v answered 5xx to %s of %d requests while %s did not (counted on %s).',
+  },
   BrokenCrossClusterHop: { code: 'MS0301', level: 'Error', template: 'Cross-cluster hop of rule %v is broken: %s.' },
 } as const satisfies Record<string, MessageDef>;
 

@@ -21,6 +21,8 @@ import { gatewayUnservedHostCheck } from './gateway-unserved-host.js';
 import { envoyDriftCheck } from './envoy-drift.js';
 import { envoyHealthCheck } from './envoy-endpoint-health.js';
 import { crossClusterHopCheck } from './cross-cluster-hop.js';
+import { trafficShareCheck } from './traffic-share.js';
+import { trafficErrorsCheck } from './traffic-errors.js';
 import { sidecarSelectorCheck } from './sidecar-selector.js';
 import { serviceEntryProtocolCheck } from './serviceentry-protocol.js';
 import { vsJwtClaimRouteCheck } from './vs-jwt-claim-route.js';
@@ -69,6 +71,8 @@ export const CHECKS: Check[] = [
   ambientWaypointMissingCheck,
   ambientSidecarConflictCheck,
   ambientZtunnelDriftCheck,
+  trafficShareCheck,
+  trafficErrorsCheck,
 ];
 
 export interface RunOptions {

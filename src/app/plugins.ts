@@ -30,9 +30,10 @@ const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
  * never fatal.
  */
 export async function loadPluginFactory(globals: GlobalOptions, keys: Keys): Promise<PluginFactory> {
-  const [weights, others] = await Promise.all([
+  const [weights, others, traffic] = await Promise.all([
     settle(Promise.all([import('../ui/weights/plugin.js'), import('./weights-env.js')])),
     settle(import('./problems.js').then((m) => m.problemAndTraceFactory())),
+    settle(import('./traffic-plugin.js')),
   ]);
   const failed = (key: keyof typeof WHAT, error: string): UiPlugin => {
     if (process.env.MESHSCOPE_DEBUG) process.stderr.write(`${WHAT[key]} unavailable: ${error}\n`);
@@ -56,6 +57,7 @@ export async function loadPluginFactory(globals: GlobalOptions, keys: Keys): Pro
     }
     if (typeof built === 'string') out.push(failed('problems', built), failed('trace', built));
     else out.push(...built);
+    if (traffic.ok) out.push(traffic.value.trafficPluginFor(input, mesh, globals));
     return out;
   };
 }

@@ -8,6 +8,6 @@ export interface WeightsIO {
   env: NodeJS.ProcessEnv;
 }
 
-export interface SetOptions { rule?: string; mirror?: string[]; rebalance?: boolean; dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean; allZero?: boolean }
+export interface SetOptions { rule?: string; mirror?: string[]; rebalance?: boolean; dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean; allZero?: boolean; wait?: boolean | string }
 export interface GetOptions { output?: string }
-export interface UndoOptions { dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean }
+export interface UndoOptions { dryRun?: boolean; yes?: boolean; auditLog?: string; force?: boolean; wait?: boolean | string }

@@ -19,4 +19,6 @@ export const COMMANDS: { names: string[]; load: () => Promise<CommandModule> }[]
   { names: ['translate'], load: () => import('./translate.js') },
   { names: ['authz'], load: () => import('./authz.js') },
   { names: ['zc', 'ztunnel-config'], load: () => import('./zc.js') },
+  { names: ['traffic'], load: () => import('./traffic.js') },
+  { names: ['wait'], load: () => import('./wait.js') },
 ];

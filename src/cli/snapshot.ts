@@ -7,6 +7,8 @@ import type { GlobalOptions } from '../core/options.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { sanitizeLine } from '../core/sanitize.js';
 import type { KubeObject } from '../model/resources.js';
+import type { ContextSnapshot } from '../model/context.js';
+import type { KubeClient } from '../sources/kube/index.js';
 import type { WrittenContext } from '../sources/snapshot-writer.js';
 
 export function register(program: Command): void {
@@ -17,6 +19,7 @@ export function register(program: Command): void {
     .option('--pods <selector>', 'also save Envoy dumps of sidecar pods matching this label selector (e.g. app=frontend)')
     .option('--force', 'replace a non-empty --out folder', false)
     .option('--proxy-concurrency <n>', 'port-forwards at a time', '4')
+    .option('--stats-window <duration>', "time between the two reads of each proxy's Envoy counters saved in stats.json (0: no stats)", '10s')
     .action(async (o: SnapshotFlags, cmd: Command) => {
       setExitCode(cmd, await runSnapshot(o, cmd));
     });
@@ -46,11 +49,13 @@ async function runSnapshot(o: SnapshotFlags, cmd: Command): Promise<number> {
   return 0;
 }
 
-export interface SnapshotFlags { out: string; pods?: string; force?: boolean; proxyConcurrency?: string }
+export interface SnapshotFlags { out: string; pods?: string; force?: boolean; proxyConcurrency?: string; statsWindow?: string }
 
 /** Loads the live contexts, fetches gateway and selected pods' Envoy dumps, and writes the folder. */
 export async function takeSnapshot(g: GlobalOptions, o: SnapshotFlags): Promise<{ written: WrittenContext[]; warnings: string[] }> {
   const selects = o.pods ? parseSelector(o.pods) : undefined;
+  const { parseDuration } = await import('../sources/kube/duration.js');
+  const statsWindowMs = parseDuration(o.statsWindow ?? '10s', '--stats-window');
   const concurrency = Number(o.proxyConcurrency ?? '4');
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--proxy-concurrency: "${o.proxyConcurrency}" is not a positive integer`);
   const { loadLiveContexts, liveStateOf } = await import('../sources/kube/index.js');
@@ -78,7 +83,26 @@ export async function takeSnapshot(g: GlobalOptions, o: SnapshotFlags): Promise<
     const ztunnels = await fetchZtunnelDumps(client, ztunnelPodsOf(ctx.objects), { sizeCapBytes: limits.maxDumpBytes });
     for (const z of ztunnels) if (z.error) warnings.push(`context ${ctx.name}: ztunnel pod ${z.pod}: config dump not saved: ${z.error}`);
     ctx.ztunnels = ztunnels.filter((z) => z.configDump !== undefined);
+    if (statsWindowMs > 0 && ctx.proxies.length > 0) warnings.push(...await saveStats(client, ctx, pods, statsWindowMs));
   }));
   const written = await writeSnapshot(o.out, contexts, { force: o.force });
   return { written, warnings };
+}
+
+/** Two reads of every saved proxy's outbound cluster counters, `windowMs` apart, kept as each dump's stats.json. */
+async function saveStats(client: KubeClient, ctx: ContextSnapshot, pods: KubeObject[], windowMs: number): Promise<string[]> {
+  const { adminPortOf } = await import('../sources/envoy-admin.js');
+  const { sampleStats } = await import('../sources/envoy-stats.js');
+  const podOf = new Map(pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
+  const targets = ctx.proxies.map((d) => {
+    const pod = podOf.get(`${d.namespace}/${d.pod}`);
+    return { namespace: d.namespace, pod: d.pod, port: pod ? adminPortOf(pod) : 15000, clusters: [] };
+  });
+  const res = await sampleStats(client, targets, windowMs);
+  const warnings: string[] = [];
+  res.forEach((r, i) => {
+    if (r.stats && r.stats.samples.length === 2) ctx.proxies[i]!.stats = r.stats;
+    else warnings.push(`context ${ctx.name}: pod ${r.namespace}/${r.pod}: stats.json not saved: ${r.error ?? 'one of the two reads failed'}`);
+  });
+  return warnings;
 }

@@ -49,6 +49,7 @@ export function register(program: Command): void {
     .option('--audit-log <file>', 'audit log file (default $XDG_STATE_HOME/meshscope/audit.log)')
     .option('--force', 'write a snapshot file even though it changed on disk since meshscope last wrote it')
     .option('--all-zero', 'let every backendRef of a Gateway API rule weigh 0 (istiod then answers HTTP 500)')
+    .option('--wait [duration]', 'live: after the write, wait until every proxy runs the new weights (default 60s; exit 3 naming the stale proxies on timeout)')
     .action(async (name: string, assignments: string[], o: SetOptions, cmd: Command) => setExitCode(cmd, await runSet(globalsOf(cmd), name, assignments, o, processIO())));
   weights.command('undo')
     .description('revert the last applied edit from the audit log (again as a diff, again with the precondition)')
@@ -56,6 +57,7 @@ export function register(program: Command): void {
     .option('-y, --yes', 'apply without asking')
     .option('--audit-log <file>', 'audit log file (default $XDG_STATE_HOME/meshscope/audit.log)')
     .option('--force', 'write a snapshot file even though it changed on disk since meshscope last wrote it')
+    .option('--wait [duration]', 'live: after the write, wait until every proxy runs the new weights (default 60s; exit 3 naming the stale proxies on timeout)')
     .action(async (o: UndoOptions, cmd: Command) => setExitCode(cmd, await runUndo(globalsOf(cmd), o, processIO())));
 }
 
@@ -202,6 +204,8 @@ export async function runSet(g: GlobalOptions, name: string, args: string[], o: 
   const assignments = parseAssignments(args);
   const mirrors = parseMirror(o.mirror ?? []);
   if (assignments.length === 0 && mirrors.length === 0) throw new UsageError('nothing to set: give DEST=WEIGHT arguments and/or --mirror PCT');
+  const { checkWait, waitAfterWrite } = await import('../app/weights-wait.js');
+  checkWait(g, o.wait);
   const { resolveRule, findDestination, assignWeights, currentValues, PlanError } = await import('../edit/planner.js');
   const { prepareEdit } = await import('../edit/prepare.js');
   const { destLabel } = await import('../edit/planner.js');
@@ -240,7 +244,7 @@ export async function runSet(g: GlobalOptions, name: string, args: string[], o: 
     return 1;
   }
   if (preps.length === 0) throw new UserError(`no VirtualService ${name} found`);
-  return showAndApply(preps, await writeEnv(g, o.auditLog, io, live, o.force), o, io, 'apply to');
+  return waitAfterWrite(g, preps, await showAndApply(preps, await writeEnv(g, o.auditLog, io, live, o.force), o, io, 'apply to'), o.wait, o.dryRun, io);
 }
 
 // ---- undo ----
@@ -251,6 +255,8 @@ export async function runUndo(g: GlobalOptions, o: UndoOptions, io: WeightsIO): 
   const { snapshotTarget } = await import('../sources/edit/apply.js');
   const { liveTarget } = await import('../edit/prepare.js');
   const { resolve, sep } = await import('node:path');
+  const { checkWait, waitAfterWrite } = await import('../app/weights-wait.js');
+  checkWait(g, o.wait);
   const log = auditLogPath(o.auditLog, io.env);
   const entries = readAudit(log);
   const root = g.fixtures ? resolve(g.fixtures) : undefined;
@@ -282,5 +288,5 @@ export async function runUndo(g: GlobalOptions, o: UndoOptions, io: WeightsIO): 
     return 1;
   }
   io.out(`undo of the edit made ${sanitizeLine(batch[0].time)} by ${sanitizeLine(batch[0].user)}\n`);
-  return showAndApply(preps, await writeEnv(g, o.auditLog, io, live, o.force), o, io, 'undo on');
+  return waitAfterWrite(g, preps, await showAndApply(preps, await writeEnv(g, o.auditLog, io, live, o.force), o, io, 'undo on'), o.wait, o.dryRun, io);
 }

@@ -34,6 +34,9 @@ export interface ProxyDump {
   clustersError?: string;
   /** When a live dump was fetched. */
   fetchedAt?: Date;
+  /** Parsed stats.json: two reads of /stats?format=json with their times (see model/envoy/stats.ts). */
+  stats?: unknown;
+  statsFile?: string;
 }
 
 /** Raw ztunnel admin /config_dump of one ztunnel pod (parsed JSON, interpreted by model/ztunnel). */

@@ -1,7 +1,7 @@
 // Writes loaded contexts as a snapshot folder (the format snapshot.ts reads):
 //   DIR/<context>/<namespace>/<plural>.yaml (cluster-scoped objects under _cluster/), multi-document YAML
-//   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json and clusters.json
 //   DIR/<context>/ztunnel/<ztunnel-pod>/config_dump.json
+//   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json, clusters.json and stats.json
 // Everything is written to a temporary sibling folder first and renamed into place, so nothing is written on failure.
 // Secrets are never written; managedFields are stripped.
 import { mkdir, readdir, rename, rm, stat, writeFile, mkdtemp } from 'node:fs/promises';
@@ -79,6 +79,7 @@ async function writeContext(dir: string, ctx: ContextSnapshot): Promise<WrittenC
     await mkdir(pdir, { recursive: true });
     await writeFile(join(pdir, 'config_dump.json'), `${JSON.stringify(p.configDump, null, 2)}\n`);
     if (p.clusters !== undefined) await writeFile(join(pdir, 'clusters.json'), `${JSON.stringify(p.clusters, null, 2)}\n`);
+    if (p.stats !== undefined) await writeFile(join(pdir, 'stats.json'), `${JSON.stringify(p.stats, null, 1)}\n`);
     proxies++;
   }
   for (const z of ctx.ztunnels ?? []) {

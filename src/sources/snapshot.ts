@@ -309,6 +309,13 @@ async function readProxyDump(dir: string, context: string, namespace: string, po
     if (problem) issues.push({ context, severity: 'error', file: cl.file, line: cl.line, message: problem });
     else dump.clusters = cl.value;
   }
+  const st = await readJsonFile(join(dir, 'stats.json'), rel, cap, what('stats.json'));
+  if (!st.missing) {
+    dump.statsFile = st.file;
+    const problem = st.error ?? (isRecord(st.value) && Array.isArray(st.value.samples) ? undefined : 'not a meshscope stats.json (no "samples" array)');
+    if (problem) issues.push({ context, severity: 'error', file: st.file, line: st.line, message: problem });
+    else dump.stats = st.value;
+  }
   return dump;
 }
 

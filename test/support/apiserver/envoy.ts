@@ -12,6 +12,8 @@ export interface ProxyData {
   clustersFile?: string;
   /** Answer every admin request with this HTTP status (fault injection). */
   status?: number;
+  /** Answers first when it returns something (dynamic config and /stats, see envoy-mesh.ts). */
+  handler?: (url: URL) => { status: number; body: string } | undefined;
 }
 
 export function proxyBody(d: ProxyData, which: 'configDump' | 'clusters'): string | undefined {
@@ -42,6 +44,8 @@ export class FakeEnvoyAdmin {
       };
       if (!data) return reply(404, `no proxy ${pod}\n`, 'text/plain');
       if (data.status) return reply(data.status, 'admin failure\n', 'text/plain');
+      const handled = data.handler?.(url);
+      if (handled) return reply(handled.status, handled.body);
       if (url.pathname === '/config_dump') {
         const body = proxyBody(data, 'configDump');
         return body === undefined ? reply(404, 'no config dump\n', 'text/plain') : reply(200, body);

@@ -1,0 +1,160 @@
+// Follows a weight change to the data plane: re-reads the route configuration of every loaded proxy that carries the
+// rule (Envoy admin config_dump with a mask, over port-forward) until each runs the target weights, or the time is up.
+import { UsageError } from '../core/errors.js';
+import type { GlobalOptions } from '../core/options.js';
+import type { ContextSnapshot, ProxyDump } from '../model/context.js';
+import type { RuleModel } from '../mesh/objects.js';
+import type { TargetWeights, ProxyConvergence } from '../mesh/convergence.js';
+import { sanitizeLine } from '../core/sanitize.js';
+
+/** Exit code when the time ran out with proxies that never ran the new weights. */
+export const EXIT_STALE_PROXIES = 3;
+export const DEFAULT_WAIT_MS = 60_000;
+
+export interface WaitRequest {
+  /** VirtualService name and namespace. */
+  name: string;
+  namespace: string;
+  /** Only this rule ("http/0"); default every rule with weighted destinations. */
+  rule?: { kind: string; index: number };
+  /** DEST=WEIGHT to wait for; default the rule's weights as the cluster has them now. */
+  forWeights?: { dest: string; weight: number }[];
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+export interface WaitIO { out(s: string): void; err(s: string): void }
+
+interface Tracked { rule: RuleModel; target: TargetWeights; key: string }
+
+const MASK = '/config_dump?mask=dynamic_route_configs,dynamic_listeners';
+
+/** Runs the wait; returns the exit code (0 converged, EXIT_STALE_PROXIES on timeout, 1 when there is nothing to follow). */
+export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: WaitIO): Promise<number> {
+  const { loadLiveWithSidecars } = await import('../app/traffic-live.js');
+  const { joinMesh } = await import('../mesh/join.js');
+  const conv = await import('../mesh/convergence.js');
+  const { ruleProxies } = await import('../mesh/traffic.js');
+  const { findVirtualServices } = await import('../app/traffic-live.js');
+  const start = Date.now();
+  const { input, warnings } = await loadLiveWithSidecars(g);
+  for (const w of warnings) io.err(`meshscope: warning: ${sanitizeLine(w)}\n`);
+  let mesh = joinMesh(input);
+  const vss = findVirtualServices(mesh, req.name, req.namespace, 'the selected contexts');
+  const tracked: Tracked[] = [];
+  for (const vs of vss) {
+    for (const rule of vs.rules) {
+      if (req.rule && (rule.protocol !== req.rule.kind || rule.index !== req.rule.index)) continue;
+      if (!req.rule && rule.destinations.filter((d) => !d.mirror).length < 2 && !req.forWeights) continue;
+      let target = conv.intendedWeights(rule);
+      if (req.forWeights) {
+        const t: TargetWeights = new Map();
+        for (const a of req.forWeights) {
+          const d = conv.destinationFor(rule, a.dest);
+          if (!d) { target = undefined as never; break; }
+          t.set(`${d.fqdn}|${d.subset ?? ''}`, a.weight);
+        }
+        if (!target) continue;
+        for (const d of rule.destinations) if (!d.mirror && !t.has(`${d.fqdn}|${d.subset ?? ''}`)) t.set(`${d.fqdn}|${d.subset ?? ''}`, 0);
+        target = t;
+      }
+      tracked.push({ rule, target, key: rule.id });
+    }
+  }
+  if (tracked.length === 0) {
+    io.err(`meshscope: ${req.forWeights ? `no rule of VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)} has all of ${req.forWeights.map((a) => sanitizeLine(a.dest)).join(', ')}` : `VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)} has no weighted rule to follow`}\n`);
+    return 1;
+  }
+  // The proxies to follow: those whose Envoy routes carry a tracked rule now, by context/ns/pod.
+  const follow = new Map<string, { ctx: ContextSnapshot; dump: ProxyDump }>();
+  for (const t of tracked) for (const p of ruleProxies(t.rule)) follow.set(`${p.context}/${p.namespace}/${p.podName}`, { ctx: input.contexts.find((c) => c.name === p.context)!, dump: p.dump });
+  if (follow.size === 0) {
+    io.out(`no loaded proxy routes VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)}: nothing to wait for\n`);
+    return 0;
+  }
+  const evaluate = (): { t: Tracked; states: ProxyConvergence[] }[] => tracked.map((t) => {
+    const rule = mesh.rule(t.key) ?? t.rule;
+    const proxies = mesh.proxies(rule.vs.context).filter((p) => follow.has(`${p.context}/${p.namespace}/${p.podName}`));
+    return { t, states: conv.ruleConvergence(rule, proxies, t.target) };
+  });
+  let lastLine = '';
+  const interval = req.intervalMs ?? 1000;
+  const istiod = istiodSync(input.contexts.filter((c) => [...follow.values()].some((f) => f.ctx === c)), req.timeoutMs);
+  let notes = await istiod();
+  for (;;) {
+    const results = evaluate();
+    for (const r of results) {
+      const line = `${sanitizeLine(`${r.t.rule.vs.context} ${r.t.rule.protocol}[${r.t.rule.index}]`)}: ${sanitizeLine(conv.progressLine(r.states, r.t.target, notes))}`;
+      if (line !== lastLine) io.out(`${line}\n`);
+      lastLine = results.length === 1 ? line : '';
+    }
+    const stale = results.flatMap((r) => r.states.filter((s) => !s.converged).map((s) => ({ ...s, rule: r.t.rule })));
+    const elapsed = Date.now() - start;
+    if (stale.length === 0) {
+      const n = new Set(results.flatMap((r) => r.states.map((s) => `${s.context}/${s.proxy}`))).size;
+      io.out(`converged: all ${n} ${n === 1 ? 'proxy runs' : 'proxies run'} the new weights (after ${(elapsed / 1000).toFixed(1)}s)\n`);
+      return 0;
+    }
+    if (elapsed >= req.timeoutMs) {
+      io.err(`meshscope: timed out after ${(req.timeoutMs / 1000).toFixed(0)}s: ${stale.length} ${stale.length === 1 ? 'proxy' : 'proxies'} never converged:\n`);
+      for (const s of stale) io.err(sanitizeLine(`  ${s.proxy} (${s.context}) still runs ${s.runs}${s.error ? ` (${s.error})` : ''}`) + '\n');
+      return EXIT_STALE_PROXIES;
+    }
+    await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, req.timeoutMs - elapsed))));
+    [, notes] = await Promise.all([refetch(follow, new Set(stale.map((s) => `${s.context}/${s.proxy}`))), istiod()]);
+    mesh = joinMesh(input);
+  }
+}
+
+/** Re-reads the route configuration of the proxies still waiting; a read that fails keeps the last one, with the error. */
+async function refetch(follow: Map<string, { ctx: ContextSnapshot; dump: ProxyDump }>, waiting: Set<string>): Promise<void> {
+  const { liveStateOf } = await import('../sources/kube/index.js');
+  const { adminGet, adminPortOf } = await import('../sources/envoy-admin.js');
+  await Promise.all([...follow].filter(([k]) => waiting.has(k)).map(async ([k, f]) => {
+    const client = liveStateOf(f.ctx)?.client;
+    if (!client) return;
+    const pod = f.ctx.objects.find((o) => o.obj.kind === 'Pod' && o.obj.metadata.name === f.dump.pod && o.obj.metadata.namespace === f.dump.namespace)?.obj;
+    const next: ProxyDump = { context: f.ctx.name, namespace: f.dump.namespace, pod: f.dump.pod, fetchedAt: new Date() };
+    try {
+      next.configDump = JSON.parse(await adminGet(client, f.dump.namespace, f.dump.pod, pod ? adminPortOf(pod) : 15000, MASK));
+    } catch {
+      return; // keeps the last route configuration read; the proxy stays waiting
+    }
+    const i = f.ctx.proxies.indexOf(f.dump);
+    if (i >= 0) f.ctx.proxies[i] = next;
+    follow.set(k, { ctx: f.ctx, dump: next });
+  }));
+}
+
+/**
+ * istiod's sync status of each proxy where istiod is reachable (its /debug/syncz through the Service proxy), as notes
+ * for the waiting list: "istiod: RDS STALE" (sent, not acked) or "istiod: RDS NOT SENT". A context whose istiod does not
+ * answer the first time is not asked again.
+ */
+function istiodSync(contexts: ContextSnapshot[], timeoutMs: number): () => Promise<Map<string, string>> {
+  const unreachable = new Set<string>();
+  return async () => {
+    const { liveStateOf } = await import('../sources/kube/index.js');
+    const { fetchSyncz, syncStates } = await import('../sources/istiod.js');
+    const notes = new Map<string, string>();
+    await Promise.all(contexts.filter((c) => !unreachable.has(c.name)).map(async (c) => {
+      const client = liveStateOf(c)?.client;
+      if (!client) return;
+      try {
+        const rows = await Promise.race([fetchSyncz(client), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), Math.min(3000, timeoutMs)).unref())]);
+        for (const row of rows) {
+          const dot = row.proxy.lastIndexOf('.');
+          const rds = syncStates(row).RDS;
+          if (dot > 0 && rds !== 'SYNCED') notes.set(`${c.name}/${row.proxy.slice(dot + 1)}/${row.proxy.slice(0, dot)}`, `istiod: RDS ${rds}`);
+        }
+      } catch {
+        unreachable.add(c.name);
+      }
+    }));
+    return notes;
+  };
+}
+
+export function needsLive(g: GlobalOptions, what: string): void {
+  if (g.fixtures) throw new UsageError(`${what} needs live clusters: a snapshot folder (--fixtures ${g.fixtures}) has no proxies to follow; its proxies' agreement with the files is shown by \`meshscope analyze\` and the tree`);
+}
