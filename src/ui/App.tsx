@@ -9,6 +9,7 @@ import { fitLine, monochrome, type Line } from './format.js';
 import { footerLines, headerLines, leftPaneLines, rightPaneLines } from './screen.js';
 import { helpView } from './help.js';
 import { validPlugins } from './keys.js';
+import { OverlayViewport } from './OverlayViewport.js';
 import type { MeshData, UiPlugin } from './types.js';
 
 export interface AppProps {
@@ -173,6 +174,8 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
     const element = overlayPlugin.open({
       node: overlay.node,
       data: state.data,
+      rows: layout.body,
+      columns: layout.columns,
       close: () => {
         setOverlay(undefined);
         dispatch({ type: 'closePlugin' });
@@ -183,7 +186,8 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
         dispatch({ type: 'jump', id, highlightPath: opts?.highlightPath });
       },
     });
-    body = <Box height={layout.body} width={layout.columns} flexDirection="column" overflow="hidden">{element}</Box>;
+    const caption = overlayPlugin.caption?.(overlay.node);
+    body = <OverlayViewport key={overlay.key} rows={layout.body} columns={layout.columns} caption={caption} noColor={noColor}>{element}</OverlayViewport>;
   } else if (state.mode === 'help') {
     body = <Lines lines={right} width={layout.columns} noColor={noColor} />;
   } else {

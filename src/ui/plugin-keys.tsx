@@ -18,6 +18,7 @@ export const WEIGHTS_KEY: PluginKey = {
   hint: 'edit weights',
   appliesTo: (node) => !!node && EDITABLE.has(node.kind) && node.ref?.kind === 'VirtualService',
   notApplicable: 'e works on a VirtualService, a route rule or a destination',
+  caption: (node) => node?.ref ? `context ${node.ref.context} · namespace ${node.ref.namespace ?? 'default'} · VirtualService ${node.ref.name}` : undefined,
 };
 
 export const PROBLEMS_KEY: PluginKey = {

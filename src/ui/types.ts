@@ -123,6 +123,9 @@ export interface MeshData {
 export interface PluginContext {
   node: TreeNode | undefined;
   data: MeshData;
+  /** Rows and columns the overlay is shown in; a taller overlay scrolls inside them (OverlayViewport). */
+  rows?: number;
+  columns?: number;
   /** Close the plugin's overlay and give the keyboard back to the app. */
   close(): void;
   flash(text: string, kind?: FlashKind): void;
@@ -145,5 +148,7 @@ export interface UiPlugin {
   appliesTo?(node: TreeNode | undefined): boolean;
   /** Why the key does nothing here, e.g. "e works on a VirtualService, rule or destination". */
   notApplicable?: string;
+  /** What the overlay is about, kept on screen while it scrolls (e.g. context, namespace and object). */
+  caption?(node: TreeNode | undefined): string | undefined;
   open(ctx: PluginContext): ReactElement;
 }

@@ -18,7 +18,8 @@ export function problemsPlugin(items: readonly ProblemItem[], opts: { height?: n
       return (
         <ProblemList
           items={items}
-          height={opts.height}
+          height={ctx.rows ? Math.max(3, ctx.rows - 9) : opts.height}
+          width={ctx.columns}
           noColor={opts.noColor}
           onClose={ctx.close}
           onJump={(item) => {

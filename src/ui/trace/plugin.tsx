@@ -18,7 +18,7 @@ export function tracePlugin(run: TraceRunner, opts: { height?: number; noColor?:
     open(ctx: PluginContext) {
       const start = traceStartOfNode(ctx.node)!;
       const source = `${start.context} · ${start.from.kind === 'pod' ? 'pod' : 'gateway'} ${start.from.namespace}/${start.from.name}`;
-      return <TraceForm source={source} onRun={(input) => run(start, input)} onClose={ctx.close} height={opts.height} noColor={opts.noColor} />;
+      return <TraceForm source={source} onRun={(input) => run(start, input)} onClose={ctx.close} height={ctx.rows ? Math.max(3, ctx.rows - 4) : opts.height} width={ctx.columns} noColor={opts.noColor} />;
     },
   };
 }
