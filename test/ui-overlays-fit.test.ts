@@ -113,7 +113,7 @@ for (const size of SIZES) {
     await fit.press(PGDN, PGDN, 'x');
     await fit.press('/', ...'productpage-v1-7bbd');
     const lines = ui.frame().split('\n');
-    const at = lines.findIndex((l) => /│ pod default\/productpage/.test(l)) - lines.findIndex((l) => /Matches for/.test(l)) - 1;
+    const at = lines.findIndex((l) => /│[ ›](pod) default\/productpage/.test(l)) - lines.findIndex((l) => /Matches for/.test(l)) - 1;
     assert.ok(at >= 0, ui.frame());
     for (let i = 0; i < at; i++) await fit.press(KEYS.down);
     await fit.press(KEYS.enter);
