@@ -173,7 +173,8 @@ test('t on the productpage pod: the form traces jason to reviews v2/v3 50/50 in 
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
   await pick(ui, 'ratings', /│[ ›](vs) default\/ratings @cluster-b/);
   await ui.press('t');
-  assert.match(ui.frame(), /t works on a pod, a Gateway or a gateway Service/, 'not on a VirtualService');
+  assert.match(ui.frame().replace(/[│\s]+/g, ' '), /trace from cluster-b · pod \S+ · VirtualService default\/ratings/, 'on a VirtualService: from a client pod (issue 13)');
+  await ui.press(KEYS.esc);
   await pick(ui, 'productpage-v1', /│[ ›](pod) default\/productpage-v1-/);
   assert.match(ui.frame(), /│›?pod productpage-v1-7bbd79f8fd-k6j79 -n default @cluster-a/);
   await ui.press('t');

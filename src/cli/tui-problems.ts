@@ -218,12 +218,12 @@ export async function problemAndTracePlugins(mesh: Mesh | undefined, opts: { noC
 /** Loads the `!` and `t` modules once; the returned function builds both plugins for one mesh, synchronously. */
 export async function problemAndTraceFactory(opts: { noColor?: boolean } = {}): Promise<(mesh: Mesh | undefined) => UiPlugin[]> {
   const noColor = opts.noColor ?? Boolean(process.env.NO_COLOR);
-  const [{ problemsPlugin }, { tracePlugin }, { traceOrMessage }] = await Promise.all([
-    import('../ui/problems/plugin.js'), import('../ui/trace/plugin.js'), import('../trace/trace.js'),
+  const [{ problemsPlugin }, { tracePlugin }, { traceOrMessage }, { traceStartFor }] = await Promise.all([
+    import('../ui/problems/plugin.js'), import('../ui/trace/plugin.js'), import('../trace/trace.js'), import('../trace/start-for-node.js'),
   ]);
   return (mesh) => {
     const out = [problemsPlugin(problemItemsOf(mesh), { noColor })];
-    if (mesh) out.push(tracePlugin((start, input) => traceOrMessage(mesh, { ...start, ...input }), { noColor }));
+    if (mesh) out.push(tracePlugin((start, input) => traceOrMessage(mesh, { ...start, ...input }), { noColor, resolve: (node) => traceStartFor(mesh, node) }));
     return out;
   };
 }
