@@ -155,15 +155,20 @@ test('! lists exactly the five demo findings, most severe first; Enter on IST010
   ui.unmount();
 });
 
-test('! at 80×24: every line fits; Enter on the drift finding highlights its rule', async () => {
+test('! at 80×24: every line fits; Enter on the drift finding goes to the stale proxy, whose page links the rule', async () => {
   const { data, plugins } = await demo();
   const ui = await start(data, { columns: 80, rows: 24 }, plugins);
   await ui.press('!');
   for (const l of ui.frame().split('\n')) assert.ok([...l].length <= 80, `fits: ${l}`);
   assert.match(ui.frame(), /Warning \[MS0201\]/);
   await ui.press('G', KEYS.enter);
-  const f = ui.frame();
-  assert.match(f, /- name: weight-based-routing ◀/);
+  let f = ui.frame();
+  assert.match(f, /│›?pod frontend-7c55c868cf-p5rrv -n app/, 'issue 13: Enter on MS0201 goes to the proxy');
+  assert.match(f, /│STALE: this proxy does not run/);
+  await ui.press(KEYS.tab, KEYS.down, KEYS.down, KEYS.down, KEYS.down);
+  for (let i = 0; i < 6 && !/│›≠ VirtualService app\/demoapp/.test(ui.frame()); i++) await ui.press(KEYS.down);
+  await ui.press(KEYS.enter);
+  f = ui.frame();
   assert.match(f, /vs demoapp/);
   ui.unmount();
 });

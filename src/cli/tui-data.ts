@@ -8,6 +8,7 @@ import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination } from '../ui/types.js';
 import { treeProblems } from './tui-problems.js';
 import { nodesById } from './tree-by-id.js';
+import { landingSections } from '../ui/overview-sections.js';
 
 export function contextInfo(c: ContextSnapshot): ContextInfo {
   const proxies = c.proxies.filter((p) => !p.error).length;
@@ -118,11 +119,14 @@ export function meshData(input: MeshInput, mesh: Mesh, roots: TreeNode[], deps: 
       if (vs) d.ruleDestinations = vs.rules.flatMap((r) => ruleDestinations(r.id));
     }
     if (node.dangling) (d.notes ??= []).push(`unresolved: ${node.dangling}`);
+    const sections = landingSections(node, contexts, treeProblems(input, mesh, roots).items);
+    if (sections) d.sections = sections;
     return d;
   }
 
+  const contexts = input.contexts.map(contextInfo);
   return {
-    source: deps.source, readOnly: deps.readOnly, contexts: input.contexts.map(contextInfo), roots, details, refresh: deps.refresh,
+    source: deps.source, readOnly: deps.readOnly, contexts, roots, details, refresh: deps.refresh,
     problemCounts: treeProblems(input, mesh, roots).counts,
   };
 }

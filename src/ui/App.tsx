@@ -150,7 +150,8 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   const focusedDetails = state.focus === 'details';
   const node = selectedNode(state);
   const content = node ? detailsFor(state.data, node, state.tab, highlightOf(state, node)) : undefined;
-  const h = paneHeight(state);
+  // Never more rows than this frame's body holds (the state learns a new size one render later).
+  const h = Math.min(paneHeight(state), Math.max(1, layout.body - 1));
   const left = leftPaneLines(state, layout.left, h, !focusedDetails && state.mode !== 'search');
   const help = state.mode === 'help' ? helpView(usable, layout.columns, h + 1, state.helpTop) : undefined;
   const right = help ? help.lines : rightPaneLines(state, content, node, layout.right, h, focusedDetails);

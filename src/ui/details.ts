@@ -1,4 +1,5 @@
 // The right pane's content for one node, as styled lines; lines with a target are jump entries. Pure.
+import { sectionLines } from './details-sections.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import { sanitizeLine } from '../util/sanitize.js';
 import { badgeSegs, kindTag, weightBar, type Line, type Seg } from './format.js';
@@ -52,6 +53,7 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
     lines.push({ line: [{ text: `${mark} ${code}${sanitizeLine(p.message)}${path}`, color }] });
   }
   for (const n of d.notes ?? []) lines.push({ line: [{ text: sanitizeLine(n), color: 'yellow' }] });
+  lines.push(...sectionLines(d.sections));
   if (d.proxyLoad) lines.push(proxyLoadLine(d.proxyLoad));
   if (d.proxyStatus) lines.push(...proxyStatusLines(d.proxyStatus));
 

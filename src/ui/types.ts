@@ -74,6 +74,14 @@ export interface NodeDetails {
   proxyStatus?: ProxyStatusInfo;
   /** YAML path (e.g. spec.http[0].route[1].destination.subset) whose line the details pane highlights and scrolls to. */
   highlightPath?: string;
+  /** Blocks shown right under the title (an overview, what a proxy runs that differs from intent); items can be jump targets. */
+  sections?: DetailsSection[];
+}
+
+/** A titled block of one-line items; Enter on an item with a targetId jumps there. */
+export interface DetailsSection {
+  title: string;
+  items: { text: string; mark?: '✗' | '⚠' | '≠' | 'i' | '·'; targetId?: string }[];
 }
 
 /** Problem markers of one tree row: its own problems plus the distinct ones below it. */

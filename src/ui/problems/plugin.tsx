@@ -23,6 +23,7 @@ export function problemsPlugin(items: readonly ProblemItem[], opts: { height?: n
           noColor={opts.noColor}
           onClose={ctx.close}
           onJump={(item) => {
+            if (item.proxyNodeId) return ctx.jump(item.proxyNodeId);
             if (!item.nodeId) {
               ctx.flash(`${item.origin} has no node in the tree`, 'error');
               return;
