@@ -221,11 +221,13 @@ export async function problemAndTracePlugins(mesh: Mesh | undefined, opts: { noC
 /** Loads the `!` and `t` modules once; the returned function builds both plugins for one mesh, synchronously. */
 export async function problemAndTraceFactory(opts: { noColor?: boolean } = {}): Promise<(mesh: Mesh | undefined) => UiPlugin[]> {
   const noColor = opts.noColor ?? Boolean(process.env.NO_COLOR);
-  const [{ problemsPlugin }, { tracePlugin }, { traceOrMessage }, { traceStartFor }] = await Promise.all([
+  const [{ problemsPlugin }, { tracePlugin }, { traceOrMessage }, { traceStartFor }, { proxiesPlugin, proxySyncEntries }] = await Promise.all([
     import('../ui/problems/plugin.js'), import('../ui/trace/plugin.js'), import('../trace/trace.js'), import('../trace/start-for-node.js'),
+    import('../ui/proxies/entries.js'),
   ]);
   return (mesh) => {
     const out = [problemsPlugin(problemItemsOf(mesh), { noColor })];
+    if (mesh) out.push(proxiesPlugin(() => proxySyncEntries(mesh)));
     if (mesh) out.push(tracePlugin((start, input) => traceOrMessage(mesh, { ...start, ...input }), { noColor, resolve: (node) => traceStartFor(mesh, node) }));
     return out;
   };
