@@ -9,6 +9,7 @@ import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleD
 import { treeProblems } from './tui-problems.js';
 import { nodesById } from './tree-by-id.js';
 import { landingSections } from '../ui/overview-sections.js';
+import { ruleEndpointLines } from '../trace/rule-endpoints.js';
 
 export function contextInfo(c: ContextSnapshot): ContextInfo {
   const proxies = c.proxies.filter((p) => !p.error).length;
@@ -120,7 +121,8 @@ export function meshData(input: MeshInput, mesh: Mesh, roots: TreeNode[], deps: 
     }
     if (node.dangling) (d.notes ??= []).push(`unresolved: ${node.dangling}`);
     const sections = landingSections(node, contexts, treeProblems(input, mesh, roots).items);
-    if (sections) d.sections = sections;
+    const ends = ruleEndpointLines(mesh, node);
+    if (sections || ends) d.sections = [...(ends ? [{ title: ends.title, items: ends.lines }] : []), ...(sections ?? [])];
     return d;
   }
 

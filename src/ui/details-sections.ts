@@ -5,7 +5,7 @@ import type { Color, Line } from './format.js';
 import type { DLine } from './details.js';
 import type { DetailsSection } from './types.js';
 
-const COLOR: Record<string, Color> = { '✗': 'red', '⚠': 'yellow', '≠': 'magenta', i: 'gray', '·': 'gray' };
+const COLOR: Record<string, Color> = { '✓': 'green', '✗': 'red', '⚠': 'yellow', '≠': 'magenta', i: 'gray', '·': 'gray' };
 
 export function sectionLines(sections: DetailsSection[] | undefined): DLine[] {
   const out: DLine[] = [];

@@ -81,7 +81,7 @@ export interface NodeDetails {
 /** A titled block of one-line items; Enter on an item with a targetId jumps there. */
 export interface DetailsSection {
   title: string;
-  items: { text: string; mark?: '✗' | '⚠' | '≠' | 'i' | '·'; targetId?: string }[];
+  items: { text: string; mark?: '✗' | '⚠' | '≠' | 'i' | '·' | '✓'; targetId?: string }[];
 }
 
 /** Problem markers of one tree row: its own problems plus the distinct ones below it. */
