@@ -23,7 +23,6 @@ export const COMMAND_HELP: [string, string][] = [
   [':ns NAME', 'show one namespace (:ns alone = all)'],
   [':pc VIEW POD', 'a pod\'s proxy config: listeners, routes, clusters, endpoints'],
   [':ps POD', 'proxy-status of a pod, with its diff (live)'],
-  [':proxies (P)', 'proxy sync from the dumps: each proxy\'s xDS versions against its context, STALE outliers'],
   [':tree', 'back to the tree'],
   [':q', 'quit'],
 ];

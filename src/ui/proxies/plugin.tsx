@@ -61,8 +61,7 @@ function ProxySyncView({ entries, ctx }: { entries: ProxySyncEntry[]; ctx: Plugi
 export function proxiesPlugin(entries: () => ProxySyncEntry[]): UiPlugin {
   return {
     key: PROXIES_PLUGIN_KEY,
-    help: 'proxy sync (also :proxies): each proxy\'s CDS/LDS/RDS/EDS versions from its dump against its context; STALE outliers',
-    hint: 'proxy sync',
+    help: ':proxies, proxy sync from the dumps: xDS versions per proxy vs its context, STALE outliers',
     open: (ctx) => <ProxySyncView entries={entries()} ctx={ctx} />,
   };
 }
