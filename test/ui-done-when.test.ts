@@ -41,7 +41,10 @@ test('≤ 12 keys: the jason rule\'s destinations and their endpoints in cluster
   assert.match(f, /✓ \[cluster-b\] reviews\.default v2 \(1\/1 ready\)\s*\n.*✓ {3}10\.244\.0\.13:9080 reviews-v2-65c4dc6fdc-bq7xh/);
   assert.match(f, /✓ \[cluster-b\] reviews\.default v3 \(1\/1 ready\)\s*\n.*✓ {3}10\.244\.1\.14:9080 reviews-v3-7bf8b6d4b9-m8r5t/);
   const before = k.typed.length;
-  await k.press('t', KEYS.enter);
+  await k.press('t');
+  await until(ui.frame, /trace from cluster-a/);
+  await new Promise((r) => setTimeout(r, 50)); // the form reads keys once mounted
+  await k.press(KEYS.enter);
   const v = await until(ui.frame, /verdict:/);
   assert.ok(k.typed.length - before <= 3);
   assert.match(v.replace(/[│\s]+/g, ' '), /\(lines 1-\d+ of \d+\) verdict: ✓ goes to reviews\.default\.svc\.cluster\.local subset v2 \[cluster-b\]/);

@@ -91,6 +91,7 @@ for (const size of [{ columns: 120, rows: 40 }, { columns: 80, rows: 24 }, { col
     const ui = await start(data, size, plugins);
     await pick(ui, 'productpage', /│[ ›]svc default\/productpage/);
     await ui.press('t');
+    await new Promise((r) => setTimeout(r, 50)); // the form reads keys once mounted
     let f = flat(ui.frame());
     assert.match(f, /trace from cluster-a · pod \S+ · to Service default\/productpage \(client pod: /);
     assert.match(f, / host\s+productpage/);
@@ -109,7 +110,9 @@ test('on the demo at 120×40: the jason rule → t Enter opens the trace with it
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
   await pick(ui, 'jason', /│[ ›]rule .*jason/);
   const keys = ['t', KEYS.enter];
-  await ui.press(...keys);
+  await ui.press('t');
+  await new Promise((r) => setTimeout(r, 50)); // the form reads keys once mounted
+  await ui.press(KEYS.enter);
   await new Promise((r) => setTimeout(r, 150));
   const f = flat(ui.frame());
   assert.match(f, /\(lines 1-\d+ of \d+\) verdict: ✓ goes to reviews\.default\.svc\.cluster\.local subset v2 \[cluster-b\], reviews\.default\.svc\.cluster\.local subset v3 \[cluster-b\]; Envoy agrees/);
