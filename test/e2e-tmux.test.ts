@@ -43,9 +43,9 @@ test('a new user in tmux: search, expand, proxy routes, cross-cluster link, help
     await waitFor(/Search/);
     keys('rev');
     s = await waitFor(/Matches for "rev"/);
-    assert.match(s, /│ vs default\/reviews @cluster-a/, 'the reviews VirtualService is the first match');
+    assert.match(s, /│[ ›]vs default\/reviews @cluster-a/, 'the reviews VirtualService is the first match');
     keys('Enter');
-    s = await waitFor(/│vs reviews -n default @cluster-a/);
+    s = await waitFor(/│›?vs reviews -n default @cluster-a/);
     keys('l');
     s = await waitFor(/rule http\[0\].*jason/);
     assert.match(s, /reviews\.default\.global subset v2/);
@@ -69,11 +69,11 @@ test('a new user in tmux: search, expand, proxy routes, cross-cluster link, help
     keys('Tab', '/b.nginx');
     await waitFor(/Matches for "b\.nginx"/);
     keys('Enter');
-    await waitFor(/│→ b\.nginx\.com:80 -n default @cluster-a/);
+    await waitFor(/│›?→ b\.nginx\.com:80 -n default @cluster-a/);
     for (const k of ['l', 'j', 'j', 'l', 'j']) { keys(k); await sleep(200); }
     s = await waitFor(/▸ ↗ → cluster-b istio-system\/istio-/);
     keys('Enter');
-    s = await waitFor(/│svc istio-ingressgateway -n istio-system @cluster-b/);
+    s = await waitFor(/│›?svc istio-ingressgateway -n istio-system @cluster-b/);
 
     keys('q');
     await waitFor(/EXIT=0/);

@@ -26,7 +26,7 @@ test('first render of the demo; /rev Enter finds the reviews VirtualService with
   assert.match(f, /● cluster-b \d+ objects \d+ proxies/);
   assert.match(f, /▾ ctx cluster-a/);
   await ui.press('/', 'rev', KEYS.enter);
-  assert.match(ui.frame(), /│vs reviews -n default @cluster-a/);
+  assert.match(ui.frame(), /│›?vs reviews -n default @cluster-a/);
   await ui.press('l');
   f = ui.frame();
   assert.match(f, /jason/);

@@ -98,7 +98,7 @@ test("a pod's proxy routes load on demand: loading… then the routes table; a p
     assert.equal(before, 0, 'sidecars are not fetched on load');
     await ui.press(':', 'pc routes demoapp-v2-a0.app', KEYS.enter);
     let f = await until(ui, /loading… Envoy config_dump/);
-    assert.match(f, /│pod demoapp-v2-a0 -n app @a/);
+    assert.match(f, /│›?pod demoapp-v2-a0 -n app @a/);
     f = await until(ui, /NAME\s+VHOST NAME\s+DOMAINS\s+MATCH/);
     assert.match(f, /inbound-vip\|9080\|http\|reviews-v3\.default\.svc\.cluster\.local/);
     assert.match(f, /Envoy config read \d\d:\d\d:\d\d/);

@@ -68,9 +68,9 @@ test('tree: ✗/⚠/≠ markers on the faulty nodes, rolled up to namespaces and
   // Collapsed namespaces show what is wrong below them; cluster-b's istio-system has nothing.
   assert.doesNotMatch(f.split('\n').filter((l) => /ns istio-system/.test(l))[1] ?? '', /[✗⚠≠]/);
 
-  await pick(ui, 'ratings', /│ vs default\/ratings @cluster-b/);
+  await pick(ui, 'ratings', /│[ ›](vs) default\/ratings @cluster-b/);
   f = ui.frame();
-  assert.match(f, /│vs ratings -n default @cluster-b ✗1/);
+  assert.match(f, /│›?vs ratings -n default @cluster-b ✗1/);
   assert.match(rowOf(f, /▸ vs ratings/), /✗1/);
   assert.match(rowOf(f, /VirtualServices 2/), /✗1/);
   assert.match(f, /✗ \[IST0101\] Referenced host\+subset in destinationrule not found/);
@@ -145,7 +145,7 @@ test('! lists exactly the nine demo findings, most severe first; Enter on IST010
   await ui.press(KEYS.enter);
   f = ui.frame();
   assert.doesNotMatch(f, /Problems \(\d+\)/, 'the list closed');
-  assert.match(f, /│vs ratings -n default @cluster-b ✗1/, 'the ratings VirtualService is selected');
+  assert.match(f, /│›?vs ratings -n default @cluster-b ✗1/, 'the ratings VirtualService is selected');
   assert.match(f, /▾ ctx cluster-b/);
   assert.match(f, /▾ ns default ✗1/, 'its ancestors are expanded');
   assert.match(f, /│ {12}subset: v2 ◀/, 'the offending field is highlighted and in view');
@@ -159,15 +159,20 @@ test('! lists exactly the nine demo findings, most severe first; Enter on IST010
   ui.unmount();
 });
 
-test('! at 80×24: every line fits; Enter on the drift finding highlights its rule', async () => {
+test('! at 80×24: every line fits; Enter on the drift finding goes to the stale proxy, whose page links the rule', async () => {
   const { data, plugins } = await demo();
   const ui = await start(data, { columns: 80, rows: 24 }, plugins);
   await ui.press('!');
   for (const l of ui.frame().split('\n')) assert.ok([...l].length <= 80, `fits: ${l}`);
   assert.match(ui.frame(), /Warning \[MS0201\]/);
   await ui.press('G', 'k', 'k', KEYS.enter);
-  const f = ui.frame();
-  assert.match(f, /- name: weight-based-routing ◀/);
+  let f = ui.frame();
+  assert.match(f, /│›?pod frontend-7c55c868cf-p5rrv -n app/, 'issue 13: Enter on MS0201 goes to the proxy');
+  assert.match(f, /│STALE: this proxy does not run/);
+  await ui.press(KEYS.tab, KEYS.down, KEYS.down, KEYS.down, KEYS.down);
+  for (let i = 0; i < 6 && !/│›≠ VirtualService app\/demoapp/.test(ui.frame()); i++) await ui.press(KEYS.down);
+  await ui.press(KEYS.enter);
+  f = ui.frame();
   assert.match(f, /vs demoapp/);
   ui.unmount();
 });
@@ -175,11 +180,12 @@ test('! at 80×24: every line fits; Enter on the drift finding highlights its ru
 test('t on the productpage pod: the form traces jason to reviews v2/v3 50/50 in cluster-b', async () => {
   const { data, plugins } = await demo();
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
-  await pick(ui, 'ratings', /│ vs default\/ratings @cluster-b/);
+  await pick(ui, 'ratings', /│[ ›](vs) default\/ratings @cluster-b/);
   await ui.press('t');
-  assert.match(ui.frame(), /t works on a pod, a Gateway or a gateway Service/, 'not on a VirtualService');
-  await pick(ui, 'productpage-v1', /│ pod default\/productpage-v1-/);
-  assert.match(ui.frame(), /│pod productpage-v1-7bbd79f8fd-k6j79 -n default @cluster-a/);
+  assert.match(ui.frame().replace(/[│\s]+/g, ' '), /trace from cluster-b · pod \S+ · VirtualService default\/ratings/, 'on a VirtualService: from a client pod (issue 13)');
+  await ui.press(KEYS.esc);
+  await pick(ui, 'productpage-v1', /│[ ›](pod) default\/productpage-v1-/);
+  assert.match(ui.frame(), /│›?pod productpage-v1-7bbd79f8fd-k6j79 -n default @cluster-a/);
   await ui.press('t');
   let f = ui.frame();
   assert.match(f, /trace from cluster-a · pod default\/productpage-v1-7bbd79f8fd-k6j79/);

@@ -64,12 +64,12 @@ test('snapshot: the first frame shows each context loading, a search typed meanw
 
   await type('/', 'r', 'e', 'v');
   assert.match(screen.last(), /loading…/, 'the search was typed before the folder was read');
-  const found = await until(() => screen.last(), /│ vs default\/reviews @cluster-a/);
+  const found = await until(() => screen.last(), /│[ ›](vs) default\/reviews @cluster-a/);
   assert.match(found, /● cluster-a \d+ objects/);
   assert.match(found, /Matches for "rev" \([1-9]/);
 
   await type(KEYS.enter);
-  await until(() => screen.last(), /│vs reviews -n default @cluster-a/);
+  await until(() => screen.last(), /│›?vs reviews -n default @cluster-a/);
   await type('e');
   await until(() => screen.last(), /Edit weights\s+cluster-a\s+default\/reviews/);
   // Ctrl-C quits from anywhere, the editor included (Ink handles it before any input handler).
@@ -101,7 +101,7 @@ test('a feature key pressed while its module loads opens it as soon as it is in;
   const press = async (...ks: string[]) => { for (const k of ks) { inst.stdin.write(k); await tick(); await tick(); await tick(); } };
   await tick();
   await press('/', 'r', 'e', 'v', 'i', 'e', 'w', 's', KEYS.enter);
-  assert.match(inst.lastFrame() ?? '', /│vs reviews/);
+  assert.match(inst.lastFrame() ?? '', /│›?vs reviews/);
   await press('e');
   assert.match(inst.lastFrame() ?? '', /loading the weight editor… it opens here in a moment/);
   const real: UiPlugin = { ...WEIGHTS_KEY, open: (ctx) => React.createElement(Text, null, `editing ${ctx.node?.label}`) };

@@ -22,9 +22,9 @@ test('/dem Enter e 0 a: 8 keys from start to the confirmation naming cluster-a, 
   const typed: string[] = [];
   const press = async (...k: string[]) => { typed.push(...k); await ui.press(...k); };
   await press('/', 'd', 'e', 'm');
-  assert.match(ui.frame(), /Matches for "dem" \(\d+\)\s*\n.*│ vs app\/demoapp @cluster-a/, 'the demoapp VirtualService is the first match');
+  assert.match(ui.frame(), /Matches for "dem" \(\d+\)\s*\n.*│[ ›]vs app\/demoapp @cluster-a/, 'the demoapp VirtualService is the first match');
   await press(KEYS.enter);
-  assert.match(ui.frame(), /│vs demoapp -n app @cluster-a/);
+  assert.match(ui.frame(), /│›?vs demoapp -n app @cluster-a/);
   await press('e');
   const editor = await until(ui.frame, /Edit weights/);
   assert.match(editor, /▸ demoapp\s+v2-canary\s+10 → 10/, 'the editor opens with the canary focused');

@@ -99,14 +99,14 @@ test('search: live results while typing, Enter jumps, n/N cycle, Esc cancels', a
   let f = ui.frame();
   assert.match(f, /\/rev▏/);
   assert.match(f, /Matches for "rev" \(\d+\)/);
-  const results = lines(f).filter((l) => l.includes('│ vs') || l.includes('│ →') || l.includes('│ rule'));
+  const results = lines(f).filter((l) => /│[ ›](vs|→|rule)/.test(l));
   assert.ok(results.length > 0);
   assert.match(rowWith(f, 'Matches for'), /rev/);
   assert.match(lines(f)[lines(f).findIndex((l) => l.includes('Matches for')) + 1]!, /vs default\/reviews @cluster-a/, 'the VirtualService ranks first');
   await ui.press(KEYS.enter);
   f = ui.frame();
   assert.match(f, /match 1\/\d+ for "rev"/);
-  assert.match(f, /│vs reviews -n default @cluster-a/);
+  assert.match(f, /│›?vs reviews -n default @cluster-a/);
   assert.match(f, /▾ VirtualServices/, 'ancestors were expanded');
   await ui.press('n');
   assert.match(ui.frame(), /match 2\/\d+/);
@@ -114,7 +114,7 @@ test('search: live results while typing, Enter jumps, n/N cycle, Esc cancels', a
   assert.match(ui.frame(), /match 1\/\d+/);
   // Envoy cluster names contain `|` and IPs are searchable.
   await ui.press('/', '10.0.1.5', KEYS.enter);
-  assert.match(ui.frame(), /│pod frontend-6b8f-abcde -n app @cluster-a/);
+  assert.match(ui.frame(), /│›?pod frontend-6b8f-abcde -n app @cluster-a/);
   await ui.press('/', 'zzz', KEYS.esc);
   assert.doesNotMatch(ui.frame(), /\/zzz/);
   ui.unmount();
@@ -126,7 +126,7 @@ test('search on a 100,000-node tree answers and jumps', async () => {
   await ui.press('/', 's', 'v', 'c', '-', '7', '-', '1', '9');
   assert.match(ui.frame(), /Matches for "svc-7-19"/);
   await ui.press(KEYS.enter);
-  assert.match(ui.frame(), /│vs svc-7-19 -n ns-7 @cluster-a/);
+  assert.match(ui.frame(), /│›?vs svc-7-19 -n ns-7 @cluster-a/);
   ui.unmount();
 });
 
@@ -142,7 +142,7 @@ test('command bar: completion, list views, Enter jumps, - toggles back, errors f
   assert.match(f, /vs default\/reviews @cluster-a/);
   await ui.press(KEYS.enter);
   assert.match(ui.frame(), /Tree \(/);
-  assert.match(ui.frame(), /│vs reviews -n default/);
+  assert.match(ui.frame(), /│›?vs reviews -n default/);
   await ui.press('-');
   assert.match(ui.frame(), /VirtualServices \(1\)/);
   await ui.press(':', 'c', 't', 'x', ' ', KEYS.tab);
@@ -195,9 +195,9 @@ test('switching panes with Tab; details scroll and Enter follows a related entry
   assert.match(f, /cluster-a\/default\/productpage-v1 outbound\|9080\|v2\|reviews\.default\.global 50% 1\/1/, 'the focused pane is wider');
   await ui.press('G', KEYS.enter);
   f = ui.frame();
-  assert.match(f, /│vs reviews -n default @cluster-a/);
+  assert.match(f, /│›?vs reviews -n default @cluster-a/);
   await ui.press(KEYS.esc);
-  assert.match(ui.frame(), /│rule http\[0\] jason/);
+  assert.match(ui.frame(), /│›?rule http\[0\] jason/);
   ui.unmount();
 });
 
@@ -277,7 +277,7 @@ test('refresh calls the provider; new data keeps the selection; q quits', async 
   await ui.rerender(miniData({ contexts: [{ name: 'cluster-a', status: 'ok', counts: { objects: 6 } }] }));
   const f = ui.frame();
   assert.match(f, /cluster-a 6 objects/);
-  assert.match(f, /│vs reviews -n default/);
+  assert.match(f, /│›?vs reviews -n default/);
   await ui.press('q');
   assert.equal(ui.quitCalled(), true);
   ui.unmount();

@@ -8,6 +8,8 @@ import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination } from '../ui/types.js';
 import { treeProblems } from './problems.js';
 import { nodesById } from '../mesh/tree-walk.js';
+import { landingSections } from '../ui/overview-sections.js';
+import { ruleEndpointLines } from '../trace/rule-endpoints.js';
 
 export function contextInfo(c: ContextSnapshot): ContextInfo {
   const proxies = c.proxies.filter((p) => !p.error).length;
@@ -118,11 +120,15 @@ export function meshData(input: MeshInput, mesh: Mesh, roots: TreeNode[], deps: 
       if (vs) d.ruleDestinations = vs.rules.flatMap((r) => ruleDestinations(r.id));
     }
     if (node.dangling) (d.notes ??= []).push(`unresolved: ${node.dangling}`);
+    const sections = landingSections(node, contexts, treeProblems(input, mesh, roots).items);
+    const ends = ruleEndpointLines(mesh, node);
+    if (sections || ends) d.sections = [...(ends ? [{ title: ends.title, items: ends.lines }] : []), ...(sections ?? [])];
     return d;
   }
 
+  const contexts = input.contexts.map(contextInfo);
   return {
-    source: deps.source, readOnly: deps.readOnly, contexts: input.contexts.map(contextInfo), roots, details, refresh: deps.refresh,
+    source: deps.source, readOnly: deps.readOnly, contexts, roots, details, refresh: deps.refresh,
     problemCounts: treeProblems(input, mesh, roots).counts,
   };
 }

@@ -79,10 +79,13 @@ export function attachFindings(roots: TreeNode[], mesh: Mesh, findings: Finding[
     const key = `${f.code}|${objId}`;
     const objNode = byId.get(objId);
     const partId = partNodeId(mesh, objId, f.path);
-    for (const n of [objNode, partId ? byId.get(partId) : undefined]) if (n) placeFinding(n, f, key, keys);
+    // A drift finding also marks the pod whose proxy runs the stale config (issue 13: flagged where it is).
+    const podId = DRIFT_CODES.has(f.code) && f.proxy ? objectId(f.context, 'Pod', f.proxy.split('/')[0]!, f.proxy.split('/')[1] ?? '') : undefined;
+    const podNode = podId ? byId.get(podId) : undefined;
+    for (const n of [objNode, partId ? byId.get(partId) : undefined, podNode]) if (n) placeFinding(n, f, key, keys);
     items.push({
       level: f.level, code: f.code, context: f.context, origin: f.origin, message: f.message, path: f.path, proxy: f.proxy,
-      file: f.file, line: f.line, nodeId: objNode ? objId : partId && byId.has(partId) ? partId : undefined,
+      file: f.file, line: f.line, nodeId: objNode ? objId : partId && byId.has(partId) ? partId : undefined, proxyNodeId: podNode ? podId : undefined,
     });
   }
   items.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
@@ -202,12 +205,14 @@ export async function problemAndTracePlugins(mesh: Mesh | undefined, opts: { noC
 /** Loads the `!` and `t` modules once; the returned function builds both plugins for one mesh, synchronously. */
 export async function problemAndTraceFactory(opts: { noColor?: boolean } = {}): Promise<(mesh: Mesh | undefined) => UiPlugin[]> {
   const noColor = opts.noColor ?? Boolean(process.env.NO_COLOR);
-  const [{ problemsPlugin }, { tracePlugin }, { traceOrMessage }] = await Promise.all([
-    import('../ui/problems/plugin.js'), import('../ui/trace/plugin.js'), import('../trace/trace.js'),
+  const [{ problemsPlugin }, { tracePlugin }, { traceOrMessage }, { traceStartFor }, { proxiesPlugin, proxySyncEntries }] = await Promise.all([
+    import('../ui/problems/plugin.js'), import('../ui/trace/plugin.js'), import('../trace/trace.js'), import('../trace/start-for-node.js'),
+    import('../ui/proxies/entries.js'),
   ]);
   return (mesh) => {
     const out = [problemsPlugin(problemItemsOf(mesh), { noColor })];
-    if (mesh) out.push(tracePlugin((start, input) => traceOrMessage(mesh, { ...start, ...input }), { noColor }));
+    if (mesh) out.push(proxiesPlugin(() => proxySyncEntries(mesh)));
+    if (mesh) out.push(tracePlugin((start, input) => traceOrMessage(mesh, { ...start, ...input }), { noColor, resolve: (node) => traceStartFor(mesh, node) }));
     return out;
   };
 }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { globalsOf, setExitCode } from './global.js';
 import { UsageError } from '../core/errors.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
+import { toGoYaml } from '../format/goyaml.js';
 import { formatLoadIssue, type MeshInput } from '../model/context.js';
 import type { Finding, Level } from '../analyze/types.js';
 import { CHECKS, atOrAbove, unknownSelectors } from '../analyze/registry.js';
@@ -26,7 +27,7 @@ export function register(program: Command): void {
     .command('analyze')
     .description('report configuration problems (istioctl analyzers, drift, endpoint health, cross-cluster hops)')
     .argument('[paths...]', 'manifest files or folders, analyzed like `istioctl analyze -f --use-kube=false`')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .option('-o, --output <format>', 'text, json or yaml', 'text')
     .option('--failure-threshold <level>', 'exit 1 when a finding is at or above this level: Info, Warning or Error', 'Error')
     .option('--only <checks>', 'run only these checks (names or codes, comma-separated, repeatable)', listOpt, [])
     .option('--suppress <CODE=Kind ns/name>', 'silence findings with this code on this object (repeatable; CODE alone silences the code)', repeat, [])
@@ -39,7 +40,7 @@ export function register(program: Command): void {
 
 async function runAnalyzeCommand(paths: string[], o: Record<string, unknown>, cmd: Command): Promise<number> {
   const output = String(o.output ?? 'text');
-  if (output !== 'text' && output !== 'json') throw new UsageError(`--output must be text or json, not "${output}"`);
+  if (output !== 'text' && output !== 'json' && output !== 'yaml') throw new UsageError(`--output must be text, json or yaml, not "${output}"`);
   const threshold = LEVELS.find((l) => l.toLowerCase() === String(o.failureThreshold).toLowerCase());
   if (!threshold) throw new UsageError(`--failure-threshold must be Info, Warning or Error, not "${String(o.failureThreshold)}"`);
   const only = (o.only as string[]) ?? [];
@@ -77,6 +78,8 @@ async function runAnalyzeCommand(paths: string[], o: Record<string, unknown>, cm
   const failing = atOrAbove(findings, threshold).length > 0;
   if (output === 'json') {
     process.stdout.write(`${terminalSafeJson(JSON.stringify(findings.map(toJson), null, 2))}\n`);
+  } else if (output === 'yaml') {
+    process.stdout.write(findings.length ? toGoYaml(findings.map(toJson)) : '[]\n');
   } else {
     const multi = result.input.contexts.length > 1;
     const scope = globals.namespace ? `namespace: ${globals.namespace}` : 'all namespaces';

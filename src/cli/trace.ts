@@ -7,7 +7,7 @@ import { UsageError, UserError } from '../core/errors.js';
 import { formatLoadIssue, type ContextSnapshot } from '../model/context.js';
 import { sanitizeLine } from '../core/sanitize.js';
 import type { TraceRequest } from '../trace/types.js';
-import { parseFrom } from '../trace/source.js';
+import { contextsWithSource, fromWithNamespace } from './trace-context.js';
 
 interface TraceCliOptions {
   from?: string;
@@ -31,7 +31,7 @@ export function parseHeader(text: string): [string, string] {
   return [m[1]!, m[2]!];
 }
 
-export function requestFromOptions(o: TraceCliOptions, context: string): TraceRequest {
+export function requestFromOptions(o: TraceCliOptions, context: string, namespace?: string): TraceRequest {
   if (!o.from) throw new UsageError('trace needs --from POD.NAMESPACE or --from gateway/NAME.NAMESPACE');
   if (!o.host) throw new UsageError('trace needs --host HOST (the host the client calls, e.g. reviews or b.nginx.com)');
   let port: number | undefined;
@@ -44,7 +44,7 @@ export function requestFromOptions(o: TraceCliOptions, context: string): TraceRe
     const [k, v] = parseHeader(h);
     headers[k] = v;
   }
-  const req: TraceRequest = { context, from: parseFrom(o.from), host: o.host, headers };
+  const req: TraceRequest = { context, from: fromWithNamespace(o.from, namespace), host: o.host, headers };
   if (port !== undefined) req.port = port;
   if (o.path !== undefined) req.path = o.path;
   if (o.method !== undefined) req.method = o.method;
@@ -95,9 +95,10 @@ export function register(program: Command): void {
       for (const c of input.contexts) for (const i of c.issues) process.stderr.write(`${sanitizeLine(formatLoadIssue(i))}\n`);
       const loaded = input.contexts.filter((c) => c.status !== 'error');
       if (loaded.length === 0) throw new UserError('no context loaded: nothing to trace');
-      const context = start ?? (loaded.length === 1 ? loaded[0]!.name : undefined);
-      if (!context) throw new UsageError(`trace needs --context (loaded: ${loaded.map((c) => sanitizeLine(c.name)).join(', ')})`);
-      const req = requestFromOptions(o, context);
+      const owners = o.from ? contextsWithSource(loaded, fromWithNamespace(o.from, globals.namespace)) : [];
+      const context = start ?? (loaded.length === 1 ? loaded[0]!.name : owners.length === 1 ? owners[0] : undefined);
+      if (!context) throw new UsageError(`trace needs --context (loaded: ${loaded.map((c) => sanitizeLine(c.name)).join(', ')}${owners.length > 1 ? `; ${sanitizeLine(o.from ?? '')} is in ${owners.map(sanitizeLine).join(', ')}` : ''})`);
+      const req = requestFromOptions(o, context, globals.namespace);
       const { traceGatewayApiIfApplies } = await import('./trace-gateway-api.js');
       const gatewayApi = await traceGatewayApiIfApplies(input, req, o.output);
       if (gatewayApi) return setExitCode(this, gatewayApi.ok ? 0 : 1);

@@ -235,7 +235,10 @@ export async function runSet(g: GlobalOptions, name: string, args: string[], o: 
       }
       preps.push(prepareEdit(t, rule, values));
     } catch (err) {
-      problems.push(`${t.context} ${t.object.metadata.namespace ?? 'default'}/${t.object.metadata.name}: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      // A total other than 100 is usually a destination left unnamed: --rebalance lets the others share the rest.
+      const hint = !o.rebalance && /add up to \d+, not 100/.test(message) ? ' (name every destination, or add --rebalance so the ones you do not name share the rest)' : '';
+      problems.push(`${t.context} ${t.object.metadata.namespace ?? 'default'}/${t.object.metadata.name}: ${message}${hint}`);
     }
   }
   if (problems.length > 0) {

@@ -9,6 +9,7 @@ import { fitLine, monochrome, type Line } from './format.js';
 import { footerLines, headerLines, leftPaneLines, rightPaneLines } from './screen.js';
 import { helpView } from './help.js';
 import { validPlugins } from './keys.js';
+import { OverlayViewport } from './OverlayViewport.js';
 import type { MeshData, UiPlugin } from './types.js';
 
 export interface AppProps {
@@ -149,7 +150,8 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   const focusedDetails = state.focus === 'details';
   const node = selectedNode(state);
   const content = node ? detailsFor(state.data, node, state.tab, highlightOf(state, node)) : undefined;
-  const h = paneHeight(state);
+  // Never more rows than this frame's body holds (the state learns a new size one render later).
+  const h = Math.min(paneHeight(state), Math.max(1, layout.body - 1));
   const left = leftPaneLines(state, layout.left, h, !focusedDetails && state.mode !== 'search');
   const help = state.mode === 'help' ? helpView(usable, layout.columns, h + 1, state.helpTop) : undefined;
   const right = help ? help.lines : rightPaneLines(state, content, node, layout.right, h, focusedDetails);
@@ -173,6 +175,8 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
     const element = overlayPlugin.open({
       node: overlay.node,
       data: state.data,
+      rows: layout.body,
+      columns: layout.columns,
       close: () => {
         setOverlay(undefined);
         dispatch({ type: 'closePlugin' });
@@ -183,7 +187,8 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
         dispatch({ type: 'jump', id, highlightPath: opts?.highlightPath });
       },
     });
-    body = <Box height={layout.body} width={layout.columns} flexDirection="column" overflow="hidden">{element}</Box>;
+    const caption = overlayPlugin.caption?.(overlay.node);
+    body = <OverlayViewport key={overlay.key} rows={layout.body} columns={layout.columns} caption={caption} noColor={noColor}>{element}</OverlayViewport>;
   } else if (state.mode === 'help') {
     body = <Lines lines={right} width={layout.columns} noColor={noColor} />;
   } else {

@@ -2,6 +2,9 @@
 import type { NodeKind } from '../mesh/tree-types.js';
 import { PROXY_TABS, type ProxyTab } from './types.js';
 
+/** The `:proxies` view is the plugin on this key (src/ui/proxies). */
+export const PROXIES_PLUGIN_KEY = 'P';
+
 export interface ListCommandDef { name: string; aliases: string[]; kinds: NodeKind[]; title: string }
 
 export const LIST_COMMANDS: ListCommandDef[] = [
@@ -31,6 +34,7 @@ export type Command =
   | { type: 'ns'; name?: string }
   | { type: 'pc'; tab: ProxyTab; pod?: string }
   | { type: 'tree' }
+  | { type: 'plugin'; key: string; name: string }
   | { type: 'quit' }
   | { type: 'help' }
   | { type: 'error'; message: string };
@@ -59,6 +63,7 @@ export function parseCommand(text: string): Command {
     case 'ps': case 'proxy-status': return { type: 'ps', pod: args[0] };
     case 'ns': case 'namespace': return { type: 'ns', name: args[0] };
     case 'tree': return { type: 'tree' };
+    case 'proxies': case 'sync': return { type: 'plugin', key: PROXIES_PLUGIN_KEY, name: 'proxies' };
     case 'q': case 'quit': case 'q!': return { type: 'quit' };
     case 'help': return { type: 'help' };
     case 'pc': case 'proxy-config': {

@@ -1,14 +1,12 @@
 // The right pane's content for one node, as styled lines; lines with a target are jump entries. Pure.
+import { sectionLines } from './details-sections.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import { sanitizeLine } from '../core/sanitize.js';
 import { badgeSegs, kindTag, weightBar, type Line, type Seg } from './format.js';
 import { PROXY_TABS, type NodeDetails, type ProxyStatusInfo, type ProxyTab, type ProxyTable } from './types.js';
 
-export interface DLine {
-  line: Line;
-  /** Node id to jump to on Enter. */
-  target?: string;
-}
+export type { DLine } from './format.js';
+import type { DLine } from './format.js';
 
 export interface DetailsContent {
   lines: DLine[];
@@ -52,6 +50,7 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
     lines.push({ line: [{ text: `${mark} ${code}${sanitizeLine(p.message)}${path}`, color }] });
   }
   for (const n of d.notes ?? []) lines.push({ line: [{ text: sanitizeLine(n), color: 'yellow' }] });
+  lines.push(...sectionLines(d.sections));
   if (d.proxyLoad) lines.push(proxyLoadLine(d.proxyLoad));
   if (d.proxyStatus) lines.push(...proxyStatusLines(d.proxyStatus));
 

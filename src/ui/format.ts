@@ -160,3 +160,9 @@ export function sliceLine(line: Line, from: number): Line {
   }
   return out;
 }
+
+/** One details line; lines with a target are jump entries (node id to jump to on Enter). */
+export interface DLine {
+  line: Line;
+  target?: string;
+}

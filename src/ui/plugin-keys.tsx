@@ -18,6 +18,7 @@ export const WEIGHTS_KEY: PluginKey = {
   hint: 'edit weights',
   appliesTo: (node) => !!node && EDITABLE.has(node.kind) && node.ref?.kind === 'VirtualService',
   notApplicable: 'e works on a VirtualService, a route rule or a destination',
+  caption: (node) => node?.ref ? `context ${node.ref.context} · namespace ${node.ref.namespace ?? 'default'} · VirtualService ${node.ref.name}` : undefined,
 };
 
 export const PROBLEMS_KEY: PluginKey = {
@@ -30,6 +31,8 @@ export const PROBLEMS_KEY: PluginKey = {
 export interface TraceStart { context: string; from: TraceSource }
 
 const TRACE_STARTS = new Set(['Pod', 'Gateway', 'Service']);
+/** Nodes `t` traces from a client pod of the mesh (src/trace/start-for-node.ts). */
+const TRACE_FROM_CLIENT = new Set(['rule', 'destination', 'mirror']);
 
 /** A pod (sidecar or gateway pod), a Gateway, or a (gateway) Service node → where the trace starts. */
 export function traceStartOfNode(node: TreeNode | undefined): TraceStart | undefined {
@@ -43,10 +46,10 @@ export function traceStartOfNode(node: TreeNode | undefined): TraceStart | undef
 
 export const TRACE_KEY: PluginKey = {
   key: 't',
-  help: 'trace a request from the selected pod or gateway: intent vs Envoy, hop by hop across contexts',
+  help: 'trace a request from the selected pod or gateway, or to the selected Service, rule or destination from a client pod: intent vs Envoy, hop by hop',
   hint: 'trace',
-  appliesTo: (node) => traceStartOfNode(node) !== undefined,
-  notApplicable: 't works on a pod, a Gateway or a gateway Service',
+  appliesTo: (node) => traceStartOfNode(node) !== undefined || TRACE_FROM_CLIENT.has(node?.kind ?? '') || node?.ref?.kind === 'VirtualService',
+  notApplicable: 't works on a pod, a Gateway, a Service, a VirtualService, a route rule or a destination',
 };
 
 /**

@@ -14,6 +14,7 @@ export function runCommand(s: AppState, text: string): AppState {
     case 'error': return err(cmd.message);
     case 'quit': return { ...s, pending: { type: 'quit' } };
     case 'help': return { ...s, mode: 'help', helpTop: 0 };
+    case 'plugin': return s.pluginKeys.includes(cmd.key) ? { ...s, pending: { type: 'plugin', key: cmd.key } } : err(`:${cmd.name} is not available yet (loading)`);
     case 'tree': return { ...withView(pushHistory(s), { type: 'tree' }), focus: 'tree' };
     case 'list': {
       const view: View = { type: 'list', name: cmd.def.name, title: cmd.def.title, kinds: cmd.def.kinds, ...scope };

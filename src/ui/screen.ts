@@ -5,6 +5,7 @@ import { searchResult, type AppState } from './app-state.js';
 import type { DetailsContent } from './details.js';
 import { badgeSegs, kindTag, sliceLine, textWidth, treeRow, type Line, type Seg } from './format.js';
 import { hintsFor, type KeyScope } from './keys.js';
+import { withSelectionMarker } from './selection-marker.js';
 import type { SearchResult } from './search.js';
 import type { ContextInfo, MeshData, ProblemCounts, UiPlugin } from './types.js';
 
@@ -67,9 +68,10 @@ function scopeText(s: AppState): string {
 }
 
 const selectedCache = new WeakMap<Line, Line>();
+/** The selected row: inverse, and a `›` marker that shows without colour too (NO_COLOR drops inverse). */
 function selectedLine(line: Line): Line {
   let l = selectedCache.get(line);
-  if (!l) selectedCache.set(line, (l = line.map((s) => ({ ...s, inverse: true, dim: false }))));
+  if (!l) selectedCache.set(line, (l = withSelectionMarker(line).map((s) => ({ ...s, inverse: true, dim: false }))));
   return l;
 }
 

@@ -1,4 +1,5 @@
 // The TUI's state: its types, the initial state and the selectors every part reads. Pure.
+import { onePerObject } from './list-dedupe.js';
 import type { NodeKind, TreeNode } from '../mesh/tree-types.js';
 import type { CompletionSource } from './commands.js';
 import type { SearchIndex, SearchResult } from './search.js';
@@ -126,8 +127,8 @@ function underAny(index: TreeIndex, id: string, roots: TreeNode[]): boolean {
 
 export function listItems(index: TreeIndex, view: Extract<View, { type: 'list' }>): string[] {
   const kinds = new Set(view.kinds);
-  return index.all
-    .filter((n) => kinds.has(n.kind) && (!view.ctx || n.context === view.ctx) && (!view.ns || n.ref?.namespace === view.ns))
+  return onePerObject(index.all
+    .filter((n) => kinds.has(n.kind) && (!view.ctx || n.context === view.ctx) && (!view.ns || n.ref?.namespace === view.ns)))
     .map((n) => n.id);
 }
 

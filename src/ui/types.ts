@@ -76,6 +76,14 @@ export interface NodeDetails {
   proxyStatus?: ProxyStatusInfo;
   /** YAML path (e.g. spec.http[0].route[1].destination.subset) whose line the details pane highlights and scrolls to. */
   highlightPath?: string;
+  /** Blocks shown right under the title (an overview, what a proxy runs that differs from intent); items can be jump targets. */
+  sections?: DetailsSection[];
+}
+
+/** A titled block of one-line items; Enter on an item with a targetId jumps there. */
+export interface DetailsSection {
+  title: string;
+  items: { text: string; mark?: '✗' | '⚠' | '≠' | 'i' | '·' | '✓'; targetId?: string }[];
 }
 
 /** Problem markers of one tree row: its own problems plus the distinct ones below it. */
@@ -125,6 +133,9 @@ export interface MeshData {
 export interface PluginContext {
   node: TreeNode | undefined;
   data: MeshData;
+  /** Rows and columns the overlay is shown in; a taller overlay scrolls inside them (OverlayViewport). */
+  rows?: number;
+  columns?: number;
   /** Close the plugin's overlay and give the keyboard back to the app. */
   close(): void;
   flash(text: string, kind?: FlashKind): void;
@@ -147,5 +158,7 @@ export interface UiPlugin {
   appliesTo?(node: TreeNode | undefined): boolean;
   /** Why the key does nothing here, e.g. "e works on a VirtualService, rule or destination". */
   notApplicable?: string;
+  /** What the overlay is about, kept on screen while it scrolls (e.g. context, namespace and object). */
+  caption?(node: TreeNode | undefined): string | undefined;
   open(ctx: PluginContext): ReactElement;
 }

@@ -18,10 +18,12 @@ export function problemsPlugin(items: readonly ProblemItem[], opts: { height?: n
       return (
         <ProblemList
           items={items}
-          height={opts.height}
+          height={ctx.rows ? Math.max(3, ctx.rows - 9) : opts.height}
+          width={ctx.columns}
           noColor={opts.noColor}
           onClose={ctx.close}
           onJump={(item) => {
+            if (item.proxyNodeId) return ctx.jump(item.proxyNodeId);
             if (!item.nodeId) {
               ctx.flash(`${item.origin} has no node in the tree`, 'error');
               return;

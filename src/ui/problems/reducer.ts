@@ -18,6 +18,8 @@ export interface ProblemItem {
   line?: number;
   /** Tree node to jump to (the offending object); absent when the object has no node. */
   nodeId?: string;
+  /** For a drift finding: the pod node of the proxy that runs the stale config (Enter goes there). */
+  proxyNodeId?: string;
 }
 
 export interface ProblemListState {

@@ -3,7 +3,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout } from 'ink';
 import type { Trace } from '../../trace/types.js';
-import { traceLines } from '../../trace/format.js';
+import { isNonMatch, traceResultLines } from './result-lines.js';
 import { sanitizeLine } from '../../core/sanitize.js';
 import {
   FIELDS, FIELD_LABELS, formInput, formKey, initForm, runFinished, wrapLine, type TraceFormInput, type TraceFormState, type TraceFormValues,
@@ -37,6 +37,7 @@ const HINTS: Record<string, string> = {
 
 function ResultLine({ line, noColor }: { line: string; noColor: boolean }) {
   const i = line.search(/[✓✗]/);
+  if (isNonMatch(line)) return <Text wrap="truncate" dimColor>{line}</Text>;
   if (noColor || i < 0) return <Text wrap="truncate">{line}</Text>;
   const bad = line[i] === '✗';
   const disagreement = line.includes('DISAGREEMENT') || /^result: ✗ intent and Envoy disagree/.test(line);
@@ -68,7 +69,7 @@ export function TraceForm(props: TraceFormProps) {
     else {
       try {
         const r = await props.onRun(input);
-        outcome = typeof r === 'string' ? sanitizeLine(r) : { lines: traceLines(r).flatMap((l) => wrapLine(l, inner)), ok: r.ok };
+        outcome = typeof r === 'string' ? sanitizeLine(r) : { lines: traceResultLines(r).flatMap((l) => wrapLine(l, inner)), ok: r.ok };
       } catch (err) {
         outcome = sanitizeLine(err instanceof Error ? err.message : String(err));
       }

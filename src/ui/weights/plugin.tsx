@@ -73,6 +73,7 @@ export function weightsPlugin(env: WeightsEditorEnv): UiPlugin {
           onApply={env.apply}
           onPrepareUndo={env.prepareUndo}
           onCancel={ctx.close}
+          maxDiffLines={Number.MAX_SAFE_INTEGER}
           onDone={(results) => {
             const bad = results.filter((r) => !r.ok);
             ctx.flash(results.map(resultLine).join(' | '), bad.length ? 'error' : 'info');
