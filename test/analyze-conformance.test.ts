@@ -27,8 +27,6 @@ const implemented = new Set(CHECKS.map((c) => c.name));
 
 /** istioctl analyzers meshscope does not implement (yet); their cases are skipped by name. */
 const KNOWN_MISSING = new Set([
-  'auth.AuthorizationPoliciesAnalyzer',
-  'conditions.ConditionAnalyzer',
   'gateway.SecretAnalyzer',
   'k8sgateway.SelectorAnalyzer',
   'meshnetworks.MeshNetworksAnalyzer',

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSnapshotFolder } from '../src/sources/snapshot.js';
-import { SECURITY_KINDS, SECURITY_VERSIONS, securityKinds, listPath } from '../src/sources/kube/kinds.js';
+import { KIND_SPECS, listPath } from '../src/sources/kube/kinds.js';
 
 const roots: string[] = [];
 after(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
@@ -53,9 +53,12 @@ test('security.istio.io kinds load from a snapshot; a wrongly typed rule field i
 });
 
 test('live kinds table: the three security kinds at each understood version', () => {
-  assert.deepEqual(SECURITY_VERSIONS, ['v1', 'v1beta1']);
-  assert.deepEqual(SECURITY_KINDS.map((k) => k.kind), ['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication']);
-  assert.equal(listPath(securityKinds('v1beta1')[1]!, 'app'), '/apis/security.istio.io/v1beta1/namespaces/app/authorizationpolicies');
+  const security = KIND_SPECS.filter((k) => k.group === 'security.istio.io');
+  assert.deepEqual(security.map((k) => [k.kind, k.versions, k.list]), [
+    ['PeerAuthentication', ['v1', 'v1beta1'], true], ['AuthorizationPolicy', ['v1', 'v1beta1'], true], ['RequestAuthentication', ['v1', 'v1beta1'], true],
+  ]);
+  const { versions: _versions, list: _list, ...policy } = security[1]!;
+  assert.equal(listPath({ ...policy, version: 'v1beta1' }, 'app'), '/apis/security.istio.io/v1beta1/namespaces/app/authorizationpolicies');
 });
 
 // Live: the security kinds load from the test API server at the version it serves, and a server without

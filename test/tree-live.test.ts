@@ -68,7 +68,7 @@ test('a partial context (403 on one kind): exit 0 with a warning naming the cont
   try {
     const r = await run('tree', '--context', 'a');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /^meshscope: warning: context a partially loaded: forbidden: cannot list destinationrules\.networking\.istio\.io.*; showing what loaded$/m);
+    assert.match(r.err, /^meshscope: warning: context a partially loaded: DestinationRule \(networking\.istio\.io\/v1\): forbidden: cannot list destinationrules\.networking\.istio\.io.*; showing what loaded$/m);
     assert.match(r.out, /demoapp/);
   } finally {
     clusters.servers.a.faults.length = 0;

@@ -22,12 +22,12 @@ test('e on the waypoint-served VirtualService shop/cart edits its weights', asyn
   await ui.press('/', 'c', 'a', 'r', 't');
   const matches = ui.frame();
   const lines = matches.split('\n');
-  const vsLine = lines.findIndex((l) => /│ vs shop\/cart @cluster-b/.test(l));
+  const vsLine = lines.findIndex((l) => /│[› ]vs shop\/cart @cluster-b/.test(l));
   assert.ok(vsLine >= 0, matches);
-  const first = lines.findIndex((l) => /│ \w+ [\w-]+\/[\w.-]+ @/.test(l));
+  const first = lines.findIndex((l) => /│[› ]\w+ [\w-]+\/[\w.-]+ @/.test(l));
   for (let i = first; i < vsLine; i++) await ui.press(KEYS.down);
   await ui.press(KEYS.enter);
-  assert.match(ui.frame(), /│vs cart -n shop @cluster-b/);
+  assert.match(ui.frame(), /│›?vs cart -n shop @cluster-b/);
   await ui.press('e');
   const editor = await until(ui.frame, /Edit weights/);
   assert.match(editor, /▸ cart\s+v2\s+10 → 10/, 'the editor opens on the canary');

@@ -80,7 +80,7 @@ test('header: 403 on one kind marks the context partial with the reason; the res
   try {
     const f = await until(live.ui, /◐ b \d+ objects.* partial/);
     assert.match(f, /● a \d+ objects/);
-    assert.match(f, / b: forbidden: cannot list destinationrules\.networking\.istio\.io/);
+    assert.match(f, / b: DestinationRule \(networking\.istio\.io\/v1\): forbidden: cannot list destinationrules\.networking\.istio\.io/);
   } finally {
     live.close();
     clusters.servers.b.faults.length = 0;
