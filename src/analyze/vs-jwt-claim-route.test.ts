@@ -57,3 +57,16 @@ test('IST0149: a RequestAuthentication in the root namespace or selecting the ga
   assert.equal(vsJwtClaimRouteCheck.run(inputFromYaml({ c1: base + ra('istio-system', '{app: other}') })).length, 1);
   assert.equal(vsJwtClaimRouteCheck.run(inputFromYaml({ c1: base + ra('shop') })).length, 1);
 });
+
+test('live contexts are checked, unless listing RequestAuthentications failed there', () => {
+  const live = (message?: string) => {
+    const input = inputFromYaml({ c1: base });
+    for (const c of input.contexts) {
+      c.snapshot.source = { kind: 'live', server: 'https://c1.example' } as typeof c.snapshot.source;
+      c.snapshot.issues = message ? [{ context: 'c1', severity: 'error', message }] : [];
+    }
+    return vsJwtClaimRouteCheck.run(input);
+  };
+  assert.equal(live().length, 1, 'a live context without RequestAuthentication is flagged');
+  assert.equal(live('context c1: RequestAuthentication (security.istio.io/v1): forbidden: cannot list').length, 0);
+});

@@ -1,8 +1,8 @@
 // virtualservice.JWTClaimRouteAnalyzer: a VirtualService on a gateway routes on a JWT claim
 // (`@request.auth.claims.<name>` header match) but no RequestAuthentication applies to the gateway's pods, so the
 // claim is never there (IST0149, one finding per gateway pod).
-// RequestAuthentications are read from manifests and snapshot folders; meshscope does not list security.istio.io
-// on live clusters, so live contexts are skipped rather than flagged for a policy that may well exist.
+// A live context whose RequestAuthentications could not be listed (forbidden, timeout) is skipped rather than flagged
+// for a policy that may well exist; one that does not serve them has none.
 import type { GatewaySpec, VirtualServiceSpec } from '../model/resources.js';
 import type { Check, Finding } from './types.js';
 import { resolveGatewayRef, selectorMatches } from '../mesh/hosts.js';
@@ -44,7 +44,7 @@ export const vsJwtClaimRouteCheck: Check = {
     const out: Finding[] = [];
     const root = input.meshConfig.rootNamespace;
     for (const ctx of input.contexts) {
-      if (ctx.snapshot.source.kind === 'live') continue;
+      if (ctx.snapshot.source.kind === 'live' && ctx.snapshot.issues.some((i) => i.severity === 'error' && i.message.includes('RequestAuthentication ('))) continue;
       const raByNamespace = new Map<string, (Record<string, string> | undefined)[]>();
       for (const ra of ctx.kind<{ selector?: { matchLabels?: Record<string, string> } }>('RequestAuthentication')) {
         const l = raByNamespace.get(ra.namespace) ?? [];

@@ -107,7 +107,7 @@ export async function authzCheckOutput(podArg: string | undefined, o: { file?: s
 export async function authzBuildOutput(inputs: string[], o: Record<string, unknown>, g: Globals): Promise<string> {
   const output = String(o.output ?? 'yaml');
   if (output !== 'yaml' && output !== 'json') throw new UsageError(`--output must be yaml or json, not "${output}"`);
-  const { buildWorkloadFilters } = await import('./authz-build.js');
+  const { buildWorkloadFilters } = await import('../app/authz-build.js');
   const { filters, notes } = await buildWorkloadFilters(inputs, o, g);
   for (const n of notes) process.stderr.write(`note: ${sanitizeLine(n.policy ? `${n.policy}: ${n.message}` : n.message)}\n`);
   if (output === 'json') return `${terminalSafeJson(JSON.stringify(filters, null, 2))}\n`;

@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { formatLoadIssue, type MeshInput } from '../model/context.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import { loadWarnings, requireLoaded } from '../sources/load-check.js';
-import { formatJson, formatYaml } from './translate-format.js';
+import { formatJson, formatYaml } from '../format/translate.js';
 
 export function register(program: Command): void {
   program
@@ -54,7 +54,7 @@ async function runTranslate(paths: string[], o: Record<string, unknown>, cmd: Co
   const { translateGatewayApi } = await import('../mesh/gateway-api/translate.js');
   const loaded = input.contexts.filter((c) => c.status !== 'error');
   const several = loaded.length > 1;
-  const { routeStatusRows, formatRouteStatus } = await import('./translate-status.js');
+  const { routeStatusRows, formatRouteStatus } = await import('../format/translate-status.js');
   let out = '';
   const statusJson: unknown[] = [];
   for (const c of loaded) {

@@ -1,8 +1,8 @@
 // `trace` without --context: the one loaded context that has the --from pod (or gateway); `--from POD` without
 // `.NAMESPACE` takes -n.
 import type { ContextSnapshot } from '../model/context.js';
-import type { TraceSource } from '../trace/types.js';
-import { parseFrom } from '../trace/source.js';
+import type { TraceSource } from './types.js';
+import { parseFrom } from './source.js';
 
 export function fromWithNamespace(text: string, namespace: string | undefined): TraceSource {
   const from = parseFrom(text);
