@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { objectsOfFile, loadSnapshotFolder } from '../src/sources/snapshot.js';
-import { gatewayApiKinds } from '../src/sources/kube/kinds.js';
+import type { KubeObject } from '../src/model/resources.js';
+import { startTestClusters } from './support/apiserver/index.js';
+import { loadLiveContexts } from '../src/sources/kube/index.js';
 import { GATEWAY_API_GATEWAY_KEY, indexKind, isGatewayApiObject } from '../src/model/gateway-api.js';
 import type { LoadIssue } from '../src/model/context.js';
 import { CONFORMANCE } from './support/paths.js';
@@ -43,13 +45,21 @@ test('a Gateway API Gateway is not indexed as an Istio Gateway', () => {
   assert.equal(indexKind({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' }), 'HTTPRoute');
 });
 
-test('live Gateway API kinds are listed at the preferred version the context serves', () => {
-  const served = new Map([['gateway.networking.k8s.io', new Set(['v1', 'v1beta1', 'v1alpha2'])]]);
-  const kinds = gatewayApiKinds(served);
-  const byKind = Object.fromEntries(kinds.map((k) => [k.kind, k.version]));
-  assert.equal(byKind.HTTPRoute, 'v1');
-  assert.equal(byKind.TCPRoute, 'v1');
-  assert.equal(byKind.TLSRoute, 'v1');
-  assert.equal(gatewayApiKinds(new Map([['gateway.networking.k8s.io', new Set(['v1alpha2'])]])).find((k) => k.kind === 'TCPRoute')?.version, 'v1alpha2');
-  assert.deepEqual(gatewayApiKinds(new Map()), []);
+test('live: Gateway API objects are listed at the version the context serves, beside Istio Gateways', async () => {
+  const seed: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } },
+    { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'istio-gw', namespace: 'app' }, spec: { selector: { istio: 'ingressgateway' }, servers: [] } },
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'web', namespace: 'app' }, spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } },
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop', namespace: 'app' }, spec: { parentRefs: [{ name: 'web' }], rules: [{ backendRefs: [{ name: 'shop', port: 80, weight: 9 }, { name: 'shop-canary', port: 80, weight: 1 }] }] } },
+  ];
+  const clusters = await startTestClusters({ gw: { seed, crds: { gatewayApi: 'standard' } } });
+  try {
+    const [snap] = await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['gw'], requestTimeout: '5s' });
+    assert.equal(snap!.status, 'ok', snap!.reason);
+    const names = snap!.objects.map((o) => `${o.obj.apiVersion} ${o.obj.kind} ${o.obj.metadata.name}`).filter((n) => /Gateway|HTTPRoute/.test(n)).sort();
+    assert.deepEqual(names, ['gateway.networking.k8s.io/v1 Gateway web', 'gateway.networking.k8s.io/v1 HTTPRoute shop', 'networking.istio.io/v1 Gateway istio-gw']);
+    assert.ok(clusters.servers.gw!.requests.some((r) => r.group === 'gateway.networking.k8s.io' && r.version === 'v1' && r.resource === 'httproutes'), 'HTTPRoutes listed at v1');
+  } finally {
+    await clusters.close();
+  }
 });

@@ -29,16 +29,18 @@ const spec = (group: string, kind: string, versions: string[], more: Partial<Kin
 
 /**
  * Every kind meshscope reads, in load order. Which version is asked for comes from each context's discovery
- * (discovery.ts). Gateway API kinds are discovered but not listed yet: the join still takes every `Gateway` for
- * Istio's (flip `list` once it tells them apart).
+ * (discovery.ts). A Gateway API `Gateway` and Istio's are told apart by group (model/gateway-api.ts `indexKind`).
  */
 export const KIND_SPECS: KindSpec[] = [
   ...CORE_KINDS.map(({ version, ...k }) => ({ ...k, versions: k.group ? [version, 'v1beta1'] : [version], list: true })),
   ...ISTIO_KIND_NAMES.map((kind) => spec('networking.istio.io', kind, ISTIO_VERSIONS)),
   ...['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication'].map((kind) => spec('security.istio.io', kind, ['v1', 'v1beta1'])),
-  spec('gateway.networking.k8s.io', 'GatewayClass', ['v1', 'v1beta1'], { namespaced: false, list: false }),
-  ...['Gateway', 'HTTPRoute', 'ReferenceGrant'].map((kind) => spec('gateway.networking.k8s.io', kind, ['v1', 'v1beta1'], { list: false })),
-  ...['GRPCRoute', 'TCPRoute', 'TLSRoute'].map((kind) => spec('gateway.networking.k8s.io', kind, ['v1', 'v1alpha3', 'v1alpha2'], { list: false })),
+  spec('gateway.networking.k8s.io', 'GatewayClass', ['v1', 'v1beta1'], { namespaced: false }),
+  ...['Gateway', 'HTTPRoute'].map((kind) => spec('gateway.networking.k8s.io', kind, ['v1', 'v1beta1'])),
+  ...['GRPCRoute', 'TCPRoute'].map((kind) => spec('gateway.networking.k8s.io', kind, ['v1', 'v1alpha2'])),
+  spec('gateway.networking.k8s.io', 'TLSRoute', ['v1', 'v1alpha3', 'v1alpha2']),
+  spec('gateway.networking.k8s.io', 'ReferenceGrant', ['v1', 'v1beta1', 'v1alpha2']),
+  spec('gateway.networking.k8s.io', 'ListenerSet', ['v1']),
 ];
 
 /** What an absent group means to an operator. */
@@ -51,30 +53,6 @@ export const GROUP_NAMES: Record<string, { name: string; absent: string }> = {
 /** "EnvoyFilter (networking.istio.io/v1alpha3)": how load issues name a kind. */
 export function kindLabel(k: { kind: string; group: string }, version: string): string {
   return `${k.kind} (${k.group ? `${k.group}/${version}` : version})`;
-}
-
-/** Gateway API kinds: group and the versions meshscope understands, in order of preference. */
-export interface VersionedKind { kind: string; plural: string; group: string; versions: string[]; namespaced: boolean }
-
-export const GATEWAY_API_KINDS: VersionedKind[] = [
-  { kind: 'GatewayClass', plural: 'gatewayclasses', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], namespaced: false },
-  { kind: 'Gateway', plural: 'gateways', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], namespaced: true },
-  { kind: 'HTTPRoute', plural: 'httproutes', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], namespaced: true },
-  { kind: 'GRPCRoute', plural: 'grpcroutes', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha2'], namespaced: true },
-  { kind: 'TCPRoute', plural: 'tcproutes', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha2'], namespaced: true },
-  { kind: 'TLSRoute', plural: 'tlsroutes', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1alpha3', 'v1alpha2'], namespaced: true },
-  { kind: 'ReferenceGrant', plural: 'referencegrants', group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1', 'v1alpha2'], namespaced: true },
-  { kind: 'ListenerSet', plural: 'listenersets', group: 'gateway.networking.k8s.io', versions: ['v1'], namespaced: true },
-];
-
-/** The Gateway API kinds a context serves, each at its preferred served version (served: group → versions). */
-export function gatewayApiKinds(served: Map<string, Set<string>>): LiveKind[] {
-  const out: LiveKind[] = [];
-  for (const k of GATEWAY_API_KINDS) {
-    const version = k.versions.find((v) => served.get(k.group)?.has(v));
-    if (version) out.push({ kind: k.kind, plural: k.plural, group: k.group, version, namespaced: k.namespaced, istio: false });
-  }
-  return out;
 }
 
 /** The list URL of a kind, narrowed to a namespace when given. */
