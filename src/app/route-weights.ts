@@ -7,16 +7,16 @@ import type { MeshInput } from '../model/context.js';
 import type { LoadedObject } from '../model/resources.js';
 import type { EditTarget, PreparedEdit } from '../edit/prepare.js';
 import type { WriteEnv } from '../sources/edit/apply.js';
-import type { GetOptions, SetOptions, WeightsIO } from './weights-io.js';
+import type { GetOptions, Live, SetOptions, WeightsIO } from './weights-io.js';
 import { parseAssignments } from '../edit/assignments.js';
 
 export interface RouteWeightsDeps {
   showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dryRun?: boolean; yes?: boolean }, io: WeightsIO, verb: string): Promise<number>;
-  writeEnv(g: GlobalOptions, auditLog: string | undefined, io: WeightsIO, live?: undefined, force?: boolean): Promise<WriteEnv>;
+  writeEnv(g: GlobalOptions, auditLog: string | undefined, io: WeightsIO, live?: Live, force?: boolean): Promise<WriteEnv>;
+  liveSetup(g: GlobalOptions): Promise<Live>;
 }
 
 async function loadRoutes(g: GlobalOptions, kind: string, name: string): Promise<{ input: MeshInput; hits: LoadedObject[]; problems: string[] }> {
-  if (!g.fixtures) throw new UserError(`weights on ${kind}s need a snapshot folder (--fixtures DIR); live Gateway API weight edits are not supported yet`);
   const { loadMesh } = await import('../sources/load.js');
   const input = await loadMesh(g);
   const hits: LoadedObject[] = [];
@@ -97,5 +97,5 @@ export async function runRouteSet(g: GlobalOptions, kind: string, name: string, 
     io.err('meshscope: nothing was written\n');
     return 1;
   }
-  return deps.showAndApply(preps, await deps.writeEnv(g, o.auditLog, io, undefined, o.force), o, io, 'apply to');
+  return deps.showAndApply(preps, await deps.writeEnv(g, o.auditLog, io, g.fixtures ? undefined : await deps.liveSetup(g), o.force), o, io, 'apply to');
 }

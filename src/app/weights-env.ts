@@ -15,7 +15,7 @@ export interface EditorEnvOptions {
   auditLog?: string;
   env?: NodeJS.ProcessEnv;
   /** Live access per context (defaults to client-node with the global kubeconfig). */
-  live?: (context: string, apiVersion: string) => Promise<{ api: VirtualServiceApi; user: string }>;
+  live?: (context: string, apiVersion: string, kind?: string) => Promise<{ api: VirtualServiceApi; user: string }>;
 }
 
 /** Builds the editor's callbacks for a loaded mesh and the global flags. */
@@ -24,10 +24,10 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
   const policy = loadWritePolicy(globals.readOnly, env);
   const auditLog = auditLogPath(opts.auditLog, env);
   const cache = new Map<string, Promise<{ api: VirtualServiceApi; user: string }>>();
-  const live = opts.live ?? ((context: string, apiVersion: string) => {
-    const key = `${context}\0${apiVersion}`;
+  const live = opts.live ?? ((context: string, apiVersion: string, kind = 'VirtualService') => {
+    const key = `${context}\0${apiVersion}\0${kind}`;
     if (!cache.has(key)) {
-      cache.set(key, import('../sources/edit/kube-client.js').then((m) => m.liveAccess(context, apiVersion, { kubeconfig: globals.kubeconfig, requestTimeout: globals.requestTimeout })));
+      cache.set(key, import('../sources/edit/kube-client.js').then((m) => m.liveAccess(context, apiVersion, { kubeconfig: globals.kubeconfig, requestTimeout: globals.requestTimeout }, kind)));
     }
     return cache.get(key) as Promise<{ api: VirtualServiceApi; user: string }>;
   });

@@ -11,7 +11,7 @@ import type { EditTarget, PreparedEdit } from '../edit/prepare.js';
 import type { VirtualServiceApi } from '../sources/edit/live-writer.js';
 
 export type { WeightsIO } from '../app/weights-io.js';
-import type { WeightsIO, SetOptions, GetOptions, UndoOptions } from '../app/weights-io.js';
+import type { Live, WeightsIO, SetOptions, GetOptions, UndoOptions } from '../app/weights-io.js';
 
 function processIO(): WeightsIO {
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -63,13 +63,8 @@ export function register(program: Command): void {
 
 // ---- shared plumbing ----
 
-interface Live {
-  contexts: string[];
-  namespaceOf(context: string): string;
-  access(context: string, apiVersion: string): Promise<{ api: VirtualServiceApi; user: string }>;
-}
 
-async function liveSetup(g: GlobalOptions): Promise<Live> {
+export async function liveSetup(g: GlobalOptions): Promise<Live> {
   const { loadKubeconfig, selectContexts, contextInfo } = await import('../sources/kube/kubeconfig.js');
   const { liveAccess } = await import('../sources/edit/kube-client.js');
   const kc = loadKubeconfig(g.kubeconfig);
@@ -78,9 +73,9 @@ async function liveSetup(g: GlobalOptions): Promise<Live> {
   return {
     contexts,
     namespaceOf: (c) => g.namespace ?? contextInfo(kc, c).namespace ?? 'default',
-    access(context, apiVersion) {
-      const key = `${context}\0${apiVersion}`;
-      if (!cache.has(key)) cache.set(key, liveAccess(context, apiVersion, { kubeconfig: g.kubeconfig, requestTimeout: g.requestTimeout }));
+    access(context, apiVersion, kind = 'VirtualService') {
+      const key = `${context}\0${apiVersion}\0${kind}`;
+      if (!cache.has(key)) cache.set(key, liveAccess(context, apiVersion, { kubeconfig: g.kubeconfig, requestTimeout: g.requestTimeout }, kind));
       return cache.get(key) as Promise<{ api: VirtualServiceApi; user: string }>;
     },
   };
@@ -112,7 +107,7 @@ async function findTargets(g: GlobalOptions, name: string, live?: Live) {
 export async function writeEnv(g: GlobalOptions, auditLog: string | undefined, io: WeightsIO, live?: Live, force?: boolean): Promise<WriteEnv> {
   const { loadWritePolicy } = await import('../sources/edit/policy.js');
   const { auditLogPath } = await import('../sources/edit/audit.js');
-  return { policy: loadWritePolicy(g.readOnly, io.env), auditLog: auditLogPath(auditLog, io.env), live: live ? (c, v) => live.access(c, v) : undefined, force };
+  return { policy: loadWritePolicy(g.readOnly, io.env), auditLog: auditLogPath(auditLog, io.env), live: live ? (c, v, k) => live.access(c, v, k) : undefined, force };
 }
 
 export async function showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dryRun?: boolean; yes?: boolean }, io: WeightsIO, verb: string): Promise<number> {
@@ -200,7 +195,7 @@ function parseMirror(values: string[]): { host?: string; pct: number }[] {
 
 export async function runSet(g: GlobalOptions, name: string, args: string[], o: SetOptions, io: WeightsIO): Promise<number> {
   const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(name);
-  if (route) return (await import('../app/route-weights.js')).runRouteSet(g, route.kind, route.name, args, o, io, { showAndApply, writeEnv });
+  if (route) return (await import('../app/route-weights.js')).runRouteSet(g, route.kind, route.name, args, o, io, { showAndApply, writeEnv, liveSetup });
   const assignments = parseAssignments(args);
   const mirrors = parseMirror(o.mirror ?? []);
   if (assignments.length === 0 && mirrors.length === 0) throw new UsageError('nothing to set: give DEST=WEIGHT arguments and/or --mirror PCT');

@@ -40,7 +40,7 @@ export interface WriteEnv {
   policy: WritePolicy;
   auditLog: string;
   /** Live access per context (client-node); absent for snapshot-only runs. */
-  live?: (context: string, apiVersion: string) => Promise<{ api: VirtualServiceApi; user: string }>;
+  live?: (context: string, apiVersion: string, kind?: string) => Promise<{ api: VirtualServiceApi; user: string }>;
   /** Snapshot edits are audited with the local OS user. */
   osUser?: string;
   /** Write a snapshot file even though it changed since meshscope last wrote it (per the audit log). */
@@ -154,7 +154,7 @@ async function dryRunOne(p: PreparedEdit, env: WriteEnv, audit: AuditEntry[]): P
   }
   if (!env.live) return { context: ctx, ok: false, stage: 'dry-run', reason: 'error', message: 'no live access configured' };
   try {
-    const { api } = await env.live(ctx, p.target.object.apiVersion);
+    const { api } = await env.live(ctx, p.target.object.apiVersion, p.target.object.kind);
     const r = await dryRunLive(api, p.target.object, p.edits);
     if (r.ok) return { context: ctx, ok: true, dryRun: true, noop: false, message: 'server-side dry run ok (dryRun=All)' };
     return { context: ctx, ok: false, stage: r.stage, reason: r.reason, message: r.message, current: currentRuleOf(r.current, p) };
@@ -183,7 +183,7 @@ async function writeOne(p: PreparedEdit, env: WriteEnv, batch: string): Promise<
   if (!env.live) return { context: ctx, ok: false, stage: 'write', reason: 'error', message: 'no live access configured' };
   let access: { api: VirtualServiceApi; user: string };
   try {
-    access = await env.live(ctx, p.target.object.apiVersion);
+    access = await env.live(ctx, p.target.object.apiVersion, p.target.object.kind);
   } catch (err) {
     return { context: ctx, ok: false, stage: 'write', reason: 'error', message: (err as Error).message };
   }
