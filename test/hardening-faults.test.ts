@@ -50,7 +50,7 @@ test('reads: a reset and 503s are retried (the log shows each attempt); a 500 th
   srv().faults.push(
     { verb: 'list', resource: 'pods', reset: true, times: 1 },
     { verb: 'list', resource: 'services', status: 503, times: 2 },
-    { verb: 'list', resource: 'gateways', status: 500 },
+    { verb: 'list', resource: 'gateways', path: '/networking.istio.io/', status: 500 },
   );
   const log = logFrom();
   const t0 = Date.now();
@@ -58,14 +58,14 @@ test('reads: a reset and 503s are retried (the log shows each attempt); a 500 th
   const took = Date.now() - t0;
   assert.equal(log((r) => r.verb === 'list' && r.resource === 'pods').length, 2, 'reset, then one retry');
   assert.equal(log((r) => r.verb === 'list' && r.resource === 'services').length, 3, 'two 503s, then success');
-  assert.equal(log((r) => r.verb === 'list' && r.resource === 'gateways').length, 3, '1 try + 2 retries, no more');
+  assert.equal(log((r) => r.verb === 'list' && r.resource === 'gateways' && r.group === 'networking.istio.io').length, 3, '1 try + 2 retries, no more');
   assert.ok(kinds(a.objects).has('Pod') && kinds(a.objects).has('Service'));
-  assert.ok(!kinds(a.objects).has('Gateway'));
+  assert.ok(!a.objects.some((o) => o.obj.kind === 'Gateway' && o.obj.apiVersion.startsWith('networking.istio.io/')));
   assert.equal(a.status, 'partial');
   assert.match(a.reason ?? '', /^Gateway \(networking\.istio\.io\/v1\): server error 500: an error on the server/);
   assert.ok(a.issues.some((i) => i.message.startsWith('Gateway (networking.istio.io/v1): ') && i.severity === 'error'));
   // Backoff 100 ms then 200 ms: bounded, not a hot loop and not a long stall.
-  const gw = log((r) => r.verb === 'list' && r.resource === 'gateways');
+  const gw = log((r) => r.verb === 'list' && r.resource === 'gateways' && r.group === 'networking.istio.io');
   assert.ok(gw[1].at! - gw[0].at! >= 90 && gw[2].at! - gw[1].at! >= 190, 'exponential backoff between attempts');
   assert.ok(took < 3000, `load took ${took} ms`);
   // The server recovers: the next load is complete.
