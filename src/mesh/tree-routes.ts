@@ -36,7 +36,8 @@ export function ruleNode(mesh: Mesh, r: RuleModel): TreeNode {
   return n;
 }
 
-export function destinationLabel(d: DestinationModel): string {
+/** The one display label of a destination: "host subset:port". */
+export function destinationLabel(d: { host: string; subset?: string; port?: number | string }): string {
   return `${d.host}${d.subset ? ` ${d.subset}` : ''}${d.port !== undefined ? `:${d.port}` : ''}`;
 }
 

@@ -3,6 +3,7 @@
 import React from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import type { TreeNode } from '../../mesh/tree-types.js';
+import { destinationLabel } from '../../mesh/tree-routes.js';
 import type { PluginContext, UiPlugin } from '../types.js';
 import type { WeightsEditorEnv } from '../../edit/prepare.js';
 import type { RuleRef, RuleKind } from '../../edit/types.js';
@@ -32,7 +33,7 @@ export function focusOfNode(node: TreeNode, target: EditTarget, rule: RuleRef | 
   try {
     const r = rule === undefined ? undefined : typeof rule === 'string' ? resolveRule(target.object, rule) : getRule(target.object, rule);
     if (!r) return undefined;
-    const label = (d: { host: string; subset?: string; port?: number | string }) => `${d.host}${d.subset ? ` ${d.subset}` : ''}${d.port !== undefined ? `:${d.port}` : ''}`;
+    const label = destinationLabel;
     if (node.kind === 'mirror') {
       const j = r.mirrors.findIndex((m) => label(m) === node.label);
       return j >= 0 ? r.destinations.length + j : undefined;
