@@ -1,5 +1,4 @@
 // `meshscope pc VIEW [POD[.NAMESPACE]]` (alias proxy-config): istioctl's proxy-config views, byte for byte.
-import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { globalsOf } from './global.js';
 import type { GlobalOptions } from '../core/options.js';
@@ -15,7 +14,8 @@ import {
 } from '../format/proxy-config.js';
 import { listContextFolders, listProxyDirs, readProxyFiles } from '../sources/proxy-files.js';
 import { sanitizeLine } from '../core/sanitize.js';
-import { overCapMessage, resolveLimits } from '../sources/limits.js';
+import { resolveLimits } from '../sources/limits.js';
+import { readInput } from '../sources/input-file.js';
 
 export type View = 'cluster' | 'listener' | 'route' | 'endpoint' | 'eds' | 'secret' | 'bootstrap' | 'ecds' | 'all';
 
@@ -148,27 +148,6 @@ export function renderView(view: View, input: { dump?: ParsedDump; clustersJson?
   } catch (err) {
     if (err instanceof MissingSectionError) throw new UserError(`${src}: ${err.message}`);
     throw err;
-  }
-}
-
-async function readInput(path: string, cap: number): Promise<{ text: string; source: string }> {
-  if (path === '-') {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of process.stdin) {
-      size += (c as Buffer).length;
-      if (size > cap) throw new UserError(overCapMessage('stdin', undefined, cap));
-      chunks.push(c as Buffer);
-    }
-    return { text: Buffer.concat(chunks).toString('utf8'), source: 'stdin' };
-  }
-  try {
-    const size = (await stat(path)).size;
-    if (size > cap) throw new UserError(overCapMessage(path, size, cap));
-    return { text: await readFile(path, 'utf8'), source: path };
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((err as Error).message)}`);
   }
 }
 

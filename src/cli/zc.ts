@@ -1,6 +1,5 @@
 // `meshscope zc VIEW [POD]` (alias ztunnel-config): istioctl ztunnel-config's views of a ztunnel's /config_dump,
 // byte for byte, from a file (-f), a snapshot folder (DIR/<context>/ztunnel/<pod>/config_dump.json) or live.
-import { readFile, stat } from 'node:fs/promises';
 import { Command } from 'commander';
 import { globalsOf } from './global.js';
 import type { GlobalOptions } from '../core/options.js';
@@ -14,7 +13,8 @@ import {
   renderPolicyTable, renderServiceTable, renderWorkloadTable, serviceData, workloadData, type ZtunnelFormat, type ZtunnelView,
 } from '../format/ztunnel-config.js';
 import { sanitizeLine } from '../core/sanitize.js';
-import { overCapMessage, resolveLimits } from '../sources/limits.js';
+import { resolveLimits } from '../sources/limits.js';
+import { readInput } from '../sources/input-file.js';
 
 const VIEW_ALIASES: Record<string, ZtunnelView> = {
   workload: 'workload', workloads: 'workload', w: 'workload',
@@ -82,27 +82,6 @@ function dumpOf(text: string, source: string): ZtunnelDump {
   } catch (err) {
     if (err instanceof ZtunnelDumpError) throw new UserError(err.message);
     throw err;
-  }
-}
-
-async function readInput(path: string, cap: number): Promise<{ text: string; source: string }> {
-  if (path === '-') {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of process.stdin) {
-      size += (c as Buffer).length;
-      if (size > cap) throw new UserError(overCapMessage('stdin', undefined, cap));
-      chunks.push(c as Buffer);
-    }
-    return { text: Buffer.concat(chunks).toString('utf8'), source: 'stdin' };
-  }
-  try {
-    const size = (await stat(path)).size;
-    if (size > cap) throw new UserError(overCapMessage(path, size, cap));
-    return { text: await readFile(path, 'utf8'), source: path };
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((err as Error).message)}`);
   }
 }
 
