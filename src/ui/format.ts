@@ -1,6 +1,6 @@
 // Text pieces for the TUI: styled segments, width-aware truncation, badges, tree row text. Pure.
 import type { Badges, NodeKind, TreeNode } from '../mesh/tree-types.js';
-import type { ProblemCounts } from './types.js';
+import type { ProblemCounts } from '../mesh/tree-findings.js';
 import { sanitizeLine } from '../core/sanitize.js';
 
 export type Color = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'magenta' | 'gray' | 'white';

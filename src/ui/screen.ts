@@ -7,7 +7,8 @@ import { badgeSegs, kindTag, sliceLine, textWidth, treeRow, type Line, type Seg 
 import { hintsFor, type KeyScope } from './keys.js';
 import { withSelectionMarker } from './selection-marker.js';
 import type { SearchResult } from './search.js';
-import type { ContextInfo, MeshData, ProblemCounts, UiPlugin } from './types.js';
+import type { ContextInfo, MeshData, UiPlugin } from './types.js';
+import type { ProblemCounts } from '../mesh/tree-findings.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 

@@ -2,6 +2,7 @@
 // src/app/data-adapter.ts adapts the loaded mesh to this shape.
 import type { ReactElement } from 'react';
 import type { TreeNode } from '../mesh/tree-types.js';
+import type { ProblemCounts } from '../mesh/tree-findings.js';
 
 export type ContextLoadStatus = 'loading' | 'ok' | 'partial' | 'error';
 
@@ -85,9 +86,6 @@ export interface DetailsSection {
   title: string;
   items: { text: string; mark?: '✗' | '⚠' | '≠' | 'i' | '·' | '✓'; targetId?: string }[];
 }
-
-/** Problem markers of one tree row: its own problems plus the distinct ones below it. */
-export interface ProblemCounts { error: number; warning: number; info: number; drift: number }
 
 /** SYNCED / STALE / NOT SENT per xDS type, and the istiod → Envoy diff when asked for. */
 export interface ProxyStatusInfo {
