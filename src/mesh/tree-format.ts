@@ -2,6 +2,7 @@
 import { sanitizeLine } from '../core/sanitize.js';
 import type { Badges, TreeNode } from './tree-types.js';
 import { withChildren } from './tree-nodes.js';
+import { walkTree } from './tree-walk.js';
 
 const KIND_ALIASES: Record<string, string> = {
   vs: 'VirtualService', virtualservice: 'VirtualService', virtualservices: 'VirtualService',
@@ -29,18 +30,25 @@ export function normalizeKind(k: string): string | undefined {
  * a node elsewhere) do not count as that kind, except for `link` and `dangling` themselves.
  */
 export function filterByKind(roots: TreeNode[], kind: string): TreeNode[] {
-  const keep = (n: TreeNode): TreeNode | undefined => {
-    if (n.kind === kind && (!n.linkTo || kind === 'link' || n.id === n.linkTo)) return n;
+  /** Node → what is kept of it: itself when it is of the kind, else a copy with its kept children. */
+  const kept = new Map<TreeNode, TreeNode>();
+  walkTree(roots, (n) => {
+    if (n.kind === kind && (!n.linkTo || kind === 'link' || n.id === n.linkTo)) {
+      kept.set(n, n);
+      return false;
+    }
+  }, (n) => {
+    if (kept.has(n)) return;
     const kids: TreeNode[] = [];
     for (const c of n.children) {
-      const k = keep(c);
+      const k = kept.get(c);
       if (k) kids.push(k);
     }
-    return kids.length > 0 ? withChildren(n, kids) : undefined;
-  };
+    if (kids.length > 0) kept.set(n, withChildren(n, kids));
+  });
   const out: TreeNode[] = [];
   for (const r of roots) {
-    const k = keep(r);
+    const k = kept.get(r);
     if (k) out.push(k);
   }
   return out;
@@ -67,8 +75,8 @@ function fmtPct(n: number): string {
 /** One line per node, indented two spaces per level: `label  detail  [badges]  → link`. */
 export function renderTreeText(roots: TreeNode[]): string {
   const out: string[] = [];
-  const walk = (n: TreeNode, depth: number): void => {
-    let line = '  '.repeat(depth) + sanitizeLine(n.label);
+  walkTree(roots, (n, parents) => {
+    let line = '  '.repeat(parents.length) + sanitizeLine(n.label);
     if (n.detail) line += `  ${sanitizeLine(n.detail)}`;
     const badges = badgeText(n.badges);
     if (badges) line += `  [${badges}]`;
@@ -76,8 +84,6 @@ export function renderTreeText(roots: TreeNode[]): string {
     else if (n.linkTo && n.label.startsWith('→')) line += `  (${sanitizeLine(n.linkTo)})`;
     if (n.dangling && n.kind !== 'dangling') line += `  ✗ dangling: ${sanitizeLine(n.dangling)}`;
     out.push(line);
-    for (const c of n.children) walk(c, depth + 1);
-  };
-  for (const r of roots) walk(r, 0);
+  });
   return out.length > 0 ? `${out.join('\n')}\n` : '';
 }

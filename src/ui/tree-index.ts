@@ -37,16 +37,10 @@ export interface FlatRow {
 /** Visible rows under `nodes` (which sit at `depth`), descending into expanded nodes. */
 export function flatten(nodes: TreeNode[], expanded: ReadonlySet<string>, depth = 0): FlatRow[] {
   const out: FlatRow[] = [];
-  const stack: FlatRow[] = [];
-  for (let i = nodes.length - 1; i >= 0; i--) stack.push({ node: nodes[i]!, depth });
-  while (stack.length > 0) {
-    const row = stack.pop()!;
-    out.push(row);
-    if (expanded.has(row.node.id)) {
-      const c = row.node.children;
-      for (let i = c.length - 1; i >= 0; i--) stack.push({ node: c[i]!, depth: row.depth + 1 });
-    }
-  }
+  walkTree(nodes, (node, parents) => {
+    out.push({ node, depth: depth + parents.length });
+    return expanded.has(node.id);
+  });
   return out;
 }
 
