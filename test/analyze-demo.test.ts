@@ -35,10 +35,10 @@ test('analyze on fixtures/demo: exactly the deliberate faults', async () => {
   assert.match(drift.message, /intent .*v2 90%.*v2-canary 10%; Envoy .*v2 100%.*v2-canary 0%/);
   const share = findings.find((f) => f.code === 'MS0203')!;
   assert.equal(share.proxy, drift.proxy, 'the share finding names the same stale proxy');
-  assert.match(share.message, /^Destination demoapp:v2-canary of rule "weight-based-routing" got 0% of the 204 requests counted on app\/frontend-7c55c868cf-p5rrv, its weight is 10%/);
+  assert.match(share.message, /^Destination demoapp v2-canary of rule "weight-based-routing" got 0% of the 204 requests counted on app\/frontend-7c55c868cf-p5rrv, its weight is 10%/);
   const errors = findings.find((f) => f.code === 'MS0204')!;
   assert.equal(errors.path, 'spec.http[0].route[1].destination');
-  assert.match(errors.message, /demoapp:v2-canary .* answered 5xx to 14\.5% of 69 requests while demoapp:v2 did not \(counted on app\/client-d44cdc4b7-9dl8s, app\/frontend-7c55c868cf-fhd87\)/);
+  assert.match(errors.message, /demoapp v2-canary .* answered 5xx to 14\.5% of 69 requests while demoapp v2 did not \(counted on app\/client-d44cdc4b7-9dl8s, app\/frontend-7c55c868cf-fhd87\)/);
   assert.equal(findings.find((f) => f.code === 'IST0101')!.message, 'Referenced host+subset in destinationrule not found: "ratings+v2"');
   const mtls = findings.find((f) => f.code === 'MS0505')!;
   assert.match(mtls.message, /DestinationRule sends plain text \(DISABLE\) to app\/frontend .* but PeerAuthentication app\/frontend-strict requires mTLS \(STRICT\)/, 'both objects named');

@@ -100,7 +100,7 @@ test('conflict: the object changed after it was loaded → 422 on the test op, s
   const x = io(async () => { concurrentEdit('a', [70, 30]); return true; });
   assert.equal(await runSet(globals(['a']), 'demoapp', ['v2=50', 'v2-canary=50'], {}, x), 1);
   assert.match(x.o.err, /a: dry-run failed: the object was changed by someone else since it was loaded \(resourceVersion \d+ → \d+\); nothing was written/);
-  assert.match(x.o.err, /the object now has:\n.*http\[0\] default.*\n\s+demoapp:v2\s+70 .*\n\s+demoapp:v2-canary\s+30 /);
+  assert.match(x.o.err, /the object now has:\n.*http\[0\] default.*\n\s+demoapp v2\s+70 .*\n\s+demoapp v2-canary\s+30 /);
   assert.deepEqual(weightsOn('a'), [70, 30]);
   assert.equal(patches('a').filter((r) => !r.query.includes('dryRun')).length, 0, 'no write attempted');
   assert.equal(patches('a')[0].status, 422);

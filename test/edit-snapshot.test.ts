@@ -216,7 +216,7 @@ test('validation happens before any write: bad totals and ranges exit 1 with not
 test('--rebalance: unnamed destinations share the rest; without a terminal and without --yes nothing is applied', async () => {
   const x = io();
   assert.equal(await runSet(globals(), 'demoapp', ['v2-canary=0'], { rebalance: true }, x), 1);
-  assert.match(x.o.out, /demoapp:v2 90→100, demoapp:v2-canary 10→0/);
+  assert.match(x.o.out, /demoapp v2 90→100, demoapp v2-canary 10→0/);
   assert.match(x.o.err, /not applied: pass --yes/);
   assert.equal(readFileSync(file('cluster-a'), 'utf8'), DEMOAPP);
   const no = io(async () => false);
@@ -275,7 +275,7 @@ test('undo reverts the last edit byte for byte, audits it, and refuses when the 
   const stale = readFileSync(file('cluster-a'), 'utf8');
   const y = io();
   assert.equal(await runUndo(globals(), { yes: true }, y), 1);
-  assert.match(y.o.err, /was changed since the edit .*demoapp:v2=75 demoapp:v2-canary=25.*nothing was written/);
+  assert.match(y.o.err, /was changed since the edit .*demoapp v2=75 demoapp v2-canary=25.*nothing was written/);
   assert.equal(readFileSync(file('cluster-a'), 'utf8'), stale);
 });
 
@@ -295,7 +295,7 @@ test('--read-only and readOnly: true in the config refuse writes and say why', a
 test('weights get prints every rule per context, as text and json', async () => {
   const x = io();
   assert.equal(await runGet(globals({ context: [] }), 'demoapp', { output: 'text' }, x), 0);
-  assert.match(x.o.out, /cluster-a {2}app\/demoapp[\s\S]*http\[0\] default {2}match: any\n {4}demoapp:v2 +90 +█+░+\n {4}demoapp:v2-canary +10 [\s\S]*cluster-b {2}app\/demoapp/);
+  assert.match(x.o.out, /cluster-a {2}app\/demoapp[\s\S]*http\[0\] default {2}match: any\n {4}demoapp v2 +90 +█+░+\n {4}demoapp v2-canary +10 [\s\S]*cluster-b {2}app\/demoapp/);
   const j = io();
   assert.equal(await runGet(globals(), 'tcp-echo', { output: 'json' }, j), 0);
   const data = JSON.parse(j.o.out) as { context: string; rules: { kind: string; destinations: { subset: string; weight: number; port: number }[] }[] }[];

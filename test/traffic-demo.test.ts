@@ -27,8 +27,8 @@ test('traffic demoapp -n app --fixtures fixtures/demo prints the recorded split,
   const share = (n: number) => `${((n / (v2 + canary)) * 100).toFixed(1)}%`;
   assert.ok(v2 / canary > 7 && v2 / canary < 14, `about 9:1, got ${v2}:${canary}`);
   const row = (label: string) => r.stdout.split('\n').find((l) => l.trim().startsWith(`${label} `)) ?? '';
-  assert.match(row('demoapp:v2'), new RegExp(`^\\s+demoapp:v2\\s+90%\\s+${share(v2).replace('.', '\\.')}\\s+${(v2 / 10).toFixed(1)} rps\\s+0\\.0%$`));
-  assert.match(row('demoapp:v2-canary'), new RegExp(`^\\s+demoapp:v2-canary\\s+10%\\s+${share(canary).replace('.', '\\.')}\\s+${(canary / 10).toFixed(1)} rps\\s+${((c5xx / canary) * 100).toFixed(1).replace('.', '\\.')}%$`));
+  assert.match(row('demoapp v2'), new RegExp(`^\\s+demoapp v2\\s+90%\\s+${share(v2).replace('.', '\\.')}\\s+${(v2 / 10).toFixed(1)} rps\\s+0\\.0%$`));
+  assert.match(row('demoapp v2-canary'), new RegExp(`^\\s+demoapp v2-canary\\s+10%\\s+${share(canary).replace('.', '\\.')}\\s+${(canary / 10).toFixed(1)} rps\\s+${((c5xx / canary) * 100).toFixed(1).replace('.', '\\.')}%$`));
   for (const p of APP_PROXIES) assert.match(r.stdout, new RegExp(`counted by: .*app/${p}`));
 });
 

@@ -34,7 +34,7 @@ test('e on the waypoint-served VirtualService shop/cart edits its weights', asyn
   await ui.press('0', 'a');
   const f = (await until(ui.frame, /Apply to context/)).replace(/[│╭╮╰╯]/g, ' ');
   assert.match(f, /Apply to context cluster-b, namespace shop, VirtualService cart\?/);
-  assert.match(f, /cart:v1 90→100, cart:v2 10→0/);
+  assert.match(f, /cart v1 90→100, cart v2 10→0/);
   assert.equal(readFileSync(file, 'utf8'), before);
   await ui.press('n');
   ui.unmount();

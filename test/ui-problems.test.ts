@@ -130,8 +130,8 @@ test('! lists exactly the nine demo findings, most severe first; Enter on IST010
     /Error +\[MS0602\] +cluster-b +Service shop\/inventory +istio\.io\/use-waypoint names waypoint/,
     /Warning +\[MS0007\] +cluster-a +Gateway istio-system\/http-gateway +Gateway host test\.nginx\.com/,
     /Warning +\[MS0201\] +cluster-a +VirtualService app\/demoapp +Proxy app\/frontend-/,
-    /Warning +\[MS0203\] +cluster-a +VirtualService app\/demoapp +Destination demoapp:v2-canary/,
-    /Warning +\[MS0204\] +cluster-a +VirtualService app\/demoapp +Destination demoapp:v2-canary/,
+    /Warning +\[MS0203\] +cluster-a +VirtualService app\/demoapp +Destination demoapp v2-canary/,
+    /Warning +\[MS0204\] +cluster-a +VirtualService app\/demoapp +Destination demoapp v2-canary/,
   ];
   assert.equal(rows.length, expected.length, rows.join('\n'));
   rows.forEach((r, i) => assert.match(r, expected[i]!));

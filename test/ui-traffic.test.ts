@@ -49,8 +49,8 @@ test('s on the demoapp rule shows the observed shares beside the intended weight
   assert.match(f, /traffic · cluster-a app\/demoapp/);
   assert.match(f, /http\[0\] weight-based-routing +match: \*/);
   const row = (label: string) => f.split('\n').find((l) => new RegExp(`│\\s+${label} `).test(l)) ?? '';
-  assert.match(row('demoapp:v2'), new RegExp(`demoapp:v2 +90% █{9}░ +observed +${share(v2).replace('.', '\\.')} ${sparkline([v2 / (v2 + canary)])}`));
-  assert.match(row('demoapp:v2-canary'), new RegExp(`demoapp:v2-canary +10% █░{9} +observed +${share(canary).replace('.', '\\.')} ${sparkline([canary / (v2 + canary)])}.* 5xx +14\\.5%`));
+  assert.match(row('demoapp v2'), new RegExp(`demoapp v2 +90% █{9}░ +observed +${share(v2).replace('.', '\\.')} ${sparkline([v2 / (v2 + canary)])}`));
+  assert.match(row('demoapp v2-canary'), new RegExp(`demoapp v2-canary +10% █░{9} +observed +${share(canary).replace('.', '\\.')} ${sparkline([canary / (v2 + canary)])}.* 5xx +14\\.5%`));
   assert.match(f, /counted by: app\/client-d44cdc4b7-9dl8s, app\/frontend-7c55c868cf-fhd87, app\/frontend-7c55c868cf-p5rrv/);
   await ui.press(KEYS.esc);
   assert.doesNotMatch(ui.frame(), /traffic · /);
@@ -64,7 +64,7 @@ test('s on a TCP VirtualService counts connections; elsewhere it says where it w
   await ui.press('s');
   let f = ui.frame();
   assert.match(f, /traffic · cluster-a default\/tcp-echo/);
-  assert.match(f, /tcp-echo:v1:9000 +80% .* observed +80\.5% .* cps/);
+  assert.match(f, /tcp-echo v1:9000 +80% .* observed +80\.5% .* cps/);
   assert.doesNotMatch(f, /5xx/);
   await ui.press(KEYS.esc);
   await ui.press('/', 'productpage-v1', KEYS.enter, 's');

@@ -34,7 +34,7 @@ test('/dem Enter e 0 a: 8 keys from start to the confirmation naming cluster-a, 
   const flat = f.replace(/[│╭╮╰╯]/g, ' ');
   assert.match(flat, /Apply to context cluster-a, namespace app, VirtualService demoapp\?/);
   assert.match(flat, /v2-canary\s+10 → 0 /, 'the canary row shows 10 → 0');
-  assert.match(flat, /demoapp:v2 90→100, demoapp:v2-canary 10→0/);
+  assert.match(flat, /demoapp v2 90→100, demoapp v2-canary 10→0/);
   assert.match(flat, /subset: v2-canary\s*\n\s*- {6}weight: 10\s*\n\s*\+ {6}weight: 0\s*\n/, 'the diff turns the canary weight 10 into 0');
   assert.match(flat, /- {6}weight: 90\s*\n\s*\+ {6}weight: 100\s*\n/);
   assert.equal(readFileSync(file, 'utf8'), before, 'nothing is written before the confirmation');

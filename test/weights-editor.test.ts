@@ -5,7 +5,7 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { parseAllDocuments } from 'yaml';
 import { WeightEditor, type WeightEditorProps } from '../src/ui/weights/WeightEditor.js';
-import { editorKey, initEditor, type EditorState } from '../src/ui/weights/reducer.js';
+import { editorKey, initEditor, type EditorState } from '../src/ui/weights/use-weight-editor-state.js';
 import { focusOfNode, ruleOfNode, weightsPlugin } from '../src/ui/weights/plugin.js';
 import { resolveRule } from '../src/edit/planner.js';
 import type { ContextResult, EditTarget, PreparedEdit } from '../src/edit/prepare.js';
@@ -129,7 +129,7 @@ test('rolling the canary back: 0 a y → confirmation naming context/namespace/o
   await press(ui.stdin, '0', 'a');
   const confirm = ui.frame();
   assert.match(confirm, /Apply to context cluster-a, namespace app, VirtualService demoapp\?/);
-  assert.match(confirm, /demoapp:v2 90→100, demoapp:v2-canary 10→0/);
+  assert.match(confirm, /demoapp v2 90→100, demoapp v2-canary 10→0/);
   assert.match(confirm, /-      weight: 10\n\+      weight: 0/);
   await press(ui.stdin, 'y');
   await until(ui.frame, /✓ cluster-a/);
@@ -149,8 +149,8 @@ test('a failure in one context is shown next to the success in the other; copies
       : { context: p.target.context, ok: false as const, stage: 'write' as const, reason: 'conflict' as const, message: 'the object was changed by someone else since it was loaded' })),
   });
   await press(ui.stdin, '0', 'a');
-  assert.match(ui.frame(), /\[x\] 1 also cluster-b: demoapp:v2 90→100, demoapp:v2-canary 10→0/);
-  assert.match(ui.flat(), /\[-\] cluster-c: cannot copy: destination demoapp:v3 of rule http\[0\] default is not in the edited rule/);
+  assert.match(ui.frame(), /\[x\] 1 also cluster-b: demoapp v2 90→100, demoapp v2-canary 10→0/);
+  assert.match(ui.flat(), /\[-\] cluster-c: cannot copy: destination demoapp v3 of rule http\[0\] default is not in the edited rule/);
   await press(ui.stdin, '1');
   assert.match(ui.frame(), /\[ \] 1 also cluster-b/);
   await press(ui.stdin, '1', 'y');
@@ -172,7 +172,7 @@ test('u prepares the undo as a diff and applies it after y', async () => {
   });
   await press(ui.stdin, 'u');
   await until(ui.flat, /Undo in context/);
-  assert.match(ui.flat(), /Undo in context cluster-a, namespace app, VirtualService demoapp \(http\[0\] default\): demoapp:v2 100→90, demoapp:v2-canary 0→10\?/);
+  assert.match(ui.flat(), /Undo in context cluster-a, namespace app, VirtualService demoapp \(http\[0\] default\): demoapp v2 100→90, demoapp v2-canary 0→10\?/);
   assert.match(ui.frame(), /-      weight: 100   # stable\n\+      weight: 90   # stable/);
   await press(ui.stdin, 'y');
   await until(ui.frame, /✓ cluster-a/);
@@ -205,9 +205,16 @@ test('hostile strings from the file never reach the screen', async () => {
 
 test('plugin: e applies to VirtualService, rule and destination nodes; rule and focus come from the node', () => {
   const ref = { context: 'cluster-a', kind: 'VirtualService', namespace: 'app', name: 'demoapp' };
-  const rule: TreeNode = { id: 'cluster-a/vs/app/demoapp/http:default', kind: 'rule', label: 'http[0] default', badges: {}, children: [], ref };
-  const dest: TreeNode = { id: 'cluster-a/vs/app/demoapp/http:default/route:demoapp|v2', kind: 'destination', label: 'demoapp v2', badges: {}, children: [], ref };
-  const mirror: TreeNode = { id: 'cluster-a/vs/app/demoapp/http[0]/mirror:gcp', kind: 'mirror', label: 'gcpbackend.com', badges: {}, children: [], ref };
+  const key = { kind: 'http' as const, index: 0, name: 'default' };
+  const rule: TreeNode = { id: 'cluster-a/vs/app/demoapp/http:default', kind: 'rule', label: 'http[0] default', badges: {}, children: [], ref, rule: key };
+  const dest: TreeNode = {
+    id: 'cluster-a/vs/app/demoapp/http:default/route:demoapp|v2', kind: 'destination', label: 'demoapp v2', badges: {}, children: [], ref,
+    rule: key, destination: { index: 0, mirror: false, host: 'demoapp', subset: 'v2' },
+  };
+  const mirror: TreeNode = {
+    id: 'cluster-a/vs/app/demoapp/http[0]/mirror:gcp', kind: 'mirror', label: 'gcpbackend.com', badges: {}, children: [], ref,
+    rule: { kind: 'http', index: 0 }, destination: { index: 0, mirror: true, host: 'gcpbackend.com' },
+  };
   assert.deepEqual(ruleOfNode(rule), { kind: 'http', index: 0 });
   assert.equal(ruleOfNode(dest), 'default');
   assert.equal(focusOfNode(dest, target(), 'default'), 0);
@@ -226,6 +233,6 @@ test('opened on a VirtualService with several rules: the first rule with a choic
   assert.match(ui.frame(), /▸ demoapp +v2-canary +10 → 10/);
   ui.unmount();
   const tcp = mount({ target: target('cluster-a', text), rule: 'tcp/0' });
-  assert.match(tcp.frame(), /tcp\[0\][\s\S]*tcp-echo +- +80 → 80[\s\S]*▸ tcp-echo +v2 +20 → 20/);
+  assert.match(tcp.frame(), /tcp\[0\][\s\S]*tcp-echo +80 → 80[\s\S]*▸ tcp-echo +v2 +20 → 20/);
   tcp.unmount();
 });

@@ -203,7 +203,8 @@ export async function runSet(g: GlobalOptions, name: string, args: string[], o: 
   checkWait(g, o.wait);
   const { resolveRule, findDestination, assignWeights, currentValues, PlanError } = await import('../edit/planner.js');
   const { prepareEdit } = await import('../edit/prepare.js');
-  const { destLabel } = await import('../edit/planner.js');
+  const { destinationSelector } = await import('../edit/planner.js');
+  const { destinationLabel } = await import('../mesh/destination-label.js');
   const live = g.fixtures ? undefined : await liveSetup(g);
   const found = await findTargets(g, name, live);
   const problems = found.problems.map((p) => p.message);
@@ -219,12 +220,12 @@ export async function runSet(g: GlobalOptions, name: string, args: string[], o: 
       const assigned = new Map<number, number>();
       for (const a of assignments) {
         const i = findDestination(rule, a.dest);
-        if (assigned.has(i)) throw new PlanError(`destination ${destLabel(rule.destinations[i])} is named twice`);
+        if (assigned.has(i)) throw new PlanError(`destination ${destinationLabel(rule.destinations[i])} is named twice`);
         assigned.set(i, a.weight);
       }
       if (assigned.size > 0) values.weights = assignWeights(values.weights, assigned, Boolean(o.rebalance));
       for (const m of mirrors) {
-        const idx = m.host === undefined ? (rule.mirrors.length === 1 ? 0 : -1) : rule.mirrors.findIndex((x) => x.host === m.host || destLabel(x) === m.host);
+        const idx = m.host === undefined ? (rule.mirrors.length === 1 ? 0 : -1) : rule.mirrors.findIndex((x) => x.host === m.host || destinationSelector(x) === m.host);
         if (idx < 0) throw new PlanError(rule.mirrors.length === 0 ? `rule ${rule.label} has no mirror` : `rule ${rule.label} has ${rule.mirrors.length} mirrors: use --mirror HOST=PCT (${rule.mirrors.map((x) => x.host).join(', ')})`);
         values.mirrors[idx] = m.pct;
       }

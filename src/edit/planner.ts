@@ -98,8 +98,11 @@ export function getRule(vs: KubeObject<VirtualServiceSpec>, ref: RuleRef): RuleV
   return r;
 }
 
-/** "subset", "host" or "host:subset" as shown to users and in the audit log. */
-export function destLabel(d: { host: string; subset?: string }): string {
+/**
+ * "host" or "host:subset": how DEST=WEIGHT names a destination on the command line, and its key in the audit log's
+ * weight maps (a stored format). Display text uses mesh's destinationLabel.
+ */
+export function destinationSelector(d: { host: string; subset?: string }): string {
   return d.subset ? `${d.host}:${d.subset}` : d.host;
 }
 
@@ -122,10 +125,10 @@ export function findDestination(rule: RuleView, dest: string): number {
   } else {
     hits = rule.destinations.filter((d) => d.subset === dest || hostMatches(d.host, dest));
   }
-  const all = rule.destinations.map((d) => (d.subset ? destLabel(d) : `${d.host}:`)).join(', ');
+  const all = rule.destinations.map((d) => (d.subset ? destinationSelector(d) : `${d.host}:`)).join(', ');
   if (hits.length === 0) throw new PlanError(`no destination "${dest}" in rule ${rule.label} (destinations: ${all})`);
   if (hits.length > 1) {
-    const names = hits.map((d) => (d.subset ? destLabel(d) : `${d.host}:`)).join(', ');
+    const names = hits.map((d) => (d.subset ? destinationSelector(d) : `${d.host}:`)).join(', ');
     throw new PlanError(`destination "${dest}" is ambiguous in rule ${rule.label}: it matches ${names}; name one as host:subset (host: for no subset)`);
   }
   return hits[0].index;
@@ -301,11 +304,11 @@ export function planEdits(rule: RuleView, values: RuleValues, opts: { restore?: 
   return edits;
 }
 
-/** Weights by destination label, for display and the audit log. */
+/** Weights by destination selector: the audit log's weight maps. */
 export function weightsByDest(rule: RuleView, weights: number[]): Record<string, number> {
   const out: Record<string, number> = {};
   rule.destinations.forEach((d, i) => {
-    let key = destLabel(d);
+    let key = destinationSelector(d);
     if (key in out) key = `${key}#${i}`;
     out[key] = weights[i];
   });

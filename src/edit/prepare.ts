@@ -3,7 +3,8 @@
 import type { KubeObject, VirtualServiceSpec } from '../model/resources.js';
 import type { ObjectRefKey } from '../mesh/tree-types.js';
 import type { FieldEdit, FileRead, RuleValues, RuleView } from './types.js';
-import { destLabel, planEdits } from './planner.js';
+import { planEdits } from './planner.js';
+import { destinationLabel } from '../mesh/destination-label.js';
 import { editYamlText, objectYaml, type DocLocation } from './yaml-edit.js';
 import { unifiedDiff, type DiffLine } from './diff.js';
 
@@ -66,10 +67,10 @@ export function valuesForCopy(from: RuleView, values: RuleValues, copy: RuleView
   const weights: number[] = [];
   for (const d of copy.destinations) {
     const w = byKey.get(key(d));
-    if (w === undefined) return `destination ${destLabel(d)} of rule ${copy.label} is not in the edited rule`;
+    if (w === undefined) return `destination ${destinationLabel(d)} of rule ${copy.label} is not in the edited rule`;
     weights.push(w);
   }
-  const mirrors = copy.mirrors.map((m, i) => (from.mirrors[i] && destLabel(from.mirrors[i]) === destLabel(m) ? values.mirrors[i] : m.effective));
+  const mirrors = copy.mirrors.map((m, i) => (from.mirrors[i] && destinationLabel(from.mirrors[i]) === destinationLabel(m) ? values.mirrors[i] : m.effective));
   return { weights, mirrors };
 }
 

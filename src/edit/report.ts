@@ -2,7 +2,7 @@
 import { sanitizeLine } from '../core/sanitize.js';
 import type { RuleView } from './types.js';
 import type { ContextResult, EditTarget, PreparedEdit } from './prepare.js';
-import { destLabel } from './planner.js';
+import { destinationLabel } from '../mesh/destination-label.js';
 
 export function bar(weight: number, width = 20): string {
   const w = Number.isFinite(weight) ? Math.max(0, Math.min(100, weight)) : 0;
@@ -10,21 +10,17 @@ export function bar(weight: number, width = 20): string {
   return '█'.repeat(full) + '░'.repeat(width - full);
 }
 
-function portText(p: number | string | undefined): string {
-  return p === undefined ? '' : `:${sanitizeLine(String(p))}`;
-}
-
 /** Lines of one rule: its label and match, each destination with weight and bar, mirrors, and a total. */
 export function ruleLines(rule: RuleView, indent = '  '): string[] {
   const lines = [`${indent}${sanitizeLine(rule.label)}  match: ${sanitizeLine(rule.match)}`];
-  const width = Math.max(12, ...rule.destinations.map((d) => sanitizeLine(destLabel(d)).length + portText(d.port).length));
+  const width = Math.max(12, ...rule.destinations.map((d) => sanitizeLine(destinationLabel(d)).length));
   for (const d of rule.destinations) {
-    const name = (sanitizeLine(destLabel(d)) + portText(d.port)).padEnd(width);
+    const name = sanitizeLine(destinationLabel(d)).padEnd(width);
     const raw = d.raw === undefined ? ' (unset)' : Number.isNaN(d.raw) ? ' (not a number)' : '';
     lines.push(`${indent}  ${name}  ${String(d.effective).padStart(3)}  ${bar(d.effective)}${raw}`);
   }
   for (const m of rule.mirrors) {
-    lines.push(`${indent}  mirror ${sanitizeLine(destLabel(m))}${portText(m.port)}  ${m.effective}%${m.raw === undefined ? ' (unset: 100%)' : ''}`);
+    lines.push(`${indent}  mirror ${sanitizeLine(destinationLabel(m))}  ${m.effective}%${m.raw === undefined ? ' (unset: 100%)' : ''}`);
   }
   if (rule.destinations.length > 1 && rule.total !== 100) lines.push(`${indent}  total ${rule.total} (not 100)`);
   return lines;
@@ -36,14 +32,14 @@ export function targetTitle(t: EditTarget): string {
   return `${sanitizeLine(t.context)}  ${sanitizeLine(o.metadata.namespace ?? 'default')}/${sanitizeLine(o.metadata.name)}  (${where})`;
 }
 
-/** "demoapp:v1 90→0, demoapp:v2 10→50" */
+/** "demoapp v1 90→0, demoapp v2 10→50" */
 export function changeSummary(p: PreparedEdit): string {
   const parts: string[] = [];
   p.rule.destinations.forEach((d, i) => {
-    if (d.effective !== p.values.weights[i]) parts.push(`${sanitizeLine(destLabel(d))} ${d.effective}→${p.values.weights[i]}`);
+    if (d.effective !== p.values.weights[i]) parts.push(`${sanitizeLine(destinationLabel(d))} ${d.effective}→${p.values.weights[i]}`);
   });
   p.rule.mirrors.forEach((m, i) => {
-    if (m.effective !== p.values.mirrors[i]) parts.push(`mirror ${sanitizeLine(destLabel(m))} ${m.effective}%→${p.values.mirrors[i]}%`);
+    if (m.effective !== p.values.mirrors[i]) parts.push(`mirror ${sanitizeLine(destinationLabel(m))} ${m.effective}%→${p.values.mirrors[i]}%`);
   });
   return parts.length ? parts.join(', ') : 'no change';
 }

@@ -1,7 +1,8 @@
 // Undo: the last audit entry (or batch) reversed, prepared as a normal edit with a diff and the same preconditions.
 import type { AuditEntry } from './types.js';
 import type { FieldPath, RuleValues } from './types.js';
-import { getRule, weightsByDest, destLabel } from './planner.js';
+import { destinationSelector, getRule, weightsByDest } from './planner.js';
+import { destinationLabel } from '../mesh/destination-label.js';
 import { prepareEdit, type EditTarget, type PreparedEdit } from './prepare.js';
 
 export class UndoError extends Error {}
@@ -30,7 +31,7 @@ export function prepareUndo(entry: AuditEntry, target: EditTarget): PreparedEdit
   if ((rule.name ?? undefined) !== (entry.rule.name ?? undefined)) throw new UndoError(`${what}: rule ${entry.rule.label} is now ${rule.label}; nothing was written`);
   const changed = entry.fields.filter((f) => valueAt(o, f.path) !== f.after);
   if (changed.length > 0) {
-    const now = rule.destinations.map((d) => `${destLabel(d)}=${d.raw ?? '-'}`).join(' ');
+    const now = rule.destinations.map((d) => `${destinationLabel(d)}=${d.raw ?? '-'}`).join(' ');
     throw new UndoError(`${what} was changed since the edit (rule ${rule.label} now: ${now}); nothing was written`);
   }
   const labels = Object.keys(weightsByDest(rule, rule.destinations.map(() => 0)));
@@ -43,7 +44,7 @@ export function prepareUndo(entry: AuditEntry, target: EditTarget): PreparedEdit
     mirrors: rule.mirrors.map((m) => {
       const f = entry.fields.find((x) => samePath(x.path, m.path));
       if (!f) return m.effective;
-      return f.before ?? entry.mirrorBefore?.[destLabel(m)] ?? 100;
+      return f.before ?? entry.mirrorBefore?.[destinationSelector(m)] ?? 100;
     }),
   };
   return prepareEdit(target, rule, values, { action: 'undo', undoOf: entry.id, restore: true });

@@ -3,6 +3,7 @@
 // of the rule's traffic each destination got, and its 5xx rate. Pure: the samples come with the proxy dumps.
 import { counterDelta, parseStatsFile, sampleWindow, type CounterDelta, type StatsSample } from '../model/envoy/stats.js';
 import type { DestinationModel, ProxyModel, RuleModel } from './objects.js';
+import { destinationLabel } from './destination-label.js';
 
 export type TrafficUnit = 'requests' | 'connections';
 
@@ -98,10 +99,6 @@ export function shareSeries(rule: RuleModel): number[][] {
     if (total > 0) counts.forEach((n, i) => series[i]!.push(n / total));
   }
   return series;
-}
-
-export function destinationLabel(d: DestinationModel): string {
-  return [d.host, d.subset ?? '', d.port !== undefined ? String(d.port) : ''].join(':').replace(/:+$/, '');
 }
 
 /** The proxies whose Envoy routes carry the rule, in a stable order. */

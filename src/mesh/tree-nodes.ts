@@ -22,6 +22,8 @@ class Node implements TreeNode {
   linkTo: string | undefined = undefined;
   dangling: string | undefined = undefined;
   searchText: string | undefined = undefined;
+  rule: TreeNode['rule'] = undefined;
+  destination: TreeNode['destination'] = undefined;
   #kids: TreeNode[] | undefined = undefined;
   #fill: Fill<unknown> | undefined = undefined;
   #src: unknown = undefined;
@@ -89,6 +91,8 @@ export function withChildren(n: TreeNode, children: TreeNode[]): TreeNode {
   c.linkTo = n.linkTo;
   c.dangling = n.dangling;
   c.searchText = n.searchText;
+  c.rule = n.rule;
+  c.destination = n.destination;
   c.children = children;
   return c;
 }

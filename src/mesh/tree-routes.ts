@@ -2,12 +2,13 @@
 // implementing each destination per proxy, and hops into other contexts.
 import type { Mesh } from './join.js';
 import type { CrossHop, DestinationModel, EndpointModel, PodModel, RuleModel, VirtualServiceModel } from './objects.js';
-import type { TreeNode } from './tree-types.js';
+import type { DestinationKey, RuleKey, TreeNode } from './tree-types.js';
 import {
   bare, danglingNode, endpointNode, envoyEndpointNode, flat, labelsText, lazyChildren, NO_BADGES, node, objectLink, podLink, setHealth,
   sumHealth, withProblems,
 } from './tree-nodes.js';
 import type { Fill } from './tree-nodes.js';
+import { destinationLabel } from './destination-label.js';
 
 export function virtualServiceNode(mesh: Mesh, vs: VirtualServiceModel): TreeNode {
   const gws = vs.gateways.map((b) => b.written).join(',');
@@ -27,25 +28,36 @@ const fillVirtualService: Fill<VirtualServiceModel> = (n, vs, env) => {
   for (const r of vs.rules) n.children.push(ruleNode(env as Mesh, r));
 };
 
+/** The rule's place in its VirtualService, as the editor and other tools look it up (never parsed from ids or labels). */
+function ruleKey(r: RuleModel): RuleKey {
+  const named = r.name ? r.vs.rules.filter((x) => x.protocol === r.protocol && x.name === r.name).length === 1 : false;
+  return named ? { kind: r.protocol, index: r.index, name: r.name } : { kind: r.protocol, index: r.index };
+}
+
+function destinationKey(d: DestinationModel): DestinationKey {
+  const k: DestinationKey = { index: d.index, mirror: d.mirror, host: d.host };
+  if (d.subset !== undefined) k.subset = d.subset;
+  if (d.port !== undefined) k.port = d.port;
+  return k;
+}
+
 export function ruleNode(mesh: Mesh, r: RuleModel): TreeNode {
   const n = bare(r.id, 'rule', r.name ? `${r.protocol}[${r.index}] ${r.name}` : `${r.protocol}[${r.index}]`, r.vs.context);
   n.detail = r.action !== 'route' ? `${r.match}  ${r.action}` : r.match;
   n.ref = r.vs.ref;
+  n.rule = ruleKey(r);
   n.badges = withProblems(NO_BADGES, mesh.graph.problemsOf(r.id));
-  for (const d of r.destinations) n.children.push(destinationNode(mesh, d, true));
+  for (const d of r.destinations) n.children.push(destinationNode(mesh, d, true, n.rule));
   return n;
 }
 
-/** The one display label of a destination: "host subset:port". */
-export function destinationLabel(d: { host: string; subset?: string; port?: number | string }): string {
-  return `${d.host}${d.subset ? ` ${d.subset}` : ''}${d.port !== undefined ? `:${d.port}` : ''}`;
-}
-
-export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean): TreeNode {
+export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean, rule = ruleKey(d.rule)): TreeNode {
   const ctx = d.rule.vs.context;
   const n = bare(d.id, d.mirror ? 'mirror' : 'destination', destinationLabel(d), ctx);
   if (d.fqdn !== d.host) n.detail = d.fqdn;
   n.ref = d.rule.vs.ref;
+  n.rule = rule;
+  n.destination = destinationKey(d);
   n.searchText = d.envoy.length === 0 ? d.fqdn : `${d.fqdn} ${d.envoy.map((e) => e.name).join(' ')}`;
   n.badges = withProblems(d.mirror ? { mirrorPercent: d.mirrorPercent } : { weight: d.weight }, d.problems);
   for (const t of d.targets) n.children.push(objectLink(d.id, t, { detail: targetDetail(t.kind, d.resolution.via) }));

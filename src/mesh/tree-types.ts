@@ -30,6 +30,23 @@ export interface Badges {
   problems?: Problem[];
 }
 
+/** A route rule of a VirtualService, spec.<kind>[index], as the nodes of the rule and of its destinations carry it. */
+export interface RuleKey {
+  kind: 'http' | 'tcp' | 'tls';
+  index: number;
+  /** Set when the name is unique among the VirtualService's rules of this kind (the rule's id uses it then). */
+  name?: string;
+}
+
+/** A destination of a rule: its position in route[] (or, for a mirror, in the rule's mirror list) and what it names. */
+export interface DestinationKey {
+  index: number;
+  mirror: boolean;
+  host: string;
+  subset?: string;
+  port?: number;
+}
+
 /** Identifies the Kubernetes object behind a node, when there is one. */
 export interface ObjectRefKey { context: string; kind: string; namespace?: string; name: string }
 
@@ -50,4 +67,8 @@ export interface TreeNode {
   dangling?: string;
   /** Extra words to match in search: hosts, IPs, labels, Envoy cluster names. */
   searchText?: string;
+  /** On rule, destination and mirror nodes of a VirtualService: the rule they stand for or belong to. */
+  rule?: RuleKey;
+  /** On destination and mirror nodes of a VirtualService: which one of the rule's destinations. */
+  destination?: DestinationKey;
 }

@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../model/resources.js';
 import type { AuditEntry, FileRead, RuleView } from '../../edit/types.js';
-import { destLabel, getRule, weightsByDest } from '../../edit/planner.js';
+import { destinationSelector, getRule, weightsByDest } from '../../edit/planner.js';
 import { objectAt, type DocLocation } from '../../edit/yaml-edit.js';
 import { TargetError, type ContextResult, type EditTarget, type PreparedEdit, type Progress, type VirtualService } from '../../edit/prepare.js';
 import { readForEdit, sha256, StaleFileError, writeIfUnchanged } from './file-writer.js';
@@ -81,7 +81,7 @@ function fileStillSame(file: FileRead): boolean {
 function mirrorsByHost(rule: RuleView, values: number[]): Record<string, number | null> | undefined {
   if (rule.mirrors.length === 0) return undefined;
   const out: Record<string, number | null> = {};
-  rule.mirrors.forEach((m, i) => { out[destLabel(m)] = values[i] ?? null; });
+  rule.mirrors.forEach((m, i) => { out[destinationSelector(m)] = values[i] ?? null; });
   return out;
 }
 

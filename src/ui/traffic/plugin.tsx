@@ -18,12 +18,11 @@ export const TRAFFIC_KEY: Omit<UiPlugin, 'open'> = {
   notApplicable: 's works on a VirtualService, a route rule or a destination',
 };
 
-/** The rule a rule or destination node stands for (its label "http[0] name" or its id "…/http[0]/route:…"). */
+/** The rule a rule, destination or mirror node stands for: the rule key the mesh put on it. */
 export function ruleOf(vs: VirtualServiceModel, node: TreeNode): RuleModel | undefined {
-  const text = node.kind === 'rule' ? node.label : node.id;
-  const m = /(?:^|\/)(http|tcp|tls)(?:\[(\d+)\]|:([^/]+))/.exec(text);
-  if (!m) return undefined;
-  return vs.rules.find((r) => r.protocol === m[1] && (m[2] !== undefined ? r.index === Number(m[2]) : r.name === m[3]));
+  const k = node.rule;
+  if (!k) return undefined;
+  return vs.rules.find((r) => r.protocol === k.kind && r.index === k.index);
 }
 
 export interface TrafficEnv {

@@ -1,16 +1,17 @@
 // The weight editor overlay: destinations with current → new weight and a bar, a live diff on every keystroke,
-// confirm → dry run → write → result with the new resourceVersion, and undo. All I/O comes in through callbacks.
-import React, { useMemo, useRef, useState } from 'react';
-import { Box, Text, useInput, useStdin } from 'ink';
-import { destLabel, getRule, listRules, resolveRule } from '../../edit/planner.js';
-import { prepareEdit, valuesForCopy, type ContextResult, type EditTarget, type PreparedEdit, type Progress } from '../../edit/prepare.js';
+// confirm → dry run → write → result with the new resourceVersion, and undo. It renders the state of
+// use-weight-editor.ts; all I/O comes in through callbacks.
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { EditTarget } from '../../edit/prepare.js';
 import { bar, changeSummary, resultLine } from '../../edit/report.js';
-import type { RuleRef, RuleView } from '../../edit/types.js';
+import type { RuleRef } from '../../edit/types.js';
+import { destinationLabel } from '../../mesh/destination-label.js';
 import { sanitizeLine } from '../../core/sanitize.js';
-import { editorKey, initEditor, valuesOf, type EditorEffect, type EditorState } from './reducer.js';
+import { useWeightEditor, type WeightEditorCallbacks } from './use-weight-editor.js';
 import { DiffView } from './DiffView.js';
 
-export interface WeightEditorProps {
+export interface WeightEditorProps extends WeightEditorCallbacks {
   /** The object to edit, with the text its diff is made of (src/edit: targetOf / snapshotTarget / liveTarget). */
   target: EditTarget;
   /** The rule: a RuleRef, a name or index string ("http/1"); default: the first rule with a choice to make. */
@@ -21,117 +22,28 @@ export interface WeightEditorProps {
   copies?: EditTarget[];
   /** Why editing is disabled (read-only flag or config); shown, and `a`/`u` refuse. */
   readOnly?: string;
-  /** Dry run then write every edit; returns results per context. */
-  onApply(preps: PreparedEdit[], progress: Progress): Promise<ContextResult[]>;
-  /** The last applied edit reversed (or why not). Without it `u` says undo is unavailable. */
-  onPrepareUndo?(): Promise<PreparedEdit[] | string>;
-  /** Closed without applying. */
-  onCancel(): void;
-  /** Closed after an apply or undo ran (refresh the tree, flash the results). Defaults to onCancel. */
-  onDone?(results: ContextResult[]): void;
   maxDiffLines?: number;
   /** Defaults to stdin raw-mode support (useInput throws without a TTY). */
   isActive?: boolean;
   noColor?: boolean;
 }
 
-function pickRule(target: EditTarget, rule?: RuleRef | string): RuleView | string {
-  try {
-    if (rule && typeof rule === 'object') return getRule(target.object, rule);
-    if (typeof rule === 'string') return resolveRule(target.object, rule);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  // No rule named: the first one with a choice to make (several destinations or a mirror), else the first.
-  const rules = listRules(target.object);
-  return rules.find((r) => r.destinations.length > 1 || r.mirrors.length > 0) ?? rules[0] ?? 'the VirtualService has no http, tcp or tls rules';
-}
-
-interface CopyPlan { target: EditTarget; prep?: PreparedEdit; problem?: string }
-
-function planCopies(state: EditorState, copies: EditTarget[]): CopyPlan[] {
-  return copies.map((target) => {
-    try {
-      const rule = state.rule.name ? resolveRule(target.object, state.rule.name) : getRule(target.object, state.rule.ref);
-      const values = valuesForCopy(state.rule, valuesOf(state), rule);
-      if (typeof values === 'string') return { target, problem: values };
-      return { target, prep: prepareEdit(target, rule, values) };
-    } catch (err) {
-      return { target, problem: (err as Error).message };
-    }
-  });
-}
-
 const where = (t: EditTarget) => `context ${sanitizeLine(t.context)}, namespace ${sanitizeLine(t.object.metadata.namespace ?? 'default')}, VirtualService ${sanitizeLine(t.object.metadata.name)}`;
 
 export function WeightEditor(props: WeightEditorProps) {
-  const { target, copies = [], readOnly, maxDiffLines = 14, noColor } = props;
-  const { isRawModeSupported } = useStdin();
-  const rule = useMemo(() => pickRule(target, props.rule), [target, props.rule]);
-  const [state, setState] = useState<EditorState | undefined>(() => (typeof rule === 'string' ? undefined : initEditor(rule, copies.length, props.focus)));
-  const ref = useRef(state);
-  ref.current = state;
-  const update = (fn: (s: EditorState) => EditorState) => setState((s) => { const n = s ? fn(s) : s; ref.current = n; return n; });
-
-  const prepared = useMemo((): PreparedEdit | string | undefined => {
-    if (!state) return undefined;
-    try {
-      return prepareEdit(target, state.rule, valuesOf(state));
-    } catch (err) {
-      return (err as Error).message;
-    }
-  }, [target, state?.rule, state?.weights, state?.mirrors]);
-
-  const run = async (effect: EditorEffect, s: EditorState) => {
-    const progress: Progress = (ctx, stage) => {
-      if (stage !== 'done') update((x) => ({ ...x, progress: [...x.progress, `${sanitizeLine(ctx)}: ${stage === 'dry-run' ? 'server-side dry run' : 'writing'}…`] }));
-    };
-    if (effect === 'close') {
-      if (s.results) (props.onDone ?? props.onCancel)(s.results);
-      else props.onCancel();
-    } else if (effect === 'apply' || effect === 'apply-undo') {
-      let preps: PreparedEdit[];
-      if (effect === 'apply-undo') preps = s.undo ?? [];
-      else {
-        if (typeof prepared !== 'object') return update((x) => ({ ...x, mode: 'edit', message: typeof prepared === 'string' ? prepared : 'nothing to apply' }));
-        preps = [prepared, ...planCopies(s, copies).filter((c, i) => s.copySelected[i] && c.prep).map((c) => c.prep as PreparedEdit)];
-      }
-      try {
-        const results = await props.onApply(preps, progress);
-        update((x) => ({ ...x, mode: 'result', results, undo: undefined }));
-      } catch (err) {
-        update((x) => ({ ...x, mode: 'result', results: [{ context: target.context, ok: false, stage: 'write', reason: 'error', message: (err as Error).message }] }));
-      }
-    } else if (effect === 'prepare-undo') {
-      if (!props.onPrepareUndo) return update((x) => ({ ...x, mode: 'edit', message: 'undo is not available here' }));
-      try {
-        const r = await props.onPrepareUndo();
-        if (typeof r === 'string') update((x) => ({ ...x, mode: 'edit', message: r }));
-        else update((x) => ({ ...x, mode: 'undo-confirm', undo: r }));
-      } catch (err) {
-        update((x) => ({ ...x, mode: 'edit', message: (err as Error).message }));
-      }
-    }
-  };
-
-  useInput((input, key) => {
-    const s = ref.current;
-    if (!s) { props.onCancel(); return; }
-    const [next, effect] = editorKey(s, input, key, readOnly);
-    ref.current = next;
-    setState(next);
-    if (effect !== 'none') void run(effect, next);
-  }, { isActive: props.isActive ?? Boolean(isRawModeSupported) });
-
-  if (!state || typeof rule === 'string') {
-    return <Box flexDirection="column" borderStyle="round" paddingX={1}><Text color={noColor ? undefined : 'red'}>cannot edit weights: {sanitizeLine(typeof rule === 'string' ? rule : 'no rule')}</Text><Text dimColor>any key: close</Text></Box>;
+  const { target, copies = [], maxDiffLines = 14, noColor } = props;
+  const w = useWeightEditor({ target, rule: props.rule, focus: props.focus, copies, readOnly: props.readOnly }, props, props.isActive);
+  const { editor: state, prepared, readOnly } = w;
+  if (typeof state === 'string') {
+    return <Box flexDirection="column" borderStyle="round" paddingX={1}><Text color={noColor ? undefined : 'red'}>cannot edit weights: {sanitizeLine(state)}</Text><Text dimColor>any key: close</Text></Box>;
   }
   const o = target.object;
   const title = `Edit weights  ${sanitizeLine(target.context)}  ${sanitizeLine(o.metadata.namespace ?? 'default')}/${sanitizeLine(o.metadata.name)}  ${sanitizeLine(state.rule.label)}`;
   const nDest = state.rule.destinations.length;
   const diffLines = typeof prepared === 'object' ? prepared.diff : [];
   const problem = typeof prepared === 'string' ? prepared : undefined;
-  const copyPlans = state.mode === 'confirm' ? planCopies(state, copies) : [];
+  const copyPlans = state.mode === 'confirm' ? w.copyPlans : [];
+  const width = Math.max(12, ...state.rule.destinations.map((d) => sanitizeLine(destinationLabel(d)).length));
 
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
@@ -141,13 +53,13 @@ export function WeightEditor(props: WeightEditorProps) {
       {state.rule.destinations.map((d, i) => (
         <Text key={`d${i}`} inverse={state.mode === 'edit' && state.focus === i} wrap="truncate-end">
           {state.focus === i ? '▸ ' : '  '}
-          {sanitizeLine(d.host).padEnd(22)} {sanitizeLine(d.subset ?? '-').padEnd(12)} {(d.port === undefined ? '' : sanitizeLine(String(d.port))).padEnd(5)}
+          {sanitizeLine(destinationLabel(d)).padEnd(width)}{' '}
           {String(d.effective).padStart(4)} → {String(state.weights[i]).padEnd(3)} {bar(state.weights[i], 20)}{state.locked[i] ? ' locked' : ''}
         </Text>
       ))}
       {state.rule.mirrors.map((m, j) => (
         <Text key={`m${j}`} inverse={state.mode === 'edit' && state.focus === nDest + j} wrap="truncate-end">
-          {state.focus === nDest + j ? '▸ ' : '  '}mirror {sanitizeLine(destLabel(m)).padEnd(27)} {String(m.effective).padStart(4)}% → {state.mirrors[j]}%
+          {state.focus === nDest + j ? '▸ ' : '  '}mirror {sanitizeLine(destinationLabel(m)).padEnd(27)} {String(m.effective).padStart(4)}% → {state.mirrors[j]}%
         </Text>
       ))}
       {state.typing ? <Text dimColor>typing: {state.typing.buffer}</Text> : null}

@@ -2,11 +2,10 @@
 // Wire it with: plugins={[weightsPlugin(createWeightsEditorEnv(input, globals))]} (src/app/weights-env.ts).
 import React from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
-import type { TreeNode } from '../../mesh/tree-types.js';
-import { destinationLabel } from '../../mesh/tree-routes.js';
+import type { DestinationKey, TreeNode } from '../../mesh/tree-types.js';
 import type { PluginContext, UiPlugin } from '../types.js';
 import type { WeightsEditorEnv } from '../../edit/prepare.js';
-import type { RuleRef, RuleKind } from '../../edit/types.js';
+import type { RuleRef } from '../../edit/types.js';
 import { getRule, resolveRule } from '../../edit/planner.js';
 import type { EditTarget } from '../../edit/prepare.js';
 import { resultLine } from '../../edit/report.js';
@@ -14,32 +13,35 @@ import { sanitizeLine } from '../../core/sanitize.js';
 import { WeightEditor } from './WeightEditor.js';
 import { WEIGHTS_KEY } from '../plugin-keys.js';
 
-/** The rule a tree node stands for: from a rule node's label, or a destination node's id (…/http[1]/route:… or …/http:name/…). */
+/**
+ * The rule a tree node stands for, from the rule key the mesh put on it: a rule node by its position, a destination or
+ * mirror node by its rule's name when the rule has one (as the node's id names it), else by position.
+ */
 export function ruleOfNode(node: TreeNode): RuleRef | string | undefined {
-  if (node.kind === 'rule') {
-    const m = /^(http|tcp|tls)\[(\d+)\]/.exec(node.label);
-    if (m) return { kind: m[1] as RuleKind, index: Number(m[2]) };
-  }
-  if (node.kind === 'destination' || node.kind === 'mirror') {
-    const m = /\/(http|tcp|tls)(?:\[(\d+)\]|:([^/]+))\/(?:route|mirror):/.exec(node.id);
-    if (m) return m[2] !== undefined ? { kind: m[1] as RuleKind, index: Number(m[2]) } : m[3];
-  }
+  const r = node.rule;
+  if (!r) return undefined;
+  if (node.kind === 'rule') return { kind: r.kind, index: r.index };
+  if (node.kind === 'destination' || node.kind === 'mirror') return r.name !== undefined ? r.name : { kind: r.kind, index: r.index };
   return undefined;
 }
 
-/** Row to focus for a destination/mirror node: matched by the tree's label "host subset:port". */
+const sameDestination = (row: { host: string; subset?: string; port?: number | string }, d: DestinationKey) =>
+  row.host === d.host && (row.subset ?? undefined) === d.subset && (row.port ?? undefined) === d.port;
+
+/**
+ * Row to focus for a destination or mirror node: the destination key the mesh put on it, at its position in the
+ * editor's rule when the row there is the same host/subset/port, else the row that is.
+ */
 export function focusOfNode(node: TreeNode, target: EditTarget, rule: RuleRef | string | undefined): number | undefined {
-  if (node.kind !== 'destination' && node.kind !== 'mirror') return undefined;
+  const d = node.destination;
+  if (!d || (node.kind !== 'destination' && node.kind !== 'mirror')) return undefined;
   try {
     const r = rule === undefined ? undefined : typeof rule === 'string' ? resolveRule(target.object, rule) : getRule(target.object, rule);
     if (!r) return undefined;
-    const label = destinationLabel;
-    if (node.kind === 'mirror') {
-      const j = r.mirrors.findIndex((m) => label(m) === node.label);
-      return j >= 0 ? r.destinations.length + j : undefined;
-    }
-    const i = r.destinations.findIndex((d) => label(d) === node.label);
-    return i >= 0 ? i : undefined;
+    const rows: { host: string; subset?: string; port?: number | string }[] = d.mirror ? r.mirrors : r.destinations;
+    const at = rows[d.index] && sameDestination(rows[d.index]!, d) ? d.index : rows.findIndex((x) => sameDestination(x, d));
+    if (at < 0) return undefined;
+    return d.mirror ? r.destinations.length + at : at;
   } catch {
     return undefined;
   }

@@ -1,7 +1,10 @@
-// Pure state of the weight editor: focus, weights, locks, typed digits, modes. No I/O, no Ink.
-import { drain, evenSplit, nudge, setWeight } from '../../edit/planner.js';
-import type { RuleView, RuleValues } from '../../edit/types.js';
-import type { ContextResult, PreparedEdit } from '../../edit/prepare.js';
+// The weight editor as a pure reducer: state + event → state + effect descriptor. Keys move focus and values
+// (editorKey), the edit and its copies are planned here, and the I/O steps (apply, prepare the undo, close) come out
+// as effects that use-weight-editor.ts runs through its callbacks. No I/O, no Ink.
+import { drain, evenSplit, getRule, listRules, nudge, resolveRule, setWeight } from '../../edit/planner.js';
+import { prepareEdit, valuesForCopy, type ContextResult, type EditTarget, type PreparedEdit } from '../../edit/prepare.js';
+import type { RuleRef, RuleView, RuleValues } from '../../edit/types.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 
 export type EditorMode = 'edit' | 'confirm' | 'busy' | 'result' | 'undo-loading' | 'undo-confirm';
 
@@ -30,8 +33,8 @@ export interface KeyInfo {
   return?: boolean; escape?: boolean; ctrl?: boolean; tab?: boolean;
 }
 
-/** What the component must do after a key: nothing, or one of the I/O steps (handed to callbacks). */
-export type EditorEffect = 'none' | 'apply' | 'prepare-undo' | 'apply-undo' | 'close';
+/** What a key asks for beyond the state: nothing, or one of the I/O steps (weightEditorStep turns it into an effect). */
+export type KeyEffect = 'none' | 'apply' | 'prepare-undo' | 'apply-undo' | 'close';
 
 /** Focus starts on the given destination, else on the smallest non-zero weight (usually the canary). */
 export function initialFocus(rule: RuleView, focus?: number): number {
@@ -87,7 +90,7 @@ function typed(s: EditorState, digit: string): EditorState {
 }
 
 /** Edit-mode keys. `readOnly` (a reason) blocks `a` and `u` but not exploring values. */
-export function editKey(s: EditorState, input: string, key: KeyInfo, readOnly?: string): [EditorState, EditorEffect] {
+export function editKey(s: EditorState, input: string, key: KeyInfo, readOnly?: string): [EditorState, KeyEffect] {
   const digit = /^[0-9]$/.test(input) ? input : undefined;
   if (digit !== undefined && (digit !== '0' || s.typing)) return [typed(s, digit), 'none'];
   const st: EditorState = { ...s, typing: undefined };
@@ -124,7 +127,7 @@ export function editKey(s: EditorState, input: string, key: KeyInfo, readOnly?: 
 }
 
 /** Confirmation keys: y/Enter apply, n/Esc back; 1-9 toggle a copy in another context. */
-export function confirmKey(s: EditorState, input: string, key: KeyInfo): [EditorState, EditorEffect] {
+export function confirmKey(s: EditorState, input: string, key: KeyInfo): [EditorState, KeyEffect] {
   if (input === 'y' || key.return) return [{ ...s, mode: 'busy', progress: [] }, s.mode === 'undo-confirm' ? 'apply-undo' : 'apply'];
   if (input === 'n' || key.escape || input === 'q') return [{ ...s, mode: 'edit', undo: undefined }, 'none'];
   if (s.mode === 'confirm' && /^[1-9]$/.test(input)) {
@@ -139,17 +142,153 @@ export function confirmKey(s: EditorState, input: string, key: KeyInfo): [Editor
 }
 
 /** Any key in the result view closes the editor (the tree refreshes); `u` prepares an undo instead. */
-export function resultKey(s: EditorState, input: string): [EditorState, EditorEffect] {
+export function resultKey(s: EditorState, input: string): [EditorState, KeyEffect] {
   if (input === 'u') return [{ ...s, mode: 'undo-loading', message: undefined }, 'prepare-undo'];
   return [s, 'close'];
 }
 
-export function editorKey(s: EditorState, input: string, key: KeyInfo, readOnly?: string): [EditorState, EditorEffect] {
+export function editorKey(s: EditorState, input: string, key: KeyInfo, readOnly?: string): [EditorState, KeyEffect] {
   switch (s.mode) {
     case 'edit': return editKey(s, input, key, readOnly);
     case 'confirm':
     case 'undo-confirm': return confirmKey(s, input, key);
     case 'result': return resultKey(s, input);
     default: return [s, 'none'];
+  }
+}
+
+// ---- the whole editor: the rule, the planned edit and its copies, and the effects of each event ----
+
+export interface WeightEditorSetup {
+  /** The object to edit, with the text its diff is made of. */
+  target: EditTarget;
+  /** The rule: a RuleRef, a name or index string ("http/1"); default: the first rule with a choice to make. */
+  rule?: RuleRef | string;
+  /** Row to focus first (destination index); default: the smallest non-zero weight. */
+  focus?: number;
+  /** The same VirtualService in other loaded contexts, offered (pre-selected) in the confirmation. */
+  copies?: EditTarget[];
+  /** Why editing is disabled; `a` and `u` refuse with it. */
+  readOnly?: string;
+}
+
+/** A copy of the edit in another context, or why it cannot be made. */
+export interface CopyPlan { target: EditTarget; prep?: PreparedEdit; problem?: string }
+
+export interface WeightEditorState {
+  target: EditTarget;
+  copies: EditTarget[];
+  readOnly?: string;
+  /** The editor, or why the rule cannot be edited (then any key closes). */
+  editor: EditorState | string;
+  /** The edit the current values make (its diff is shown on every key), or why they cannot be written. */
+  prepared?: PreparedEdit | string;
+  /** The copies in the confirmation, planned when it opens. */
+  copyPlans: CopyPlan[];
+}
+
+export type WeightEditorEvent =
+  | { type: 'key'; input: string; key: KeyInfo }
+  | { type: 'progress'; context: string; stage: 'dry-run' | 'write' | 'done' }
+  /** The apply (or undo) ran: per-context results, or the message of what threw. */
+  | { type: 'applied'; results: ContextResult[] }
+  | { type: 'apply-failed'; message: string }
+  /** The undo is ready to confirm, or why there is none. */
+  | { type: 'undo-prepared'; result: PreparedEdit[] | string };
+
+/** What the binding must do: nothing, dry run and write `preps`, prepare the undo, or close (with results after a write). */
+export type WeightEditorEffect =
+  | { type: 'none' }
+  | { type: 'apply'; preps: PreparedEdit[] }
+  | { type: 'prepare-undo' }
+  | { type: 'close'; results?: ContextResult[] };
+
+const NONE: WeightEditorEffect = { type: 'none' };
+
+/** The rule to edit, or why there is none. */
+export function chooseRule(target: EditTarget, rule?: RuleRef | string): RuleView | string {
+  try {
+    if (rule && typeof rule === 'object') return getRule(target.object, rule);
+    if (typeof rule === 'string') return resolveRule(target.object, rule);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  // No rule named: the first one with a choice to make (several destinations or a mirror), else the first.
+  const rules = listRules(target.object);
+  return rules.find((r) => r.destinations.length > 1 || r.mirrors.length > 0) ?? rules[0] ?? 'the VirtualService has no http, tcp or tls rules';
+}
+
+function prepare(target: EditTarget, s: EditorState): PreparedEdit | string {
+  try {
+    return prepareEdit(target, s.rule, valuesOf(s));
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** The same values for each copy: the rule found by name (else by position), destinations matched by host/subset/port. */
+export function planCopies(s: EditorState, copies: EditTarget[]): CopyPlan[] {
+  return copies.map((target) => {
+    try {
+      const rule = s.rule.name ? resolveRule(target.object, s.rule.name) : getRule(target.object, s.rule.ref);
+      const values = valuesForCopy(s.rule, valuesOf(s), rule);
+      if (typeof values === 'string') return { target, problem: values };
+      return { target, prep: prepareEdit(target, rule, values) };
+    } catch (err) {
+      return { target, problem: (err as Error).message };
+    }
+  });
+}
+
+export function initWeightEditor(setup: WeightEditorSetup): WeightEditorState {
+  const copies = setup.copies ?? [];
+  const rule = chooseRule(setup.target, setup.rule);
+  const editor = typeof rule === 'string' ? rule : initEditor(rule, copies.length, setup.focus);
+  return {
+    target: setup.target, copies, readOnly: setup.readOnly, editor,
+    prepared: typeof editor === 'string' ? undefined : prepare(setup.target, editor), copyPlans: [],
+  };
+}
+
+/** The editor after a change: the edit re-planned when the values changed, the copies when the confirmation opens. */
+function withEditor(w: WeightEditorState, next: EditorState): WeightEditorState {
+  const prev = w.editor as EditorState;
+  const valuesChanged = next.rule !== prev.rule || next.weights !== prev.weights || next.mirrors !== prev.mirrors;
+  const prepared = valuesChanged ? prepare(w.target, next) : w.prepared;
+  const copyPlans = next.mode === 'confirm' ? (prev.mode === 'confirm' && !valuesChanged ? w.copyPlans : planCopies(next, w.copies)) : w.copyPlans;
+  return { ...w, editor: next, prepared, copyPlans };
+}
+
+const back = (s: EditorState, message: string): EditorState => ({ ...s, mode: 'edit', message });
+
+/** One event: the next state and what the binding must do. */
+export function weightEditorStep(w: WeightEditorState, event: WeightEditorEvent): [WeightEditorState, WeightEditorEffect] {
+  const s = w.editor;
+  if (typeof s === 'string') return [w, event.type === 'key' ? { type: 'close' } : NONE];
+  switch (event.type) {
+    case 'key': {
+      const [next, effect] = editorKey(s, event.input, event.key, w.readOnly);
+      const nw = withEditor(w, next);
+      if (effect === 'close') return [nw, { type: 'close', results: next.results }];
+      if (effect === 'prepare-undo') return [nw, { type: 'prepare-undo' }];
+      if (effect === 'apply-undo') return [nw, { type: 'apply', preps: next.undo ?? [] }];
+      if (effect === 'apply') {
+        const p = nw.prepared;
+        if (typeof p !== 'object') return [withEditor(nw, back(next, typeof p === 'string' ? p : 'nothing to apply')), NONE];
+        const copies = nw.copyPlans.filter((c, i) => next.copySelected[i] && c.prep).map((c) => c.prep as PreparedEdit);
+        return [nw, { type: 'apply', preps: [p, ...copies] }];
+      }
+      return [nw, NONE];
+    }
+    case 'progress':
+      if (event.stage === 'done') return [w, NONE];
+      return [withEditor(w, { ...s, progress: [...s.progress, `${sanitizeLine(event.context)}: ${event.stage === 'dry-run' ? 'server-side dry run' : 'writing'}…`] }), NONE];
+    case 'applied':
+      return [withEditor(w, { ...s, mode: 'result', results: event.results, undo: undefined }), NONE];
+    case 'apply-failed':
+      return [withEditor(w, { ...s, mode: 'result', results: [{ context: w.target.context, ok: false, stage: 'write', reason: 'error', message: event.message }] }), NONE];
+    case 'undo-prepared':
+      if (typeof event.result === 'string') return [withEditor(w, back(s, event.result)), NONE];
+      return [withEditor(w, { ...s, mode: 'undo-confirm', undo: event.result }), NONE];
   }
 }
