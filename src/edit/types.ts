@@ -100,7 +100,7 @@ export interface AuditEntry {
   docIndex?: number;
   itemIndex?: number;
   rule: RuleRef & { name?: string; label: string };
-  /** Weight by destination label ("host:subset"). */
+  /** Weight by destination selector ("host:subset", planner.destinationSelector). */
   weightsBefore: Record<string, number | null>;
   weightsAfter: Record<string, number | null>;
   /** Mirror percentages by mirror host, when they changed. */
