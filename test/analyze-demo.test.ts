@@ -12,7 +12,7 @@ import { analyze } from '../src/app/analyze-run.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const demo = resolve(repoRoot, 'fixtures/demo');
 
-// The demo's deliberate faults (issue 2), each with the finding that reveals it.
+// The demo's deliberate faults, each with the finding that reveals it.
 const FAULTS = [
   'IST0101 cluster-b VirtualService default/ratings', // a VirtualService names a subset its DestinationRule lacks
   'MS0007 cluster-a Gateway istio-system/http-gateway', // a Gateway host that no VirtualService serves

@@ -96,7 +96,7 @@ test('--failure-threshold, --only, --suppress', async () => {
 
 test('usage errors exit 2', async () => {
   assert.equal((await run(['analyze', bad, '--only', 'nope.Analyzer'])).code, 2);
-  assert.equal((await run(['analyze', bad, '-o', 'xml'])).code, 2); // -o yaml is accepted since issue 13
+  assert.equal((await run(['analyze', bad, '-o', 'xml'])).code, 2); // -o yaml is accepted too
   assert.equal((await run(['analyze', bad, '--failure-threshold', 'Fatal'])).code, 2);
   assert.equal((await run(['analyze', bad, '--suppress', 'not a code'])).code, 2);
 });

@@ -131,9 +131,9 @@ function differences(e: Exchange, got: { status: number; contentType: string; bo
     if (b.kind === 'APIVersions') { x = a.versions; y = b.versions; }
     if (builtinGv && b.kind === 'APIResourceList') {
       const served = new Set(((x as { resources: Json[] }).resources).map((r) => r.name));
-      const pick = (r: Json) => ({ name: r.name, namespaced: r.namespaced, kind: r.kind });
-      x = (x as { resources: Json[] }).resources.map(pick);
-      y = (y as { resources: Json[] }).resources.filter((r) => served.has(r.name)).map(pick);
+      const resourceShape = (r: Json) => ({ name: r.name, namespaced: r.namespaced, kind: r.kind });
+      x = (x as { resources: Json[] }).resources.map(resourceShape);
+      y = (y as { resources: Json[] }).resources.filter((r) => served.has(r.name)).map(resourceShape);
     }
     if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`discovery differs:\n  got      ${JSON.stringify(x)}\n  recorded ${JSON.stringify(y)}`);
     return out;

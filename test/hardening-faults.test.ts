@@ -1,4 +1,4 @@
-// Faults (issue 8): the HTTPS test API server injects latency, resets, 500s, 429 + Retry-After, truncated bodies,
+// Faults: the HTTPS test API server injects latency, resets, 500s, 429 + Retry-After, truncated bodies,
 // dropped watches and port-forwards that die mid-transfer. meshscope retries idempotent reads with a capped backoff
 // (counted in the server's request log), never re-sends a write, says honestly what is partial/stale/failed, and
 // recovers when the server does. Everything goes through the real client-node.

@@ -1,4 +1,4 @@
-// Bounds (issue 8): port-forwards, watches and timers are closed. A child process does loads, port-forward fetches
+// Bounds: port-forwards, watches and timers are closed. A child process does loads, port-forward fetches
 // (ok, refused, dying mid-transfer, black-holed), watches (started and stopped, also while connects hang) and runs
 // commands against test API servers in this process; then nothing may keep its event loop alive, and it must exit on
 // its own, without process.exit.

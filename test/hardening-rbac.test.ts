@@ -1,4 +1,4 @@
-// Least privilege (issue 8): the README's minimal ClusterRole + Role, read from the README itself, is enforced by the
+// Least privilege: the README's minimal ClusterRole + Role, read from the README itself, is enforced by the
 // test API server; every command works with exactly those permissions; without `patch` editing is unavailable and
 // says why; Secrets are never read; tokens and client keys never appear in any output, file or audit line.
 import { test, before, after } from 'node:test';

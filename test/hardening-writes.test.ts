@@ -1,4 +1,4 @@
-// Contended writes (issue 8): N concurrent `meshscope weights set` processes (the real CLI, child processes, --yes)
+// Contended writes: N concurrent `meshscope weights set` processes (the real CLI, child processes, --yes)
 // on one VirtualService of the HTTPS test API server. Every write lands on the version it read or is refused; the
 // audit log has exactly one line per landed write; the final object equals the last landed write: no lost update.
 import { test, before, after } from 'node:test';

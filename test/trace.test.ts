@@ -1,4 +1,4 @@
-// Request trace on fixtures/demo: the three traces of issue 7, plus faults and the CLI (text, JSON, exit codes).
+// Request trace on fixtures/demo: three traces through its paths, plus faults and the CLI (text, JSON, exit codes).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, resolve } from 'node:path';

@@ -1,4 +1,4 @@
-// The demo's paths (issue 3 "Done when"), asserted on `meshscope tree` output over fixtures/demo.
+// The demo's paths, asserted on `meshscope tree` output over fixtures/demo.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 13, "Done when", on the demo at 120×40 as a new user: key budgets from launch, each a test.
+// On the demo at 120×40 as a new user: key budgets from launch, each a test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 8, hostile strings in the TUI: a copy of fixtures/demo whose names, labels, hosts, annotations and Envoy
+// Hostile strings in the TUI: a copy of fixtures/demo whose names, labels, hosts, annotations and Envoy
 // cluster/route names carry escape sequences (test/support/hostile.ts) is driven through every screen; no ESC, C0 or
 // C1 byte from the data may reach a frame. ink-testing-library frames carry no styling of their own (checked on the
 // clean demo first), so any control byte in a frame came from the data.

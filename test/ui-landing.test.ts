@@ -1,4 +1,4 @@
-// Issue 13, "Verdict first": the landing screen says what is broken (per context: findings by severity, the top
+// Verdict first: the landing screen says what is broken (per context: findings by severity, the top
 // problems one line each, stale proxies, failed contexts), Enter on a line goes there; a stale proxy is flagged on its
 // pod row (≠), its page starts with what differs, and Enter on the MS0201 finding in `!` goes to the proxy's pod.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 13, "Never wrong": every overlay fits the terminal at 120×40, 80×24 and 60×20, scrolls inside itself with its
+// Every overlay fits the terminal at 120×40, 80×24 and 60×20, scrolls inside itself with its
 // position shown, and the weight confirmation keeps context, namespace and object on screen with the whole diff
 // reachable. On (a copy of) fixtures/demo through the real load → join → tree → adapter path.
 import { test } from 'node:test';

@@ -47,7 +47,7 @@ function find(roots: TreeNode[], pred: (n: TreeNode) => boolean): TreeNode {
 const rowOf = (frame: string, re: RegExp) => frame.split('\n').find((l) => re.test(l)) ?? '';
 
 /** `/query`, then the match whose result row matches `row`, then Enter. */
-async function pick(ui: Driver, query: string, row: RegExp): Promise<void> {
+async function selectRow(ui: Driver, query: string, row: RegExp): Promise<void> {
   await ui.press('/', query);
   const lines = ui.frame().split('\n');
   const at = lines.findIndex((l) => row.test(l)) - lines.findIndex((l) => /Matches for/.test(l)) - 1;
@@ -68,7 +68,7 @@ test('tree: ✗/⚠/≠ markers on the faulty nodes, rolled up to namespaces and
   // Collapsed namespaces show what is wrong below them; cluster-b's istio-system has nothing.
   assert.doesNotMatch(f.split('\n').filter((l) => /ns istio-system/.test(l))[1] ?? '', /[✗⚠≠]/);
 
-  await pick(ui, 'ratings', /│[ ›](vs) default\/ratings @cluster-b/);
+  await selectRow(ui, 'ratings', /│[ ›](vs) default\/ratings @cluster-b/);
   f = ui.frame();
   assert.match(f, /│›?vs ratings -n default @cluster-b ✗1/);
   assert.match(rowOf(f, /▸ vs ratings/), /✗1/);
@@ -167,7 +167,7 @@ test('! at 80×24: every line fits; Enter on the drift finding goes to the stale
   assert.match(ui.frame(), /Warning \[MS0201\]/);
   await ui.press('G', 'k', 'k', KEYS.enter);
   let f = ui.frame();
-  assert.match(f, /│›?pod frontend-7c55c868cf-p5rrv -n app/, 'issue 13: Enter on MS0201 goes to the proxy');
+  assert.match(f, /│›?pod frontend-7c55c868cf-p5rrv -n app/, 'Enter on MS0201 goes to the proxy');
   assert.match(f, /│STALE: this proxy does not run/);
   await ui.press(KEYS.tab, KEYS.down, KEYS.down, KEYS.down, KEYS.down);
   for (let i = 0; i < 6 && !/│›≠ VirtualService app\/demoapp/.test(ui.frame()); i++) await ui.press(KEYS.down);
@@ -180,11 +180,11 @@ test('! at 80×24: every line fits; Enter on the drift finding goes to the stale
 test('t on the productpage pod: the form traces jason to reviews v2/v3 50/50 in cluster-b', async () => {
   const { data, plugins } = await demo();
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
-  await pick(ui, 'ratings', /│[ ›](vs) default\/ratings @cluster-b/);
+  await selectRow(ui, 'ratings', /│[ ›](vs) default\/ratings @cluster-b/);
   await ui.press('t');
-  assert.match(ui.frame().replace(/[│\s]+/g, ' '), /trace from cluster-b · pod \S+ · VirtualService default\/ratings/, 'on a VirtualService: from a client pod (issue 13)');
+  assert.match(ui.frame().replace(/[│\s]+/g, ' '), /trace from cluster-b · pod \S+ · VirtualService default\/ratings/, 'on a VirtualService: from a client pod');
   await ui.press(KEYS.esc);
-  await pick(ui, 'productpage-v1', /│[ ›](pod) default\/productpage-v1-/);
+  await selectRow(ui, 'productpage-v1', /│[ ›](pod) default\/productpage-v1-/);
   assert.match(ui.frame(), /│›?pod productpage-v1-7bbd79f8fd-k6j79 -n default @cluster-a/);
   await ui.press('t');
   let f = ui.frame();

@@ -1,4 +1,4 @@
-// Issue 13: `:proxies` compares each proxy's xDS versions (CDS, LDS, RDS per route config, EDS version_info) with the
+// `:proxies` compares each proxy's xDS versions (CDS, LDS, RDS per route config, EDS version_info) with the
 // other proxies of its context, from the dumps alone, and marks the outliers STALE; Enter goes to the pod.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

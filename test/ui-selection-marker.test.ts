@@ -1,4 +1,4 @@
-// Issue 13: with NO_COLOR (no inverse video on screen) the selected row still shows: a `›` marker in the tree, in
+// With NO_COLOR (no inverse video on screen) the selected row still shows: a `›` marker in the tree, in
 // list views, in search results and on the details cursor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

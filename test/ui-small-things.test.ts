@@ -1,4 +1,4 @@
-// Issue 13, "Small things seen": `:vs` lists each VirtualService once, without the namespace twice.
+// `:vs` lists each VirtualService once, without the namespace twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEYS, start } from './ui-support.js';

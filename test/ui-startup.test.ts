@@ -1,4 +1,4 @@
-// Start-up of the TUI (issue 4, "Header" and "Performance"): the first frame comes before the snapshot is read, with
+// Start-up of the TUI: the first frame comes before the snapshot is read, with
 // each context of the folder shown as loading; keys typed meanwhile act on the tree when it arrives; the later
 // features' keys exist from the first frame and open their feature once its module is in; nothing heavy is imported
 // before the first frame of the real binary.

@@ -1,4 +1,4 @@
-// Issue 13: `t` on a plain Service traces from a client pod of the mesh (not as a gateway); `t` works from a route
+// `t` on a plain Service traces from a client pod of the mesh (not as a gateway); `t` works from a route
 // rule (its match pre-filled) and a destination; the result opens with its verdict; candidates that did not match
 // are marked `·`, not ✗. On fixtures/demo through the real load → join → tree → adapter path.
 import { test, before } from 'node:test';
@@ -36,7 +36,7 @@ function find(pred: (n: TreeNode) => boolean): TreeNode {
 
 const flat = (f: string) => f.replace(/[│╭╮╰╯]/g, ' ').replace(/\s+/g, ' ');
 
-async function pick(ui: Driver, query: string, row: RegExp): Promise<void> {
+async function selectRow(ui: Driver, query: string, row: RegExp): Promise<void> {
   await ui.press('/', query);
   const lines = ui.frame().split('\n');
   const at = lines.findIndex((l) => row.test(l)) - lines.findIndex((l) => /Matches for/.test(l)) - 1;
@@ -89,7 +89,7 @@ for (const size of [{ columns: 120, rows: 40 }, { columns: 80, rows: 24 }, { col
   test(`t on Service default/productpage at ${size.columns}×${size.rows}: a client pod's trace, verdict first`, async () => {
     const { data, plugins } = await snapshotApp(demoCopy(), { readOnly: true });
     const ui = await start(data, size, plugins);
-    await pick(ui, 'productpage', /│[ ›]svc default\/productpage/);
+    await selectRow(ui, 'productpage', /│[ ›]svc default\/productpage/);
     await ui.press('t');
     await new Promise((r) => setTimeout(r, 50)); // the form reads keys once mounted
     let f = flat(ui.frame());
@@ -108,7 +108,7 @@ for (const size of [{ columns: 120, rows: 40 }, { columns: 80, rows: 24 }, { col
 test('on the demo at 120×40: the jason rule → t Enter opens the trace with its verdict (2 keys after selecting the rule)', async () => {
   const { data, plugins } = await snapshotApp(demoCopy(), { readOnly: true });
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
-  await pick(ui, 'jason', /│[ ›]rule .*jason/);
+  await selectRow(ui, 'jason', /│[ ›]rule .*jason/);
   const keys = ['t', KEYS.enter];
   await ui.press('t');
   await new Promise((r) => setTimeout(r, 50)); // the form reads keys once mounted

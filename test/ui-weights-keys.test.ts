@@ -1,4 +1,4 @@
-// Issue 6, "Keystrokes": on (a copy of) fixtures/demo, rolling demoapp's canary back to 0% takes at most 8 keys from
+// Keystrokes: on (a copy of) fixtures/demo, rolling demoapp's canary back to 0% takes at most 8 keys from
 // start to the confirmation prompt, a search counting as the keys typed: / d e m Enter e 0 a.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

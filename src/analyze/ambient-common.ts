@@ -2,14 +2,14 @@
 // meshscope's MS06xx codes.
 import { ambientOfSnapshot, type AmbientContext } from '../mesh/ambient.js';
 import { toFqdn } from '../mesh/hosts.js';
-import type { ContextIndex, AnalyzedObject as Obj } from './input.js';
+import type { ContextIndex, AnalyzedObject } from './input.js';
 import type { Finding, Level } from './types.js';
 
 export function ambientOf(ctx: ContextIndex): AmbientContext {
   return ambientOfSnapshot(ctx.snapshot);
 }
 
-export function ambientFinding(check: string, o: Obj, code: string, level: Level, message: string, path?: string, extra: Partial<Finding> = {}): Finding {
+export function ambientFinding(check: string, o: AnalyzedObject, code: string, level: Level, message: string, path?: string, extra: Partial<Finding> = {}): Finding {
   return {
     code, level, context: o.context, origin: o.origin, check, path, message,
     ref: { context: o.context, kind: o.kind, namespace: o.namespace || undefined, name: o.name },

@@ -2,7 +2,7 @@
 // HTTPRoute bound to a Service, or an AuthorizationPolicy with L7 rules for a service that has no waypoint has no
 // effect (Kiali's ambient validations check the same).
 import type { Check, Finding } from './types.js';
-import type { AnalyzedObject as Obj } from './input.js';
+import type { AnalyzedObject } from './input.js';
 import { ambientFinding, ambientOf, isAmbient, serviceOfHost } from './ambient-common.js';
 
 const NAME = 'ambient.NoWaypointAnalyzer';
@@ -41,7 +41,7 @@ export const ambientNoWaypointCheck: Check = {
         const s = svc ? a.services.get(svc) : undefined;
         return s !== undefined && s.mode === 'ambient';
       };
-      const say = (o: Obj, svc: string, what: string, path: string) =>
+      const say = (o: AnalyzedObject, svc: string, what: string, path: string) =>
         out.push(ambientFinding(NAME, o, CODE, 'Warning', `${what} for service ${svc}, which is in ambient mode with no waypoint (istio.io/use-waypoint), has no effect: ztunnel does not apply L7 rules`, path));
       for (const vs of ctx.kind<VsSpec>('VirtualService')) {
         const gws = vs.spec.gateways ?? [];

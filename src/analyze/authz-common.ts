@@ -1,11 +1,11 @@
 // Shared by the authorization and mTLS checks: which pods are in the mesh, selector text as istioctl prints it,
 // and findings for meshscope's own MS05xx codes (their templates live here, not in istioctl's catalogue).
 import type { Finding, Level } from './types.js';
-import type { ContextIndex, AnalyzedObject as Obj } from './input.js';
+import type { ContextIndex, AnalyzedObject } from './input.js';
 import { sprintf } from './messages.js';
 
 /** istioctl's util.PodInMesh: an injected sidecar, a namespace labelled for injection, or ambient redirection. */
-export function podInMesh(ctx: ContextIndex, pod: Obj): boolean {
+export function podInMesh(ctx: ContextIndex, pod: AnalyzedObject): boolean {
   const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])] as { name?: string }[];
   if (containers.some((c) => c?.name === 'istio-proxy')) return true;
   if (pod.annotations['sidecar.istio.io/status'] || pod.annotations['ambient.istio.io/redirection'] === 'enabled') return true;
@@ -32,7 +32,7 @@ export const MS_MESSAGES = {
 
 export type MsMessage = keyof typeof MS_MESSAGES;
 
-export function msReport(check: string, o: Obj, name: MsMessage, args: readonly unknown[], path?: string, extra: Partial<Finding> = {}): Finding {
+export function msReport(check: string, o: AnalyzedObject, name: MsMessage, args: readonly unknown[], path?: string, extra: Partial<Finding> = {}): Finding {
   const def = MS_MESSAGES[name];
   return {
     code: def.code, level: def.level, context: o.context, origin: o.origin, check, path, message: sprintf(def.template, args),
@@ -43,7 +43,7 @@ export function msReport(check: string, o: Obj, name: MsMessage, args: readonly 
 }
 
 /** Whether the policy-like object applies to the pod (namespace or root namespace, selector). */
-export function selectsPod(obj: Obj, pod: Obj, rootNamespace: string): boolean {
+export function selectsPod(obj: AnalyzedObject, pod: AnalyzedObject, rootNamespace: string): boolean {
   if (obj.namespace !== pod.namespace && obj.namespace !== rootNamespace) return false;
   if (obj.spec?.targetRef || (obj.spec?.targetRefs ?? []).length > 0) return false;
   const sel = (obj.spec?.selector?.matchLabels ?? {}) as Record<string, string>;

@@ -1,7 +1,7 @@
 // A DENY rule denies everything an ALLOW rule would allow, for every workload the ALLOW policy selects: the ALLOW
 // rule is dead (MS0503). DENY rules with negative fields or `when` conditions are never taken as covering.
 import type { Check, Finding } from './types.js';
-import type { AnalyzedObject as Obj } from './input.js';
+import type { AnalyzedObject } from './input.js';
 import { isDryRun, policyAction, type AuthorizationPolicySpec, type AuthzRule } from '../model/security.js';
 import { msReport, podInMesh, selectsPod } from './authz-common.js';
 
@@ -49,7 +49,7 @@ export const authzDenyShadowsAllowCheck: Check = {
     for (const ctx of input.contexts) {
       const pods = ctx.kind('Pod').filter((p) => podInMesh(ctx, p));
       const aps = ctx.kind<AuthorizationPolicySpec>('AuthorizationPolicy').filter((p) => !isDryRun(p.annotations));
-      const podsOf = new Map<Obj, Set<Obj>>(aps.map((p) => [p, new Set(pods.filter((pod) => selectsPod(p, pod, root)))]));
+      const podsOf = new Map<AnalyzedObject, Set<AnalyzedObject>>(aps.map((p) => [p, new Set(pods.filter((pod) => selectsPod(p, pod, root)))]));
       const denies = aps.filter((p) => policyAction(p.spec) === 'DENY');
       for (const allow of aps.filter((p) => policyAction(p.spec) === 'ALLOW')) {
         const targets = podsOf.get(allow)!;

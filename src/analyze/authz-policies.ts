@@ -1,7 +1,7 @@
 // auth.AuthorizationPoliciesAnalyzer: an AuthorizationPolicy selects no workload in the mesh (IST0127), or a rule's
 // source namespaces / notNamespaces name a namespace that does not exist (IST0101).
 import type { Check, Finding } from './types.js';
-import type { AnalyzedObject as Obj } from './input.js';
+import type { AnalyzedObject } from './input.js';
 import type { AuthorizationPolicySpec } from '../model/security.js';
 import { report } from './report.js';
 import { podInMesh, selectorString } from './authz-common.js';
@@ -31,7 +31,7 @@ export const authzPoliciesCheck: Check = {
       const namespaces = ctx.kind('Namespace').map((n) => n.name);
       for (const ap of ctx.kind<AuthorizationPolicySpec>('AuthorizationPolicy')) {
         const sel = ap.spec?.selector ? (ap.spec.selector.matchLabels ?? {}) : undefined;
-        const matches = (p: Obj) => Object.entries(sel ?? {}).every(([k, v]) => p.labels[k] === v);
+        const matches = (p: AnalyzedObject) => Object.entries(sel ?? {}).every(([k, v]) => p.labels[k] === v);
         if (ap.namespace === root) {
           if (sel && !meshPods.some(matches)) out.push(report(NAME, ap, 'NoMatchingWorkloadsFound', [selectorString(sel)], 'spec.selector'));
         } else if (!sel) {

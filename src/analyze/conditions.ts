@@ -2,13 +2,13 @@
 // AuthorizationPolicy, Gateway API Gateway or route (per parent), as istioctl reports it.
 import { GATEWAY_API_GATEWAY_KEY } from '../model/gateway-api.js';
 import type { Check, Finding } from './types.js';
-import type { AnalyzedObject as Obj } from './input.js';
+import type { AnalyzedObject } from './input.js';
 
 const NAME = 'conditions.ConditionAnalyzer';
 
 interface Cond { type?: string; status?: string; reason?: string; message?: string }
 
-export function negativeConditionFinding(o: Obj, c: Cond, path: string): Finding {
+export function negativeConditionFinding(o: AnalyzedObject, c: Cond, path: string): Finding {
   return {
     code: 'IST0171', level: 'Warning', context: o.context, origin: o.origin, check: NAME, path,
     message: `A condition with a negative status is present: type=${c.type ?? ''}, reason=${c.reason ?? ''}, message=${c.message ?? ''}.`,
@@ -17,7 +17,7 @@ export function negativeConditionFinding(o: Obj, c: Cond, path: string): Finding
   };
 }
 
-const conditionsOf = (o: Obj): Cond[] => ((o.loaded.obj.status as { conditions?: Cond[] } | undefined)?.conditions ?? []).filter((c) => c && typeof c === 'object');
+const conditionsOf = (o: AnalyzedObject): Cond[] => ((o.loaded.obj.status as { conditions?: Cond[] } | undefined)?.conditions ?? []).filter((c) => c && typeof c === 'object');
 
 /** Istio's own conditions on Services and ServiceEntries (other controllers' types are not Istio's business). */
 const istioType = (t: string | undefined) => typeof t === 'string' && t.startsWith('istio.io/');

@@ -5,12 +5,12 @@ import { GATEWAY_API_GATEWAY_KEY, type BackendRef, type GatewayApiGatewaySpec, t
 import type { ServiceSpec } from '../model/resources.js';
 import { translateGatewayApi } from '../mesh/gateway-api/translate.js';
 import type { Check, Finding, Level } from './types.js';
-import type { AnalyzedObject as Obj } from './input.js';
+import type { AnalyzedObject } from './input.js';
 
 const NAME = 'gatewayapi.RouteAnalyzer';
 const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'];
 
-function finding(o: Obj, code: string, level: Level, message: string, path: string): Finding {
+function finding(o: AnalyzedObject, code: string, level: Level, message: string, path: string): Finding {
   return {
     code, level, context: o.context, origin: o.origin, check: NAME, path, message,
     ref: { context: o.context, kind: o.kind, namespace: o.namespace || undefined, name: o.name },
@@ -18,7 +18,7 @@ function finding(o: Obj, code: string, level: Level, message: string, path: stri
   };
 }
 
-function backendChecks(o: Obj, services: Map<string, Obj<ServiceSpec>>, out: Finding[], refused: Set<string>): void {
+function backendChecks(o: AnalyzedObject, services: Map<string, AnalyzedObject<ServiceSpec>>, out: Finding[], refused: Set<string>): void {
   const rules = (o.spec?.rules ?? []) as HTTPRouteRule[];
   rules.forEach((r, ri) => {
     const refs = (r.backendRefs ?? []) as BackendRef[];
@@ -44,7 +44,7 @@ function backendChecks(o: Obj, services: Map<string, Obj<ServiceSpec>>, out: Fin
   });
 }
 
-function duplicateListeners(gw: Obj<GatewayApiGatewaySpec>, out: Finding[]): void {
+function duplicateListeners(gw: AnalyzedObject<GatewayApiGatewaySpec>, out: Finding[]): void {
   const seen = new Map<string, string>();
   (gw.spec.listeners ?? []).forEach((l, i) => {
     const key = `${l.port}/${l.protocol}/${l.hostname ?? '*'}`;

@@ -2,18 +2,18 @@
 // subset by subset: plain text (DISABLE) or app TLS (SIMPLE, MUTUAL) to a STRICT workload is reset (MS0505); Istio
 // mTLS (ISTIO_MUTUAL) to a workload that accepts plain text only, or has no sidecar, fails the handshake (MS0506).
 import type { Check, Finding } from './types.js';
-import type { ContextIndex, AnalyzedObject as Obj } from './input.js';
+import type { ContextIndex, AnalyzedObject } from './input.js';
 import { toFqdn } from '../mesh/hosts.js';
 import { clientTls, handshake, serverMtls } from '../mesh/security/mtls.js';
 import { msReport, podInMesh } from './authz-common.js';
 
 const NAME = 'mtls.DestinationRuleMismatch';
 
-function hasSidecar(pod: Obj): boolean {
+function hasSidecar(pod: AnalyzedObject): boolean {
   return [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c: { name?: string }) => c?.name === 'istio-proxy');
 }
 
-function targetPort(svcPort: { port?: number; targetPort?: number | string; name?: string }, pod: Obj): number | undefined {
+function targetPort(svcPort: { port?: number; targetPort?: number | string; name?: string }, pod: AnalyzedObject): number | undefined {
   const t = svcPort.targetPort;
   if (typeof t === 'number') return t;
   if (typeof t === 'string' && t !== '') {
@@ -23,7 +23,7 @@ function targetPort(svcPort: { port?: number; targetPort?: number | string; name
   return svcPort.port;
 }
 
-function serviceFor(ctx: ContextIndex, host: string, ns: string): Obj | undefined {
+function serviceFor(ctx: ContextIndex, host: string, ns: string): AnalyzedObject | undefined {
   const fqdn = toFqdn(host, ns);
   return ctx.kind('Service').find((s) => `${s.name}.${s.namespace}.svc.cluster.local` === fqdn);
 }

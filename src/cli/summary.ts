@@ -87,7 +87,7 @@ function formatContext(ctx: ContextSnapshot, limit: number, out: string[]): void
       const shown = limit > 0 ? list.slice(0, limit) : list;
       const nameWidth = Math.min(40, Math.max(...shown.map((o) => s(o.obj.metadata.name).length)));
       for (const o of shown) {
-        const f = facts(o.obj);
+        const f = keyFacts(o.obj);
         out.push(`    ${s(kind).padEnd(16)} ${s(o.obj.metadata.name).padEnd(nameWidth)}${f ? `  ${f}` : ''}`);
       }
       if (shown.length < list.length) out.push(`    ${''.padEnd(16)} and ${list.length - shown.length} more ${s(kind)} objects (--limit 0 shows all)`);
@@ -125,7 +125,7 @@ function kindCounts(objs: LoadedObject[]): string {
 }
 
 /** One line of the facts an operator looks for first, per kind. */
-export function facts(obj: KubeObject): string {
+export function keyFacts(obj: KubeObject): string {
   const spec: unknown = obj.spec ?? {};
   const parts: string[] = [];
   switch (obj.kind) {

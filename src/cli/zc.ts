@@ -85,7 +85,7 @@ function dumpOf(text: string, source: string): ZtunnelDump {
   }
 }
 
-function pick(input: Parameters<typeof pickZtunnel>[0], where: string): ZtunnelPick {
+function chooseZtunnel(input: Parameters<typeof pickZtunnel>[0], where: string): ZtunnelPick {
   try {
     return pickZtunnel(input);
   } catch (err) {
@@ -124,7 +124,7 @@ async function fromSnapshot(g: Pick<GlobalOptions, 'fixtures' | 'context' | 'nam
     const mesh = await loadSnapshotFolder(fixtures, { contexts: [folder.name] });
     pods = (mesh.contexts[0]?.objects ?? []).filter((x) => x.obj.kind === 'Pod').map((x) => x.obj);
   }
-  const chosen = pick({ pods, dumpPods, podArg, node: o.node, namespaceFlag: g.namespace, istioNamespace: o.istioNamespace, perNode: PER_NODE.includes(view) }, where);
+  const chosen = chooseZtunnel({ pods, dumpPods, podArg, node: o.node, namespaceFlag: g.namespace, istioNamespace: o.istioNamespace, perNode: PER_NODE.includes(view) }, where);
   let file;
   try {
     file = await readZtunnelDumpText(folder.dir, chosen.pod, cap);
@@ -149,7 +149,7 @@ async function fromLive(g: Pick<GlobalOptions, 'context' | 'namespace'> & Partia
   const pods = await listZtunnelPickPods(client, istioNamespace, podArg, g.namespace).catch((err: unknown) => {
     throw new UserError(`${where}: cannot list the ztunnel pods in namespace ${sanitizeLine(istioNamespace)}: ${reason(err)}`);
   });
-  const chosen = pick({ pods, podArg, node: o.node, namespaceFlag: g.namespace, istioNamespace, perNode: PER_NODE.includes(view) }, where);
+  const chosen = chooseZtunnel({ pods, podArg, node: o.node, namespaceFlag: g.namespace, istioNamespace, perNode: PER_NODE.includes(view) }, where);
   const port = o.proxyAdminPort ? Number(o.proxyAdminPort) : 15000;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UsageError(`--proxy-admin-port must be a port number, not "${sanitizeLine(String(o.proxyAdminPort))}"`);
   const text = await fetchZtunnelConfigDump(client, chosen.namespace, chosen.pod, { adminPort: port, sizeCapBytes: cap }).catch((err: unknown) => {

@@ -237,9 +237,9 @@ export class ContextIndex {
     const dr = Object.assign(o, { host: toFqdn(spec.host ?? '', o.namespace), subsets: [] as SubsetModel[] }) as DestinationRuleModel;
     for (const s of spec.subsets ?? []) {
       if (!s?.name) continue;
-      const sm: SubsetModel = { id: `${dr.id}/subset:${s.name}`, rule: dr, name: s.name, labels: s.labels ?? {}, def: s };
-      dr.subsets.push(sm);
-      this.subsets.set(sm.id, sm);
+      const subset: SubsetModel = { id: `${dr.id}/subset:${s.name}`, rule: dr, name: s.name, labels: s.labels ?? {}, def: s };
+      dr.subsets.push(subset);
+      this.subsets.set(subset.id, subset);
     }
     this.destinationRules.push(dr);
     if (dr.host) this.drs.add({ host: dr.host, namespace: o.namespace, name: o.name, exportTo: spec.exportTo, value: dr });

@@ -239,7 +239,7 @@ export function portsOf(t: ServiceModel | ServiceEntryModel): number[] {
   return ((t.loaded.obj.spec?.ports ?? []) as { number: number }[]).map((p) => p.number);
 }
 
-function sm(m: StringMatch | undefined): string {
+function stringMatchText(m: StringMatch | undefined): string {
   if (!m) return '';
   if (m.exact !== undefined) return `=${m.exact}`;
   if (m.prefix !== undefined) return `^${m.prefix}`;
@@ -251,12 +251,12 @@ export function httpMatchSummary(matches: HTTPMatchRequest[] | undefined): strin
   if (!matches || matches.length === 0) return '*';
   return matches.map((m) => {
     const parts: string[] = [];
-    if (m.uri) parts.push(`uri${sm(m.uri)}`);
-    if (m.method) parts.push(`method${sm(m.method)}`);
-    if (m.authority) parts.push(`authority${sm(m.authority)}`);
-    if (m.scheme) parts.push(`scheme${sm(m.scheme)}`);
-    for (const [k, v] of Object.entries(m.headers ?? {})) parts.push(`${k}${sm(v)}`);
-    for (const [k, v] of Object.entries(m.queryParams ?? {})) parts.push(`?${k}${sm(v)}`);
+    if (m.uri) parts.push(`uri${stringMatchText(m.uri)}`);
+    if (m.method) parts.push(`method${stringMatchText(m.method)}`);
+    if (m.authority) parts.push(`authority${stringMatchText(m.authority)}`);
+    if (m.scheme) parts.push(`scheme${stringMatchText(m.scheme)}`);
+    for (const [k, v] of Object.entries(m.headers ?? {})) parts.push(`${k}${stringMatchText(v)}`);
+    for (const [k, v] of Object.entries(m.queryParams ?? {})) parts.push(`?${k}${stringMatchText(v)}`);
     for (const k of Object.keys(m.withoutHeaders ?? {})) parts.push(`!${k}`);
     if (m.port) parts.push(`port=${m.port}`);
     if (m.sourceLabels) parts.push(`from ${Object.entries(m.sourceLabels).map(([k, v]) => `${k}=${v}`).join(',')}`);

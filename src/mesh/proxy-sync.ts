@@ -33,9 +33,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /** Orders istiod versions: `TIMESTAMP/N` by time then N; anything else as text. */
 export function compareVersions(a: string, b: string): number {
-  const pa = /^(.*)\/(\d+)$/.exec(a);
-  const pb = /^(.*)\/(\d+)$/.exec(b);
-  if (pa && pb) return pa[1]! < pb[1]! ? -1 : pa[1]! > pb[1]! ? 1 : Number(pa[2]) - Number(pb[2]);
+  const aParts = /^(.*)\/(\d+)$/.exec(a);
+  const bParts = /^(.*)\/(\d+)$/.exec(b);
+  if (aParts && bParts) return aParts[1]! < bParts[1]! ? -1 : aParts[1]! > bParts[1]! ? 1 : Number(aParts[2]) - Number(bParts[2]);
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

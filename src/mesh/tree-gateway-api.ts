@@ -7,7 +7,7 @@ import type { TreeNode } from './tree-types.js';
 import { danglingNode, node, objectLink } from './tree-nodes.js';
 import { translateGatewayApi } from './gateway-api/translate.js';
 import type { RouteOutcome } from './gateway-api/routes.js';
-import type { Obj } from './gateway-api/model.js';
+import type { InputObject } from './gateway-api/model.js';
 
 export const GATEWAY_API_GROUPS = [
   { kind: 'GatewayAPIGateway', label: 'Gateway API Gateways' },
@@ -21,11 +21,11 @@ function matchText(r: HTTPRouteRule): string {
     ...(m.headers ?? []).map((h) => `${h.name}=${h.value}`), ...(m.queryParams ?? []).map((q) => `?${q.name}=${q.value}`)].filter(Boolean).join(' ')).join(' | ');
 }
 
-function routeId(ctx: string, o: Obj): string {
+function routeId(ctx: string, o: InputObject): string {
   return `${ctx}/${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
 }
 
-function backendNodes(ctx: ContextIndex, parentId: string, route: Obj, r: HTTPRouteRule): TreeNode[] {
+function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r: HTTPRouteRule): TreeNode[] {
   const refs = (r.backendRefs ?? []) as BackendRef[];
   const total = refs.reduce((s, b) => s + (b.weight ?? 1), 0);
   const ns = route.metadata.namespace ?? 'default';
@@ -90,7 +90,7 @@ export function gatewayApiNodes(ctx: ContextIndex): { ns: string; group: string;
   const t = translateGatewayApi(objects, { domainSuffix: 'cluster.local' });
   const out: { ns: string; group: string; node: TreeNode }[] = [];
   for (const g of t.gateways.gateways) {
-    const gw = g.obj as Obj<GatewayApiGatewaySpec>;
+    const gw = g.obj as InputObject<GatewayApiGatewaySpec>;
     const ns = gw.metadata.namespace ?? 'default';
     const id = `${ctx.name}/GatewayAPIGateway/${ns}/${gw.metadata.name}`;
     const listeners = gw.spec?.listeners ?? [];

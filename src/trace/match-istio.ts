@@ -81,11 +81,11 @@ export function httpMatchFailures(m: HTTPMatchRequest, req: RequestView, vsNames
   if (m.scheme) add(check('scheme', m.scheme, req.scheme));
   if (m.method) add(check('method', m.method, req.method));
   if (m.authority) add(check('authority', m.authority, req.authority));
-  for (const [k, sm] of Object.entries(m.headers ?? {})) add(check(`header ${k}`, sm ?? {}, req.headers[k.toLowerCase()]));
-  for (const [k, sm] of Object.entries(m.queryParams ?? {})) add(check(`query ${k}`, sm ?? {}, req.query[k]));
-  for (const [k, sm] of Object.entries(m.withoutHeaders ?? {})) {
+  for (const [k, matcher] of Object.entries(m.headers ?? {})) add(check(`header ${k}`, matcher ?? {}, req.headers[k.toLowerCase()]));
+  for (const [k, matcher] of Object.entries(m.queryParams ?? {})) add(check(`query ${k}`, matcher ?? {}, req.query[k]));
+  for (const [k, matcher] of Object.entries(m.withoutHeaders ?? {})) {
     const v = req.headers[k.toLowerCase()];
-    if (stringMatch(sm ?? {}, v)) out.push(`withoutHeaders ${k}: request has ${q(v)}, which matches ${describeStringMatch(sm ?? undefined)}`);
+    if (stringMatch(matcher ?? {}, v)) out.push(`withoutHeaders ${k}: request has ${q(v)}, which matches ${describeStringMatch(matcher ?? undefined)}`);
   }
   if (m.port !== undefined && m.port !== req.port) out.push(`port ${req.port} ≠ ${m.port}`);
   if (m.sourceLabels) add(labelsMatch(m.sourceLabels, req.sourceLabels));

@@ -1,11 +1,11 @@
 // Reality: the RBAC filters (envoy.filters.http.rbac inside HTTP connection managers, envoy.filters.network.rbac on
 // filter chains) of a proxy's listeners, read from a config dump in either case style, and the policies they name.
 
-type Obj = Record<string, any>;
+type JsonObject = Record<string, any>;
 
-const pick = (o: Obj | undefined, snake: string, camel: string): any => (o ? o[snake] ?? o[camel] : undefined);
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
+const snakeOrCamel = (o: JsonObject | undefined, snake: string, camel: string): any => (o ? o[snake] ?? o[camel] : undefined);
+const isObj = (v: unknown): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v);
+const list = (v: unknown): JsonObject[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
 export type RbacKind = 'http' | 'tcp';
 
@@ -14,40 +14,40 @@ export interface FoundRbac {
   chain: number;
   kind: RbacKind;
   /** The RBAC config (rules, shadow_rules, …) as the dump has it. */
-  config: Obj;
+  config: JsonObject;
 }
 
 const HCM = ['envoy.filters.network.http_connection_manager', 'envoy.http_connection_manager'];
 const RBAC_HTTP = ['envoy.filters.http.rbac', 'envoy.rbac'];
 const RBAC_TCP = ['envoy.filters.network.rbac'];
 
-function typedConfig(f: Obj): Obj | undefined {
-  const t = pick(f, 'typed_config', 'typedConfig') ?? f.config;
+function typedConfig(f: JsonObject): JsonObject | undefined {
+  const t = snakeOrCamel(f, 'typed_config', 'typedConfig') ?? f.config;
   if (!isObj(t)) return undefined;
   // TypedStruct / udpa wrappers keep the message under `value`.
   return isObj(t.value) && typeof t['@type'] === 'string' && /TypedStruct$/.test(t['@type']) ? t.value : t;
 }
 
 /** The dynamic listeners of a config dump (active state), as `istioctl x authz check` reads them. */
-export function dynamicListeners(raw: unknown): Obj[] {
-  const out: Obj[] = [];
-  for (const c of list((raw as Obj | undefined)?.configs)) {
+export function dynamicListeners(raw: unknown): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (const c of list((raw as JsonObject | undefined)?.configs)) {
     if (!String(c['@type'] ?? '').endsWith('ListenersConfigDump')) continue;
-    for (const l of list(pick(c, 'dynamic_listeners', 'dynamicListeners'))) {
-      const active = pick(l, 'active_state', 'activeState');
+    for (const l of list(snakeOrCamel(c, 'dynamic_listeners', 'dynamicListeners'))) {
+      const active = snakeOrCamel(l, 'active_state', 'activeState');
       if (isObj(active) && isObj(active.listener)) out.push(active.listener);
     }
-    for (const l of list(pick(c, 'dynamic_active_listeners', 'dynamicActiveListeners'))) if (isObj(l.listener)) out.push(l.listener);
+    for (const l of list(snakeOrCamel(c, 'dynamic_active_listeners', 'dynamicActiveListeners'))) if (isObj(l.listener)) out.push(l.listener);
   }
   return out;
 }
 
 /** Every RBAC filter in the listeners, in listener, chain and filter order. */
-export function rbacFilters(listeners: Obj[]): FoundRbac[] {
+export function rbacFilters(listeners: JsonObject[]): FoundRbac[] {
   const out: FoundRbac[] = [];
   for (const l of listeners) {
-    const chains = [...list(pick(l, 'filter_chains', 'filterChains'))];
-    const def = pick(l, 'default_filter_chain', 'defaultFilterChain');
+    const chains = [...list(snakeOrCamel(l, 'filter_chains', 'filterChains'))];
+    const def = snakeOrCamel(l, 'default_filter_chain', 'defaultFilterChain');
     if (isObj(def)) chains.push(def);
     chains.forEach((fc, chain) => {
       for (const f of list(fc.filters)) {
@@ -56,7 +56,7 @@ export function rbacFilters(listeners: Obj[]): FoundRbac[] {
         if (!tc) continue;
         if (RBAC_TCP.includes(name)) out.push({ listener: String(l.name ?? ''), chain, kind: 'tcp', config: tc });
         else if (HCM.includes(name)) {
-          for (const hf of list(pick(tc, 'http_filters', 'httpFilters'))) {
+          for (const hf of list(snakeOrCamel(tc, 'http_filters', 'httpFilters'))) {
             const htc = typedConfig(hf);
             if (htc && RBAC_HTTP.includes(String(hf.name ?? ''))) out.push({ listener: String(l.name ?? ''), chain, kind: 'http', config: htc });
           }
@@ -67,10 +67,10 @@ export function rbacFilters(listeners: Obj[]): FoundRbac[] {
   return out;
 }
 
-export function rulesOf(config: Obj): Obj | undefined { const r = config.rules; return isObj(r) ? r : undefined; }
-export function shadowRulesOf(config: Obj): Obj | undefined { const r = pick(config, 'shadow_rules', 'shadowRules'); return isObj(r) ? r : undefined; }
-export function policiesOf(rules: Obj | undefined): Record<string, Obj> { return isObj(rules?.policies) ? rules!.policies : {}; }
-export function actionOf(rules: Obj | undefined): string { const a = rules?.action; return typeof a === 'string' ? a : a === 1 ? 'DENY' : a === 2 ? 'LOG' : 'ALLOW'; }
+export function rulesOf(config: JsonObject): JsonObject | undefined { const r = config.rules; return isObj(r) ? r : undefined; }
+export function shadowRulesOf(config: JsonObject): JsonObject | undefined { const r = snakeOrCamel(config, 'shadow_rules', 'shadowRules'); return isObj(r) ? r : undefined; }
+export function policiesOf(rules: JsonObject | undefined): Record<string, JsonObject> { return isObj(rules?.policies) ? rules!.policies : {}; }
+export function actionOf(rules: JsonObject | undefined): string { const a = rules?.action; return typeof a === 'string' ? a : a === 1 ? 'DENY' : a === 2 ? 'LOG' : 'ALLOW'; }
 
 const POLICY_NAME = /ns\[(.+)\]-policy\[(.+)\]-rule\[(.+)\]/;
 
@@ -83,7 +83,7 @@ export function parseRbacPolicyName(key: string): { namespace: string; name: str
 export const EXT_AUTHZ_POLICY_PREFIX = 'istio-ext-authz';
 
 /** True for the RBAC filter istiod puts before ext_authz: shadow rules that only mark CUSTOM requests. */
-export function isCustomMarker(config: Obj): boolean {
+export function isCustomMarker(config: JsonObject): boolean {
   const names = Object.keys(policiesOf(shadowRulesOf(config)));
   return names.length > 0 && names.every((n) => n.startsWith(EXT_AUTHZ_POLICY_PREFIX));
 }

@@ -2,28 +2,28 @@
 // ReferenceGrants and GatewayClasses, built once from the loaded objects.
 import type { LabelSelector, ReferenceGrantSpec } from '../../model/gateway-api.js';
 import { apiGroup, isGatewayApiObject } from '../../model/gateway-api.js';
-import type { Obj, RegistryService, TranslateOptions } from './model.js';
+import type { InputObject, RegistryService, TranslateOptions } from './model.js';
 
 export const GW_GROUP = 'gateway.networking.k8s.io';
 
 export interface TranslateContext {
   domainSuffix: string;
   alpha: boolean;
-  services: Map<string, Obj>;
-  serviceEntries: Map<string, Obj>;
-  inferencePools: Map<string, Obj>;
+  services: Map<string, InputObject>;
+  serviceEntries: Map<string, InputObject>;
+  inferencePools: Map<string, InputObject>;
   /** Namespace name → labels (kubernetes.io/metadata.name always set). */
   namespaces: Map<string, Record<string, string>>;
   registry: Map<string, RegistryService[]>;
   classes: Map<string, string>;
-  grants: Obj<ReferenceGrantSpec>[];
-  byKind: Map<string, Obj[]>;
+  grants: InputObject<ReferenceGrantSpec>[];
+  byKind: Map<string, InputObject[]>;
 }
 
-const key = (o: Obj) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const key = (o: InputObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 /** Orders objects as istiod does: creationTimestamp, then namespace, then name. */
-export function byCreation(a: Obj, b: Obj): number {
+export function byCreation(a: InputObject, b: InputObject): number {
   const ta = a.metadata.creationTimestamp ?? '';
   const tb = b.metadata.creationTimestamp ?? '';
   if (ta !== tb) return Date.parse(ta || '1970-01-01T00:00:00Z') - Date.parse(tb || '1970-01-01T00:00:00Z');
@@ -33,14 +33,14 @@ export function byCreation(a: Obj, b: Obj): number {
   return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
 }
 
-function gatewayApiKindKey(o: Obj): string | undefined {
+function gatewayApiKindKey(o: InputObject): string | undefined {
   if (isGatewayApiObject(o)) return o.kind;
   const g = apiGroup(o.apiVersion);
   if (o.kind === 'InferencePool' && g.startsWith('inference.networking')) return 'InferencePool';
   return undefined;
 }
 
-export function buildContext(objects: Obj[], opts: TranslateOptions): TranslateContext {
+export function buildContext(objects: InputObject[], opts: TranslateOptions): TranslateContext {
   const ctx: TranslateContext = {
     domainSuffix: opts.domainSuffix, alpha: opts.alphaGatewayApi ?? true,
     services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), namespaces: new Map(),
@@ -94,8 +94,8 @@ export function buildContext(objects: Obj[], opts: TranslateOptions): TranslateC
   return ctx;
 }
 
-export function objectsOf<Spec = any>(ctx: TranslateContext, kind: string): Obj<Spec>[] {
-  return (ctx.byKind.get(kind) ?? []) as Obj<Spec>[];
+export function objectsOf<Spec = any>(ctx: TranslateContext, kind: string): InputObject<Spec>[] {
+  return (ctx.byKind.get(kind) ?? []) as InputObject<Spec>[];
 }
 
 /** The registry service for a host visible from a namespace, if any. */

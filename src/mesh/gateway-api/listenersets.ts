@@ -6,9 +6,9 @@ import {
   buildListener, classOf, defaultName, GATEWAY_NAME_SUFFIX, gatewayServices, isManaged, parentMeta, supportedKinds,
   type GatewayResult, type ParentInfo,
 } from './gateways.js';
-import { INTERNAL_PARENTS, type Obj } from './model.js';
+import { INTERNAL_PARENTS, type InputObject } from './model.js';
 
-function namespaceAllowed(ctx: TranslateContext, ns: string, parent: Obj<GatewayApiGatewaySpec>): boolean {
+function namespaceAllowed(ctx: TranslateContext, ns: string, parent: InputObject<GatewayApiGatewaySpec>): boolean {
   const n = parent.spec?.allowedListeners?.namespaces;
   if (!n) return false;
   if (n.from !== undefined) {

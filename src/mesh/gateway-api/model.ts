@@ -66,7 +66,8 @@ interface TranslateResult {
 
 export interface ConfigError { reason: string; message: string }
 
-export type Obj<Spec = any> = KubeObject<Spec>;
+/** An object of the translation's input (Gateway API kinds, Services, ServiceEntries...). */
+export type InputObject<Spec = any> = KubeObject<Spec>;
 
 export const CONTROLLER = 'istio.io/gateway-controller';
 export const INTERNAL_PARENTS = 'internal.istio.io/parents';

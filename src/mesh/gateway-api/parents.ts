@@ -4,7 +4,7 @@ import type { ParentReference } from '../../model/gateway-api.js';
 import { GW_GROUP, type TranslateContext } from './context.js';
 import { classOf, type ParentInfo } from './gateways.js';
 import { hostSubsetOf, hostsMatch, isWildcard } from './hosts.js';
-import type { ConfigError, Obj } from './model.js';
+import type { ConfigError, InputObject } from './model.js';
 
 export interface ParentError extends ConfigError {}
 
@@ -108,7 +108,7 @@ function meshParent(): ParentInfo {
   return { internalName: 'mesh', allowedKinds: MESH_KINDS, hostnames: [], originalHostname: '', sectionName: '', port: 0, protocol: '', owner: { kind: 'Mesh', namespace: '', name: 'istio' } };
 }
 
-export function routeParents(ctx: TranslateContext, parents: Map<string, ParentInfo[]>, route: Obj): RouteParentRef[] {
+export function routeParents(ctx: TranslateContext, parents: Map<string, ParentInfo[]>, route: InputObject): RouteParentRef[] {
   const localNs = route.metadata.namespace ?? 'default';
   const hostnames: string[] = route.kind === 'TCPRoute' ? [] : (route.spec?.hostnames ?? []);
   const out: RouteParentRef[] = [];

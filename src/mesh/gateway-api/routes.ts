@@ -5,7 +5,7 @@ import { byCreation, objectsOf, type TranslateContext } from './context.js';
 import type { ParentInfo } from './gateways.js';
 import { GATEWAY_NAME_SUFFIX, parentMeta } from './gateways.js';
 import { hostsMatch } from './hosts.js';
-import { INTERNAL_PARENTS, type ConfigError, type GeneratedConfig, type Obj, type SourceLink } from './model.js';
+import { INTERNAL_PARENTS, type ConfigError, type GeneratedConfig, type InputObject, type SourceLink } from './model.js';
 import { acceptedParents, hostnameAllowedByIsolation, isMesh, routeParents, type RouteParentRef } from './parents.js';
 import { convertGRPCRule, convertHTTPRule, convertL4Rule, type ConvertedRule } from './rules.js';
 
@@ -13,7 +13,7 @@ type Route = Record<string, any>;
 interface Conversion { routes: Route[]; links: SourceLink[]; error?: ConfigError }
 
 /** Per route: its parents and the rule errors, for status. */
-export interface RouteOutcome { obj: Obj; parents: RouteParentRef[]; gatewayError?: ConfigError; meshError?: ConfigError }
+export interface RouteOutcome { obj: InputObject; parents: RouteParentRef[]; gatewayError?: ConfigError; meshError?: ConfigError }
 
 function convertAll(gen: () => Iterable<ConvertedRule<Route>>): Conversion {
   const res: Conversion = { routes: [], links: [] };
@@ -26,7 +26,7 @@ function convertAll(gen: () => Iterable<ConvertedRule<Route>>): Conversion {
   return res;
 }
 
-function* httpRules(ctx: TranslateContext, obj: Obj, enforce: boolean): Iterable<ConvertedRule<Route>> {
+function* httpRules(ctx: TranslateContext, obj: InputObject, enforce: boolean): Iterable<ConvertedRule<Route>> {
   const grpc = obj.kind === 'GRPCRoute';
   const rules = (obj.spec?.rules ?? []) as (HTTPRouteRule & GRPCRouteRule)[];
   for (let n = 0; n < rules.length; n++) {
@@ -36,7 +36,7 @@ function* httpRules(ctx: TranslateContext, obj: Obj, enforce: boolean): Iterable
   }
 }
 
-function* l4Rules(ctx: TranslateContext, obj: Obj, enforce: boolean): Iterable<ConvertedRule<Route>> {
+function* l4Rules(ctx: TranslateContext, obj: InputObject, enforce: boolean): Iterable<ConvertedRule<Route>> {
   const rules = (obj.spec?.rules ?? []) as L4RouteRule[];
   for (let n = 0; n < rules.length; n++) yield convertL4Rule(ctx, obj, rules[n]!, n, enforce);
 }
@@ -87,19 +87,19 @@ function withPort(routes: Route[], port: number, l4: boolean): Route[] {
   });
 }
 
-function meshHosts(ctx: TranslateContext, obj: Obj, p: RouteParentRef): string[] {
+function meshHosts(ctx: TranslateContext, obj: InputObject, p: RouteParentRef): string[] {
   const ns = p.original.namespace ?? obj.metadata.namespace ?? 'default';
   if (p.internalKind === 'ServiceEntry') return [...((ctx.serviceEntries.get(`${ns}/${p.original.name}`)?.spec?.hosts ?? []) as string[])];
   return [`${p.original.name}.${ns}.svc.${ctx.domainSuffix}`];
 }
 
-function routeMeta(obj: Obj): Record<string, string> {
+function routeMeta(obj: InputObject): Record<string, string> {
   return { [INTERNAL_PARENTS]: parentMeta(obj.kind, obj.metadata.name, obj.metadata.namespace ?? 'default'), 'internal.istio.io/route-semantics': 'gateway' };
 }
 
-interface Keyed { cfg: GeneratedConfig; key: string; obj: Obj }
+interface Keyed { cfg: GeneratedConfig; key: string; obj: InputObject }
 
-function buildHTTP(ctx: TranslateContext, parents: Map<string, ParentInfo[]>, obj: Obj, outcomes: RouteOutcome[], keyed: Keyed[]): void {
+function buildHTTP(ctx: TranslateContext, parents: Map<string, ParentInfo[]>, obj: InputObject, outcomes: RouteOutcome[], keyed: Keyed[]): void {
   const refs = routeParents(ctx, parents, obj);
   const needMesh = refs.some(isMesh);
   const needGw = refs.some((r) => !isMesh(r));
@@ -172,7 +172,7 @@ function tlsForMeshHost(routes: Route[], host: string): Route[] {
   });
 }
 
-function buildL4(ctx: TranslateContext, parents: Map<string, ParentInfo[]>, obj: Obj, outcomes: RouteOutcome[], out: GeneratedConfig[]): void {
+function buildL4(ctx: TranslateContext, parents: Map<string, ParentInfo[]>, obj: InputObject, outcomes: RouteOutcome[], out: GeneratedConfig[]): void {
   const tls = obj.kind === 'TLSRoute';
   const refs = routeParents(ctx, parents, obj);
   const mesh = refs.some(isMesh) ? convertAll(() => l4Rules(ctx, obj, false)) : { routes: [], links: [] };

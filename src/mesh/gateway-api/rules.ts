@@ -4,13 +4,13 @@ import type { GRPCRouteRule, HTTPRouteRule, L4RouteRule } from '../../model/gate
 import type { TranslateContext } from './context.js';
 import { buildDestination, buildRouteDestinations, weightSum } from './backends.js';
 import { corsOf, grpcMatchOf, headerOps, httpMatchOf, protoDuration, redirectOf, rewriteOf } from './filters.js';
-import type { ConfigError, Obj, SourceLink } from './model.js';
+import type { ConfigError, InputObject, SourceLink } from './model.js';
 
 export interface ConvertedRule<R> { route?: R; link: SourceLink; error?: ConfigError; hard?: boolean }
 
 type HTTPOut = Record<string, any>;
 
-function link(obj: Obj, rule: number, match: number | undefined, backendRefs: number[]): SourceLink {
+function link(obj: InputObject, rule: number, match: number | undefined, backendRefs: number[]): SourceLink {
   return { kind: obj.kind, namespace: obj.metadata.namespace ?? 'default', name: obj.metadata.name, rule, ...(match !== undefined ? { match } : {}), backendRefs };
 }
 
@@ -20,7 +20,7 @@ function join(a: ConfigError | undefined, b: ConfigError | undefined): ConfigErr
   return { reason: a.reason, message: `${a.message}; ${b.message}` };
 }
 
-function applyFilters(ctx: TranslateContext, vs: HTTPOut, filters: HTTPRouteRule['filters'], obj: Obj, enforce: boolean, grpc: boolean): { hard?: ConfigError; soft?: ConfigError } {
+function applyFilters(ctx: TranslateContext, vs: HTTPOut, filters: HTTPRouteRule['filters'], obj: InputObject, enforce: boolean, grpc: boolean): { hard?: ConfigError; soft?: ConfigError } {
   let soft: ConfigError | undefined;
   for (const f of filters ?? []) {
     if (f.type === 'RequestHeaderModifier' || f.type === 'ResponseHeaderModifier') {
@@ -54,7 +54,7 @@ function applyFilters(ctx: TranslateContext, vs: HTTPOut, filters: HTTPRouteRule
   return { soft };
 }
 
-export function convertHTTPRule(ctx: TranslateContext, obj: Obj, r: HTTPRouteRule, pos: number, match: number | undefined, enforce: boolean): ConvertedRule<HTTPOut> {
+export function convertHTTPRule(ctx: TranslateContext, obj: InputObject, r: HTTPRouteRule, pos: number, match: number | undefined, enforce: boolean): ConvertedRule<HTTPOut> {
   const vs: HTTPOut = { name: r.name ?? `${obj.metadata.namespace}.${obj.metadata.name}.${pos}` };
   const lk = link(obj, pos, match, []);
   if (match !== undefined) {
@@ -88,7 +88,7 @@ export function convertHTTPRule(ctx: TranslateContext, obj: Obj, r: HTTPRouteRul
   return { route: vs, link: lk, error: join(d.softError, f.soft) };
 }
 
-export function convertGRPCRule(ctx: TranslateContext, obj: Obj, r: GRPCRouteRule, pos: number, match: number | undefined, enforce: boolean): ConvertedRule<HTTPOut> {
+export function convertGRPCRule(ctx: TranslateContext, obj: InputObject, r: GRPCRouteRule, pos: number, match: number | undefined, enforce: boolean): ConvertedRule<HTTPOut> {
   const vs: HTTPOut = { name: r.name ?? `${obj.metadata.namespace}.${obj.metadata.name}.${pos}` };
   const lk = link(obj, pos, match, []);
   if (match !== undefined) {
@@ -111,7 +111,7 @@ export function convertGRPCRule(ctx: TranslateContext, obj: Obj, r: GRPCRouteRul
 
 const ZERO_WEIGHT = [{ destination: { host: 'internal.cluster.local', port: { number: 65535 }, subset: 'zero-weight' } }];
 
-export function convertL4Rule(ctx: TranslateContext, obj: Obj, r: L4RouteRule, pos: number, enforce: boolean): ConvertedRule<HTTPOut> {
+export function convertL4Rule(ctx: TranslateContext, obj: InputObject, r: L4RouteRule, pos: number, enforce: boolean): ConvertedRule<HTTPOut> {
   const lk = link(obj, pos, undefined, []);
   const tls = obj.kind === 'TLSRoute';
   if (weightSum(r.backendRefs) === 0) return { route: { route: ZERO_WEIGHT }, link: lk };

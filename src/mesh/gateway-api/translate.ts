@@ -3,7 +3,7 @@
 import { buildContext } from './context.js';
 import { convertGateways } from './gateways.js';
 import { convertListenerSets } from './listenersets.js';
-import type { GeneratedConfig, Obj, TranslateOptions } from './model.js';
+import type { GeneratedConfig, InputObject, TranslateOptions } from './model.js';
 import { convertRoutes, type RouteOutcome } from './routes.js';
 import type { GatewayResult } from './gateways.js';
 
@@ -25,7 +25,7 @@ export function compareGenerated(a: GeneratedConfig, b: GeneratedConfig): number
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-export function translateGatewayApi(objects: Obj[], opts: TranslateOptions): Translation {
+export function translateGatewayApi(objects: InputObject[], opts: TranslateOptions): Translation {
   const ctx = buildContext(objects, opts);
   const gateways = convertGateways(ctx);
   convertListenerSets(ctx, gateways);

@@ -14,8 +14,8 @@ export class ZtunnelDumpError extends Error {
   }
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+type JsonObject = Record<string, unknown>;
+const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
@@ -25,9 +25,9 @@ function typeName(v: unknown): string {
 }
 
 /** An object with whether every member name is one of the struct's own (then no case-insensitive search is needed). */
-interface View { o: Obj; exact: boolean }
+interface View { o: JsonObject; exact: boolean }
 
-function view(o: Obj, known: ReadonlySet<string>): View {
+function view(o: JsonObject, known: ReadonlySet<string>): View {
   let exact = true;
   for (const k in o) if (!known.has(k)) { exact = false; break; }
   return { o, exact };
@@ -67,7 +67,7 @@ class Reader {
     throw new ZtunnelDumpError(`${this.source}: ${path} must be ${what}, not ${typeName(v)}`);
   }
 
-  obj(v: unknown, path: string): Obj | undefined {
+  obj(v: unknown, path: string): JsonObject | undefined {
     if (v === undefined || v === null) return undefined;
     if (!isObj(v)) this.fail(path, 'an object', v);
     return v;

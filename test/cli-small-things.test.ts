@@ -1,4 +1,4 @@
-// Issue 13, "Small things seen", CLI: analyze -o yaml; weights set with a total other than 100 suggests --rebalance;
+// Small CLI behaviours: analyze -o yaml; weights set with a total other than 100 suggests --rebalance;
 // trace takes -n for a bare --from POD and finds the context of a pod unique across the loaded contexts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
