@@ -62,7 +62,7 @@ function input(p1: Counts, p2: Counts): AnalysisInput {
 test('MS0203: the proxy whose observed split is off names itself, with the starved destination; in tolerance is quiet', () => {
   const f = trafficShareCheck.run(input({ v2: { rq: 450 }, canary: { rq: 50 } }, { v2: { rq: 300 }, canary: { rq: 0 } }));
   assert.deepEqual(f.map((x) => [x.code, x.level, x.proxy, x.path]), [['MS0203', 'Warning', 'app/frontend-2', 'spec.http[0]']]);
-  assert.match(f[0]!.message, /^Destination demoapp:canary of rule "split" got 0% of the 300 requests counted on app\/frontend-2, its weight is 10%/);
+  assert.match(f[0]!.message, /^Destination demoapp canary of rule "split" got 0% of the 300 requests counted on app\/frontend-2, its weight is 10%/);
   // 12% over 500 requests is within max(5 points, 3σ); too few requests is not judged at all.
   assert.deepEqual(trafficShareCheck.run(input({ v2: { rq: 440 }, canary: { rq: 60 } }, { v2: { rq: 40 }, canary: { rq: 0 } })), []);
   assert.ok(shareTolerance(0.1, 100) > 0.05 && shareTolerance(0.1, 100000) === 0.05);
@@ -78,7 +78,7 @@ test('MS0203: when no proxy counted enough alone, the total is judged and every 
 test('MS0204: a destination answering 5xx while its sibling does not, naming the proxies that saw them', () => {
   const f = trafficErrorsCheck.run(input({ v2: { rq: 450, rq5xx: 0 }, canary: { rq: 50, rq5xx: 9 } }, { v2: { rq: 90 }, canary: { rq: 10, rq5xx: 0 } }));
   assert.deepEqual(f.map((x) => [x.code, x.proxy, x.path]), [['MS0204', 'app/frontend-1', 'spec.http[0].route[1].destination']]);
-  assert.match(f[0]!.message, /^Destination demoapp:canary of rule "split" answered 5xx to 15% of 60 requests while demoapp:v2 did not \(counted on app\/frontend-1\)/);
+  assert.match(f[0]!.message, /^Destination demoapp canary of rule "split" answered 5xx to 15% of 60 requests while demoapp v2 did not \(counted on app\/frontend-1\)/);
   // Both failing alike is not this finding (a shared dependency, not a bad subset); no stats, no finding.
   assert.deepEqual(trafficErrorsCheck.run(input({ v2: { rq: 450, rq5xx: 60 }, canary: { rq: 50, rq5xx: 9 } }, { v2: { rq: 0 }, canary: { rq: 0 } })), []);
   const none = joinedInputFromYaml({ c1: yaml }, [{ context: 'c1', namespace: 'app', pod: 'frontend-1', parsed: routeDump({ vs: 'demoapp.app', host: HOST, port: 8080, weights: { v2: 90, canary: 10 } }) }]);
