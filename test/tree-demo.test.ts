@@ -176,3 +176,20 @@ test('tree --kind and bad flags', async () => {
   const badO = await run('tree', '--fixtures', demo, '-o', 'yaml');
   assert.equal(badO.code, 2);
 });
+
+test('one finding has one severity: a code is never shown as both ⚠ and ✗, and a dangling child repeats its parent’s level', async () => {
+  const r = await run('tree', '--fixtures', demo);
+  assert.equal(r.code, 0, r.err);
+  const levels = new Map<string, Set<string>>();
+  for (const m of r.out.matchAll(/([✗⚠≠]) \[([A-Z]+\d{4})\]/g)) {
+    const set = levels.get(m[2]) ?? new Set<string>();
+    set.add(m[1]);
+    levels.set(m[2], set);
+  }
+  assert.ok(levels.has('IST0173'), 'the demo’s IST0173 is on the tree');
+  for (const [code, set] of levels) assert.equal(set.size, 1, `${code} is shown as ${[...set].join(' and ')}`);
+  const lines = r.out.split('\n');
+  const at = lines.findIndex((l) => /^\s+v2  version=v2 .*✗ \[IST0173\]/.test(l));
+  assert.ok(at >= 0, 'the details DR’s subset v2 carries IST0173');
+  assert.match(lines[at + 1], /selects no pods.*\[✗ /, 'the dangling child under the subset is an error too');
+});

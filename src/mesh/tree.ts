@@ -208,8 +208,9 @@ const fillDestinationRule: Fill<DestinationRuleModel> = (n, dr, env) => {
       }
       if (sn.children.length === 0) {
         const why = `subset ${s.name} (${labelsText(s.labels) || 'no labels'}) selects no pods of ${target.kind === 'Service' ? (target as ServiceModel).host : dr.host} in any loaded context`;
-        sn.children.push(danglingNode(sn.id, why, dr.context, 'warning'));
-        sn.badges = { problems: [{ severity: 'warning', code: 'IST0173', message: why }] };
+        // IST0173 is an error (requests to the subset get 503 UH): the same level as the analyzer's finding.
+        sn.children.push(danglingNode(sn.id, why, dr.context, 'error'));
+        sn.badges = { problems: [{ severity: 'error', code: 'IST0173', message: why }] };
       } else setHealth(sn, sumHealth(sn.children));
     }
     n.children.push(sn);
