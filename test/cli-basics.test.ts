@@ -142,3 +142,41 @@ test('meshscope summary is the same printer as a subcommand, honouring --context
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /context c not found .*available: a, b/);
 });
+
+test('summary -o json|yaml: every context with its status, namespaces, objects with key facts, proxies and load issues', async () => {
+  const root = folder({
+    'cluster-a/app.yaml': `apiVersion: v1
+kind: Namespace
+metadata: {name: app, labels: {istio-injection: enabled}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: "web\\u001b[31m", namespace: app}
+spec: {clusterIP: 10.0.0.7, ports: [{name: http, port: 80}], selector: {app: web}}
+`,
+    'cluster-a/broken.yaml': 'kind: [\n',
+  });
+  const json = await run('--fixtures', root, 'summary', '-o', 'json');
+  assert.equal(json.code, 0, json.stderr);
+  assert.doesNotMatch(json.stdout, /\u001b/, 'no raw escape reaches the terminal');
+  const doc = JSON.parse(json.stdout) as { contexts: { name: string; status: string; namespaces: { name: string; labels: Record<string, string>; objects: { kind: string; name: string; facts: string }[] }[]; loadIssues: { file?: string; message: string }[] }[] };
+  assert.equal(doc.contexts.length, 1);
+  const ctx = doc.contexts[0];
+  assert.equal(ctx.name, 'cluster-a');
+  assert.equal(ctx.status, 'partial');
+  const app = ctx.namespaces.find((n) => n.name === 'app');
+  assert.equal(app?.labels['istio-injection'], 'enabled');
+  const svc = app?.objects.find((o) => o.kind === 'Service');
+  assert.match(svc?.facts ?? '', /ClusterIP 10\.0\.0\.7 .*ports http 80\/TCP/);
+  assert.ok(ctx.loadIssues.some((i) => /broken\.yaml/.test(i.file ?? '')), 'the broken file is a load issue');
+
+  const yaml = await run('--fixtures', root, 'summary', '-o', 'yaml');
+  assert.equal(yaml.code, 0, yaml.stderr);
+  assert.match(yaml.stdout, /^contexts:\n/);
+  assert.match(yaml.stdout, /name: cluster-a/);
+  assert.match(yaml.stdout, /facts: ClusterIP 10\.0\.0\.7/);
+
+  const bad = await run('--fixtures', root, 'summary', '-o', 'xml');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--output must be text, json or yaml, not "xml"/);
+});

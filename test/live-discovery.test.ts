@@ -10,7 +10,7 @@ import { APISERVER_SEED } from './support/paths.js';
 import { loadLiveContexts, k8s } from '../src/sources/kube/index.js';
 import { forgetDiscovery } from '../src/sources/kube/discovery.js';
 import { formatLoadIssue, type ContextSnapshot } from '../src/model/context.js';
-import { formatSummary } from '../src/cli/summary.js';
+import { formatSummary } from '../src/format/summary.js';
 import { contextInfo } from '../src/app/data-adapter.js';
 import { headerLines } from '../src/ui/screen.js';
 import type { KubeObject } from '../src/model/resources.js';
