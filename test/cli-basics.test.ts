@@ -180,3 +180,21 @@ spec: {clusterIP: 10.0.0.7, ports: [{name: http, port: 80}], selector: {app: web
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--output must be text, json or yaml, not "xml"/);
 });
+
+test('every broken file counts once (manifests, config dumps, clusters.json), and the tree names each one with its line', async () => {
+  const root = folder({
+    'cluster-a/ok.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: app}\nspec: {clusterIP: 10.0.0.7}\n',
+    'cluster-a/one.yaml': 'kind: Service\nmetadata: {name: x, namespace: app\n',
+    'cluster-a/two.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: y\n  namespace: app\n spec: {}\n',
+    'cluster-a/proxies/app/web-1/config_dump.json': '{"configs": [',
+    'cluster-a/proxies/app/web-2/config_dump.json': '{"configs":[]}',
+    'cluster-a/proxies/app/web-2/clusters.json': 'garbage{',
+  });
+  const summary = await run('--fixtures', root, 'summary');
+  assert.match(summary.stdout, /^context cluster-a {2}· {2}partial \(4 files could not be fully loaded\)/m);
+  const tree = await run('--fixtures', root, 'tree');
+  const contextLine = tree.stdout.split('\n').find((l) => l.startsWith('cluster-a')) ?? '';
+  for (const file of ['one.yaml:3', 'two.yaml:6', 'web-1/config_dump.json', 'web-2/clusters.json']) {
+    assert.ok(contextLine.includes(`cluster-a/${file.includes('web') ? `proxies/app/${file}` : file}`), `the context's problems name ${file}: ${contextLine}`);
+  }
+});

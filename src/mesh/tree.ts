@@ -1,5 +1,6 @@
 // The navigable tree derived from the joined mesh: Context → Namespace → groups → objects → their joined paths.
 // Node ids are stable: object ids are `${context}/${kind}/${namespace}/${name}`, nested nodes extend their parent's id.
+import { locatedLoadIssue } from '../model/context.js';
 import type { Mesh } from './join.js';
 import type { ContextIndex } from './indexes.js';
 import type { DestinationRuleModel, GatewayModel, MeshObject, PodModel, ProxyModel, ServiceEntryModel, ServiceModel } from './objects.js';
@@ -61,7 +62,9 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
     // Status only: where the context came from (live or a folder) is the header's to say, so a live tree and the
     // tree of a snapshot written from it are the same.
     detail: `${snap.status}${snap.reason ? `: ${snap.reason}` : ''}`,
-    badges: withProblems({}, snap.issues.filter((i) => i.severity === 'error').map((i) => ({ severity: 'error' as const, message: i.message }))),
+    // A load error names its file and line (the context is the node itself).
+    badges: withProblems({}, snap.issues.filter((i) => i.severity === 'error')
+      .map((i) => ({ severity: 'error' as const, message: i.file ? locatedLoadIssue(i) : i.message }))),
   });
   const perNs = new Map<string, Map<string, TreeNode[]>>();
   const put = (ns: string, kind: string, n: TreeNode): void => {

@@ -81,10 +81,15 @@ export interface MeshInput {
 }
 
 export function formatLoadIssue(i: LoadIssue): string {
+  return `${i.severity}: ${locatedLoadIssue(i)}`;
+}
+
+/** "file:line, document N, object: message" (or "context C: message" without a file). */
+export function locatedLoadIssue(i: LoadIssue): string {
   const where: string[] = [];
   if (i.file) where.push(i.line ? `${i.file}:${i.line}` : i.file);
   if (i.docIndex !== undefined) where.push(`document ${i.docIndex + 1}`);
   if (i.object) where.push(i.object);
   if (!i.file) where.unshift(`context ${i.context}`);
-  return `${i.severity}: ${where.join(', ')}: ${i.message}`;
+  return `${where.join(', ')}: ${i.message}`;
 }

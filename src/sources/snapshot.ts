@@ -100,21 +100,18 @@ async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, 
     return { name: cd.name, source: { kind: 'snapshot', path: root }, objects: [], proxies: [], issues, status: 'error', reason };
   }
   const objects: LoadedObject[] = [];
-  const failedFiles = new Set<string>();
   let total = 0;
   for (const r of perFile) {
     for (const o of r.objects) objects.push(o);
     for (const i of r.issues) issues.push(i);
     total += r.total;
-    const failed = r.issues.find((x) => x.severity === 'error');
-    if (failed?.file) failedFiles.add(failed.file);
   }
 
   const proxies = onlyFiles ? [] : await readProxyDumps(cd.dir, cd.name, rel, issues, limits.maxDumpBytes);
   const keptProxies = opts.namespace ? proxies.filter((p) => p.namespace === opts.namespace) : proxies;
-  for (const p of proxies) if (p.error && p.configDumpFile) failedFiles.add(p.configDumpFile);
   const ztunnels = onlyFiles ? [] : await readZtunnelDumps(cd.dir, cd.name, rel, issues, limits.maxDumpBytes);
-  for (const z of ztunnels) if (z.error && z.configDumpFile) failedFiles.add(z.configDumpFile);
+  // Every file or folder with an error counts once: manifests, config dumps, clusters.json, ztunnel dumps.
+  const failedFiles = new Set(issues.filter((i) => i.severity === 'error' && i.file).map((i) => i.file!));
 
   const snap: ContextSnapshot = {
     name: cd.name,
