@@ -1,7 +1,8 @@
 // `meshscope pc` on the demo snapshot folder: routes with the VIRTUAL SERVICE column, demoapp subset clusters, errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pcOutput } from '../src/cli/pc.js';
@@ -46,12 +47,15 @@ test('demo: pc clusters shows demoapp v2 and v2-canary subsets', async () => {
   assert.match(r.out, /^demoapp\.app\.svc\.cluster\.local\s+\d+\s+v2-canary\s+outbound\s+EDS\s+demoapp\.app$/m);
 });
 
-test('demo: pod lookup errors name the context and list pods; several contexts need --context', async () => {
+test('demo: pod lookup errors name the context and list pods; without --context the one context holding the pod is read', async () => {
   const missing = await run('pc', 'c', 'nope.app', '--fixtures', demo, '--context', 'cluster-a');
   assert.equal(missing.code, 1);
   assert.match(missing.err, /no Envoy dump for pod nope\.app in context cluster-a \(pods with dumps: .*frontend-/);
   const ambiguous = await run('pc', 'c', 'x', '--fixtures', demo);
-  assert.match(ambiguous.err, /several contexts \(cluster-a, cluster-b\): choose one with --context/);
+  assert.match(ambiguous.err, /no context of snapshot folder .* has pod x\.default \(contexts: cluster-a, cluster-b\)/);
+  const unique = await run('pc', 'c', 'reviews-v2-65c4dc6fdc-bq7xh.default', '--fixtures', demo);
+  assert.equal(unique.code, 0, unique.err);
+  assert.match(unique.out, /^SERVICE FQDN\s+PORT/m);
   const live = await run('pc', 'c', 'x', '--kubeconfig', '/nonexistent/kubeconfig');
   assert.equal(live.code, 1);
   assert.match(live.err, /pod x\.default: kubeconfig \/nonexistent\/kubeconfig: file not found/);
@@ -63,4 +67,19 @@ test('demo: endpoint view reads clusters.json of the pod', async () => {
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^ENDPOINT\s+STATUS\s+OUTLIER CHECK\s+CLUSTER$/m);
   assert.match(r.out, /outbound\|8080\|v2\|demoapp\.app\.svc\.cluster\.local$/m);
+});
+
+test('pc without --context: a pod whose dumps are in several contexts asks for one, naming them', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'meshscope-pc-'));
+  try {
+    for (const ctx of ['east', 'west']) {
+      mkdirSync(join(root, ctx, 'proxies/app/web-1'), { recursive: true });
+      writeFileSync(join(root, ctx, 'proxies/app/web-1/config_dump.json'), '{"configs":[]}');
+    }
+    const r = await run('pc', 'c', 'web-1.app', '--fixtures', root);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /pod web-1\.app is in several contexts of snapshot folder .* \(east, west\): choose one with --context/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -12,7 +12,7 @@ import {
   renderAll, renderBootstrapSummary, renderClusterTable, renderEcdsTable, renderEdsTable, renderEndpointTable,
   renderListenerTable, renderRouteTable, renderSecretTable, requireSection, routeData, secretData, type OutputFormat,
 } from '../format/proxy-config.js';
-import { listContextFolders, listProxyDirs, readProxyFiles } from '../sources/proxy-files.js';
+import { chooseContextFolder, hasProxyDir, listProxyDirs, readProxyFiles } from '../sources/proxy-files.js';
 import { sanitizeLine } from '../core/sanitize.js';
 import { resolveLimits } from '../sources/limits.js';
 import { readInput } from '../sources/input-file.js';
@@ -159,23 +159,12 @@ export function podRef(arg: string, namespaceFlag?: string): { pod: string; name
 }
 
 async function fromSnapshot(fixtures: string, contexts: string[], podArg: string, namespaceFlag: string | undefined, view: View, cap: number) {
-  let folders;
-  try {
-    folders = await listContextFolders(fixtures);
-  } catch (err) {
-    throw new UserError(`cannot read snapshot folder ${fixtures}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : String((err as Error).message)}`);
-  }
-  const names = folders.map((f) => f.name);
-  if (contexts.length > 1) throw new UsageError(`pc reads one proxy: give a single --context (got ${contexts.join(', ')})`);
-  let folder = folders[0];
-  if (contexts.length === 1) {
-    const found = folders.find((f) => f.name === contexts[0]);
-    if (!found) throw new UserError(`context ${sanitizeLine(contexts[0])} not found in snapshot folder ${fixtures} (available: ${names.join(', ') || 'none'})`);
-    folder = found;
-  } else if (folders.length > 1) {
-    throw new UserError(`snapshot folder ${fixtures} has several contexts (${names.join(', ')}): choose one with --context`);
-  }
   const { pod, namespace } = podRef(podArg, namespaceFlag);
+  // Without --context, the one context holding the pod's dump is read.
+  const folder = await chooseContextFolder(fixtures, contexts, {
+    reads: 'pc reads one proxy', subject: `pod ${sanitizeLine(pod)}.${sanitizeLine(namespace)}`,
+    holds: (f) => hasProxyDir(f.dir, namespace, pod),
+  });
   const files = await readProxyFiles(folder.dir, namespace, pod, cap);
   const where = `context ${folder.name}`;
   if (!files.configDump && !files.clusters) {

@@ -97,24 +97,14 @@ function chooseZtunnel(input: Parameters<typeof pickZtunnel>[0], where: string):
 const PER_NODE: ZtunnelView[] = ['certificate', 'connections'];
 
 async function fromSnapshot(g: Pick<GlobalOptions, 'fixtures' | 'context' | 'namespace'>, view: ZtunnelView, podArg: string | undefined, o: ZcOptions, cap: number) {
-  const { listContextFolders } = await import('../sources/proxy-files.js');
+  const { chooseContextFolder } = await import('../sources/proxy-files.js');
   const { listZtunnelPods, readZtunnelDumpText } = await import('./../sources/ztunnel-files.js');
   const fixtures = g.fixtures!;
-  let folders;
-  try {
-    folders = await listContextFolders(fixtures);
-  } catch (err) {
-    throw new UserError(`cannot read snapshot folder ${fixtures}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : String((err as Error).message)}`);
-  }
-  if (g.context.length > 1) throw new UsageError(`zc reads one ztunnel: give a single --context (got ${g.context.join(', ')})`);
-  let folder = folders[0];
-  if (g.context.length === 1) {
-    const found = folders.find((f) => f.name === g.context[0]);
-    if (!found) throw new UserError(`context ${sanitizeLine(g.context[0])} not found in snapshot folder ${fixtures} (available: ${folders.map((f) => f.name).join(', ') || 'none'})`);
-    folder = found;
-  } else if (folders.length > 1) {
-    throw new UserError(`snapshot folder ${fixtures} has several contexts (${folders.map((f) => f.name).join(', ')}): choose one with --context`);
-  }
+  // Without --context, the one context with ztunnel dumps is read.
+  const folder = await chooseContextFolder(fixtures, g.context, {
+    reads: 'zc reads one ztunnel', subject: 'ztunnel config dumps',
+    holds: async (f) => (await listZtunnelPods(f.dir)).length > 0,
+  });
   const where = `context ${folder.name}`;
   const dumpPods = await listZtunnelPods(folder.dir);
   if (dumpPods.length === 0) throw new UserError(`${where}: no ztunnel config dumps (expected ${folder.name}/ztunnel/<ztunnel-pod>/config_dump.json)`);

@@ -1,7 +1,8 @@
 // Locates the Envoy admin dumps of one pod inside a snapshot folder:
 //   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json and clusters.json
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { UserError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { sanitizeLine } from '../core/sanitize.js';
 import { overCapMessage, resolveLimits } from './limits.js';
 import { basename, join } from 'node:path';
 
@@ -68,4 +69,44 @@ export async function readProxyFiles(contextDir: string, namespace: string, pod:
   const what = (f: string) => `${f} of pod ${namespace}/${pod}`;
   const [configDump, clusters] = await Promise.all([readOptional(join(dir, 'config_dump.json'), cap, what('config_dump.json')), readOptional(join(dir, 'clusters.json'), cap, what('clusters.json'))]);
   return { dir, ...(configDump ? { configDump } : {}), ...(clusters ? { clusters } : {}) };
+}
+
+export interface ContextChoice {
+  /** The command, for the messages ("pc reads one proxy"). */
+  reads: string;
+  /** What is looked for, for the messages ("pod reviews-v1.default"). */
+  subject: string;
+  /** Whether a context folder holds the subject. */
+  holds(folder: ContextFolder): Promise<boolean>;
+}
+
+/**
+ * The snapshot context to read one thing from: --context's, the only one, or the only one holding the subject.
+ * Several or none holding it is a UserError naming them.
+ */
+export async function chooseContextFolder(fixtures: string, contexts: string[], choice: ContextChoice): Promise<ContextFolder> {
+  let folders: ContextFolder[];
+  try {
+    folders = await listContextFolders(fixtures);
+  } catch (err) {
+    throw new UserError(`cannot read snapshot folder ${fixtures}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : String((err as Error).message)}`);
+  }
+  const names = folders.map((f) => sanitizeLine(f.name));
+  if (contexts.length > 1) throw new UsageError(`${choice.reads}: give a single --context (got ${contexts.join(', ')})`);
+  if (contexts.length === 1) {
+    const found = folders.find((f) => f.name === contexts[0]);
+    if (!found) throw new UserError(`context ${sanitizeLine(contexts[0])} not found in snapshot folder ${fixtures} (available: ${names.join(', ') || 'none'})`);
+    return found;
+  }
+  if (folders.length <= 1) return folders[0];
+  const holding: ContextFolder[] = [];
+  for (const f of folders) if (await choice.holds(f)) holding.push(f);
+  if (holding.length === 1) return holding[0];
+  if (holding.length === 0) throw new UserError(`no context of snapshot folder ${fixtures} has ${choice.subject} (contexts: ${names.join(', ')})`);
+  throw new UserError(`${choice.subject} is in several contexts of snapshot folder ${fixtures} (${holding.map((f) => sanitizeLine(f.name)).join(', ')}): choose one with --context`);
+}
+
+/** Whether DIR/<context>/proxies/<namespace>/<pod> exists. */
+export function hasProxyDir(contextDir: string, namespace: string, pod: string): Promise<boolean> {
+  return isDir(join(contextDir, 'proxies', namespace, pod));
 }
