@@ -153,9 +153,19 @@ export async function showAndApply(preps: PreparedEdit[], env: WriteEnv, o: { dr
 
 // ---- get ----
 
-export async function runGet(g: GlobalOptions, name: string, o: GetOptions, io: WeightsIO): Promise<number> {
-  const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(name);
-  if (route) return (await import('../app/route-weights.js')).runRouteGet(g, route.kind, route.name, o, io);
+/** "NS/NAME" (as meshscope prints objects) is NAME in namespace NS, and "virtualservice/NAME" is NAME; -n must agree. */
+function namespacedName(g: GlobalOptions, text: string): { g: GlobalOptions; name: string } {
+  const m = /^([^/]+)\/([^/]+)$/.exec(text);
+  if (!m) return { g, name: text };
+  if (/^(virtualservices?|vs)$/i.test(m[1]!)) return { g, name: m[2]! };
+  if (g.namespace && g.namespace !== m[1]) throw new UsageError(`${sanitizeLine(text)} is in namespace ${sanitizeLine(m[1]!)}, but -n says ${sanitizeLine(g.namespace)}`);
+  return { g: { ...g, namespace: m[1]! }, name: m[2]! };
+}
+
+export async function runGet(globals: GlobalOptions, text: string, o: GetOptions, io: WeightsIO): Promise<number> {
+  const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(text);
+  if (route) return (await import('../app/route-weights.js')).runRouteGet(globals, route.kind, route.name, o, io);
+  const { g, name } = namespacedName(globals, text);
   if (o.output !== 'text' && o.output !== 'json') throw new UsageError(`-o ${o.output}: use text or json`);
   const { listRules } = await import('../edit/planner.js');
   const { ruleLines, targetTitle } = await import('../edit/report.js');
@@ -193,9 +203,10 @@ function parseMirror(values: string[]): { host?: string; pct: number }[] {
   });
 }
 
-export async function runSet(g: GlobalOptions, name: string, args: string[], o: SetOptions, io: WeightsIO): Promise<number> {
-  const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(name);
-  if (route) return (await import('../app/route-weights.js')).runRouteSet(g, route.kind, route.name, args, o, io, { showAndApply, writeEnv, liveSetup });
+export async function runSet(globals: GlobalOptions, text: string, args: string[], o: SetOptions, io: WeightsIO): Promise<number> {
+  const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(text);
+  if (route) return (await import('../app/route-weights.js')).runRouteSet(globals, route.kind, route.name, args, o, io, { showAndApply, writeEnv, liveSetup });
+  const { g, name } = namespacedName(globals, text);
   const assignments = parseAssignments(args);
   const mirrors = parseMirror(o.mirror ?? []);
   if (assignments.length === 0 && mirrors.length === 0) throw new UsageError('nothing to set: give DEST=WEIGHT arguments and/or --mirror PCT');
