@@ -184,7 +184,7 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
       flash: (text, kind) => dispatch({ type: 'flash', text, kind }),
       jump: (id, opts) => {
         setOverlay(undefined);
-        dispatch({ type: 'jump', id, highlightPath: opts?.highlightPath });
+        dispatch({ type: 'jump', id, highlightPath: opts?.highlightPath, open: opts?.open });
       },
     });
     const caption = overlayPlugin.caption?.(overlay.node);

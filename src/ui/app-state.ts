@@ -21,7 +21,8 @@ export function appReducer(s: AppState, a: Action): AppState {
     case 'flash': return { ...s, flash: { text: a.text, kind: a.kind ?? 'info' } };
     case 'jump': {
       const next = jump({ ...s, mode: s.mode === 'plugin' ? 'normal' : s.mode }, a.id);
-      return a.highlightPath ? withHighlight(next, a.id, a.highlightPath) : next;
+      const marked = a.highlightPath ? withHighlight(next, a.id, a.highlightPath) : next;
+      return a.open && s.pluginKeys.includes(a.open) ? { ...marked, pending: { type: 'plugin', key: a.open } } : marked;
     }
     case 'closePlugin': return { ...s, mode: 'normal' };
     case 'plugins': return a.keys.join() === s.pluginKeys.join() ? s : { ...s, pluginKeys: a.keys };

@@ -23,7 +23,7 @@ export const WEIGHTS_KEY: PluginKey = {
 
 export const PROBLEMS_KEY: PluginKey = {
   key: '!',
-  help: 'problems: every analyzer finding, most severe first; Enter jumps to the object and field',
+  help: 'problems: every analyzer finding, most severe first; Enter jumps to the object and field, t traces through it',
   hint: 'problems',
 };
 

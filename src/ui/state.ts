@@ -69,7 +69,7 @@ export type Action =
   | { type: 'data'; data: MeshData }
   | { type: 'resize'; bodyHeight: number }
   | { type: 'flash'; text: string; kind?: FlashKind }
-  | { type: 'jump'; id: string; highlightPath?: string }
+  | { type: 'jump'; id: string; highlightPath?: string; open?: string }
   | { type: 'closePlugin' }
   | { type: 'plugins'; keys: string[] }
   | { type: 'effectDone' }

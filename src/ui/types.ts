@@ -137,8 +137,8 @@ export interface PluginContext {
   /** Close the plugin's overlay and give the keyboard back to the app. */
   close(): void;
   flash(text: string, kind?: FlashKind): void;
-  /** Select a node in the tree (e.g. after an edit or from a problem list). */
-  jump(nodeId: string, opts?: { highlightPath?: string }): void;
+  /** Select a node in the tree (e.g. after an edit or from a problem list); `open` then opens that key's plugin on it. */
+  jump(nodeId: string, opts?: { highlightPath?: string; open?: string }): void;
 }
 
 export type FlashKind = 'info' | 'error';

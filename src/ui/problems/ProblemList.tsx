@@ -8,6 +8,8 @@ import { initProblemList, problemListKey, type ProblemItem, type ProblemLevel, t
 export interface ProblemListProps {
   items: readonly ProblemItem[];
   onJump(item: ProblemItem): void;
+  /** `t`: trace a request through the finding's object. */
+  onTrace?(item: ProblemItem): void;
   onClose(): void;
   /** Columns available (default: the terminal's). */
   width?: number;
@@ -86,6 +88,7 @@ export function ProblemList(props: ProblemListProps) {
     setState(next);
     if (effect.type === 'close') props.onClose();
     else if (effect.type === 'jump') props.onJump(effect.item);
+    else if (effect.type === 'trace') props.onTrace?.(effect.item);
   }, { isActive: props.isActive ?? Boolean(isRawModeSupported) });
 
   const items = state.items;
@@ -115,7 +118,7 @@ export function ProblemList(props: ProblemListProps) {
       {detailLines(items[state.sel], width).map((l, i) => (
         <Text key={`d${i}`} wrap="truncate" dimColor={i === 0}>{l}</Text>
       ))}
-      <Text dimColor wrap="truncate">↑↓/j k: move · Enter: go to the object and its field · Esc: close</Text>
+      <Text dimColor wrap="truncate">↑↓/j k: move · Enter: go to the object and its field · t: trace through it · Esc: close</Text>
     </Box>
   );
 }

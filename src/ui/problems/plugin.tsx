@@ -5,7 +5,7 @@ import type { PluginContext, UiPlugin } from '../types.js';
 import { ProblemList } from './ProblemList.js';
 import type { ProblemItem } from './reducer.js';
 import { setYamlPathLocator } from '../details.js';
-import { PROBLEMS_KEY } from '../plugin-keys.js';
+import { PROBLEMS_KEY, TRACE_KEY } from '../plugin-keys.js';
 import { yamlPathLine } from './yaml-path.js';
 
 // A jump from this list highlights the finding's field in the details YAML.
@@ -29,6 +29,15 @@ export function problemsPlugin(items: readonly ProblemItem[], opts: { height?: n
               return;
             }
             ctx.jump(item.nodeId, { highlightPath: item.path });
+          }}
+          onTrace={(item) => {
+            // The object's node (a VirtualService traces from a client pod), else the stale proxy's pod.
+            const id = item.nodeId ?? item.proxyNodeId;
+            if (!id) {
+              ctx.flash(`${item.origin} has no node in the tree to trace from`, 'error');
+              return;
+            }
+            ctx.jump(id, { highlightPath: item.path, open: TRACE_KEY.key });
           }}
         />
       );

@@ -33,7 +33,7 @@ export interface ListKeyInfo {
   return?: boolean; escape?: boolean; ctrl?: boolean;
 }
 
-export type ListEffect = { type: 'none' } | { type: 'close' } | { type: 'jump'; item: ProblemItem };
+export type ListEffect = { type: 'none' } | { type: 'close' } | { type: 'jump'; item: ProblemItem } | { type: 'trace'; item: ProblemItem };
 
 const ORDER: Record<ProblemLevel, number> = { Error: 0, Warning: 1, Info: 2 };
 
@@ -64,6 +64,10 @@ export function problemListKey(s: ProblemListState, input: string, key: ListKeyI
   if (key.return) {
     const item = s.items[s.sel];
     return item ? { state: s, effect: { type: 'jump', item } } : none(s);
+  }
+  if (input === 't') {
+    const item = s.items[s.sel];
+    return item ? { state: s, effect: { type: 'trace', item } } : none(s);
   }
   if (key.upArrow || input === 'k') return none(select(s, s.sel - 1, h));
   if (key.downArrow || input === 'j') return none(select(s, s.sel + 1, h));
