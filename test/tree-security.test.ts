@@ -25,3 +25,43 @@ test('tree: workloads carry their mTLS mode and policy links; policies list the 
   assert.match(policy.detail ?? '', /^DENY {2}1 rule {2}app=productpage$/);
   assert.deepEqual(policy.children.map((c: any) => c.linkTo), ['cluster-a/Workload/default/productpage-v1']);
 });
+
+test('tree: a policy lists the workloads it selects in every loaded context, saying whether that context has it too', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(join(tmpdir(), 'meshscope-authz-tree-'));
+  const pod = (name: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: web, image: web}, {name: istio-proxy, image: proxyv2}]}
+status: {phase: Running, podIP: 10.0.0.9, conditions: [{type: Ready, status: "True"}]}
+`;
+  const policy = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: deny-web, namespace: shop}
+spec:
+  action: DENY
+  selector: {matchLabels: {app: web}}
+  rules: [{from: [{source: {namespaces: [other]}}]}]
+`;
+  try {
+    for (const c of ['east', 'west', 'north']) mkdirSync(join(root, c), { recursive: true });
+    writeFileSync(join(root, 'east/shop.yaml'), `${pod('web-1')}---\n${policy}`);
+    writeFileSync(join(root, 'west/shop.yaml'), pod('web-2'));
+    writeFileSync(join(root, 'north/shop.yaml'), `${pod('web-3')}---\n${policy}`);
+    const r = await runCli(['--fixtures', root, 'tree', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const all: { id: string; detail?: string; linkTo?: string; children?: any[] }[] = [];
+    const walk = (ns: any[]) => { for (const n of ns) { all.push(n); walk(n.children ?? []); } };
+    walk((JSON.parse(r.stdout) as { nodes: any[] }).nodes);
+    const east = all.find((n) => n.id === 'east/AuthorizationPolicy/shop/deny-web')!;
+    const rows = east.children!.map((c: any) => `${c.linkTo} ${c.detail}`);
+    assert.deepEqual(rows, [
+      'east/Workload/shop/web-1 1 pod',
+      'north/Workload/shop/web-3 1 pod in north (has this policy too)',
+      'west/Workload/shop/web-2 1 pod in west (no AuthorizationPolicy shop/deny-web there: not enforced)',
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -38,15 +38,30 @@ function detailOf(o: MeshObject): string {
   return `${(spec.jwtRules ?? []).length} JWT rules  ${sel}`;
 }
 
-/** The policy nodes of a context, per namespace, each listing the workloads it selects. */
-export function securityNodes(ctx: ContextIndex): { namespace: string; kind: string; node: TreeNode }[] {
+/**
+ * The policy nodes of a context, per namespace, each listing the workloads it selects in every loaded context. A
+ * workload of another context says whether that context has the same policy (its own control plane enforces its own).
+ */
+export function securityNodes(mesh: Mesh, ctx: ContextIndex): { namespace: string; kind: string; node: TreeNode }[] {
   const out: { namespace: string; kind: string; node: TreeNode }[] = [];
+  const others = mesh.contexts.filter((c) => c !== ctx);
   for (const g of SECURITY_GROUPS) {
     for (const o of [...ctx.kind(g.kind)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const n = node(o.id, g.kind as NodeKind, o.name, { context: ctx.name, ref: o.ref, detail: detailOf(o), searchText: labelsText(o.labels) });
       const pods = ctx.pods.filter((p) => p.hasSidecar && selects(o, p));
       if (pods.length > 0) workloadLinks(o.id, pods, n.children);
-      else n.children.push(danglingNode(o.id, 'selects no workload with a sidecar', ctx.name, 'warning'));
+      let elsewhere = 0;
+      for (const other of others) {
+        const remote = other.pods.filter((p) => p.hasSidecar && selects(o, p));
+        if (remote.length === 0) continue;
+        elsewhere += remote.length;
+        const copy = other.kind(g.kind).some((x) => x.namespace === o.namespace && x.name === o.name);
+        for (const w of workloadLinks(`${o.id}/ctx:${other.name}`, remote)) {
+          w.detail = `${w.detail} in ${other.name}${copy ? ' (has this policy too)' : ` (no ${g.kind} ${o.namespace}/${o.name} there: not enforced)`}`;
+          n.children.push(w);
+        }
+      }
+      if (pods.length === 0 && elsewhere === 0) n.children.push(danglingNode(o.id, 'selects no workload with a sidecar', ctx.name, 'warning'));
       out.push({ namespace: o.namespace, kind: g.kind, node: n });
     }
   }

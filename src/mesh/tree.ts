@@ -109,7 +109,7 @@ function contextTree(mesh: Mesh, ctx: ContextIndex): TreeNode {
   }
   for (const [ns, wn] of workloadNodes) put(ns, 'Workload', wn);
   for (const g of gatewayApiNodes(ctx)) put(g.ns, g.group, g.node);
-  for (const s of securityNodes(ctx)) put(s.namespace, s.kind, s.node);
+  for (const s of securityNodes(mesh, ctx)) put(s.namespace, s.kind, s.node);
   for (const ns of [...new Set([...ctx.namespaces, ...perNs.keys()])].sort()) {
     const groups = perNs.get(ns);
     const nsNode = node(namespaceNodeId(ctx.name, ns), 'namespace', ns, { context: ctx.name });
