@@ -23,6 +23,8 @@ const FAULTS = [
   'MS0602 cluster-b Service shop/inventory', // ambient: istio.io/use-waypoint names a waypoint that does not exist
   'MS0203 cluster-a VirtualService app/demoapp', // the stale proxy's recorded traffic: the canary gets 0% of its requests
   'MS0204 cluster-a VirtualService app/demoapp', // the canary answers 5xx, v2 does not (recorded stats)
+  // Not a fault, a story: productpage's RBAC filter counted the app namespace's /api/* calls it refused (Info).
+  'MS0508 cluster-a AuthorizationPolicy default/deny-app-api',
 ];
 
 test('analyze on fixtures/demo: exactly the deliberate faults', async () => {
@@ -43,5 +45,9 @@ test('analyze on fixtures/demo: exactly the deliberate faults', async () => {
   const mtls = findings.find((f) => f.code === 'MS0505')!;
   assert.match(mtls.message, /DestinationRule sends plain text \(DISABLE\) to app\/frontend .* but PeerAuthentication app\/frontend-strict requires mTLS \(STRICT\)/, 'both objects named');
   assert.equal(mtls.path, 'spec.trafficPolicy.tls.mode');
+  const refused = findings.find((f) => f.code === 'MS0508')!;
+  assert.equal(refused.level, 'Info');
+  assert.equal(refused.proxy, 'default/productpage-v1-7bbd79f8fd-k6j79');
+  assert.match(refused.message, /refused 12 of 373 requests \(403 RBAC: access denied\) in 10 s, at inbound_0\.0\.0\.0_9080; AuthorizationPolicy default\/deny-app-api \(DENY\) can refuse them/);
 
 });

@@ -104,7 +104,7 @@ test('badges: the join and the analyzers agree on codes; one problem per code an
   assert.deepEqual(rule.badges.problems?.map((p) => `${p.code} ${p.drift}`), ['MS0201 true', 'MS0203 undefined']);
   assert.equal(joinProblems(), before, "the join's own problems are untouched: badges get new arrays");
   // Roll-up: counted once each, wherever they show.
-  assert.deepEqual(tp.counts.get('cluster-a'), { error: 3, warning: 3, info: 0, drift: 1 });
+  assert.deepEqual(tp.counts.get('cluster-a'), { error: 3, warning: 3, info: 1, drift: 1 });
   assert.deepEqual(tp.counts.get('cluster-b'), { error: 2, warning: 0, info: 0, drift: 0 });
   assert.deepEqual(tp.counts.get('cluster-a/VirtualService/app/demoapp'), { error: 0, warning: 2, info: 0, drift: 1 });
   // `meshscope tree` prints the same codes.
@@ -115,12 +115,12 @@ test('badges: the join and the analyzers agree on codes; one problem per code an
   assert.equal(tp.items.length, analyzeLoaded(input, mesh).length);
 });
 
-test('! lists exactly the nine demo findings, most severe first; Enter on IST0101 jumps and highlights subset: v2', async () => {
+test('! lists exactly the nine demo faults and the refused request, most severe first; Enter on IST0101 jumps and highlights subset: v2', async () => {
   const { data, plugins } = await demo();
   const ui = await start(data, { columns: 120, rows: 40 }, plugins);
   await ui.press('!');
   let f = ui.frame();
-  assert.match(f, /Problems \(9\): 5 errors, 4 warnings/);
+  assert.match(f, /Problems \(10\): 5 errors, 4 warnings, 1 info/);
   const rows = f.split('\n').filter((l) => /^│ [› ] (Error|Warning|Info) /.test(l));
   const expected = [
     /Error +\[IST0173\] +cluster-a +DestinationRule default\/details +The Subset v2 defined/,
@@ -132,6 +132,7 @@ test('! lists exactly the nine demo findings, most severe first; Enter on IST010
     /Warning +\[MS0201\] +cluster-a +VirtualService app\/demoapp +Proxy app\/frontend-/,
     /Warning +\[MS0203\] +cluster-a +VirtualService app\/demoapp +Destination demoapp v2-canary/,
     /Warning +\[MS0204\] +cluster-a +VirtualService app\/demoapp +Destination demoapp v2-canary/,
+    /Info +\[MS0508\] +cluster-a +AuthorizationPolicy default\/deny-app-\S* +Proxy default\/productpage-/,
   ];
   assert.equal(rows.length, expected.length, rows.join('\n'));
   rows.forEach((r, i) => assert.match(r, expected[i]!));
@@ -165,7 +166,7 @@ test('! at 80×24: every line fits; Enter on the drift finding goes to the stale
   await ui.press('!');
   for (const l of ui.frame().split('\n')) assert.ok([...l].length <= 80, `fits: ${l}`);
   assert.match(ui.frame(), /Warning \[MS0201\]/);
-  await ui.press('G', 'k', 'k', KEYS.enter);
+  await ui.press('G', 'k', 'k', 'k', KEYS.enter);
   let f = ui.frame();
   assert.match(f, /│›?pod frontend-7c55c868cf-p5rrv -n app/, 'Enter on MS0201 goes to the proxy');
   assert.match(f, /│STALE: this proxy does not run/);

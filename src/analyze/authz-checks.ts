@@ -7,8 +7,9 @@ import { authzDenyShadowsAllowCheck } from './authz-deny-shadows-allow.js';
 import { authzAllowNothingCheck } from './authz-allow-nothing.js';
 import { mtlsMismatchCheck } from './mtls-mismatch.js';
 import { authzDriftCheck } from './authz-drift.js';
+import { authzDeniedRequestsCheck } from './authz-denied-requests.js';
 
 export const AUTHZ_CHECKS: Check[] = [
   authzPoliciesCheck, authzPrincipalSaCheck, authzHostMatchCheck, authzDenyShadowsAllowCheck, authzAllowNothingCheck,
-  mtlsMismatchCheck, authzDriftCheck,
+  mtlsMismatchCheck, authzDriftCheck, authzDeniedRequestsCheck,
 ];

@@ -28,6 +28,7 @@ export const MS_MESSAGES = {
   PlaintextToStrictWorkload: { code: 'MS0505', level: 'Error', template: 'DestinationRule sends %s to %s port %d, but PeerAuthentication %s requires mTLS (STRICT): connections are reset (503 UC).' },
   MtlsToPlaintextWorkload: { code: 'MS0506', level: 'Error', template: 'DestinationRule sends Istio mTLS to %s port %d, but %s: the handshake fails (503 UC).' },
   AuthzEnvoyDrift: { code: 'MS0507', level: 'Warning', template: 'Proxy %s: %s.' },
+  DeniedRequests: { code: 'MS0508', level: 'Info', template: 'Proxy %s refused %d of %d %s in %d s, at %s; %s.' },
 } as const satisfies Record<string, { code: string; level: Level; template: string }>;
 
 export type MsMessage = keyof typeof MS_MESSAGES;

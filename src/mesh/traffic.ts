@@ -4,6 +4,7 @@
 import { counterDelta, parseStatsFile, sampleWindow, type CounterDelta, type StatsSample } from '../model/envoy/stats.js';
 import type { DestinationModel, ProxyModel, RuleModel } from './objects.js';
 import { destinationLabel } from './destination-label.js';
+import type { ProxyDump } from '../model/context.js';
 
 export type TrafficUnit = 'requests' | 'connections';
 
@@ -70,7 +71,11 @@ const amount = (d: CounterDelta, unit: TrafficUnit) => unit === 'requests' ? d.r
 
 /** A proxy's stats samples (parsed once per stats value, so a new sample set is read again); errors name the file. */
 export function proxySamples(p: ProxyModel): { samples?: StatsSample[]; error?: string } {
-  const d = p.dump;
+  return dumpSamples(p.dump);
+}
+
+/** The stats samples of a proxy's dump (parsed once per stats value). */
+export function dumpSamples(d: ProxyDump): { samples?: StatsSample[]; error?: string } {
   if (d.stats === undefined || d.stats === null || typeof d.stats !== 'object') return { error: 'no stats samples' };
   const hit = samplesCache.get(d.stats);
   if (hit) return hit;

@@ -4,7 +4,7 @@ import { sanitizeLine } from '../core/sanitize.js';
 import type { Color, DLine, Line } from './format.js';
 import type { DetailsSection } from './types.js';
 
-const COLOR: Record<string, Color> = { '✓': 'green', '✗': 'red', '⚠': 'yellow', '≠': 'magenta', i: 'gray', '·': 'gray' };
+const COLOR: Record<string, Color> = { '✓': 'green', '✗': 'red', '⚠': 'yellow', '≠': 'magenta', '⊘': 'red', i: 'gray', '·': 'gray' };
 
 export function sectionLines(sections: DetailsSection[] | undefined): DLine[] {
   const out: DLine[] = [];

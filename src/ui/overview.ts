@@ -5,6 +5,8 @@ import type { ProblemItem } from './problems/reducer.js';
 import type { ContextInfo, DetailsSection } from './types.js';
 
 export const DRIFT_CODES = new Set(['MS0201']);
+/** Requests refused by authorization (403s that look like routing): listed on their own, whatever their level. */
+const REFUSAL_CODES = new Set(['MS0508']);
 const MARK = { Error: '✗', Warning: '⚠', Info: 'i' } as const;
 
 export interface OverviewOptions {
@@ -45,9 +47,15 @@ export function overviewSections(contexts: readonly ContextInfo[], items: readon
     for (const [proxy, p] of stale) {
       section.items.push({ mark: '≠', text: `stale proxy ${proxy} (${p.code}: differs from ${p.origin})`, targetId: opts.proxyNode?.(c.name, proxy) ?? p.nodeId });
     }
-    const rest = mine.filter((p) => !DRIFT_CODES.has(p.code));
-    for (const p of rest.slice(0, top)) section.items.push({ mark: MARK[p.level], text: problemText(p), targetId: p.nodeId });
-    if (rest.length > top) section.items.push({ mark: '·', text: `…and ${rest.length - top} more (!)` });
+    const refusals = mine.filter((x) => REFUSAL_CODES.has(x.code));
+    for (const p of refusals) {
+      section.items.push({ mark: '⊘', text: `403 by ${p.origin} on ${p.proxy ?? 'a proxy'} (${p.code}: requests refused)`, targetId: p.nodeId });
+    }
+    const rest = mine.filter((p) => !DRIFT_CODES.has(p.code) && !REFUSAL_CODES.has(p.code));
+    // Refusals take their place among the top lines, so the overview keeps its height.
+    const shown = Math.max(1, top - refusals.length);
+    for (const p of rest.slice(0, shown)) section.items.push({ mark: MARK[p.level], text: problemText(p), targetId: p.nodeId });
+    if (rest.length > shown) section.items.push({ mark: '·', text: `…and ${rest.length - shown} more (!)` });
     if (c.status === 'ok' && mine.length === 0) section.items.push({ mark: '·', text: 'nothing wrong found' });
     out.push(section);
   }

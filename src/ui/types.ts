@@ -84,7 +84,7 @@ export interface NodeDetails {
 /** A titled block of one-line items; Enter on an item with a targetId jumps there. */
 export interface DetailsSection {
   title: string;
-  items: { text: string; mark?: '✗' | '⚠' | '≠' | 'i' | '·' | '✓'; targetId?: string }[];
+  items: { text: string; mark?: '✗' | '⚠' | '≠' | '⊘' | 'i' | '·' | '✓'; targetId?: string }[];
 }
 
 /** SYNCED / STALE / NOT SENT per xDS type, and the istiod → Envoy diff when asked for. */

@@ -81,3 +81,25 @@ test('the text fast path reads the same counters as JSON.parse, pretty or compac
   assert.throws(() => parseStatsText(text.slice(0, text.length - 40)), StatsFormatError);
   assert.deepEqual([...parseStatsText('{"stats":[]}')], []);
 });
+
+test('RBAC counters: read per stat prefix (HTTP inbound and TCP), kept in samples, and their deltas between two reads', async () => {
+  const { rbacDeltas } = await import('./stats.js');
+  const read = (denied: number, allowed: number, tcp: number) => ({ stats: [
+    { name: 'http.inbound_0.0.0.0_9080.rbac.allowed', value: allowed },
+    { name: 'http.inbound_0.0.0.0_9080.rbac.denied', value: denied },
+    { name: 'http.inbound_0.0.0.0_9080.rbac.shadow_denied', value: 0 },
+    { name: 'tcp.rbac.denied', value: tcp },
+    { name: 'http.inbound_0.0.0.0_9080.downstream_rq_total', value: 99 },
+  ] });
+  const [first, last] = parseStatsFile({ samples: [
+    { time: '2025-03-14T09:31:00Z', stats: read(100, 500, 3) },
+    { time: '2025-03-14T09:31:10Z', stats: read(112, 790, 3) },
+  ] });
+  assert.deepEqual(first!.rbac?.get('http.inbound_0.0.0.0_9080.'), { allowed: 500, denied: 100, shadowDenied: 0 });
+  assert.deepEqual(rbacDeltas(first!, last!), [{ prefix: 'http.inbound_0.0.0.0_9080.', allowed: 290, denied: 12, shadowDenied: 0 }]);
+  const re = new RegExp(statsFilter([C]));
+  assert.ok(re.test('http.inbound_0.0.0.0_9080.rbac.denied'));
+  assert.ok(re.test('tcp.rbac.allowed'));
+  assert.ok(!re.test('http.inbound_0.0.0.0_9080.downstream_rq_total'));
+  assert.equal(parseStatsFile({ samples: [{ time: '2025-03-14T09:31:00Z', stats: { stats: [] } }] })[0]!.rbac, undefined);
+});

@@ -30,11 +30,42 @@ export const CLUSTER_STATS: Record<string, CounterName> = {
 const SUFFIX = new Map<string, CounterName>(Object.entries(CLUSTER_STATS));
 const OUTLIER = 'outlier_detection';
 
+/** The RBAC filter's counters under one stat prefix ("http.inbound_0.0.0.0_9080." for HTTP, "tcp." for TCP). */
+export interface RbacCounters {
+  allowed?: number;
+  denied?: number;
+  shadowAllowed?: number;
+  shadowDenied?: number;
+}
+
+const RBAC_STATS: Record<string, keyof RbacCounters> = {
+  allowed: 'allowed', denied: 'denied', shadow_allowed: 'shadowAllowed', shadow_denied: 'shadowDenied',
+};
+const RBAC_STAT = /^(.*)rbac\.(allowed|denied|shadow_allowed|shadow_denied)$/;
+
 /** One reading of a proxy's counters. */
 export interface StatsSample {
   /** When the sample was taken (ms since the epoch). */
   time: number;
   clusters: Map<string, ClusterCounters>;
+  /** RBAC filter counters per stat prefix (absent when the answer had none). */
+  rbac?: Map<string, RbacCounters>;
+}
+
+/** The RBAC counters of a parsed /stats?format=json answer, per stat prefix. */
+export function rbacCounters(raw: unknown): Map<string, RbacCounters> {
+  const stats = (raw as { stats?: unknown } | null)?.stats;
+  const out = new Map<string, RbacCounters>();
+  if (!Array.isArray(stats)) return out;
+  for (const s of stats as { name?: unknown; value?: unknown }[]) {
+    if (typeof s?.name !== 'string' || typeof s.value !== 'number' || !s.name.includes('rbac.')) continue;
+    const m = RBAC_STAT.exec(s.name);
+    if (!m) continue;
+    let c = out.get(m[1]!);
+    if (!c) out.set(m[1]!, (c = {}));
+    c[RBAC_STATS[m[2]!]!] = s.value;
+  }
+  return out;
 }
 
 export class StatsFormatError extends Error {}
@@ -129,7 +160,9 @@ export function parseStatsFile(raw: unknown): StatsSample[] {
     const t = Date.parse(String((s as { time?: unknown } | null)?.time));
     if (!Number.isFinite(t)) throw new StatsFormatError(`samples[${i}].time is not a timestamp`);
     try {
-      return { time: t, clusters: clusterCounters((s as { stats?: unknown }).stats) };
+      const stats = (s as { stats?: unknown }).stats;
+      const rbac = rbacCounters(stats);
+      return { time: t, clusters: clusterCounters(stats), ...(rbac.size > 0 ? { rbac } : {}) };
     } catch (err) {
       throw new StatsFormatError(`samples[${i}].stats: ${(err as Error).message}`);
     }
@@ -187,10 +220,28 @@ export function sampleWindow(samples: StatsSample[]): { first: StatsSample; last
   return seconds > 0 ? { first, last, seconds } : undefined;
 }
 
-/** An RE2 regex for /stats?filter= that keeps the counters meshscope reads, for these clusters (all when empty). */
+/**
+ * An RE2 regex for /stats?filter= that keeps the counters meshscope reads: these clusters' (all outbound ones when
+ * empty) and the RBAC filters' allowed/denied counters.
+ */
 export function statsFilter(clusters: string[]): string {
   const esc = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
   const names = clusters.length > 0 ? `(${[...new Set(clusters)].sort().map(esc).join('|')})` : 'outbound\\|.*';
   const stats = Object.keys(CLUSTER_STATS).map(esc).join('|');
-  return `^cluster\\.${names}\\.(${stats})$`;
+  return `^cluster\\.${names}\\.(${stats})$|rbac\\.(${Object.keys(RBAC_STATS).join('|')})$`;
+}
+
+/** What the RBAC filters under one stat prefix counted between the first and last sample. */
+export interface RbacDelta { prefix: string; allowed: number; denied: number; shadowDenied: number }
+
+/** The RBAC counters that moved between two samples, per stat prefix. */
+export function rbacDeltas(first: StatsSample, last: StatsSample): RbacDelta[] {
+  const out: RbacDelta[] = [];
+  for (const [prefix, b] of last.rbac ?? []) {
+    const a = first.rbac?.get(prefix) ?? {};
+    const f = { reset: false };
+    const d = { prefix, allowed: diff(a.allowed ?? 0, b.allowed, f), denied: diff(a.denied ?? 0, b.denied, f), shadowDenied: diff(a.shadowDenied ?? 0, b.shadowDenied, f) };
+    if (d.allowed + d.denied + d.shadowDenied > 0) out.push(d);
+  }
+  return out.sort((x, y) => (x.prefix < y.prefix ? -1 : x.prefix > y.prefix ? 1 : 0));
 }
