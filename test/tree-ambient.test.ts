@@ -24,6 +24,9 @@ test('tree: ambient namespace, waypoint, services, workloads and their ztunnels'
   line(/^ {8}waypoint shop\/inventory-waypoint$/);
   line(/^ {6}cart-v1 {2}\[ambient\] ztunnel ztunnel-r7v2n {2}app=cart/);
   line(/^ {6}cart-v2 {2}\[ambient\] ztunnel ztunnel-q2x9d {2}app=cart/);
+  // An ambient pod is not "no sidecar": ztunnel carries its traffic.
+  line(/^ {8}cart-v1-5f7d9c8b6-q4x8z {2}10\.244\.0\.31 {2}Running {2}ambient \(ztunnel\)/);
+  assert.ok(!lines.some((l) => /checkout-7d4b9c6f8-z8p4k .*no sidecar/.test(l)), 'ambient pods do not say no sidecar');
   assert.ok(!r.stdout.includes('selector (empty) matches no pod'));
 });
 

@@ -131,7 +131,9 @@ const fillWorkload: Fill<PodModel[]> = (n, pods, env) => {
 
 export function podNode(mesh: Mesh, p: PodModel): TreeNode {
   const n = bare(p.id, 'Pod', p.name, p.context);
-  n.detail = flat(`${p.ip ?? 'no IP'}  ${p.phase ?? ''}${p.ready ? '' : ' not ready'}${p.hasSidecar ? '' : '  no sidecar'}`);
+  // An ambient pod has no sidecar by design: ztunnel on its node carries its traffic.
+  const dataplane = p.hasSidecar ? '' : p.loaded.obj.metadata.annotations?.['ambient.istio.io/redirection'] === 'enabled' ? '  ambient (ztunnel)' : '  no sidecar';
+  n.detail = flat(`${p.ip ?? 'no IP'}  ${p.phase ?? ''}${p.ready ? '' : ' not ready'}${dataplane}`);
   n.ref = p.ref;
   n.searchText = podStrings(p).search;
   n.badges = podBadges(p);
