@@ -88,7 +88,20 @@ export async function runTui(globals: GlobalOptions, o: TuiOptions = {}): Promis
     rerender(current);
     s.start();
     // The features' modules load once the tree is on screen; their keys open them as soon as they are in.
-    factory = await loadPluginFactory(globals, keys);
+    // A live write is followed to the proxies: its progress is the status line, then the tree is read again.
+    factory = await loadPluginFactory(globals, keys, {
+      afterWrite: (preps, results) => {
+        void import('./weights-follow.js').then((m) => m.followAfterWrite(globals, preps, results, {
+          status: (st) => s.setStatus(st),
+          done: (stale) => {
+            s.watchProxies(stale);
+            s.refresh();
+            // The verdict stays a while, then the hints come back.
+            setTimeout(() => s.setStatus(undefined), 30_000).unref();
+          },
+        }));
+      },
+    });
     if (exited) return;
     build();
     rerender(current);

@@ -4,6 +4,7 @@ import type { GlobalOptions } from '../core/options.js';
 import type { MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
 import type { UiPlugin } from '../ui/types.js';
+import type { EditorEnvOptions } from './weights-env.js';
 
 type Keys = typeof import('../ui/plugin-keys.js');
 
@@ -29,7 +30,7 @@ const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
  * Loads the features' modules once. A feature that fails to load (or to build) keeps its key, which says why; it is
  * never fatal.
  */
-export async function loadPluginFactory(globals: GlobalOptions, keys: Keys): Promise<PluginFactory> {
+export async function loadPluginFactory(globals: GlobalOptions, keys: Keys, hooks: Pick<EditorEnvOptions, 'afterWrite'> = {}): Promise<PluginFactory> {
   const [weights, others, traffic] = await Promise.all([
     settle(Promise.all([import('../ui/weights/plugin.js'), import('./weights-env.js')])),
     settle(import('./problems.js').then((m) => m.problemAndTraceFactory())),
@@ -44,7 +45,7 @@ export async function loadPluginFactory(globals: GlobalOptions, keys: Keys): Pro
     if (weights.ok) {
       const [{ weightsPlugin }, { createWeightsEditorEnv }] = weights.value;
       try {
-        out.push(weightsPlugin(createWeightsEditorEnv(input, globals)));
+        out.push(weightsPlugin(createWeightsEditorEnv(input, globals, hooks)));
       } catch (err) {
         out.push(failed('weights', message(err)));
       }

@@ -43,6 +43,7 @@ export class TuiSession {
   private base!: MeshData;
   private current!: MeshData;
   private notice?: MeshData['notice'];
+  private status?: MeshData['status'];
   private live?: Live;
   /** Live only. */
   private proxies?: ProxyFetches;
@@ -105,6 +106,21 @@ export class TuiSession {
   }
 
   data(): MeshData { return this.current; }
+
+  /** Fetches these pods' proxies now and again after each re-list (a proxy that never converged shows its drift). */
+  watchProxies(pods: { context: string; namespace: string; pod: string }[]): void {
+    if (!this.proxies) return;
+    for (const p of pods) {
+      const obj = this.snaps.get(p.context)?.objects.find((o) => o.obj.kind === 'Pod' && o.obj.metadata.name === p.pod && o.obj.metadata.namespace === p.namespace)?.obj;
+      this.proxies.op({ context: p.context, namespace: p.namespace, name: p.pod, obj, hasProxy: true }, 'open');
+    }
+  }
+
+  /** The status line under the flash (a convergence wait's progress); undefined clears it. */
+  setStatus(status: MeshData['status']): void {
+    this.status = status;
+    this.scheduleEmit(0);
+  }
   currentInput(): MeshInput { return this.input; }
   currentMesh(): Mesh { return this.mesh; }
 
@@ -165,6 +181,7 @@ export class TuiSession {
       proxy: (node, op) => this.proxyOp(node, op),
       marks: this.marks.current(),
       notice: this.notice,
+      status: this.status,
       details: (node) => this.details(node, base),
     };
     if (!notify || this.stopped) return;

@@ -4,7 +4,7 @@ import { resolve, sep } from 'node:path';
 import type { MeshInput } from '../model/context.js';
 import type { GlobalOptions } from '../core/options.js';
 import { applyEdits, snapshotTarget, type WriteEnv } from '../sources/edit/apply.js';
-import { liveTarget, type EditTarget, type PreparedEdit, type WeightsEditorEnv } from '../edit/prepare.js';
+import { liveTarget, type ContextResult, type EditTarget, type PreparedEdit, type WeightsEditorEnv } from '../edit/prepare.js';
 import { copiesOf, targetOf } from '../sources/edit/targets.js';
 import { loadWritePolicy, writeRefusal } from '../sources/edit/policy.js';
 import { auditLogPath, lastUndoable, readAudit } from '../sources/edit/audit.js';
@@ -16,6 +16,8 @@ export interface EditorEnvOptions {
   env?: NodeJS.ProcessEnv;
   /** Live access per context (defaults to client-node with the global kubeconfig). */
   live?: (context: string, apiVersion: string, kind?: string) => Promise<{ api: VirtualServiceApi; user: string }>;
+  /** Runs after every apply (and undo) with its results, e.g. to follow the write to the proxies. */
+  afterWrite?(preps: PreparedEdit[], results: ContextResult[]): void;
 }
 
 /** Builds the editor's callbacks for a loaded mesh and the global flags. */
@@ -57,7 +59,11 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
       return { target, copies, copyProblems };
     },
     readOnly: (context) => writeRefusal(policy, context),
-    apply: (preps, progress) => applyEdits(preps, writeEnv, { dryRun: false, progress }),
+    async apply(preps, progress) {
+      const results = await applyEdits(preps, writeEnv, { dryRun: false, progress });
+      opts.afterWrite?.(preps, results);
+      return results;
+    },
     async prepareUndo() {
       let entries;
       try {

@@ -186,6 +186,12 @@ export function footerLines(s: AppState, plugins: UiPlugin[], width: number, res
   const scope: KeyScope = s.mode === 'search' || s.mode === 'command'
     ? s.mode
     : s.focus === 'details' ? 'details' : s.view.type === 'list' ? 'list' : 'tree';
+  // A status (convergence after a write) takes the hint line while it lasts: the footer keeps its height.
+  const st = s.data.status;
+  if (st) {
+    const mark = st.kind === 'progress' ? '⟳ ' : st.kind === 'error' ? '✗ ' : '✓ ';
+    return [first, [{ text: ` ${mark}${sanitizeLine(st.text)}`, color: st.kind === 'error' ? 'red' : st.kind === 'progress' ? 'cyan' : 'green' }]];
+  }
   return [first, hintLine(hintsFor(scope, plugins), width)];
 }
 

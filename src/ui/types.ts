@@ -123,6 +123,8 @@ export interface MeshData {
   marks?: ReadonlyMap<string, string>;
   /** Flashed once when this data is shown (e.g. "VirtualService app/demoapp changed 12:03:04"). */
   notice?: { text: string; kind?: FlashKind };
+  /** A line under the flash that its owner updates while it lasts (a convergence wait after a weight write). */
+  status?: { text: string; kind: FlashKind | 'progress' };
   /** Node id → problem markers for its row (own + below, deduplicated); rows not in it show their own problems. */
   problemCounts?: ReadonlyMap<string, ProblemCounts>;
 }
