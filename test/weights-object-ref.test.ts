@@ -12,7 +12,7 @@ test('weights get app/demoapp finds the VirtualService in namespace app, as -n a
   const r = await runCli(['weights', 'get', 'app/demoapp', '--fixtures', demo]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^cluster-a {2}app\/demoapp /m);
-  assert.match(r.stdout, /demoapp:v2 +90 /);
+  assert.match(r.stdout, /demoapp v2 +90 /);
   const vs = await runCli(['weights', 'get', 'virtualservice/demoapp', '-n', 'app', '--fixtures', demo]);
   assert.equal(vs.code, 0, vs.stderr);
   assert.equal(vs.stdout, r.stdout);
