@@ -174,10 +174,16 @@ test('u prepares the undo as a diff and applies it after y', async () => {
   await until(ui.flat, /Undo in context/);
   assert.match(ui.flat(), /Undo in context cluster-a, namespace app, VirtualService demoapp \(http\[0\] default\): demoapp v2 100→90, demoapp v2-canary 0→10\?/);
   assert.match(ui.frame(), /-      weight: 100   # stable\n\+      weight: 90   # stable/);
+  // The rows are the undo's (now → restored), not the edit's before → after.
+  assert.match(ui.frame(), /undo: what the rule runs now → what the undo restores/);
+  assert.match(ui.frame(), /demoapp v2 +100 → 90 /);
+  assert.match(ui.frame(), /demoapp v2-canary +0 → 10 /);
   await press(ui.stdin, 'y');
   await until(ui.frame, /✓ cluster-a/);
   assert.equal(ui.calls.applied[0], undoPreps);
   assert.match(ui.frame(), /✓ cluster-a: applied/);
+  assert.match(ui.frame(), /demoapp v2 +100 → 90 /, 'after the undo, its rows stay until closed');
+  assert.doesNotMatch(ui.frame(), /demoapp v2 +90 → 90 /);
   ui.unmount();
 });
 

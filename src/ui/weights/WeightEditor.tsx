@@ -9,6 +9,7 @@ import type { RuleRef } from '../../edit/types.js';
 import { destinationLabel } from '../../mesh/destination-label.js';
 import { sanitizeLine } from '../../core/sanitize.js';
 import { useWeightEditor, type WeightEditorCallbacks } from './use-weight-editor.js';
+import { shownUndo } from './use-weight-editor-state.js';
 import { DiffView } from './DiffView.js';
 
 export interface WeightEditorProps extends WeightEditorCallbacks {
@@ -43,6 +44,11 @@ export function WeightEditor(props: WeightEditorProps) {
   const diffLines = typeof prepared === 'object' ? prepared.diff : [];
   const problem = typeof prepared === 'string' ? prepared : undefined;
   const copyPlans = state.mode === 'confirm' ? w.copyPlans : [];
+  // While an undo is confirmed, applied or reported, the rows are the undo's: now → restored.
+  const undo = shownUndo(state, target.context);
+  const rows = undo
+    ? { destinations: undo.rule.destinations, weights: undo.values.weights, mirrors: undo.rule.mirrors, mirrorValues: undo.values.mirrors }
+    : { destinations: state.rule.destinations, weights: state.weights, mirrors: state.rule.mirrors, mirrorValues: state.mirrors };
   const width = Math.max(12, ...state.rule.destinations.map((d) => sanitizeLine(destinationLabel(d)).length));
 
   return (
@@ -50,16 +56,17 @@ export function WeightEditor(props: WeightEditorProps) {
       <Text bold>{title}</Text>
       <Text dimColor wrap="truncate-end">{target.source === 'snapshot' ? `file ${sanitizeLine(target.textName)}` : `resourceVersion ${sanitizeLine(o.metadata.resourceVersion ?? '?')}`}  match: {sanitizeLine(state.rule.match)}</Text>
       {readOnly ? <Text color={noColor ? undefined : 'yellow'} bold>READ-ONLY: {sanitizeLine(readOnly)} (editing disabled)</Text> : null}
-      {state.rule.destinations.map((d, i) => (
+      {undo ? <Text dimColor>undo: what the rule runs now → what the undo restores</Text> : null}
+      {rows.destinations.map((d, i) => (
         <Text key={`d${i}`} inverse={state.mode === 'edit' && state.focus === i} wrap="truncate-end">
-          {state.focus === i ? '▸ ' : '  '}
+          {!undo && state.focus === i ? '▸ ' : '  '}
           {sanitizeLine(destinationLabel(d)).padEnd(width)}{' '}
-          {String(d.effective).padStart(4)} → {String(state.weights[i]).padEnd(3)} {bar(state.weights[i], 20)}{state.locked[i] ? ' locked' : ''}
+          {String(d.effective).padStart(4)} → {String(rows.weights[i]).padEnd(3)} {bar(rows.weights[i] ?? 0, 20)}{!undo && state.locked[i] ? ' locked' : ''}
         </Text>
       ))}
-      {state.rule.mirrors.map((m, j) => (
+      {rows.mirrors.map((m, j) => (
         <Text key={`m${j}`} inverse={state.mode === 'edit' && state.focus === nDest + j} wrap="truncate-end">
-          {state.focus === nDest + j ? '▸ ' : '  '}mirror {sanitizeLine(destinationLabel(m)).padEnd(27)} {String(m.effective).padStart(4)}% → {state.mirrors[j]}%
+          {!undo && state.focus === nDest + j ? '▸ ' : '  '}mirror {sanitizeLine(destinationLabel(m)).padEnd(27)} {String(m.effective).padStart(4)}% → {rows.mirrorValues[j]}%
         </Text>
       ))}
       {state.typing ? <Text dimColor>typing: {state.typing.buffer}</Text> : null}

@@ -24,8 +24,16 @@ export interface EditorState {
   progress: string[];
   results?: ContextResult[];
   undo?: PreparedEdit[];
+  /** The undo whose results are shown (its rows show the undo's before → after, not the edit's). */
+  undone?: PreparedEdit[];
   /** One-line message (why a key did nothing, undo problems). */
   message?: string;
+}
+
+/** The undo the editor shows now (confirming, applying or its results), for the target's context; else undefined. */
+export function shownUndo(s: EditorState, context: string): PreparedEdit | undefined {
+  const list = s.mode === 'undo-confirm' || s.mode === 'busy' ? s.undo : s.mode === 'result' ? s.undone : undefined;
+  return list?.find((p) => p.target.context === context) ?? list?.[0];
 }
 
 export interface KeyInfo {
@@ -284,7 +292,7 @@ export function weightEditorStep(w: WeightEditorState, event: WeightEditorEvent)
       if (event.stage === 'done') return [w, NONE];
       return [withEditor(w, { ...s, progress: [...s.progress, `${sanitizeLine(event.context)}: ${event.stage === 'dry-run' ? 'server-side dry run' : 'writing'}…`] }), NONE];
     case 'applied':
-      return [withEditor(w, { ...s, mode: 'result', results: event.results, undo: undefined }), NONE];
+      return [withEditor(w, { ...s, mode: 'result', results: event.results, undo: undefined, undone: s.undo }), NONE];
     case 'apply-failed':
       return [withEditor(w, { ...s, mode: 'result', results: [{ context: w.target.context, ok: false, stage: 'write', reason: 'error', message: event.message }] }), NONE];
     case 'undo-prepared':
