@@ -67,6 +67,8 @@ function truncationAware(agent: HttpsAgent): HttpsAgent {
 export class KubeClient {
   /** One keep-alive agent per context: TLS handshakes once, not per request (idle sockets do not hold the process). */
   private agent?: HttpsAgent;
+  /** Port-forward WebSockets: no keep-alive (each upgraded socket is the stream), but TLS sessions are resumed. */
+  private forwardAgent?: HttpsAgent;
 
   private constructor(
     readonly context: string,
@@ -200,7 +202,12 @@ export class KubeClient {
   }
 
   /** Closes idle keep-alive connections. */
-  close(): void { this.agent?.destroy(); this.agent = undefined; }
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+    this.forwardAgent?.destroy();
+    this.forwardAgent = undefined;
+  }
 
   /**
    * client-node's PortForward, for envoy-admin.ts. Its WebSocket gets a handshake timeout (the request timeout):
@@ -212,6 +219,8 @@ export class KubeClient {
     kc.applyToHTTPSOptions = async (opts) => {
       await this.kc.applyToHTTPSOptions(opts);
       if (timeoutMs > 0) (opts as { handshakeTimeout?: number }).handshakeTimeout = timeoutMs;
+      this.forwardAgent ??= new HttpsAgent({ keepAlive: false, maxCachedSessions: 256 });
+      (opts as { agent?: HttpsAgent }).agent ??= this.forwardAgent;
     };
     return new this.k.PortForward(kc, true);
   }
