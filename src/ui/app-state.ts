@@ -8,7 +8,7 @@ import {
   back, clampCursor, collapse, detailsLines, expand, jump, moveDetails, nextMatch, previousView, reveal, withHighlight, withView,
 } from './navigation.js';
 import { runCommand } from './run-command.js';
-import { completionSource, itemCount, paneHeight, searchResult, selectedId, selectedNode, type Action, type AppState, type KeyInfo } from './state.js';
+import { completionSource, itemCount, paneHeight, searchResult, selectedId, selectedNode, treeWidth, type Action, type AppState, type KeyInfo } from './state.js';
 import { buildIndex } from './tree-index.js';
 import { PROXY_TABS, type MeshData } from './types.js';
 
@@ -17,7 +17,11 @@ export * from './state.js';
 export function appReducer(s: AppState, a: Action): AppState {
   switch (a.type) {
     case 'data': return onData(s, a.data);
-    case 'resize': return a.bodyHeight === s.bodyHeight ? s : clampCursor({ ...s, bodyHeight: Math.max(1, a.bodyHeight) }, s.cursor);
+    case 'resize': {
+      const cols = a.columns ?? s.columns;
+      if (a.bodyHeight === s.bodyHeight) return cols === s.columns ? s : { ...s, columns: cols };
+      return clampCursor({ ...s, bodyHeight: Math.max(1, a.bodyHeight), columns: cols }, s.cursor);
+    }
     case 'flash': return { ...s, flash: { text: a.text, kind: a.kind ?? 'info' } };
     case 'jump': {
       const next = jump({ ...s, mode: s.mode === 'plugin' ? 'normal' : s.mode }, a.id);
@@ -86,12 +90,24 @@ function normalKey(s: AppState, input: string, key: KeyInfo): AppState {
     case '/': return { ...s, mode: 'search', query: '', searchStack: [], searchSel: 0, searchIndex: s.searchIndex ?? new SearchIndex(s.index.all) };
     case ':': return { ...s, mode: 'command', cmdText: '', cmdChoices: [], cmdChoice: -1 };
     case '-': return previousView(s);
+    case '<': case '>': return resizeTree(s, input === '>' ? 4 : -4);
+    case 'z': return { ...s, zoom: !s.zoom };
     case 'n': case 'N': return nextMatch(s, input === 'n' ? 1 : -1);
     case 'R': return proxyKey(s, 'reload', 'R refetches the Envoy config of a pod: select a pod or its proxy');
     case 'd': if (!key.ctrl) return proxyKey({ ...s, dCursor: 0, dTop: 0 }, 'toggle-diff', 'd shows the proxy-status diff of a pod: select a pod or its proxy');
   }
   if (input.length === 1 && s.pluginKeys.includes(input)) return { ...s, pending: { type: 'plugin', key: input } };
   return s.focus === 'details' ? detailsKey(s, input, key) : treeKey(s, input, key);
+}
+
+/** `<` `>`: the tree 4 columns narrower or wider (a step that would change nothing is refused with a note). */
+function resizeTree(s: AppState, step: number): AppState {
+  if (s.zoom) return { ...s, flash: { text: 'z first: the focused pane has the whole width while zoomed', kind: 'info' } };
+  const focusDetails = s.focus === 'details';
+  const now = treeWidth(s.columns, focusDetails, s.treeDelta);
+  const next = treeWidth(s.columns, focusDetails, s.treeDelta + step);
+  if (next === now) return { ...s, flash: { text: step > 0 ? 'the tree is as wide as it gets' : 'the tree is as narrow as it gets', kind: 'info' } };
+  return { ...s, treeDelta: s.treeDelta + (next - now) };
 }
 
 function moveKeys(input: string, key: KeyInfo, cursor: number, page: number, last: number): number | undefined {
@@ -140,8 +156,8 @@ function detailsKey(s: AppState, input: string, key: KeyInfo): AppState {
   const n = content?.lines.length ?? 0;
   const to = moveKeys(input, key, s.dCursor, Math.max(1, paneHeight(s) - 1), n - 1);
   if (to !== undefined) return moveDetails(s, to);
-  if (input === 'L' || input === '>' || (key.shift && key.rightArrow)) return { ...s, dLeft: s.dLeft + 8 };
-  if (input === 'H' || input === '<' || (key.shift && key.leftArrow)) return { ...s, dLeft: Math.max(0, s.dLeft - 8) };
+  if (input === 'L' || (key.shift && key.rightArrow)) return { ...s, dLeft: s.dLeft + 8 };
+  if (input === 'H' || (key.shift && key.leftArrow)) return { ...s, dLeft: Math.max(0, s.dLeft - 8) };
   const tabs = content?.tabs ?? [];
   const tabAt = tabs.indexOf(s.tab);
   if (tabs.length > 0 && (key.leftArrow || key.rightArrow || input === 'h' || input === 'l')) {
