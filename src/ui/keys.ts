@@ -28,7 +28,7 @@ export const BUILTIN_KEYS: KeyDef[] = [
   { keys: 'z < >', help: 'zoom the focused pane; tree narrower / wider', scope: 'global', hint: 'zoom' },
   { keys: 'Esc', help: 'back in history', scope: 'global', hint: 'back' },
   { keys: '-', help: 'previous view (toggle)', scope: 'global' },
-  { keys: '/', help: 'fuzzy search: names, hosts, clusters, IPs…', scope: 'global', hint: 'search' },
+  { keys: '/', help: 'fuzzy search: names, hosts, clusters, IPs', scope: 'global', hint: 'search' },
   { keys: 'n/N', help: 'next / previous search match', scope: 'global' },
   { keys: ':', help: 'command bar (Tab completes)', scope: 'global', hint: 'cmd' },
   { keys: 'r', help: 'refresh live contexts or the snapshot', scope: 'global' },
