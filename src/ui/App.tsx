@@ -5,6 +5,7 @@ import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { appReducer, highlightOf, initState, paneHeight, searchResult, selectedNode, type Action, type AppState, type KeyInfo, type Pane, treeWidth } from './app-state.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import { detailsFor } from './details-cache.js';
+import { detailsView } from './table/details-view.js';
 import { fitLine, monochrome, type Line } from './format.js';
 import { footerLines, headerLines, leftPaneLines, rightPaneLines } from './screen.js';
 import { helpView } from './help.js';
@@ -150,11 +151,12 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   const focusedDetails = state.focus === 'details';
   const node = selectedNode(state);
   const content = node ? detailsFor(state.data, node, state.tab, highlightOf(state, node)) : undefined;
+  const view = useMemo(() => (content ? detailsView(content, state.table) : undefined), [content, state.table]);
   // Never more rows than this frame's body holds (the state learns a new size one render later).
   const h = Math.min(paneHeight(state), Math.max(1, layout.body - 1));
   const left = leftPaneLines(state, layout.left, h, !focusedDetails && state.mode !== 'search');
   const help = state.mode === 'help' ? helpView(usable, layout.columns, h + 1, state.helpTop) : undefined;
-  const right = help ? help.lines : rightPaneLines(state, content, node, layout.right, h, focusedDetails);
+  const right = help ? help.lines : rightPaneLines(state, view, node, layout.right, h, focusedDetails);
   const helpMax = help?.maxTop;
   useEffect(() => {
     if (helpMax !== undefined) dispatch({ type: 'helpBounds', maxTop: helpMax });

@@ -20,11 +20,13 @@ export const BUILTIN_KEYS: KeyDef[] = [
   { keys: 'Enter', help: 'expand, follow a link, or jump to the entry', scope: 'global', hint: 'open' },
   { keys: 'Tab', help: 'switch pane (tree ↔ details)', scope: 'global', hint: 'pane' },
   { keys: '←/→ h/l', help: 'previous / next proxy-config tab', scope: 'details', hint: 'tab' },
-  { keys: 'H/L', help: 'scroll wide tables left / right', scope: 'details' },
+  { keys: 'H/L', help: 'table sideways (its first column stays)', scope: 'details' },
+  { keys: 'Enter', help: 'table row: listener → routes → clusters → endpoints', scope: 'details', hint: 'drill' },
+  { keys: '/ J', help: 'filter the table rows / raw JSON of the row', scope: 'details', hint: 'filter' },
   { keys: 'R', help: 'pod: refetch its Envoy config (live)', scope: 'tree' },
   { keys: 'd', help: 'pod: proxy-status diff (live; toggles)', scope: 'tree' },
   { keys: 'd R', help: 'proxy-status diff (toggle) / refetch the pod\'s Envoy config (live)', scope: 'details', hint: 'diff' },
-  { keys: '1-4', help: 'proxy-config tab: listeners, routes, clusters, endpoints', scope: 'details' },
+  { keys: '1-4', help: 'tab: listeners, routes, clusters, endpoints', scope: 'details' },
   { keys: 'z < >', help: 'zoom the focused pane; tree narrower / wider', scope: 'global', hint: 'zoom' },
   { keys: 'Esc', help: 'back in history', scope: 'global', hint: 'back' },
   { keys: '-', help: 'previous view (toggle)', scope: 'global' },
@@ -43,7 +45,7 @@ export const BUILTIN_KEYS: KeyDef[] = [
 ];
 
 /** Keys the app itself handles; a plugin cannot take them. */
-export const TAKEN = new Set(['j', 'k', 'g', 'G', 'h', 'l', 'H', 'L', '<', '>', 'z', 'n', 'N', '/', ':', '?', 'q', 'r', 'R', 'd', '-', '1', '2', '3', '4']);
+export const TAKEN = new Set(['j', 'k', 'g', 'G', 'h', 'l', 'H', 'L', '<', '>', 'z', 'J', 'n', 'N', '/', ':', '?', 'q', 'r', 'R', 'd', '-', '1', '2', '3', '4']);
 
 export function keyDefs(plugins: UiPlugin[]): KeyDef[] {
   const extra = plugins.map((p): KeyDef => ({ keys: p.key, help: p.help, scope: 'tree', hint: p.hint }));

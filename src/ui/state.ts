@@ -5,6 +5,7 @@ import type { CompletionSource } from './commands.js';
 import type { SearchIndex, SearchResult } from './search.js';
 import { ancestors, buildIndex, flatten, type FlatRow, type TreeIndex } from './tree-index.js';
 import type { FlashKind, MeshData, ProxyOp, ProxyTab } from './types.js';
+import { EMPTY_TABLE, type TableState } from './table/use-table-state.js';
 
 export type Pane = 'tree' | 'details';
 export type Mode = 'normal' | 'search' | 'command' | 'help' | 'plugin';
@@ -49,6 +50,8 @@ export interface AppState {
   zoom: boolean;
   /** The terminal's width, as the view last reported it. */
   columns: number;
+  /** The details pane's proxy-config table: its filter, drill trail and raw-JSON row. */
+  table: TableState;
   mode: Mode;
   query: string;
   searchStack: SearchResult[];
@@ -87,7 +90,7 @@ export function initState(data: MeshData, bodyHeight: number, pluginKeys: string
   const view: View = { type: 'tree' };
   return {
     data, index, pluginKeys, view, expanded, rows: flatten(data.roots, expanded), listIds: [], cursor: 0, top: 0,
-    focus: 'tree', tab: 'routes', dCursor: 0, dTop: 0, dLeft: 0, treeDelta: 0, zoom: false, columns: 80, mode: 'normal', query: '', searchStack: [], searchSel: 0,
+    focus: 'tree', tab: 'routes', dCursor: 0, dTop: 0, dLeft: 0, treeDelta: 0, zoom: false, columns: 80, table: EMPTY_TABLE, mode: 'normal', query: '', searchStack: [], searchSel: 0,
     matches: [], matchPos: 0, cmdText: '', cmdChoices: [], cmdChoice: -1, helpTop: 0, history: [],
     bodyHeight: Math.max(1, bodyHeight),
   };
