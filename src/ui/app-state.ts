@@ -241,8 +241,9 @@ function searchKey(s: AppState, input: string, key: KeyInfo): AppState {
     const id = res?.idAt(s.searchSel);
     if (!res || !id) return { ...s, mode: 'normal', flash: { text: s.query ? `no match for "${s.query}"` : 'search cancelled', kind: 'info' } };
     const ids = res.allIds();
-    const next = jump({ ...s, mode: 'normal', matches: ids, matchPos: s.searchSel }, id);
-    return { ...next, flash: { text: `match ${s.searchSel + 1}/${ids.length} for "${s.query}" (n/N: next/previous)`, kind: 'info' } };
+    const pos = res.startOf(s.searchSel);
+    const next = jump({ ...s, mode: 'normal', matches: ids, matchPos: pos }, id);
+    return { ...next, flash: { text: `match ${pos + 1}/${ids.length} for "${s.query}" (n/N: next/previous)`, kind: 'info' } };
   }
   if (key.upArrow || (key.ctrl && input === 'p')) return { ...s, searchSel: Math.max(0, s.searchSel - 1) };
   if (key.downArrow || (key.ctrl && input === 'n') || key.tab) return { ...s, searchSel: Math.min(Math.max(0, (res?.count ?? 1) - 1), s.searchSel + 1) };

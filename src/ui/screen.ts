@@ -163,7 +163,8 @@ function searchLines(s: AppState, res: SearchResult | undefined, height: number)
   const top = Math.max(0, Math.min(s.searchSel - Math.floor(height / 2), count - height));
   for (let i = top; i < Math.min(count, top + height); i++) {
     const n = res!.nodeAt(i)!;
-    const l = cachedListRow(n);
+    const size = res!.sizeAt(i);
+    const l = size > 1 ? [...cachedListRow(n), { text: ` ×${size}`, color: 'cyan' as const, bold: true, keep: true }] : cachedListRow(n);
     lines.push(i === s.searchSel ? selectedLine(l) : l);
   }
   return padTo(lines, height + 1);
