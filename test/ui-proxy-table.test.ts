@@ -157,3 +157,15 @@ for (const size of SIZES) {
     ui.unmount();
   });
 }
+
+test('J on an endpoint row shows that endpoint\'s host status, not its whole cluster', async () => {
+  const size = { columns: 120, rows: 40 };
+  const ui = await podTable(size, 'endpoints');
+  await ui.press('z', '/', ...'172.16.29.12:9080', KEYS.enter, 'J');
+  const f = fits(ui, size);
+  assert.match(f, /raw JSON of 172\.16\.29\.12:9080/);
+  assert.match(f, /"host": \{/);
+  assert.match(f, /"address": "172\.16\.29\.12"/);
+  assert.doesNotMatch(f, /"address": "172\.16\.(?!29\.12")/, 'no other host');
+  ui.unmount();
+});

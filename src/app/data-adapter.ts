@@ -34,6 +34,27 @@ function listenerDrill(destination: string): { tab: 'routes' | 'clusters'; keys:
   return undefined;
 }
 
+type Json = Record<string, any>;
+const socketOf = (a: Json | undefined): Json | undefined => a?.socket_address ?? a?.socketAddress;
+const sameHost = (a: Json | undefined, e: { address: string; port: number }) => {
+  const sa = socketOf(a);
+  return sa?.address === e.address && Number(sa?.port_value ?? sa?.portValue ?? 0) === e.port;
+};
+
+/** The part of an endpoint's raw source that is about this endpoint: its host status, or its locality's lb endpoint. */
+function endpointRaw(e: { raw?: unknown; address: string; port: number }): unknown {
+  const raw = e.raw as Json | undefined;
+  if (!raw || typeof raw !== 'object') return raw;
+  const hosts = (raw.host_statuses ?? raw.hostStatuses) as Json[] | undefined;
+  const host = hosts?.find((h) => sameHost(h?.address, e));
+  if (host) return { cluster: raw.name, host };
+  for (const loc of (raw.endpoints ?? []) as Json[]) {
+    const lb = ((loc?.lb_endpoints ?? loc?.lbEndpoints ?? []) as Json[]).find((x) => sameHost(x?.endpoint?.address, e));
+    if (lb) return { cluster_name: raw.cluster_name ?? raw.clusterName, locality: loc.locality, lb_endpoint: lb };
+  }
+  return raw;
+}
+
 function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')): ProxyViews | undefined {
   const d = p.parsed;
   if (!d) return undefined;
@@ -77,13 +98,13 @@ function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')):
     const eps = m.endpointRows(p.endpoints);
     views.endpoints = {
       columns: ['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'CLUSTER'], rows: eps.map((r) => [r.endpoint, r.status, r.outlierCheck, r.cluster]),
-      keys: eps.map((r) => r.cluster), raw: (i) => eps[i]?.host.raw,
+      keys: eps.map((r) => r.cluster), raw: (i) => eps[i] && endpointRaw(eps[i]!.host),
     };
   } else {
     const eps = m.edsRows(d);
     views.endpoints = {
       columns: ['NAME', 'STATUS', 'LOCALITY', 'CLUSTER'], rows: eps.map((r) => [r.name, r.status, r.locality, r.cluster]),
-      keys: eps.map((r) => r.cluster), raw: (i) => eps[i]?.endpoint.raw,
+      keys: eps.map((r) => r.cluster), raw: (i) => eps[i] && endpointRaw(eps[i]!.endpoint),
     };
   }
   return views;
