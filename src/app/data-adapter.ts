@@ -20,13 +20,59 @@ export function contextInfo(c: ContextSnapshot): ContextInfo {
   return { name: c.name, status: c.status, counts: c.status === 'loading' || c.status === 'error' ? undefined : counts, reason, ...(c.absent?.length ? { absent: c.absent } : {}) };
 }
 
+function routeClusters(r: { cluster?: string; weightedClusters?: { name: string }[] } | undefined): string[] {
+  if (!r) return [];
+  return r.weightedClusters?.length ? r.weightedClusters.map((c) => c.name) : r.cluster ? [r.cluster] : [];
+}
+
+/** Where a listener row's DESTINATION leads: its route config, or its TCP cluster. */
+function listenerDrill(destination: string): { tab: 'routes' | 'clusters'; keys: string[]; label: string } | undefined {
+  const route = /^Route: (\S+)$/.exec(destination);
+  if (route) return { tab: 'routes', keys: [route[1]!], label: `route config ${route[1]}` };
+  const cluster = /^Cluster: (\S+)$/.exec(destination);
+  if (cluster) return { tab: 'clusters', keys: [cluster[1]!], label: `cluster ${cluster[1]}` };
+  return undefined;
+}
+
+type Json = Record<string, any>;
+const socketOf = (a: Json | undefined): Json | undefined => a?.socket_address ?? a?.socketAddress;
+const sameHost = (a: Json | undefined, e: { address: string; port: number }) => {
+  const sa = socketOf(a);
+  return sa?.address === e.address && Number(sa?.port_value ?? sa?.portValue ?? 0) === e.port;
+};
+
+/** The part of an endpoint's raw source that is about this endpoint: its host status, or its locality's lb endpoint. */
+function endpointRaw(e: { raw?: unknown; address: string; port: number }): unknown {
+  const raw = e.raw as Json | undefined;
+  if (!raw || typeof raw !== 'object') return raw;
+  const hosts = (raw.host_statuses ?? raw.hostStatuses) as Json[] | undefined;
+  const host = hosts?.find((h) => sameHost(h?.address, e));
+  if (host) return { cluster: raw.name, host };
+  for (const loc of (raw.endpoints ?? []) as Json[]) {
+    const lb = ((loc?.lb_endpoints ?? loc?.lbEndpoints ?? []) as Json[]).find((x) => sameHost(x?.endpoint?.address, e));
+    if (lb) return { cluster_name: raw.cluster_name ?? raw.clusterName, locality: loc.locality, lb_endpoint: lb };
+  }
+  return raw;
+}
+
 function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')): ProxyViews | undefined {
   const d = p.parsed;
   if (!d) return undefined;
+  const listeners = m.listenerRows(d);
+  const routes = m.routeRows(d);
+  const clusters = m.clusterRows(d);
   const views: ProxyViews = {
-    listeners: { columns: ['ADDRESSES', 'PORT', 'MATCH', 'DESTINATION'], rows: m.listenerRows(d).map((r) => [r.addresses, String(r.port), r.match, r.destination]) },
+    listeners: {
+      columns: ['ADDRESSES', 'PORT', 'MATCH', 'DESTINATION'], rows: listeners.map((r) => [r.addresses, String(r.port), r.match, r.destination]),
+      keys: listeners.map((r) => r.name), raw: (i) => listeners[i]?.listener.raw, drill: (i) => listenerDrill(listeners[i]?.destination ?? ''),
+    },
     routes: {
-      columns: ['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'], rows: m.routeRows(d).map((r) => [r.name, r.vhost, r.domains, r.match, r.virtualService]),
+      columns: ['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'], rows: routes.map((r) => [r.name, r.vhost, r.domains, r.match, r.virtualService]),
+      keys: routes.map((r) => r.name), raw: (i) => routes[i]?.route?.raw ?? routes[i]?.routeConfig.raw,
+      drill: (i) => {
+        const names = routeClusters(routes[i]?.route);
+        return names.length ? { tab: 'clusters', keys: names, label: `route ${routes[i]!.vhost} ${routes[i]!.match}` } : undefined;
+      },
       after: {
         title: 'Weighted clusters per route (subset when the cluster is the route\'s own host)',
         lines: p.routes.filter((r) => r.clusters.length > 0).map((r) => {
@@ -43,12 +89,24 @@ function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')):
     },
     clusters: {
       columns: ['SERVICE FQDN', 'PORT', 'SUBSET', 'DIRECTION', 'TYPE', 'DESTINATION RULE'],
-      rows: m.clusterRows(d).map((r) => [r.fqdn, r.port, r.subset, r.direction, r.type, r.destinationRule]),
+      rows: clusters.map((r) => [r.fqdn, r.port, r.subset, r.direction, r.type, r.destinationRule]),
+      keys: clusters.map((r) => r.name), raw: (i) => clusters[i]?.cluster.raw,
+      drill: (i) => (clusters[i] ? { tab: 'endpoints', keys: [clusters[i]!.name], label: `cluster ${clusters[i]!.name}` } : undefined),
     },
   };
-  views.endpoints = p.endpointsFrom === 'clusters'
-    ? { columns: ['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'CLUSTER'], rows: m.endpointRows(p.endpoints).map((r) => [r.endpoint, r.status, r.outlierCheck, r.cluster]) }
-    : { columns: ['NAME', 'STATUS', 'LOCALITY', 'CLUSTER'], rows: m.edsRows(d).map((r) => [r.name, r.status, r.locality, r.cluster]) };
+  if (p.endpointsFrom === 'clusters') {
+    const eps = m.endpointRows(p.endpoints);
+    views.endpoints = {
+      columns: ['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'CLUSTER'], rows: eps.map((r) => [r.endpoint, r.status, r.outlierCheck, r.cluster]),
+      keys: eps.map((r) => r.cluster), raw: (i) => eps[i] && endpointRaw(eps[i]!.host),
+    };
+  } else {
+    const eps = m.edsRows(d);
+    views.endpoints = {
+      columns: ['NAME', 'STATUS', 'LOCALITY', 'CLUSTER'], rows: eps.map((r) => [r.name, r.status, r.locality, r.cluster]),
+      keys: eps.map((r) => r.cluster), raw: (i) => eps[i] && endpointRaw(eps[i]!.endpoint),
+    };
+  }
   return views;
 }
 

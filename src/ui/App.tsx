@@ -2,9 +2,10 @@
 // this file only lays out and binds keys.
 import React, { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
-import { appReducer, highlightOf, initState, paneHeight, searchResult, selectedNode, type Action, type AppState, type KeyInfo } from './app-state.js';
+import { appReducer, highlightOf, initState, paneHeight, searchResult, selectedNode, type Action, type AppState, type KeyInfo, type Pane, treeWidth } from './app-state.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import { detailsFor } from './details-cache.js';
+import { detailsView } from './table/details-view.js';
 import { fitLine, monochrome, type Line } from './format.js';
 import { footerLines, headerLines, leftPaneLines, rightPaneLines } from './screen.js';
 import { helpView } from './help.js';
@@ -21,16 +22,16 @@ export interface AppProps {
   onQuit?: () => void;
 }
 
-export interface Layout { columns: number; rows: number; left: number; right: number; body: number }
+export interface Layout { columns: number; rows: number; left: number; right: number; body: number; zoom?: Pane }
 
-export function computeLayout(columns: number, rows: number, headerHeight: number, focusDetails: boolean): Layout {
+/** `treeDelta`: columns added to (or taken from) the tree's default width (`<` `>`); `zoom`: the pane given the whole width (`z`). */
+export function computeLayout(columns: number, rows: number, headerHeight: number, focusDetails: boolean, treeDelta = 0, zoom = false): Layout {
   const cols = Math.max(40, columns);
   // One row is left free: a frame as tall as the terminal makes Ink clear the screen on every update.
   const usable = Math.max(8, rows - 1);
   const body = Math.max(3, usable - headerHeight - 2);
-  const left = focusDetails
-    ? Math.max(24, Math.min(48, Math.floor(cols * 0.3)))
-    : Math.max(30, Math.min(90, Math.floor(cols * 0.45)));
+  if (zoom) return { columns: cols, rows: usable, left: focusDetails ? 0 : cols, right: focusDetails ? cols : 0, body, zoom: focusDetails ? 'details' : 'tree' };
+  const left = treeWidth(cols, focusDetails, treeDelta);
   return { columns: cols, rows: usable, left, right: cols - left - 1, body };
 }
 
@@ -102,7 +103,7 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
     stateRef.current = next;
     setState(next);
   }
-  const layout = computeLayout(size.columns, size.rows, header.length, state.focus === 'details');
+  const layout = computeLayout(size.columns, size.rows, header.length, state.focus === 'details', state.treeDelta, state.zoom && state.mode !== 'search');
 
   // Reduce synchronously and carry out the effect the reducer left, so one key press is one render.
   const dispatch = useCallback((action: Action) => {
@@ -141,7 +142,7 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   }, [usable, data, onQuit, exit]);
 
   useEffect(() => dispatch({ type: 'plugins', keys: usable.map((p) => p.key) }), [usable]);
-  useEffect(() => dispatch({ type: 'resize', bodyHeight: layout.body }), [layout.body]);
+  useEffect(() => dispatch({ type: 'resize', bodyHeight: layout.body, columns: layout.columns }), [layout.body, layout.columns]);
 
   const pluginOpen = overlay !== undefined;
   const onKey = useCallback((input: string, key: KeyInfo) => dispatch({ type: 'key', input, key }), [dispatch]);
@@ -150,11 +151,12 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
   const focusedDetails = state.focus === 'details';
   const node = selectedNode(state);
   const content = node ? detailsFor(state.data, node, state.tab, highlightOf(state, node)) : undefined;
+  const view = useMemo(() => (content ? detailsView(content, state.table) : undefined), [content, state.table]);
   // Never more rows than this frame's body holds (the state learns a new size one render later).
   const h = Math.min(paneHeight(state), Math.max(1, layout.body - 1));
   const left = leftPaneLines(state, layout.left, h, !focusedDetails && state.mode !== 'search');
   const help = state.mode === 'help' ? helpView(usable, layout.columns, h + 1, state.helpTop) : undefined;
-  const right = help ? help.lines : rightPaneLines(state, content, node, layout.right, h, focusedDetails);
+  const right = help ? help.lines : rightPaneLines(state, view, node, layout.right, h, focusedDetails);
   const helpMax = help?.maxTop;
   useEffect(() => {
     if (helpMax !== undefined) dispatch({ type: 'helpBounds', maxTop: helpMax });
@@ -191,6 +193,8 @@ export function App({ data, plugins = [], noColor = Boolean(process.env.NO_COLOR
     body = <OverlayViewport key={overlay.key} rows={layout.body} columns={layout.columns} caption={caption} noColor={noColor}>{element}</OverlayViewport>;
   } else if (state.mode === 'help') {
     body = <Lines lines={right} width={layout.columns} noColor={noColor} />;
+  } else if (layout.zoom) {
+    body = <Lines lines={layout.zoom === 'tree' ? left : right} width={layout.columns} noColor={noColor} />;
   } else {
     body = (
       <Box flexDirection="row" height={layout.body}>

@@ -9,11 +9,15 @@ export type { DLine } from './format.js';
 import type { DLine } from './format.js';
 
 export interface DetailsContent {
+  /** Every line but the proxy-config table's rows (table/details-view.ts puts those in at `tableAt`). */
   lines: DLine[];
   /** Which proxy tabs exist (empty when the node has no proxy views). */
   tabs: ProxyTab[];
   /** Index in `lines` of the YAML line of NodeDetails.highlightPath (shown inverse, with a ◀). */
   highlightLine?: number;
+  /** The current tab's table and the index in `lines` where its lines go (right after the tab bar). */
+  table?: ProxyTable;
+  tableAt?: number;
 }
 
 /**
@@ -55,6 +59,8 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
   if (d.proxyStatus) lines.push(...proxyStatusLines(d.proxyStatus));
 
   const tabs = PROXY_TABS.filter((t) => d.proxy?.[t]);
+  let table: ProxyTable | undefined;
+  let tableAt: number | undefined;
   if (d.proxy && tabs.length > 0) {
     const current = tabs.includes(tab) ? tab : tabs[0]!;
     lines.push(blank);
@@ -63,8 +69,8 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
       bar.push(t === current ? { text: ` ${i + 1} ${t} `, inverse: true, bold: true } : { text: ` ${i + 1} ${t} `, dim: true });
     });
     lines.push({ line: bar });
-    const table = d.proxy[current]!;
-    lines.push(...tableLines(table));
+    table = d.proxy[current]!;
+    tableAt = lines.length;
     if (table.after && table.after.lines.length > 0) {
       lines.push(blank, heading(sanitizeLine(table.after.title)));
       for (const l of table.after.lines) lines.push({ line: [{ text: sanitizeLine(l) }] });
@@ -114,7 +120,7 @@ export function buildDetails(node: TreeNode, d: NodeDetails, tab: ProxyTab): Det
       } else lines.push({ line: yamlLine(raw) });
     });
   }
-  return { lines, tabs, highlightLine };
+  return { lines, tabs, highlightLine, table, tableAt };
 }
 
 const LOAD_COLOR = { idle: 'gray', loading: 'yellow', ok: 'green', error: 'red' } as const;
@@ -144,18 +150,6 @@ export function proxyStatusLines(p: ProxyStatusInfo): DLine[] {
     }
     out.push(blank);
   }
-  return out;
-}
-
-/** Columns padded like a tabwriter, header bold. */
-export function tableLines(t: ProxyTable): DLine[] {
-  const widths = t.columns.map((c) => c.length);
-  const rows = t.rows.map((r) => r.map((c) => sanitizeLine(c)));
-  for (const r of rows) r.forEach((c, i) => { if (c.length > (widths[i] ?? 0)) widths[i] = Math.min(c.length, 80); });
-  const join = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  const out: DLine[] = [{ line: [{ text: join(t.columns), bold: true }] }];
-  if (rows.length === 0) out.push({ line: [{ text: '(none)', dim: true }] });
-  for (const r of rows) out.push({ line: [{ text: join(r) }] });
   return out;
 }
 

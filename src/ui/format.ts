@@ -2,6 +2,8 @@
 import type { Badges, NodeKind, TreeNode } from '../mesh/tree-types.js';
 import type { ProblemCounts } from '../mesh/tree-findings.js';
 import { sanitizeLine } from '../core/sanitize.js';
+import { squeezeText, type Squeeze } from './shorten.js';
+import { charWidth, textWidth } from './text-width.js';
 
 export type Color = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'magenta' | 'gray' | 'white';
 
@@ -14,27 +16,16 @@ export interface Seg {
   underline?: boolean;
   /** Kept whole when the line is cut (badges): the other segments are shortened first. */
   keep?: boolean;
+  /** Shortened in the middle (down to `min` columns) before anything is cut off the end of the line. */
+  squeeze?: Squeeze;
+  min?: number;
+  /** Left out when the line does not fit even with its squeezable segments at their minimum (a weight bar). */
+  optional?: boolean;
+  /** The fewest columns a squeezable segment keeps when nothing else helps (default 4). */
+  floor?: number;
 }
 
 export type Line = Seg[];
-
-/** Display width of one code point (wide East Asian and emoji count 2, combining marks 0). */
-export function charWidth(cp: number): number {
-  if (cp < 0x300) return 1;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd)
-  ) return 2;
-  return 1;
-}
-
-export function textWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += charWidth(ch.codePointAt(0)!);
-  return w;
-}
 
 /** Cuts `s` to at most `width` columns, ending with … when cut. */
 export function fit(s: string, width: number): string {
@@ -54,6 +45,7 @@ export function fit(s: string, width: number): string {
 
 /** Truncates a styled line to `width` columns and pads it to exactly `width` when pad is set. */
 export function fitLine(line: Line, width: number, pad = false): Line {
+  if (line.some((x) => x.squeeze)) line = squeezeLine(line, width);
   const kept = line.filter((s) => s.keep);
   if (kept.length > 0) {
     const keepWidth = kept.reduce((n, s) => n + textWidth(s.text), 0);
@@ -80,6 +72,49 @@ export function fitLine(line: Line, width: number, pad = false): Line {
   return out;
 }
 
+/**
+ * Shortens the squeezable segments, widest first, until the line fits `width`: down to each one's `min`; then again
+ * without the optional segments, last one first; then down to each one's `floor` (4 unless set); then to one column.
+ */
+function squeezeLine(line: Line, width: number): Line {
+  const full = line.map((x) => textWidth(x.text));
+  const dropped = new Set<number>();
+  let widths = full;
+  let excess = 0;
+  const shrink = (floor: (x: Seg) => number) => {
+    while (excess > 0) {
+      let at = -1;
+      let slack = 0;
+      for (let i = 0; i < line.length; i++) {
+        const x = line[i]!;
+        const room = x.squeeze ? widths[i]! - Math.min(full[i]!, floor(x)) : 0;
+        if (room > slack) { at = i; slack = room; }
+      }
+      if (at < 0) break;
+      widths[at]!--;
+      excess--;
+    }
+  };
+  const optional = line.map((x, i) => (x.optional ? i : -1)).filter((i) => i >= 0);
+  for (;;) {
+    widths = full.map((w, i) => (dropped.has(i) ? 0 : w));
+    excess = widths.reduce((a, b) => a + b, 0) - width;
+    if (excess <= 0 && dropped.size === 0) return line;
+    shrink((x) => x.min ?? 8);
+    if (excess <= 0 || dropped.size === optional.length) break;
+    dropped.add(optional[optional.length - 1 - dropped.size]!);
+  }
+  shrink((x) => x.floor ?? 4);
+  shrink(() => 1);
+  const out: Line = [];
+  line.forEach((x, i) => {
+    if (dropped.has(i)) return;
+    // Squeezed once: the cut that may still follow must not squeeze again.
+    out.push(x.squeeze ? { ...x, squeeze: undefined, text: widths[i]! < full[i]! ? squeezeText(x.text, widths[i]!, x.squeeze) : x.text } : x);
+  });
+  return out;
+}
+
 /** Strips colours for NO_COLOR; keeps bold/inverse/underline, which are not colours. */
 export function monochrome(line: Line): Line {
   return line.map((s) => (s.color || s.dim ? { ...s, color: undefined, dim: undefined } : s));
@@ -98,7 +133,7 @@ export function badgeSegs(b: Badges, counts?: ProblemCounts): Line {
 
 function rawBadgeSegs(b: Badges, counts?: ProblemCounts): Line {
   const out: Line = [];
-  if (b.weight !== undefined) out.push({ text: ` ${weightBar(b.weight)} ${b.weight}%`, color: 'cyan' });
+  if (b.weight !== undefined) out.push({ text: ` ${weightBar(b.weight)}`, color: 'cyan', optional: true }, { text: ` ${b.weight}%`, color: 'cyan' });
   if (b.mirrorPercent !== undefined) out.push({ text: ` ⧉ mirror ${b.mirrorPercent}%`, color: 'magenta' });
   if (b.total !== undefined) {
     const h = b.healthy ?? 0;
@@ -139,8 +174,17 @@ export function treeRow(node: TreeNode, depth: number, expanded: boolean, counts
   } else {
     if (tag) line.push({ text: tag + ' ', color: 'gray' });
     const bold = node.kind === 'context' || node.kind === 'namespace' || node.kind === 'group';
-    line.push({ text: sanitizeLine(node.label), bold, color: node.kind === 'context' ? 'yellow' : undefined });
-    if (node.detail) line.push({ text: ' ' + sanitizeLine(node.detail), dim: true });
+    const label = sanitizeLine(node.label);
+    const proxy = node.kind === 'envoy-cluster' && node.detail ? /^on (\S+)$/.exec(node.detail)?.[1] : undefined;
+    if (proxy) {
+      // A cluster under a route destination names the proxy it runs on: the part that tells such rows apart.
+      line.push({ text: label, squeeze: 'cluster', min: 8, floor: 0 }, { text: ' on ', dim: true, optional: true }, { text: sanitizeLine(proxy), dim: true, squeeze: 'pod', min: 12, floor: 6 });
+    } else {
+      // The detail is cut first, then the label loses its middle (a pod keeps its suffix, a cluster its subset).
+      const squeeze: Squeeze | undefined = bold ? undefined : node.kind === 'envoy-cluster' ? 'cluster' : node.kind === 'Pod' ? 'pod' : 'middle';
+      line.push({ text: label, bold, color: node.kind === 'context' ? 'yellow' : undefined, squeeze, min: textWidth(label), floor: 10 });
+      if (node.detail) line.push({ text: ' ' + sanitizeLine(node.detail), dim: true, squeeze: 'end', min: 0, floor: 0 });
+    }
   }
   line.push(...badgeSegs(node.badges, counts));
   return line;

@@ -1,7 +1,8 @@
 // The `?` overlay: every key by section, laid out in as many columns as the width allows (one below 100 columns),
 // descriptions word-wrapped under their own column, so nothing is cut mid-word. Pure.
 import { COMMAND_HELP } from './commands.js';
-import { fitLine, textWidth, type Line, type Seg } from './format.js';
+import { fitLine, type Line, type Seg } from './format.js';
+import { textWidth } from './text-width.js';
 import { keyDefs, type KeyScope } from './keys.js';
 import type { UiPlugin } from './types.js';
 

@@ -17,20 +17,23 @@ export const BUILTIN_KEYS: KeyDef[] = [
   { keys: 'PgUp/PgDn', help: 'page up / down', scope: 'global' },
   { keys: 'g/G', help: 'first / last', scope: 'global' },
   { keys: '←/→ h/l', help: 'collapse / expand, or go to parent / child', scope: 'tree', hint: 'fold' },
-  { keys: 'Enter', help: 'expand, follow a link, or jump to the selected entry', scope: 'global', hint: 'open' },
+  { keys: 'Enter', help: 'expand, follow a link, or jump to the entry', scope: 'global', hint: 'open' },
   { keys: 'Tab', help: 'switch pane (tree ↔ details)', scope: 'global', hint: 'pane' },
   { keys: '←/→ h/l', help: 'previous / next proxy-config tab', scope: 'details', hint: 'tab' },
-  { keys: 'H/L', help: 'scroll wide tables left / right', scope: 'details' },
-  { keys: 'R', help: "pod: refetch its Envoy config and istiod's view (live)", scope: 'tree' },
-  { keys: 'd', help: 'pod: proxy-status diff, istiod sent vs Envoy runs (live; toggles)', scope: 'tree' },
+  { keys: 'H/L', help: 'table sideways (its first column stays)', scope: 'details' },
+  { keys: 'Enter', help: 'table row: listener → routes → clusters → endpoints', scope: 'details', hint: 'drill' },
+  { keys: '/ J', help: 'filter the table rows / raw JSON of the row', scope: 'details', hint: 'filter' },
+  { keys: 'R', help: 'pod: refetch its Envoy config (live)', scope: 'tree' },
+  { keys: 'd', help: 'pod: proxy-status diff (live; toggles)', scope: 'tree' },
   { keys: 'd R', help: 'proxy-status diff (toggle) / refetch the pod\'s Envoy config (live)', scope: 'details', hint: 'diff' },
-  { keys: '1-4', help: 'proxy-config tab: listeners, routes, clusters, endpoints', scope: 'details' },
+  { keys: '1-4', help: 'tab: listeners, routes, clusters, endpoints', scope: 'details' },
+  { keys: 'z < >', help: 'zoom the focused pane; tree narrower / wider', scope: 'global', hint: 'zoom' },
   { keys: 'Esc', help: 'back in history', scope: 'global', hint: 'back' },
   { keys: '-', help: 'previous view (toggle)', scope: 'global' },
-  { keys: '/', help: 'fuzzy search: names, hosts, Envoy clusters, IPs, labels', scope: 'global', hint: 'search' },
+  { keys: '/', help: 'fuzzy search: names, hosts, clusters, IPs', scope: 'global', hint: 'search' },
   { keys: 'n/N', help: 'next / previous search match', scope: 'global' },
   { keys: ':', help: 'command bar (Tab completes)', scope: 'global', hint: 'cmd' },
-  { keys: 'r', help: 'refresh: reload live contexts or the snapshot (selection stays)', scope: 'global' },
+  { keys: 'r', help: 'refresh live contexts or the snapshot', scope: 'global' },
   { keys: '?', help: 'this help', scope: 'global', hint: 'help' },
   { keys: 'q Ctrl-C', help: 'quit', scope: 'global', hint: 'quit' },
   { keys: 'Enter', help: 'jump to the highlighted match', scope: 'search', hint: 'jump' },
@@ -42,7 +45,7 @@ export const BUILTIN_KEYS: KeyDef[] = [
 ];
 
 /** Keys the app itself handles; a plugin cannot take them. */
-export const TAKEN = new Set(['j', 'k', 'g', 'G', 'h', 'l', 'H', 'L', '<', '>', 'n', 'N', '/', ':', '?', 'q', 'r', 'R', 'd', '-', '1', '2', '3', '4']);
+export const TAKEN = new Set(['j', 'k', 'g', 'G', 'h', 'l', 'H', 'L', '<', '>', 'z', 'J', 'n', 'N', '/', ':', '?', 'q', 'r', 'R', 'd', '-', '1', '2', '3', '4']);
 
 export function keyDefs(plugins: UiPlugin[]): KeyDef[] {
   const extra = plugins.map((p): KeyDef => ({ keys: p.key, help: p.help, scope: 'tree', hint: p.hint }));

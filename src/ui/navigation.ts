@@ -1,6 +1,8 @@
 // Moving around: the cursor kept in view, jumps and reveals (expanding ancestors), history (Esc, `-`), folding,
 // details scrolling and search matches (n/N). Pure functions of the state.
 import { detailsFor } from './details-cache.js';
+import { detailsView, type DetailsView } from './table/details-view.js';
+import { EMPTY_TABLE } from './table/use-table-state.js';
 import { itemCount, listItems, paneHeight, scopeRoots, selectedId, selectedNode, highlightOf, type AppState, type Pane, type Place, type View } from './state.js';
 import { ancestors, collapseAt, expandAt, flatten } from './tree-index.js';
 
@@ -14,12 +16,18 @@ export function clampCursor(s: AppState, cursor: number, center = false): AppSta
   if (c >= top + h) top = c - h + 1;
   top = Math.max(0, Math.min(top, Math.max(0, n - h)));
   const moved = selectedId(s) !== (s.view.type === 'list' ? s.listIds[c] : s.rows[c]?.node.id);
-  return { ...s, cursor: Math.max(0, c), top, ...(moved ? { dCursor: 0, dTop: 0, dLeft: 0 } : {}) };
+  return { ...s, cursor: Math.max(0, c), top, ...(moved ? { dCursor: 0, dTop: 0, dLeft: 0, table: EMPTY_TABLE } : {}) };
 }
 
 export function detailsLines(s: AppState) {
   const node = selectedNode(s);
   return node ? detailsFor(s.data, node, s.tab, highlightOf(s, node)) : undefined;
+}
+
+/** The details pane's lines as shown: the node's content with its table filtered, drilled or as raw JSON. */
+export function detailsViewOf(s: AppState): DetailsView | undefined {
+  const content = detailsLines(s);
+  return content ? detailsView(content, s.table) : undefined;
 }
 
 /** After a jump: highlight `path` in the node's YAML and scroll the details so the line is in the middle. */
@@ -28,16 +36,22 @@ export function withHighlight(s: AppState, id: string, path: string): AppState {
   const node = selectedNode(next);
   if (!node || node.id !== id) return next;
   const content = detailsFor(next.data, node, next.tab, path);
-  const at = content.highlightLine;
-  if (at === undefined) return { ...next, flash: { text: `${path} is not in the YAML of ${node.label}`, kind: 'info' } };
+  if (content.highlightLine === undefined) return { ...next, flash: { text: `${path} is not in the YAML of ${node.label}`, kind: 'info' } };
+  const view = detailsView(content, next.table);
+  const at = view.toView(content.highlightLine);
   const h = paneHeight(next);
-  const top = Math.max(0, Math.min(at - Math.floor(h / 3), content.lines.length - h));
+  const top = Math.max(0, Math.min(at - Math.floor(h / 3), view.count - h));
   return { ...next, dCursor: at, dTop: top, dLeft: 0 };
 }
 
+/** The details cursor on the table's first row (the page scrolled only as far as that needs). */
+export function toFirstRow(s: AppState): AppState {
+  const first = detailsViewOf(s)?.firstRow ?? -1;
+  return first < 0 ? s : moveDetails({ ...s, dTop: 0 }, first);
+}
+
 export function moveDetails(s: AppState, to: number): AppState {
-  const content = detailsLines(s);
-  const n = content?.lines.length ?? 0;
+  const n = detailsViewOf(s)?.count ?? 0;
   const h = paneHeight(s);
   const c = Math.max(0, Math.min(n - 1, to));
   let top = s.dTop;

@@ -3,7 +3,8 @@ import type { TreeNode } from '../mesh/tree-types.js';
 import { parseCommand } from './commands.js';
 import { detailsFor } from './details-cache.js';
 import { contextCommand, proxyNodeOf, withProxyEffect } from './live-keys.js';
-import { jump, pushHistory, withView } from './navigation.js';
+import { jump, pushHistory, toFirstRow, withView } from './navigation.js';
+import { EMPTY_TABLE } from './table/use-table-state.js';
 import { completionSource, scopeRoots, selectedNode, type AppState, type View } from './state.js';
 
 export function runCommand(s: AppState, text: string): AppState {
@@ -58,7 +59,7 @@ export function runCommand(s: AppState, text: string): AppState {
       // Live: the pod's Envoy config is fetched now; the tabs appear when it arrives.
       if (tabs.length === 0 && next.data.proxy) return { ...next, tab: cmd.tab, dCursor: 0, dTop: 0, pending: { type: 'proxy', nodeId: node.id, op: 'open' } };
       if (tabs.length === 0) return { ...next, flash: { text: `${node.label} has no proxy config dump`, kind: 'error' } };
-      return withProxyEffect({ ...next, tab: cmd.tab, dCursor: 0, dTop: 0 }, 'auto');
+      return withProxyEffect(toFirstRow({ ...next, tab: cmd.tab, dCursor: 0, dTop: 0, dLeft: 0, table: EMPTY_TABLE }), 'auto');
     }
   }
 }

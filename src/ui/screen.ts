@@ -2,8 +2,9 @@
 import type { TreeNode } from '../mesh/tree-types.js';
 import { sanitizeLine } from '../core/sanitize.js';
 import { searchResult, type AppState } from './app-state.js';
-import type { DetailsContent } from './details.js';
-import { badgeSegs, kindTag, sliceLine, textWidth, treeRow, type Line, type Seg } from './format.js';
+import type { DetailsView } from './table/details-view.js';
+import { badgeSegs, kindTag, sliceLine, treeRow, type Line, type Seg } from './format.js';
+import { textWidth } from './text-width.js';
 import { hintsFor, type KeyScope } from './keys.js';
 import { withSelectionMarker } from './selection-marker.js';
 import type { SearchResult } from './search.js';
@@ -136,22 +137,20 @@ function listRow(n: TreeNode): Line {
 
 /** The right pane: live search results while searching, else the details of the selected node. */
 export function rightPaneLines(
-  s: AppState, content: DetailsContent | undefined, node: TreeNode | undefined, width: number, height: number, focused: boolean,
+  s: AppState, view: DetailsView | undefined, node: TreeNode | undefined, width: number, height: number, focused: boolean,
 ): Line[] {
-  void width;
   if (s.mode === 'search') return searchLines(s, searchResult(s), height);
   const lines: Line[] = [];
-  if (!node || !content) {
+  if (!node || !view) {
     lines.push(paneTitle('Details', focused));
     lines.push([{ text: ' nothing selected', dim: true }]);
     return padTo(lines, height + 1);
   }
-  const total = content.lines.length;
+  const total = view.count;
   const more = (total > height ? ` ${s.dTop + 1}-${Math.min(total, s.dTop + height)}/${total}` : '') + (s.dLeft > 0 ? `  ⇠ ${s.dLeft} cols (H)` : '');
   lines.push(paneTitle(`Details${more}`, focused));
   for (let i = s.dTop; i < Math.min(total, s.dTop + height); i++) {
-    const d = content.lines[i]!;
-    const l: Line = sliceLine(d.line, s.dLeft);
+    const l = view.line(i, width, s.dLeft);
     lines.push(focused && i === s.dCursor ? selectedLine(l.length ? l : [{ text: ' ' }]) : l);
   }
   return padTo(lines, height + 1);
@@ -165,7 +164,8 @@ function searchLines(s: AppState, res: SearchResult | undefined, height: number)
   const top = Math.max(0, Math.min(s.searchSel - Math.floor(height / 2), count - height));
   for (let i = top; i < Math.min(count, top + height); i++) {
     const n = res!.nodeAt(i)!;
-    const l = cachedListRow(n);
+    const size = res!.sizeAt(i);
+    const l = size > 1 ? [...cachedListRow(n), { text: ` ×${size}`, color: 'cyan' as const, bold: true, keep: true }] : cachedListRow(n);
     lines.push(i === s.searchSel ? selectedLine(l) : l);
   }
   return padTo(lines, height + 1);

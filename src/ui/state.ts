@@ -5,6 +5,7 @@ import type { CompletionSource } from './commands.js';
 import type { SearchIndex, SearchResult } from './search.js';
 import { ancestors, buildIndex, flatten, type FlatRow, type TreeIndex } from './tree-index.js';
 import type { FlashKind, MeshData, ProxyOp, ProxyTab } from './types.js';
+import { EMPTY_TABLE, type TableState } from './table/use-table-state.js';
 
 export type Pane = 'tree' | 'details';
 export type Mode = 'normal' | 'search' | 'command' | 'help' | 'plugin';
@@ -43,6 +44,14 @@ export interface AppState {
   dTop: number;
   /** Horizontal scroll of the details pane (wide proxy-config tables). */
   dLeft: number;
+  /** Columns added to the tree's default width (`<` `>`). */
+  treeDelta: number;
+  /** The focused pane has the whole width (`z`). */
+  zoom: boolean;
+  /** The terminal's width, as the view last reported it. */
+  columns: number;
+  /** The details pane's proxy-config table: its filter, drill trail and raw-JSON row. */
+  table: TableState;
   mode: Mode;
   query: string;
   searchStack: SearchResult[];
@@ -67,7 +76,7 @@ export interface AppState {
 export type Action =
   | { type: 'key'; input: string; key: KeyInfo }
   | { type: 'data'; data: MeshData }
-  | { type: 'resize'; bodyHeight: number }
+  | { type: 'resize'; bodyHeight: number; columns?: number }
   | { type: 'flash'; text: string; kind?: FlashKind }
   | { type: 'jump'; id: string; highlightPath?: string; open?: string }
   | { type: 'closePlugin' }
@@ -81,13 +90,19 @@ export function initState(data: MeshData, bodyHeight: number, pluginKeys: string
   const view: View = { type: 'tree' };
   return {
     data, index, pluginKeys, view, expanded, rows: flatten(data.roots, expanded), listIds: [], cursor: 0, top: 0,
-    focus: 'tree', tab: 'routes', dCursor: 0, dTop: 0, dLeft: 0, mode: 'normal', query: '', searchStack: [], searchSel: 0,
+    focus: 'tree', tab: 'routes', dCursor: 0, dTop: 0, dLeft: 0, treeDelta: 0, zoom: false, columns: 80, table: EMPTY_TABLE, mode: 'normal', query: '', searchStack: [], searchSel: 0,
     matches: [], matchPos: 0, cmdText: '', cmdChoices: [], cmdChoice: -1, helpTop: 0, history: [],
     bodyHeight: Math.max(1, bodyHeight),
   };
 }
 
 // ---- selectors ----
+
+/** The tree pane's width: its default share of `cols` plus `delta`, leaving the details at least 16 columns. */
+export function treeWidth(cols: number, focusDetails: boolean, delta: number): number {
+  const base = focusDetails ? Math.max(24, Math.min(48, Math.floor(cols * 0.3))) : Math.max(30, Math.min(90, Math.floor(cols * 0.45)));
+  return Math.max(16, Math.min(cols - 17, base + delta));
+}
 
 export function selectedId(s: AppState): string | undefined {
   return s.view.type === 'list' ? s.listIds[s.cursor] : s.rows[s.cursor]?.node.id;

@@ -23,6 +23,12 @@ export interface ProxyTable {
   rows: string[][];
   /** Lines shown under the table (e.g. each Envoy route's weighted clusters). */
   after?: { title: string; lines: string[] };
+  /** Per row, what names it for a drill: the route config (routes), the cluster (clusters, endpoints), the listener. */
+  keys?: string[];
+  /** A row's raw Envoy JSON (asked for one row at a time). */
+  raw?(row: number): unknown;
+  /** Where Enter on a row goes: a listener to its routes, a route to its clusters, a cluster to its endpoints. */
+  drill?(row: number): { tab: ProxyTab; keys: string[]; label: string } | undefined;
 }
 
 export type ProxyTab = 'listeners' | 'routes' | 'clusters' | 'endpoints';

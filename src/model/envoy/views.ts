@@ -2,7 +2,7 @@
 // Rows hold the cell text istioctl prints; the CLI renders them with tabwriter, the TUI reads them directly.
 import { describeMatch } from './describe.js';
 import { goSortSlice } from './go-sort.js';
-import type { EnvoyCluster, EnvoyEndpoint, EnvoyListener, EnvoyLoadAssignment, EnvoyRouteConfig, ParsedDump } from './types.js';
+import type { EnvoyCluster, EnvoyEndpoint, EnvoyListener, EnvoyLoadAssignment, EnvoyRoute, EnvoyRouteConfig, ParsedDump } from './types.js';
 
 // ---------- cluster ----------
 export interface ClusterFilter { fqdn?: string; port?: number; subset?: string; direction?: string }
@@ -132,6 +132,8 @@ export interface RouteRow {
   /** Number of virtual hosts (the non-verbose VIRTUAL HOSTS column). */
   virtualHosts: number;
   routeConfig: EnvoyRouteConfig;
+  /** The route of a verbose row (absent for a virtual host without routes). */
+  route?: EnvoyRoute;
 }
 
 function unexpandDomains(domains: string[]): string[] {
@@ -185,7 +187,7 @@ export function routeRows(parsed: ParsedDump, filter: RouteFilter = {}, verbose 
       const domains = describeRouteDomains(vh.domains);
       for (const r of vh.routes) {
         if (isPassthrough(r.raw)) continue;
-        rows.push({ name: rc.name, vhost: vh.name, domains, match: describeMatch(r.raw?.match), virtualService: r.virtualService, virtualHosts: count, routeConfig: rc });
+        rows.push({ name: rc.name, vhost: vh.name, domains, match: describeMatch(r.raw?.match), virtualService: r.virtualService, virtualHosts: count, routeConfig: rc, route: r });
       }
       if (vh.routes.length === 0) rows.push({ name: rc.name, vhost: vh.name, domains, match: '/*', virtualService: '404', virtualHosts: count, routeConfig: rc });
     }

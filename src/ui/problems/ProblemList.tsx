@@ -2,7 +2,8 @@
 import React, { useRef, useState } from 'react';
 import { Box, Text, useInput, useStdin, useStdout } from 'ink';
 import { sanitizeLine } from '../../core/sanitize.js';
-import { fit, textWidth } from '../format.js';
+import { fit } from '../format.js';
+import { textWidth } from '../text-width.js';
 import { initProblemList, problemListKey, type ProblemItem, type ProblemLevel, type ProblemListState } from './reducer.js';
 
 export interface ProblemListProps {
