@@ -59,3 +59,16 @@ test('L7 intent without a waypoint, a missing waypoint, sidecars in ambient, and
   assert.match(String(got.find((f) => f[1] === 'Pod plain/reviews-1')![3]), /not-captured/);
   assert.match(String(got.find((f) => f[1] === 'Pod shop/cart-v1-5f7d9c8b6-q4x8z')![3]), /not-in-ztunnel/);
 });
+
+test('MS0602 live: a missing waypoint is found without any Gateway; skipped only when Gateways could not be listed', () => {
+  const label: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: meta('ratings', 'plain', { 'istio.io/use-waypoint': 'gone' }), spec: { selector: { app: 'ratings' } } };
+  const live = (over: Partial<ContextSnapshot>): ContextSnapshot => ({
+    name: 'live-a', source: { kind: 'live' }, status: 'ok', issues: [], proxies: [],
+    objects: [{ obj: label, origin: { context: 'live-a' } }], ...over,
+  });
+  const codes = (snap: ContextSnapshot) => run(snap).filter((f) => f[0] === 'MS0602').map((f) => String(f[3]));
+  assert.equal(codes(live({})).length, 1, 'Gateway API served, no Gateway of that name: the waypoint is missing');
+  const absent = codes(live({ absent: ['Gateway API not installed'] }));
+  assert.match(absent[0] ?? '', /which does not exist .*: the Gateway API is not installed there\)/);
+  assert.deepEqual(codes(live({ issues: [{ context: 'live-a', severity: 'error', message: 'Gateway (gateway.networking.k8s.io/v1): forbidden: cannot list gateways.gateway.networking.k8s.io' }] })), [], 'unknown when the list failed');
+});

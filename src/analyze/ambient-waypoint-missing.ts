@@ -20,8 +20,11 @@ export const ambientWaypointMissingCheck: Check = {
     for (const ctx of input.contexts) {
       const a = ambientOf(ctx);
       const gateways = new Map(ctx.kind<{ gatewayClassName?: string }>(GATEWAY_API_GATEWAY_KEY).map((g) => [`${g.namespace}/${g.name}`, g] as const));
-      // Live contexts list Gateway API kinds only where that is supported: without any, absence proves nothing.
-      if (ctx.snapshot.source.kind === 'live' && gateways.size === 0) continue;
+      // A context whose Gateways could not be listed (forbidden, timeout) proves nothing by their absence; one that
+      // does not serve the Gateway API at all cannot have a waypoint, and the finding says why.
+      const listFailed = ctx.snapshot.issues.some((i) => i.severity === 'error' && /\bGateway \(gateway\.networking\.k8s\.io\//.test(i.message));
+      if (listFailed) continue;
+      const notInstalled = ctx.snapshot.absent?.some((x) => /^Gateway API not installed/.test(x)) ?? false;
       for (const kind of ['Namespace', 'Service', 'Pod']) {
         for (const o of ctx.kind(kind)) {
           const name = o.labels[USE_WAYPOINT];
@@ -30,7 +33,7 @@ export const ambientWaypointMissingCheck: Check = {
           const path = `metadata.labels["${USE_WAYPOINT}"]`;
           const gw = gateways.get(`${ns}/${name}`);
           if (!gw) {
-            out.push(ambientFinding(NAME, o, 'MS0602', 'Error', `istio.io/use-waypoint names waypoint ${ns}/${name}, which does not exist (no Gateway of class ${WAYPOINT_CLASS} ${ns}/${name} in context ${a.context})`, path));
+            out.push(ambientFinding(NAME, o, 'MS0602', 'Error', `istio.io/use-waypoint names waypoint ${ns}/${name}, which does not exist (no Gateway of class ${WAYPOINT_CLASS} ${ns}/${name} in context ${a.context}${notInstalled ? ': the Gateway API is not installed there' : ''})`, path));
           } else if (gw.spec.gatewayClassName !== WAYPOINT_CLASS) {
             out.push(ambientFinding(NAME, o, 'MS0603', 'Error', `istio.io/use-waypoint names Gateway ${ns}/${name}, whose class is ${gw.spec.gatewayClassName ?? '(none)'}, not ${WAYPOINT_CLASS}`, path));
           }
