@@ -106,3 +106,15 @@ test('--wait and wait on a snapshot folder say they need live clusters (exit 2, 
   assert.equal(r.code, 2);
   assert.match(r.err, /--wait needs live clusters/);
 });
+
+test('wait: istiod refusing /debug/syncz is said once, naming the context, the Service and the answer; the wait goes on', async () => {
+  const a = clusters.servers.a!;
+  a.faults.push({ path: '/proxy/debug/syncz', status: 403 });
+  try {
+    const r = await run('wait', 'demoapp', '-n', 'app', '--context', 'a', '--timeout', '10s');
+    assert.equal(r.code, 0, r.err + r.out);
+    assert.equal(r.err, 'meshscope: warning: context a, Service istio-system/istiod: forbidden: cannot get services/proxy "istiod" in namespace istio-system (GET /debug/syncz); proxies are followed without istiod\'s sync status\n');
+  } finally {
+    a.faults.length = 0;
+  }
+});

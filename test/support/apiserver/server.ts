@@ -141,7 +141,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   };
 
   /** Common front of every request: record, authenticate, apply latency and faults. Returns undefined when answered. */
-  const front = async (req: IncomingMessage, info: RequestInfo, answer: (code: number, body: unknown, rule?: FaultRule) => void, socket: Duplex) => {
+  const front = async (req: IncomingMessage, info: RequestInfo, answer: (code: number, body: unknown, rule?: FaultRule) => void, socket: Duplex, answerText?: (code: number, text: string) => void) => {
     const auth = String(req.headers.authorization ?? '');
     const user = auth.startsWith('Bearer ') ? tokens[auth.slice(7)] : undefined;
     const rec: RequestRecord = { ...info, user, at: Date.now() };
@@ -155,7 +155,12 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     if (rule?.gate) await rule.gate.catch(() => undefined);
     const rules = api.rbac[user];
     if (rules && !rbacAllows(rules, info)) { rec.status = 403; answer(403, faultStatus(name, 403, info, user)); return undefined; }
-    if (rule?.status) { rec.status = rule.status; answer(rule.status, faultStatus(name, rule.status, info, user, rule.message), rule); return undefined; }
+    if (rule?.status) {
+      rec.status = rule.status;
+      if (rule.text !== undefined && answerText) answerText(rule.status, rule.text);
+      else answer(rule.status, faultStatus(name, rule.status, info, user, rule.message), rule);
+      return undefined;
+    }
     return { user, rule, rec };
   };
 
@@ -164,7 +169,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const info = parseRequest(req.method ?? 'GET', url);
     const answer = (code: number, body: unknown, rule?: FaultRule) => sendJson(res, code, body, info, rule);
-    const ok = await front(req, info, answer, req.socket);
+    const ok = await front(req, info, answer, req.socket, (code, text) => sendText(res, code, text));
     if (!ok) return;
     const { rule, rec, user } = ok;
     const reply = (code: number, body: unknown) => {
