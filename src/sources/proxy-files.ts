@@ -3,6 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import { overCapMessage, resolveLimits } from './limits.js';
+import { errorText } from './snapshot-contexts.js';
 import { basename, join } from 'node:path';
 
 export interface ContextFolder { name: string; dir: string }
@@ -58,7 +59,8 @@ async function readOptional(path: string, cap: number, what: string): Promise<Pr
     return { path, text: await readFile(path, 'utf8') };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${path}: cannot read: ${errorText(err)}`);
   }
 }
 
