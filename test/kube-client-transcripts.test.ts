@@ -50,7 +50,7 @@ before(async () => {
   const port = (server.address() as { port: number }).port;
   dir = mkdtempSync(join(tmpdir(), 'meshscope-transcripts-'));
   writeFileSync(join(dir, 'config'), kubeconfigYaml([{ context: 'recorded', server: `https://127.0.0.1:${port}`, caPem: tls.cert }]));
-  client = await KubeClient.create(loadKubeconfig(join(dir, 'config')), 'recorded', { timeoutMs: 5000, retries: 0 });
+  client = await KubeClient.create(await loadKubeconfig(join(dir, 'config')), 'recorded', { timeoutMs: 5000, retries: 0 });
 });
 after(async () => {
   client.close();

@@ -124,15 +124,15 @@ test('500 on a kind is retried, then reported', async () => {
   }
 });
 
-test('KUBECONFIG merges several files like kubectl: first file wins per name and for current-context', () => {
+test('KUBECONFIG merges several files like kubectl: first file wins per name and for current-context', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshscope-kc-'));
   try {
     const f1 = join(dir, 'one'), f2 = join(dir, 'two');
     writeFileSync(f1, kubeconfigYaml([{ context: 'x', server: 'https://one:1' }]));
     writeFileSync(f2, kubeconfigYaml([{ context: 'x', server: 'https://two:2' }, { context: 'y', server: 'https://two:3' }], 'y'));
-    const kc = loadKubeconfig(undefined, { KUBECONFIG: `${f1}:${join(dir, 'missing')}:${f2}` });
+    const kc = await loadKubeconfig(undefined, { KUBECONFIG: `${f1}:${join(dir, 'missing')}:${f2}` });
     assert.deepEqual(kc.contexts.map((c) => c.name), ['x', 'y']);
-    assert.equal((kc.clusters[0].cluster as { server: string }).server, 'https://one:1');
+    assert.equal(kc.clusters[0].server, 'https://one:1');
     assert.deepEqual(selectContexts(kc, []), ['x']);
     assert.deepEqual(selectContexts(kc, [], true), ['x', 'y']);
     assert.throws(() => selectContexts(kc, ['nope']), /context "nope" not found in kubeconfig \(x, y\)/);

@@ -47,7 +47,7 @@ async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Comman
   const target = { namespace: o.istiodNamespace, service: o.istiodService };
   const kube = await import('../sources/kube/index.js');
   const istiod = await import('../sources/istiod.js');
-  const { kubeconfig, names } = kube.resolveContexts({ kubeconfig: g.kubeconfig, contexts: g.context, allContexts: g.allContexts });
+  const { kubeconfig, names } = await kube.resolveContexts({ kubeconfig: g.kubeconfig, contexts: g.context, allContexts: g.allContexts });
   const timeoutMs = kube.parseDuration(g.requestTimeout ?? '10s');
 
   if (pod) {
