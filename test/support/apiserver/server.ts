@@ -87,26 +87,26 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   const name = opts.name ?? 'test';
   const tls = testCertificate();
   const tokens = opts.tokens ?? { 'token-admin': 'admin' };
+  // Everything that reads files (the CRDs, the seed) comes before anything listens: a missing corpus fails the test
+  // with its name instead of leaving a server open that keeps the test process alive.
+  const types = resourceTypes({ ...opts.crds, istio: opts.istioVersions?.length === 0 ? 'none' : opts.crds?.istio, istioVersions: opts.istioVersions });
   const store = new ObjectStore();
   const envoy = new FakeEnvoyAdmin();
+  const seed = opts.seedDir ? readSeedContext(opts.seedDir) : undefined;
+  for (const o of seed?.objects ?? []) store.seed(o);
+  for (const o of opts.seed ?? []) store.seed(o);
+  for (const [k, p] of seed?.proxies ?? []) envoy.proxies.set(k, { ...p });
+  for (const [k, p] of Object.entries(opts.proxies ?? {})) envoy.proxies.set(k, p);
   await envoy.start();
   const istiod = new IstiodDebug(name, envoy);
   const openWatches = new Set<ServerResponse>();
   const held = new Set<Socket | Duplex>();
   let blackhole = Boolean(opts.blackhole);
 
-  if (opts.seedDir) {
-    const seed = readSeedContext(opts.seedDir);
-    for (const o of seed.objects) store.seed(o);
-    for (const [k, p] of seed.proxies) envoy.proxies.set(k, { ...p });
-  }
-  for (const o of opts.seed ?? []) store.seed(o);
-  for (const [k, p] of Object.entries(opts.proxies ?? {})) envoy.proxies.set(k, p);
-
   const api: TestApiServer = {
     name, url: '', port: 0, caPem: tls.cert, store, requests: [], faults: opts.faults ?? [],
     latencyMs: opts.latencyMs ?? 0, envoy,
-    types: resourceTypes({ ...opts.crds, istio: opts.istioVersions?.length === 0 ? 'none' : opts.crds?.istio, istioVersions: opts.istioVersions }),
+    types,
     rbac: opts.rbac ?? {},
     openWatchCount: () => openWatches.size,
     setBlackhole(on) { blackhole = on; },
