@@ -76,8 +76,10 @@ test('a black-holed context errors at the timeout; the other finishes well befor
     assert.equal(snaps[0].status, 'ok');
     assert.equal(snaps[1].status, 'error');
     assert.equal(snaps[1].reason, 'timeout after 1s');
-    assert.ok(done.a < 700, `healthy context done after ${done.a} ms`);
-    assert.ok(done.b >= 950 && done.b < 3000, `dead context errored after ${done.b} ms`);
+    // Order, not speed: the healthy context is done before the dead one's timeout. The dead one errors at its 1 s
+    // timeout, not before; the upper bound is generous (a loaded machine) and only catches a load waiting for ever.
+    assert.ok(done.a < done.b, `healthy context done after ${done.a} ms, dead one after ${done.b} ms`);
+    assert.ok(done.b >= 950 && done.b < 15_000, `dead context errored after ${done.b} ms`);
   } finally {
     clusters.servers.b.setBlackhole(false);
   }
