@@ -16,6 +16,7 @@ import { readSeedContext } from './seed.js';
 import { matchFault, type FaultRule, type RequestInfo } from './faults.js';
 import { rbacAllows, ruleAllows, type RbacRule, type AccessAttributes } from './rbac.js';
 import { conflict, faultStatus, notFound, REASONS, status } from './status.js';
+import { selectorFilter } from './selectors.js';
 import { parseRequest, readBody } from './request.js';
 import { IstiodDebug } from './istiod-debug.js';
 import { forwardPort } from './portforward.js';
@@ -212,7 +213,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     const withVersion = (o: KubeObject) => (t.builtin ? o : { ...o, apiVersion: `${t.group}/${info.version}` });
 
     if (info.verb === 'list') {
-      const all = store.list(t, info.namespace);
+      const select = selectorFilter(url, t);
+      if (typeof select !== 'function') return reply(400, status(400, 'BadRequest', select.badRequest));
+      const all = store.list(t, info.namespace).filter(select);
       const limit = Number(url.searchParams.get('limit') ?? 0);
       const cont = url.searchParams.get('continue');
       let offset = 0;
