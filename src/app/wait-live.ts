@@ -118,8 +118,10 @@ async function refetch(follow: Map<string, { ctx: ContextSnapshot; dump: ProxyDu
     const next: ProxyDump = { context: f.ctx.name, namespace: f.dump.namespace, pod: f.dump.pod, fetchedAt: new Date() };
     try {
       next.configDump = JSON.parse(await adminGet(client, f.dump.namespace, f.dump.pod, pod ? adminPortOf(pod) : 15000, MASK));
-    } catch {
-      return; // keeps the last route configuration read; the proxy stays waiting
+    } catch (err) {
+      // Keeps the last route configuration read; the proxy stays waiting, and says why it was not read again.
+      next.configDump = f.dump.configDump;
+      next.error = `not read again: ${err instanceof Error ? err.message : String(err)}`;
     }
     const i = f.ctx.proxies.indexOf(f.dump);
     if (i >= 0) f.ctx.proxies[i] = next;
