@@ -151,7 +151,8 @@ function vsWrite(weights: number[]): void {
   next.spec.http[0].route.forEach((r: { weight?: number }, i: number) => { r.weight = weights[i]; });
   srv().store.write(VS, next);
 }
-const until = (cond: () => boolean, ms = 4000) => poll(cond, { timeoutMs: ms });
+// Generous on purpose (a loaded machine): the bound only stops a test that would hang.
+const until = (cond: () => boolean, ms = 20_000) => poll(cond, { timeoutMs: ms });
 
 test('watches: a dropped watch resumes from its resourceVersion; a dead server marks the context stale with the reason, and it recovers', async () => {
   const a = await load({ requestTimeout: '500ms' });
@@ -176,7 +177,7 @@ test('watches: a dropped watch resumes from its resourceVersion; a dead server m
     // The server comes back: watches reconnect, the change made meanwhile arrives, the stale mark goes away.
     srv().setBlackhole(false);
     vsWrite([30, 70]);
-    await until(() => a.stale === undefined && changes.filter((c) => c.object.kind === 'VirtualService').length === 2, 8000);
+    await until(() => a.stale === undefined && changes.filter((c) => c.object.kind === 'VirtualService').length === 2);
     const vs2 = a.objects.find((o) => o.obj.kind === 'VirtualService')!.obj;
     assert.deepEqual(vs2.spec.http[0].route.map((r: { weight: number }) => r.weight), [30, 70]);
   } finally {
