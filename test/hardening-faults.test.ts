@@ -53,9 +53,7 @@ test('reads: a reset and 503s are retried (the log shows each attempt); a 500 th
     { verb: 'list', resource: 'gateways', path: '/networking.istio.io/', status: 500 },
   );
   const log = logFrom();
-  const t0 = Date.now();
   const a = await load();
-  const took = Date.now() - t0;
   assert.equal(log((r) => r.verb === 'list' && r.resource === 'pods').length, 2, 'reset, then one retry');
   assert.equal(log((r) => r.verb === 'list' && r.resource === 'services').length, 3, 'two 503s, then success');
   assert.equal(log((r) => r.verb === 'list' && r.resource === 'gateways' && r.group === 'networking.istio.io').length, 3, '1 try + 2 retries, no more');
@@ -67,7 +65,9 @@ test('reads: a reset and 503s are retried (the log shows each attempt); a 500 th
   // Backoff 100 ms then 200 ms: bounded, not a hot loop and not a long stall.
   const gw = log((r) => r.verb === 'list' && r.resource === 'gateways' && r.group === 'networking.istio.io');
   assert.ok(gw[1].at! - gw[0].at! >= 90 && gw[2].at! - gw[1].at! >= 190, 'exponential backoff between attempts');
-  assert.ok(took < 3000, `load took ${took} ms`);
+  // Not a long stall: the pauses are 100 and 200 ms. The bound is generous on purpose (a loaded machine stretches
+  // every request); it only catches a backoff grown to many seconds.
+  assert.ok(gw[2].at! - gw[0].at! < 10_000, `the three tries took ${gw[2].at! - gw[0].at!} ms`);
   // The server recovers: the next load is complete.
   srv().faults.length = 0;
   const again = await load();
@@ -120,10 +120,12 @@ test('latency below the timeout is fine; a kind slower than --request-timeout fa
   const a = await load();
   assert.equal(a.status, 'ok');
   srv().latencyMs = 0;
-  srv().faults.push({ verb: 'list', resource: 'serviceentries', latencyMs: 2500 });
+  // The ServiceEntry list never answers: the load finishing at all shows the 1 s timeout cut it. The bound is generous on
+  // purpose (a loaded machine); it only says the load did not wait for several timeouts in a row.
+  srv().faults.push({ verb: 'list', resource: 'serviceentries', blackhole: true });
   const t0 = Date.now();
   const b = await load({ requestTimeout: '1s' });
-  assert.ok(Date.now() - t0 < 2400, 'the slow kind does not hold the load past its timeout');
+  assert.ok(Date.now() - t0 < 8000, 'the silent kind does not hold the load past its timeout');
   assert.equal(b.status, 'partial');
   assert.equal(b.reason, 'ServiceEntry (networking.istio.io/v1): timeout after 1s');
   assert.ok(kinds(b.objects).has('VirtualService') && !kinds(b.objects).has('ServiceEntry'));
@@ -149,7 +151,8 @@ function vsWrite(weights: number[]): void {
   next.spec.http[0].route.forEach((r: { weight?: number }, i: number) => { r.weight = weights[i]; });
   srv().store.write(VS, next);
 }
-const until = (cond: () => boolean, ms = 4000) => poll(cond, { timeoutMs: ms });
+// Generous on purpose (a loaded machine): the bound only stops a test that would hang.
+const until = (cond: () => boolean, ms = 20_000) => poll(cond, { timeoutMs: ms });
 
 test('watches: a dropped watch resumes from its resourceVersion; a dead server marks the context stale with the reason, and it recovers', async () => {
   const a = await load({ requestTimeout: '500ms' });
@@ -174,7 +177,7 @@ test('watches: a dropped watch resumes from its resourceVersion; a dead server m
     // The server comes back: watches reconnect, the change made meanwhile arrives, the stale mark goes away.
     srv().setBlackhole(false);
     vsWrite([30, 70]);
-    await until(() => a.stale === undefined && changes.filter((c) => c.object.kind === 'VirtualService').length === 2, 8000);
+    await until(() => a.stale === undefined && changes.filter((c) => c.object.kind === 'VirtualService').length === 2);
     const vs2 = a.objects.find((o) => o.obj.kind === 'VirtualService')!.obj;
     assert.deepEqual(vs2.spec.http[0].route.map((r: { weight: number }) => r.weight), [30, 70]);
   } finally {

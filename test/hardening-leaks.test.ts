@@ -77,5 +77,6 @@ test('after loads, port-forwards, watches and commands nothing is left open: the
   const held = resources.filter((r) => !['PipeWrap', 'TTYWrap'].includes(r));
   assert.deepEqual(held, [], `still open after the work: ${resources.join(', ')}`);
   assert.equal(exit.code, 0, err);
-  assert.ok(exit.at - probedAt < 5000, `the process exited ${exit.at - probedAt} ms after its work, on its own`);
+  // A handle left open keeps the process alive until the 80 s kill above; 20 s is generous for a loaded machine.
+  assert.ok(exit.at - probedAt < 20_000, `the process exited ${exit.at - probedAt} ms after its work, on its own`);
 });

@@ -3,59 +3,26 @@
 // should (the plain-text 404 of an unserved version, Status errors, pagination, discovery, the 410 watch event).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:https';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testCertificate } from './support/apiserver/certs.js';
-import { kubeconfigYaml } from './support/apiserver/index.js';
 import { KUBE_APISERVER, requireCorpus } from './support/paths.js';
+import { readExchange as read, startReplay, type Replay, type Served } from './support/replay.js';
 import { KubeClient, KubeRequestError, loadKubeconfig, k8s } from '../src/sources/kube/index.js';
 import { listAll } from '../src/sources/kube/list.js';
 import { discoverKinds } from '../src/sources/kube/discovery.js';
 
 requireCorpus(KUBE_APISERVER, 'the recorded kube-apiserver answers the client must handle');
 
-interface Exchange {
-  id: string;
-  request: { method: string; path: string; query: string };
-  response: { status: number; headers: Record<string, string>; body: string };
-}
-const read = (id: string) => JSON.parse(readFileSync(join(KUBE_APISERVER, `${id}.json`), 'utf8')) as Exchange;
-
-/** Request "METHOD path" plus its query parameters (order-free) → the recorded exchange that answers it. */
-const served: Exchange[] = [];
-/** Query parameters, order-free; watch=1 and watch=true are the same to kube-apiserver. */
-const params = (q: string) => [...new URLSearchParams(q)].map(([k, v]) => `${k}=${k === 'watch' && v === '1' ? 'true' : v}`).sort().join('&');
-let server: Server;
+let replay: Replay;
 let client: KubeClient;
-let dir: string;
-
-function serve(ids: string[]): void {
-  served.length = 0;
-  served.push(...ids.map(read));
-}
+const serve = (ids: Served[]) => replay.serve(ids);
 
 before(async () => {
   await k8s();
-  const tls = testCertificate();
-  server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-    const url = new URL(req.url ?? '/', 'https://x');
-    const e = served.find((x) => x.request.method === req.method && x.request.path === url.pathname && params(x.request.query) === params(url.search.slice(1)));
-    if (!e) { res.writeHead(599, { 'content-type': 'text/plain' }); res.end(`no recorded answer for ${req.method} ${url.pathname}${url.search}`); return; }
-    res.writeHead(e.response.status, { 'content-type': e.response.headers['Content-Type'] ?? 'application/json' });
-    res.end(e.response.body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  dir = mkdtempSync(join(tmpdir(), 'meshscope-transcripts-'));
-  writeFileSync(join(dir, 'config'), kubeconfigYaml([{ context: 'recorded', server: `https://127.0.0.1:${port}`, caPem: tls.cert }]));
-  client = await KubeClient.create(loadKubeconfig(join(dir, 'config')), 'recorded', { timeoutMs: 5000, retries: 0 });
+  replay = await startReplay();
+  client = await KubeClient.create(await loadKubeconfig(replay.kubeconfig), 'recorded', { timeoutMs: 5000, retries: 0 });
 });
 after(async () => {
   client.close();
-  await new Promise<void>((r) => server.close(() => r()));
-  rmSync(dir, { recursive: true, force: true });
+  await replay.close();
 });
 
 const failure = async (p: Promise<unknown>): Promise<KubeRequestError> => {

@@ -155,7 +155,9 @@ test('snapshot writes a folder that loads back equal; non-empty DIR refused; not
 
   clusters.servers.b.setBlackhole(true);
   try {
-    await assert.rejects(takeSnapshot(globals({ requestTimeout: '500ms' }), { out: join(tmp, 'never') }), /nothing written: context b: timeout after 500ms/);
+    // The dead context b fails at its timeout; on a loaded machine the healthy one may time out too, which changes
+    // nothing here: the point is that nothing is written when a context fails.
+    await assert.rejects(takeSnapshot(globals({ requestTimeout: '2s' }), { out: join(tmp, 'never') }), /nothing written: (context a: [^;]*; )?context b: timeout after 2s/);
     assert.ok(!existsSync(join(tmp, 'never')));
   } finally {
     clusters.servers.b.setBlackhole(false);
@@ -167,7 +169,6 @@ test('meshscope snapshot, then tree -o json live equals tree -o json on the snap
   const r = await run('snapshot', '--kubeconfig', clusters.kubeconfig, '--context', 'a,b', '--out', both);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /both\/a: 18 objects, 1 proxy dumps\n/);
-  if (!existsSync(join(repoRoot, 'src/cli/tree.ts'))) return;
   const [fromLive, fromSnap] = await Promise.all([
     run('tree', '--kubeconfig', clusters.kubeconfig, '--context', 'a', '--context', 'b', '-o', 'json'),
     run('tree', '--fixtures', both, '-o', 'json'),

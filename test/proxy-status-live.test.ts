@@ -100,6 +100,32 @@ test('errors: istiod unreachable names the context and exits 1; bad -o is a usag
   assert.doesNotMatch(fixtures.err, /\n\s+at /, 'no stack trace');
 });
 
+test('a 403 on a debug fetch names the context, what was fetched and who refused it', async () => {
+  const faults = clusters.servers.a.faults;
+  try {
+    // The API server's RBAC refuses istiod's config_dump (a Kubernetes Status).
+    faults.push({ path: '/proxy/debug/config_dump', status: 403 });
+    let r = await run('proxy-status', 'demoapp-v2-a0.app', '--context', 'a');
+    assert.equal(r.code, 1);
+    assert.equal(r.err, 'meshscope: context a: istiod: forbidden: cannot get services/proxy "istiod" in namespace istio-system (GET /debug/config_dump?proxyID=demoapp-v2-a0.app)\n');
+    // istiod itself refuses /debug/syncz: its own answer, not the API server's RBAC.
+    faults.length = 0;
+    faults.push({ path: '/proxy/debug/syncz', status: 403, text: 'debug endpoint requires authentication\n' });
+    r = await run('proxy-status', '--context', 'a');
+    assert.equal(r.code, 1);
+    assert.equal(r.err, 'meshscope: context a: istiod: istiod answered 403: debug endpoint requires authentication (GET /debug/syncz)\n');
+    // istiod's pods cannot be listed: the table still comes, named after the Service, with the reason on stderr.
+    faults.length = 0;
+    faults.push({ verb: 'list', resource: 'pods', namespace: 'istio-system', status: 403 });
+    r = await run('proxy-status', '--context', 'a');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^demoapp-v2-a0\.app +a +istiod\.istio-system /m);
+    assert.equal(r.err, 'meshscope: warning: context a, Service istio-system/istiod: istiod pods (app=istiod) not listed: forbidden: cannot list pods in namespace istio-system; istiod is named after its Service\n');
+  } finally {
+    faults.length = 0;
+  }
+});
+
 test('POD.NS: Match lines, and -o json with the per-type states', async () => {
   const [text, json] = await Promise.all([
     run('proxy-status', 'demoapp-v2-a0.app', '--context', 'a'),

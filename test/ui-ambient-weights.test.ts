@@ -4,14 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { untilText } from './support/poll.js';
 import { KEYS, start } from './ui-support.js';
 import { demoCopy, snapshotApp } from './ui-demo-support.js';
 
-async function until(frame: () => string, re: RegExp, ms = 5000): Promise<string> {
-  const end = Date.now() + ms;
-  while (!re.test(frame()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  return frame();
-}
+/** The frame (or file) once it matches; the shared poll's generous bound only stops a test that would hang. */
+const until = (read: () => string, re: RegExp) => untilText(read, re, { timeoutMs: 10_000, intervalMs: 10 });
 
 test('e on the waypoint-served VirtualService shop/cart edits its weights', async () => {
   const dir = demoCopy();

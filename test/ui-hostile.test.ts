@@ -40,7 +40,7 @@ function clean(ui: Driver, where: string, screens: string[]): string {
 }
 
 /** The frame once it matches, else the last frame (callers assert on it). */
-function until(ui: Driver, re: RegExp, ms = 5000): Promise<string> {
+function until(ui: Driver, re: RegExp, ms = 20_000): Promise<string> {
   return untilText(() => ui.frame(), re, { timeoutMs: ms, intervalMs: 10 }).catch(() => ui.frame());
 }
 

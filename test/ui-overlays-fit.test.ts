@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { untilText } from './support/poll.js';
 import { KEYS, start, type Driver } from './ui-support.js';
 import { demoCopy, snapshotApp } from './ui-demo-support.js';
 import { viewportKey, viewportWindow } from '../src/ui/viewport.js';
@@ -13,11 +14,8 @@ const SIZES = [{ columns: 120, rows: 40 }, { columns: 80, rows: 24 }, { columns:
 const PGDN = '\x1b[6~';
 const PGUP = '\x1b[5~';
 
-async function until(frame: () => string, re: RegExp, ms = 5000): Promise<string> {
-  const end = Date.now() + ms;
-  while (!re.test(frame()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  return frame();
-}
+/** The frame (or file) once it matches; the shared poll's generous bound only stops a test that would hang. */
+const until = (read: () => string, re: RegExp) => untilText(read, re, { timeoutMs: 10_000, intervalMs: 10 });
 
 /** Presses keys one by one and checks after each that the frame is no taller and no wider than the terminal. */
 function fitting(ui: Driver, size: { columns: number; rows: number }) {

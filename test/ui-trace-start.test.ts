@@ -13,6 +13,7 @@ import { traceRequest } from '../src/trace/trace.js';
 import { traceVerdict } from '../src/trace/verdict.js';
 import { traceResultLines } from '../src/ui/trace/result-lines.js';
 import type { TreeNode } from '../src/mesh/tree-types.js';
+import { untilText } from './support/poll.js';
 import { KEYS, start, type Driver } from './ui-support.js';
 import { demoCopy, snapshotApp } from './ui-demo-support.js';
 
@@ -96,8 +97,7 @@ for (const size of [{ columns: 120, rows: 40 }, { columns: 80, rows: 24 }, { col
     assert.match(f, /trace from cluster-a · pod \S+ · to Service default\/productpage \(client pod: /);
     assert.match(f, / host\s+productpage/);
     await ui.press(KEYS.enter);
-    await new Promise((r) => setTimeout(r, 150));
-    f = ui.frame();
+    f = await untilText(ui.frame, (t) => /verdict:/.test(flat(t)), { timeoutMs: 10_000 });
     assert.ok(f.split('\n').length <= size.rows);
     assert.doesNotMatch(f, /no Gateway resource selects/);
     assert.match(flat(f), /\(lines 1-\d+ of \d+\) verdict: ✓ goes to productpage/);
@@ -113,8 +113,7 @@ test('on the demo at 120×40: the jason rule → t Enter opens the trace with it
   await ui.press('t');
   await new Promise((r) => setTimeout(r, 50)); // the form reads keys once mounted
   await ui.press(KEYS.enter);
-  await new Promise((r) => setTimeout(r, 150));
-  const f = flat(ui.frame());
+  const f = flat(await untilText(ui.frame, (t) => /verdict:/.test(flat(t)), { timeoutMs: 10_000 }));
   assert.match(f, /\(lines 1-\d+ of \d+\) verdict: ✓ goes to reviews\.default\.svc\.cluster\.local subset v2 \[cluster-b\], reviews\.default\.svc\.cluster\.local subset v3 \[cluster-b\]; Envoy agrees/);
   assert.match(f, /headers end-user=jason/);
   assert.ok(keys.length <= 3);

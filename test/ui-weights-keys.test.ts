@@ -9,7 +9,7 @@ import { demoCopy, snapshotApp } from './ui-demo-support.js';
 import { untilText } from './support/poll.js';
 
 /** Polls the frame (the editor reads the file asynchronously). */
-function until(frame: () => string, re: RegExp, ms = 5000): Promise<string> {
+function until(frame: () => string, re: RegExp, ms = 20_000): Promise<string> {
   return untilText(frame, re, { timeoutMs: ms, intervalMs: 10 }).catch(() => frame());
 }
 

@@ -47,9 +47,7 @@ async function press(stdin: { write(s: string): void }, ...keys: string[]) {
   await tick();
 }
 /** Polls the frame until it matches (async callbacks and renders may take a few turns on a loaded machine). */
-async function until(frame: () => string, re: RegExp, ms = 3000): Promise<void> {
-  await untilText(frame, re, { timeoutMs: ms, intervalMs: 10 }).catch(() => undefined);
-}
+const until = (frame: () => string, re: RegExp) => untilText(frame, re, { timeoutMs: 10_000, intervalMs: 10 });
 const KEY = { left: '\x1b[D', right: '\x1b[C', up: '\x1b[A', down: '\x1b[B', esc: '\x1b', enter: '\r' };
 
 function mount(over: Partial<WeightEditorProps> = {}) {

@@ -19,7 +19,7 @@ export async function openLive(globals: GlobalOptions): Promise<{ live: Live; na
     import('../sources/kube/load.js'), import('../sources/kube/watch.js'), import('../sources/envoy-admin.js'),
     import('../sources/istiod.js'), import('../format/proxy-diff.js'), import('../sources/kube/duration.js'),
   ]);
-  const { kubeconfig, names } = load.resolveContexts({ kubeconfig: globals.kubeconfig, contexts: globals.context, allContexts: globals.allContexts });
+  const { kubeconfig, names } = await load.resolveContexts({ kubeconfig: globals.kubeconfig, contexts: globals.context, allContexts: globals.allContexts });
   const live = { load, watch, envoy, istiod, proxyDiff, kubeconfig, timeoutMs: duration.parseDuration(globals.requestTimeout ?? '10s') };
   return { live, names };
 }

@@ -2,7 +2,7 @@
 // rule (Envoy admin config_dump with a mask, over port-forward) until each runs the target weights, or the time is up.
 import { UsageError } from '../core/errors.js';
 import type { GlobalOptions } from '../core/options.js';
-import type { ContextSnapshot, ProxyDump } from '../model/context.js';
+import { formatLoadIssue, type ContextSnapshot, type LoadIssue, type ProxyDump } from '../model/context.js';
 import type { RuleModel } from '../mesh/objects.js';
 import type { TargetWeights, ProxyConvergence } from '../mesh/convergence.js';
 import { sanitizeLine } from '../core/sanitize.js';
@@ -79,7 +79,8 @@ export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: 
   });
   let lastLine = '';
   const interval = req.intervalMs ?? 1000;
-  const istiod = istiodSync(input.contexts.filter((c) => [...follow.values()].some((f) => f.ctx === c)), req.timeoutMs);
+  const warn = (issue: LoadIssue) => io.err(`meshscope: ${sanitizeLine(formatLoadIssue(issue))}\n`);
+  const istiod = istiodSync(input.contexts.filter((c) => [...follow.values()].some((f) => f.ctx === c)), req.timeoutMs, warn);
   let notes = await istiod();
   for (;;) {
     const results = evaluate();
@@ -117,8 +118,10 @@ async function refetch(follow: Map<string, { ctx: ContextSnapshot; dump: ProxyDu
     const next: ProxyDump = { context: f.ctx.name, namespace: f.dump.namespace, pod: f.dump.pod, fetchedAt: new Date() };
     try {
       next.configDump = JSON.parse(await adminGet(client, f.dump.namespace, f.dump.pod, pod ? adminPortOf(pod) : 15000, MASK));
-    } catch {
-      return; // keeps the last route configuration read; the proxy stays waiting
+    } catch (err) {
+      // Keeps the last route configuration read; the proxy stays waiting, and says why it was not read again.
+      next.configDump = f.dump.configDump;
+      next.error = `not read again: ${err instanceof Error ? err.message : String(err)}`;
     }
     const i = f.ctx.proxies.indexOf(f.dump);
     if (i >= 0) f.ctx.proxies[i] = next;
@@ -129,26 +132,28 @@ async function refetch(follow: Map<string, { ctx: ContextSnapshot; dump: ProxyDu
 /**
  * istiod's sync status of each proxy where istiod is reachable (its /debug/syncz through the Service proxy), as notes
  * for the waiting list: "istiod: RDS STALE" (sent, not acked) or "istiod: RDS NOT SENT". A context whose istiod does not
- * answer the first time is not asked again.
+ * answer the first time is named once through `warn` (what was fetched and what was answered) and not asked again.
  */
-function istiodSync(contexts: ContextSnapshot[], timeoutMs: number): () => Promise<Map<string, string>> {
+function istiodSync(contexts: ContextSnapshot[], timeoutMs: number, warn: (issue: LoadIssue) => void): () => Promise<Map<string, string>> {
   const unreachable = new Set<string>();
   return async () => {
     const { liveStateOf } = await import('../sources/kube/index.js');
-    const { fetchSyncz, syncStates } = await import('../sources/istiod.js');
+    const { fetchSyncz, syncStates, istiodIssue } = await import('../sources/istiod.js');
     const notes = new Map<string, string>();
     await Promise.all(contexts.filter((c) => !unreachable.has(c.name)).map(async (c) => {
       const client = liveStateOf(c)?.client;
       if (!client) return;
+      const limit = Math.min(3000, timeoutMs);
       try {
-        const rows = await Promise.race([fetchSyncz(client), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), Math.min(3000, timeoutMs)).unref())]);
+        const rows = await Promise.race([fetchSyncz(client), new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no answer within ${limit} ms (GET /debug/syncz)`)), limit).unref())]);
         for (const row of rows) {
           const dot = row.proxy.lastIndexOf('.');
           const rds = syncStates(row).RDS;
           if (dot > 0 && rds !== 'SYNCED') notes.set(`${c.name}/${row.proxy.slice(dot + 1)}/${row.proxy.slice(0, dot)}`, `istiod: RDS ${rds}`);
         }
-      } catch {
+      } catch (err) {
         unreachable.add(c.name);
+        warn(istiodIssue(c.name, `${err instanceof Error ? err.message : String(err)}; proxies are followed without istiod's sync status`));
       }
     }));
     return notes;

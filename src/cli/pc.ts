@@ -13,6 +13,7 @@ import {
   renderListenerTable, renderRouteTable, renderSecretTable, requireSection, routeData, secretData, type OutputFormat,
 } from '../format/proxy-config.js';
 import { chooseContextFolder, hasProxyDir, listProxyDirs, readProxyFiles } from '../sources/proxy-files.js';
+import { errorText } from '../sources/snapshot-contexts.js';
 import { sanitizeLine } from '../core/sanitize.js';
 import { resolveLimits } from '../sources/limits.js';
 import { readInput } from '../sources/input-file.js';
@@ -168,7 +169,9 @@ async function fromSnapshot(fixtures: string, contexts: string[], podArg: string
   const files = await readProxyFiles(folder.dir, namespace, pod, cap);
   const where = `context ${folder.name}`;
   if (!files.configDump && !files.clusters) {
-    const pods = (await listProxyDirs(folder.dir)).map((p) => `${p.pod}.${p.namespace}`);
+    const unreadable: string[] = [];
+    const pods = (await listProxyDirs(folder.dir, (dir, err) => unreadable.push(`${dir}: ${errorText(err)}`))).map((p) => `${p.pod}.${p.namespace}`);
+    if (unreadable.length > 0) throw new UserError(`no Envoy dump for pod ${sanitizeLine(pod)}.${sanitizeLine(namespace)} in ${where}: cannot read folder ${sanitizeLine(unreadable[0])}`);
     const hint = pods.length > 0 ? ` (pods with dumps: ${pods.slice(0, 12).join(', ')}${pods.length > 12 ? ', …' : ''})` : ' (it has no proxies/ folder)';
     throw new UserError(`no Envoy dump for pod ${sanitizeLine(pod)}.${sanitizeLine(namespace)} in ${where}${hint}`);
   }

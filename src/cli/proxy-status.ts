@@ -11,6 +11,7 @@ import { sanitize, sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import { proxyStatusJson, proxyStatusTable, proxyStatusYaml } from '../format/proxy-status.js';
 import { toGoYaml } from '../format/goyaml.js';
 import type { SyncResponse } from '../model/proxy-status.js';
+import { formatLoadIssue } from '../model/context.js';
 
 interface PsOptions { output: string; verbose?: boolean; verbosity?: string; istiodNamespace: string; istiodService: string }
 
@@ -46,7 +47,7 @@ async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Comman
   const target = { namespace: o.istiodNamespace, service: o.istiodService };
   const kube = await import('../sources/kube/index.js');
   const istiod = await import('../sources/istiod.js');
-  const { kubeconfig, names } = kube.resolveContexts({ kubeconfig: g.kubeconfig, contexts: g.context, allContexts: g.allContexts });
+  const { kubeconfig, names } = await kube.resolveContexts({ kubeconfig: g.kubeconfig, contexts: g.context, allContexts: g.allContexts });
   const timeoutMs = kube.parseDuration(g.requestTimeout ?? '10s');
 
   if (pod) {
@@ -72,7 +73,7 @@ async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Comman
     return 0;
   }
 
-  type Result = { ctx: string; response?: SyncResponse; replicas?: string[]; error?: string };
+  type Result = { ctx: string; response?: SyncResponse; replicas?: string[]; replicasError?: string; error?: string };
   const results = await Promise.all(names.map(async (ctx): Promise<Result> => {
     try {
       const client = await kube.KubeClient.create(kubeconfig, ctx, { timeoutMs });
@@ -92,6 +93,8 @@ async function runProxyStatus(pod: string | undefined, o: PsOptions, cmd: Comman
     if (r.error) {
       process.stderr.write(`meshscope: context ${sanitizeLine(r.ctx)}: istiod: ${sanitizeLine(r.error)}\n`);
       code = 1;
+    } else if (r.replicasError) {
+      process.stderr.write(`meshscope: ${sanitizeLine(formatLoadIssue(istiod.istiodIssue(r.ctx, r.replicasError, target)))}\n`);
     } else if (r.replicas && r.replicas.length > 1) {
       process.stderr.write(`meshscope: context ${sanitizeLine(r.ctx)}: ${r.replicas.length} istiod replicas; the ${sanitizeLine(o.istiodService)} Service reached one of them, so only the proxies connected to it are listed\n`);
     }

@@ -40,6 +40,6 @@ export async function runWait(g: GlobalOptions, name: string, o: WaitOptions, io
   const intervalMs = parseDuration(o.interval ?? '1s', '--interval');
   const forWeights = o.forWeights && o.forWeights.length ? parseAssignments(o.forWeights) : undefined;
   const { contextInfo, loadKubeconfig } = await import('../sources/kube/kubeconfig.js');
-  const namespace = g.namespace ?? (g.context[0] ? contextInfo(loadKubeconfig(g.kubeconfig), g.context[0]).namespace : undefined) ?? 'default';
+  const namespace = g.namespace ?? (g.context[0] ? contextInfo(await loadKubeconfig(g.kubeconfig), g.context[0]).namespace : undefined) ?? 'default';
   return followConvergence(g, { name, namespace, rule: parseRuleRef(o.rule), forWeights, timeoutMs, intervalMs: intervalMs || 1000 }, io);
 }

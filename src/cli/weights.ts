@@ -67,7 +67,7 @@ export function register(program: Command): void {
 export async function liveSetup(g: GlobalOptions): Promise<Live> {
   const { loadKubeconfig, selectContexts, contextInfo } = await import('../sources/kube/kubeconfig.js');
   const { liveAccess } = await import('../sources/edit/kube-client.js');
-  const kc = loadKubeconfig(g.kubeconfig);
+  const kc = await loadKubeconfig(g.kubeconfig);
   const contexts = selectContexts(kc, g.context, g.allContexts);
   const cache = new Map<string, Promise<{ api: VirtualServiceApi; user: string }>>();
   return {

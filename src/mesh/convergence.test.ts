@@ -48,4 +48,11 @@ test('each proxy against the rule\'s weights: converged or what it still runs; t
   assert.equal(destinationFor(rule, 'demoapp:v2')?.subset, 'v2');
   assert.equal(destinationFor(rule, 'demoapp'), undefined, 'ambiguous');
   assert.equal(describeWeights(undefined), 'no route for the rule');
+  // A proxy whose re-read failed: what it ran when last read, and why it was not read again.
+  const fe2 = input.mesh!.proxies().find((p) => p.podName === 'fe-2')!;
+  fe2.error = 'not read again: forbidden';
+  assert.deepEqual(ruleConvergence(rule, input.mesh!.proxies()).map((s) => [s.converged, s.runs, s.error]), [
+    [true, 'demoapp v2 100% / v2-canary 0%', undefined],
+    [false, 'demoapp v2 90% / v2-canary 10%', 'not read again: forbidden'],
+  ]);
 });

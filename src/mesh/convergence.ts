@@ -74,7 +74,8 @@ export function ruleConvergence(rule: RuleModel, proxies: ProxyModel[], target: 
     const base = { proxy: `${p.namespace}/${p.podName}`, pod: p.podName, context: p.context };
     if (p.error && !p.parsed) return { ...base, converged: false, runs: 'unknown', error: p.error };
     const w = envoyWeights(rule, p);
-    return { ...base, converged: w !== undefined && sameWeights(w, target), runs: describeWeights(w) };
+    // A proxy whose last re-read failed runs what was read before; the failure goes with it.
+    return { ...base, converged: w !== undefined && sameWeights(w, target), runs: describeWeights(w), ...(p.error ? { error: p.error } : {}) };
   });
 }
 

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { objectsOfFile } from './snapshot.js';
+import { errorText } from './snapshot-contexts.js';
 import type { ContextSnapshot, LoadIssue } from '../model/context.js';
 import type { KubeObject, LoadedObject } from '../model/resources.js';
 import { UserError } from '../core/errors.js';
@@ -11,20 +12,29 @@ import type { MeshConfigLite } from '../model/mesh-config.js';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
-function listFiles(path: string): string[] {
-  let st;
+/** stat that says what failed: "no such file or directory" only when the path is absent. */
+function statOf(path: string) {
   try {
-    st = statSync(path);
-  } catch {
-    throw new UserError(`${path}: no such file or directory`);
+    return statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`${path}: no such file or directory`);
+    throw new UserError(`${path}: cannot read: ${errorText(err)}`);
   }
-  if (st.isFile()) return [path];
+}
+
+function listFiles(path: string): string[] {
+  if (statOf(path).isFile()) return [path];
+  let names: string[];
+  try {
+    names = readdirSync(path);
+  } catch (err) {
+    throw new UserError(`${path}: cannot read folder: ${errorText(err)}`);
+  }
   const out: string[] = [];
-  for (const name of readdirSync(path).sort()) {
+  for (const name of names.sort()) {
     if (name.startsWith('.')) continue;
     const p = join(path, name);
-    const s = statSync(p);
-    if (s.isDirectory()) out.push(...listFiles(p));
+    if (statOf(p).isDirectory()) out.push(...listFiles(p));
     else if (MANIFEST.test(name)) out.push(p);
   }
   return out;

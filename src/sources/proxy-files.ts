@@ -3,6 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { UsageError, UserError } from '../core/errors.js';
 import { sanitizeLine } from '../core/sanitize.js';
+import { errorText } from './snapshot-contexts.js';
 import { overCapMessage, resolveLimits } from './limits.js';
 import { basename, join } from 'node:path';
 
@@ -59,7 +60,8 @@ async function readOptional(path: string, cap: number, what: string): Promise<Pr
     return { path, text: await readFile(path, 'utf8') };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${path}: cannot read: ${errorText(err)}`);
   }
 }
 
@@ -89,7 +91,7 @@ export async function chooseContextFolder(fixtures: string, contexts: string[], 
   try {
     folders = await listContextFolders(fixtures);
   } catch (err) {
-    throw new UserError(`cannot read snapshot folder ${fixtures}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : String((err as Error).message)}`);
+    throw new UserError(`cannot read snapshot folder ${fixtures}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : errorText(err)}`);
   }
   const names = folders.map((f) => sanitizeLine(f.name));
   if (contexts.length > 1) throw new UsageError(`${choice.reads}: give a single --context (got ${contexts.join(', ')})`);

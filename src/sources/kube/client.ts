@@ -5,16 +5,12 @@ import type * as K8s from '@kubernetes/client-node';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { formatDuration } from './duration.js';
-import { singleContextYaml, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
+import { singleContextConfig, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
+import { k8s } from './k8s-module.js';
 import { httpError, transportError, KubeRequestError, TRUNCATED, type RequestWhat } from './errors.js';
 import { rawSend } from './client-node-adapter.js';
 
-let k8sModule: Promise<typeof K8s> | undefined;
-/** The client-node module, loaded on first use (~0.5 s). */
-export function k8s(): Promise<typeof K8s> {
-  k8sModule ??= import('@kubernetes/client-node');
-  return k8sModule;
-}
+export { k8s };
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -84,9 +80,9 @@ export class KubeClient {
   static async create(kubeconfig: MergedKubeconfig, context: string, options: KubeClientOptions): Promise<KubeClient> {
     const info = contextInfo(kubeconfig, context);
     const k = await k8s();
-    const kc = new k.KubeConfig();
+    let kc: K8s.KubeConfig;
     try {
-      kc.loadFromString(singleContextYaml(kubeconfig, context));
+      kc = singleContextConfig(k, kubeconfig, context);
     } catch (err) {
       throw new KubeRequestError(`bad kubeconfig entry: ${err instanceof Error ? err.message : String(err)}`, 'protocol');
     }

@@ -52,11 +52,14 @@ export function httpError(status: number, body: string | undefined, w: RequestWh
   const ra = retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
   let reason: string;
   switch (status) {
+    case 400: reason = `bad request: ${msg ?? 'the server could not read the request'}`; break;
     case 401: reason = 'unauthorized'; break;
     case 403: reason = `forbidden: cannot ${w.verb} ${resourceName(w)}${w.name ? ` "${w.name}"` : ''}${where(w)}`; break;
     // The mux's plain-text answer: the group, version or resource is not served (no Status, no object name).
     case 404: reason = body === PAGE_NOT_FOUND ? 'not served by the API server (404 page not found)' : `not found: ${msg ?? `${resourceName(w)}${w.name ? ` "${w.name}"` : ''}`}`; break;
     case 409: reason = `conflict: ${msg ?? 'the object has been modified'}`; break;
+    // A continue token or resourceVersion the server no longer has (Status reason Expired).
+    case 410: reason = `expired: ${msg ?? 'the resourceVersion or continue token is too old'}`; break;
     case 422: reason = `invalid: ${msg ?? 'the server rejected the object'}`; break;
     case 429: reason = `too many requests${ra !== undefined ? ` (retry after ${ra}s)` : ''}`; break;
     default: reason = `server error ${status}${msg ? `: ${msg}` : ''}`;

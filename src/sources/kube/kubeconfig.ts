@@ -1,20 +1,26 @@
-// kubeconfig resolution as kubectl does it: --kubeconfig, else $KUBECONFIG (several files, the first file wins for
-// each cluster/user/context name and for current-context), else ~/.kube/config. Parsed with `yaml`, so choosing
-// contexts does not load client-node.
+// kubeconfig files as kubectl reads them. client-node's KubeConfig loads each file (parsing, entry validation,
+// certificate-authority / client-certificate / client-key paths made absolute against that file's folder). What it
+// cannot do stays here: which files (--kubeconfig, else $KUBECONFIG, else ~/.kube/config), kubectl's merge (the first
+// file wins for each cluster/user/context name and for current-context; client-node's mergeConfig throws on a repeated
+// name and lets the last current-context win), a relative exec.command with a path separator and a relative tokenFile
+// resolved against the folder of the file that declared them (client-node runs the command from the process's cwd
+// and knows only `token-file`).
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import type * as K8s from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import { UserError } from '../../core/errors.js';
-
-type Named = { name: string; [k: string]: unknown };
+import { k8s } from './k8s-module.js';
 
 export interface MergedKubeconfig {
   files: string[];
   currentContext?: string;
-  clusters: Named[];
-  users: Named[];
-  contexts: Named[];
+  clusters: K8s.Cluster[];
+  users: K8s.User[];
+  contexts: K8s.Context[];
+  /** User name → absolute tokenFile (kubectl's field; client-node does not read it). */
+  tokenFiles: Map<string, string>;
 }
 
 export interface ContextInfo { name: string; cluster: string; user: string; namespace?: string; server?: string }
@@ -26,48 +32,61 @@ export function kubeconfigPaths(flag?: string, env: NodeJS.ProcessEnv = process.
   return [join(homedir(), '.kube', 'config')];
 }
 
-const PATH_FIELDS: Record<'cluster' | 'user', string[]> = {
-  cluster: ['certificate-authority'],
-  user: ['client-certificate', 'client-key', 'tokenFile'],
-};
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
-function absolutise(entry: Named, section: 'cluster' | 'user', dir: string): Named {
-  const body = { ...((entry[section] as Record<string, unknown> | undefined) ?? {}) };
-  for (const f of PATH_FIELDS[section]) {
-    const v = body[f];
-    if (typeof v === 'string' && v && !isAbsolute(v)) body[f] = join(dir, v);
-  }
-  return { ...entry, [section]: body };
+/** kubectl's rule: a command with a path separator is a path, relative to the kubeconfig's folder; else it is looked up in PATH. */
+function execCommand(command: unknown, dir: string): unknown {
+  return typeof command === 'string' && command.includes(sep) && !isAbsolute(command) ? join(dir, command) : command;
 }
 
-export function loadKubeconfig(flag?: string, env: NodeJS.ProcessEnv = process.env): MergedKubeconfig {
+/** One file through client-node, plus what client-node leaves out. */
+function loadFile(k: typeof K8s, file: string): { kc: K8s.KubeConfig; tokenFiles: Map<string, string> } {
+  const text = readFileSync(file, 'utf8');
+  const kc = new k.KubeConfig();
+  const tokenFiles = new Map<string, string>();
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (err) {
+    throw new UserError(`kubeconfig ${file}: not valid YAML: ${firstLine(err)}`);
+  }
+  if (raw === null || raw === undefined) return { kc, tokenFiles };
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UserError(`kubeconfig ${file}: not a kubeconfig (expected a mapping)`);
+  try {
+    kc.loadFromString(text);
+  } catch (err) {
+    throw new UserError(`kubeconfig ${file}: ${firstLine(err)}`);
+  }
+  const dir = dirname(file);
+  kc.makePathsAbsolute(dir);
+  kc.users = kc.users.map((u) => (u.exec && typeof u.exec === 'object' ? { ...u, exec: { ...u.exec, command: execCommand(u.exec.command, dir) } } : u));
+  const rawUsers = (raw as { users?: unknown }).users;
+  for (const u of Array.isArray(rawUsers) ? rawUsers as { name?: unknown; user?: { tokenFile?: unknown } }[] : []) {
+    const f = u?.user?.tokenFile;
+    if (typeof u?.name === 'string' && typeof f === 'string' && f) tokenFiles.set(u.name, isAbsolute(f) ? f : join(dir, f));
+  }
+  return { kc, tokenFiles };
+}
+
+export async function loadKubeconfig(flag?: string, env: NodeJS.ProcessEnv = process.env): Promise<MergedKubeconfig> {
+  const k = await k8s();
   const paths = kubeconfigPaths(flag, env);
-  const merged: MergedKubeconfig = { files: [], clusters: [], users: [], contexts: [] };
+  const merged: MergedKubeconfig = { files: [], clusters: [], users: [], contexts: [], tokenFiles: new Map() };
+  const add = <T extends { name: string }>(list: T[], items: T[]) => {
+    for (const it of items) if (!list.some((x) => x.name === it.name)) list.push(it);
+  };
   for (const file of paths) {
     if (!existsSync(file)) {
       if (flag) throw new UserError(`kubeconfig ${file}: file not found`);
       continue; // kubectl ignores missing files in $KUBECONFIG
     }
-    let doc: Record<string, unknown>;
-    try {
-      doc = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
-    } catch (err) {
-      throw new UserError(`kubeconfig ${file}: not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-    }
-    if (typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`kubeconfig ${file}: not a kubeconfig (expected a mapping)`);
+    const { kc, tokenFiles } = loadFile(k, file);
     merged.files.push(file);
-    const dir = dirname(file);
-    if (!merged.currentContext && typeof doc['current-context'] === 'string' && doc['current-context']) merged.currentContext = doc['current-context'];
-    const add = (list: Named[], items: unknown, section?: 'cluster' | 'user') => {
-      if (!Array.isArray(items)) return;
-      for (const it of items as Named[]) {
-        if (!it || typeof it.name !== 'string' || list.some((x) => x.name === it.name)) continue;
-        list.push(section ? absolutise(it, section, dir) : it);
-      }
-    };
-    add(merged.clusters, doc.clusters, 'cluster');
-    add(merged.users, doc.users, 'user');
-    add(merged.contexts, doc.contexts);
+    if (!merged.currentContext && kc.currentContext) merged.currentContext = kc.currentContext;
+    for (const [user, f] of tokenFiles) if (!merged.users.some((u) => u.name === user)) merged.tokenFiles.set(user, f);
+    add(merged.clusters, kc.clusters);
+    add(merged.users, kc.users);
+    add(merged.contexts, kc.contexts);
   }
   if (merged.files.length === 0) throw new UserError(`no kubeconfig found (looked at ${paths.join(', ')}); use --kubeconfig or --fixtures`);
   return merged;
@@ -76,12 +95,8 @@ export function loadKubeconfig(flag?: string, env: NodeJS.ProcessEnv = process.e
 export function contextInfo(kc: MergedKubeconfig, name: string): ContextInfo {
   const ctx = kc.contexts.find((c) => c.name === name);
   if (!ctx) throw new UserError(`context "${name}" not found in kubeconfig (${kc.contexts.map((c) => c.name).join(', ') || 'no contexts'})`);
-  const body = (ctx.context ?? {}) as { cluster?: string; user?: string; namespace?: string };
-  const cluster = kc.clusters.find((c) => c.name === body.cluster);
-  return {
-    name, cluster: body.cluster ?? '', user: body.user ?? '', namespace: body.namespace,
-    server: (cluster?.cluster as { server?: string } | undefined)?.server,
-  };
+  const cluster = kc.clusters.find((c) => c.name === ctx.cluster);
+  return { name, cluster: ctx.cluster ?? '', user: ctx.user ?? '', namespace: ctx.namespace, server: cluster?.server };
 }
 
 /** --context (repeatable/comma-separated), --all-contexts, else current-context. Unknown names are a UserError. */
@@ -97,14 +112,21 @@ export function selectContexts(kc: MergedKubeconfig, wanted: string[], all = fal
   return [kc.currentContext];
 }
 
-/** A self-contained kubeconfig text holding only one context (for client-node's KubeConfig.loadFromString). */
-export function singleContextYaml(kc: MergedKubeconfig, name: string): string {
+/** client-node's KubeConfig holding only one context (its cluster and user; a tokenFile read now, as kubectl does per use). */
+export function singleContextConfig(k: typeof K8s, kc: MergedKubeconfig, name: string): K8s.KubeConfig {
   const info = contextInfo(kc, name);
   const cluster = kc.clusters.find((c) => c.name === info.cluster);
   if (!cluster) throw new UserError(`context "${name}": cluster "${info.cluster}" not found in kubeconfig`);
-  const user = kc.users.find((u) => u.name === info.user) ?? { name: info.user || 'anonymous', user: {} };
-  return stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': name,
-    clusters: [cluster], users: [user], contexts: [kc.contexts.find((c) => c.name === name)],
-  });
+  let user: K8s.User = kc.users.find((u) => u.name === info.user) ?? { name: info.user || 'anonymous' };
+  const tokenFile = kc.tokenFiles.get(user.name);
+  if (tokenFile && !user.token) {
+    try {
+      user = { ...user, token: readFileSync(tokenFile, 'utf8').trim() };
+    } catch (err) {
+      throw new UserError(`user "${user.name}": tokenFile ${tokenFile}: cannot read: ${firstLine(err)}`);
+    }
+  }
+  const out = new k.KubeConfig();
+  out.loadFromOptions({ clusters: [cluster], users: [user], contexts: [kc.contexts.find((c) => c.name === name)!], currentContext: name });
+  return out;
 }

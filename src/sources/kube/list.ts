@@ -18,12 +18,23 @@ export async function listAll(client: KubeClient, k: LiveKind, namespace: string
   let cont: string | undefined;
   let resourceVersion: string | undefined;
   let pages = 0;
-  do {
+  let paginate = true;
+  for (;;) {
     const res = await client.request<ListBody>('GET', listPath(k, namespace), {
-      query: { limit: pageSize, continue: cont },
+      query: paginate ? { limit: pageSize, continue: cont } : {},
       what: { verb: 'list', resource: k.plural, group: k.group, namespace: k.namespaced ? namespace : undefined },
+    }).catch((err: unknown) => {
+      // The continue token expired between pages (410 Expired): as client-go's pager, list again in one piece.
+      if (cont && paginate && err instanceof KubeRequestError && err.status === 410) return undefined;
+      throw err;
     });
     pages++;
+    if (!res) {
+      paginate = false;
+      cont = undefined;
+      items.length = 0;
+      continue;
+    }
     const body = res.body;
     if (!body || typeof body !== 'object' || !Array.isArray(body.items)) {
       throw new KubeRequestError(`list ${k.plural}: the server's answer is not a list`, 'protocol');
@@ -33,8 +44,9 @@ export async function listAll(client: KubeClient, k: LiveKind, namespace: string
       throw new KubeRequestError(`list ${k.plural}${where}: more than ${maxObjects} objects, refused (raise it with --max-objects)`, 'protocol');
     }
     for (const it of body.items) items.push(normalizeItem(k, apiVersion, it));
-    cont = body.metadata?.continue || undefined;
+    cont = paginate ? body.metadata?.continue || undefined : undefined;
     resourceVersion = body.metadata?.resourceVersion ?? resourceVersion;
-  } while (cont);
+    if (!cont) break;
+  }
   return { items, resourceVersion, pages };
 }

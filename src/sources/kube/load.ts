@@ -48,15 +48,15 @@ export function liveStateOf(snap: ContextSnapshot): LiveState | undefined {
 }
 
 /** Resolves the kubeconfig and the context names the options ask for (UserError when a name is unknown). */
-export function resolveContexts(opts: LiveLoadOptions): { kubeconfig: MergedKubeconfig; names: string[] } {
-  const kubeconfig = loadKubeconfig(opts.kubeconfig, opts.env);
+export async function resolveContexts(opts: LiveLoadOptions): Promise<{ kubeconfig: MergedKubeconfig; names: string[] }> {
+  const kubeconfig = await loadKubeconfig(opts.kubeconfig, opts.env);
   return { kubeconfig, names: selectContexts(kubeconfig, opts.contexts ?? [], opts.allContexts) };
 }
 
 /** Loads every selected context; never rejects for a per-context failure (that becomes status error). */
 export async function loadLiveContexts(opts: LiveLoadOptions = {}): Promise<ContextSnapshot[]> {
   const timeoutMs = parseDuration(opts.requestTimeout ?? '10s');
-  const { kubeconfig, names } = resolveContexts(opts);
+  const { kubeconfig, names } = await resolveContexts(opts);
   return Promise.all(names.map((name) => loadLiveContext(kubeconfig, name, { ...opts, timeoutMs })));
 }
 

@@ -14,7 +14,7 @@ export interface OpenClientOptions {
 
 /** A client for one context (e.g. for `pc VIEW POD.NS --context C` or a weight PATCH). */
 export async function openKubeClient(opts: OpenClientOptions = {}): Promise<KubeClient> {
-  const kc = loadKubeconfig(opts.kubeconfig, opts.env);
+  const kc = await loadKubeconfig(opts.kubeconfig, opts.env);
   const [name] = selectContexts(kc, opts.context ? [opts.context] : []);
   return KubeClient.create(kc, name, { timeoutMs: parseDuration(opts.requestTimeout ?? '10s') });
 }

@@ -33,6 +33,8 @@ export interface FaultRule {
   /** Answer with a Kubernetes Status of this code (401, 403, 404, 429, 500, ...). */
   status?: number;
   message?: string;
+  /** With status: answer this plain text instead of a Status (a backend behind a proxy subresource answering itself). */
+  text?: string;
   /** Retry-After header (seconds), e.g. with 429. */
   retryAfterSeconds?: number;
   /** Extra latency before the request is handled. */

@@ -16,6 +16,7 @@ import { readSeedContext } from './seed.js';
 import { matchFault, type FaultRule, type RequestInfo } from './faults.js';
 import { rbacAllows, ruleAllows, type RbacRule, type AccessAttributes } from './rbac.js';
 import { conflict, faultStatus, notFound, REASONS, status } from './status.js';
+import { selectorFilter } from './selectors.js';
 import { parseRequest, readBody } from './request.js';
 import { IstiodDebug } from './istiod-debug.js';
 import { forwardPort } from './portforward.js';
@@ -87,26 +88,26 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   const name = opts.name ?? 'test';
   const tls = testCertificate();
   const tokens = opts.tokens ?? { 'token-admin': 'admin' };
+  // Everything that reads files (the CRDs, the seed) comes before anything listens: a missing corpus fails the test
+  // with its name instead of leaving a server open that keeps the test process alive.
+  const types = resourceTypes({ ...opts.crds, istio: opts.istioVersions?.length === 0 ? 'none' : opts.crds?.istio, istioVersions: opts.istioVersions });
   const store = new ObjectStore();
   const envoy = new FakeEnvoyAdmin();
+  const seed = opts.seedDir ? readSeedContext(opts.seedDir) : undefined;
+  for (const o of seed?.objects ?? []) store.seed(o);
+  for (const o of opts.seed ?? []) store.seed(o);
+  for (const [k, p] of seed?.proxies ?? []) envoy.proxies.set(k, { ...p });
+  for (const [k, p] of Object.entries(opts.proxies ?? {})) envoy.proxies.set(k, p);
   await envoy.start();
   const istiod = new IstiodDebug(name, envoy);
   const openWatches = new Set<ServerResponse>();
   const held = new Set<Socket | Duplex>();
   let blackhole = Boolean(opts.blackhole);
 
-  if (opts.seedDir) {
-    const seed = readSeedContext(opts.seedDir);
-    for (const o of seed.objects) store.seed(o);
-    for (const [k, p] of seed.proxies) envoy.proxies.set(k, { ...p });
-  }
-  for (const o of opts.seed ?? []) store.seed(o);
-  for (const [k, p] of Object.entries(opts.proxies ?? {})) envoy.proxies.set(k, p);
-
   const api: TestApiServer = {
     name, url: '', port: 0, caPem: tls.cert, store, requests: [], faults: opts.faults ?? [],
     latencyMs: opts.latencyMs ?? 0, envoy,
-    types: resourceTypes({ ...opts.crds, istio: opts.istioVersions?.length === 0 ? 'none' : opts.crds?.istio, istioVersions: opts.istioVersions }),
+    types,
     rbac: opts.rbac ?? {},
     openWatchCount: () => openWatches.size,
     setBlackhole(on) { blackhole = on; },
@@ -141,7 +142,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   };
 
   /** Common front of every request: record, authenticate, apply latency and faults. Returns undefined when answered. */
-  const front = async (req: IncomingMessage, info: RequestInfo, answer: (code: number, body: unknown, rule?: FaultRule) => void, socket: Duplex) => {
+  const front = async (req: IncomingMessage, info: RequestInfo, answer: (code: number, body: unknown, rule?: FaultRule) => void, socket: Duplex, answerText?: (code: number, text: string) => void) => {
     const auth = String(req.headers.authorization ?? '');
     const user = auth.startsWith('Bearer ') ? tokens[auth.slice(7)] : undefined;
     const rec: RequestRecord = { ...info, user, at: Date.now() };
@@ -155,7 +156,12 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     if (rule?.gate) await rule.gate.catch(() => undefined);
     const rules = api.rbac[user];
     if (rules && !rbacAllows(rules, info)) { rec.status = 403; answer(403, faultStatus(name, 403, info, user)); return undefined; }
-    if (rule?.status) { rec.status = rule.status; answer(rule.status, faultStatus(name, rule.status, info, user, rule.message), rule); return undefined; }
+    if (rule?.status) {
+      rec.status = rule.status;
+      if (rule.text !== undefined && answerText) answerText(rule.status, rule.text);
+      else answer(rule.status, faultStatus(name, rule.status, info, user, rule.message), rule);
+      return undefined;
+    }
     return { user, rule, rec };
   };
 
@@ -164,7 +170,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const info = parseRequest(req.method ?? 'GET', url);
     const answer = (code: number, body: unknown, rule?: FaultRule) => sendJson(res, code, body, info, rule);
-    const ok = await front(req, info, answer, req.socket);
+    const ok = await front(req, info, answer, req.socket, (code, text) => sendText(res, code, text));
     if (!ok) return;
     const { rule, rec, user } = ok;
     const reply = (code: number, body: unknown) => {
@@ -207,7 +213,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
     const withVersion = (o: KubeObject) => (t.builtin ? o : { ...o, apiVersion: `${t.group}/${info.version}` });
 
     if (info.verb === 'list') {
-      const all = store.list(t, info.namespace);
+      const select = selectorFilter(url, t);
+      if (typeof select !== 'function') return reply(400, status(400, 'BadRequest', select.badRequest));
+      const all = store.list(t, info.namespace).filter(select);
       const limit = Number(url.searchParams.get('limit') ?? 0);
       const cont = url.searchParams.get('continue');
       let offset = 0;
