@@ -128,8 +128,9 @@ test('tcp-echo 80/20 and gcpbackend 10/90 with the mirror (text output)', async 
   assert.match(text, /^ {10}tcp-echo v2:9000 .*\[20%/m);
   assert.match(text, /outbound\|9000\|v1\|tcp-echo\.default\.svc\.cluster\.local {2}on istio-system\/istio-ingressgateway-db8dcb984-4zc6x {2}\[80%/);
   assert.match(text, /^ {6}gcpbackend-migration {2}service-entry\.com/m);
-  assert.match(text, /^ {10}gcpbackend\.com {2}\[10%/m);
-  assert.match(text, /^ {10}service-entry\.com {2}\[90%/m);
+  // External hosts get plain text: auto mTLS applies only to workloads with a sidecar.
+  assert.match(text, /^ {10}gcpbackend\.com {2}sends plain text \(auto\) {2}\[10%/m);
+  assert.match(text, /^ {10}service-entry\.com {2}sends plain text \(auto\) {2}\[90%/m);
   assert.match(text, /^ {10}gcpbackend\.com {2}\[mirror 50%/m);
   assert.ok(!/\x1b/.test(text));
 });

@@ -65,3 +65,10 @@ spec:
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('tree: a destination says what its clients send and whether the server takes it (contexts with PeerAuthentications)', async () => {
+  const r = await runCli(['--fixtures', demo, 'tree', '--context', 'cluster-a', '-n', 'app', '--kind', 'vs']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^ {10}frontend:80 {2}frontend\.app\.svc\.cluster\.local {2}sends plain text \(DestinationRule app\/frontend DISABLE\) → STRICT: refused {2}\[100%/m);
+  assert.match(r.stdout, /^ {10}demoapp v2 {2}demoapp\.app\.svc\.cluster\.local {2}sends Istio mTLS \(auto\)/m);
+});

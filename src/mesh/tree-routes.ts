@@ -9,6 +9,7 @@ import {
 } from './tree-nodes.js';
 import type { Fill } from './tree-nodes.js';
 import { destinationLabel } from './destination-label.js';
+import { clientTls, handshake, serverMtls } from './security/mtls.js';
 
 export function virtualServiceNode(mesh: Mesh, vs: VirtualServiceModel): TreeNode {
   const gws = vs.gateways.map((b) => b.written).join(',');
@@ -55,6 +56,8 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean, 
   const ctx = d.rule.vs.context;
   const n = bare(d.id, d.mirror ? 'mirror' : 'destination', destinationLabel(d), ctx);
   if (d.fqdn !== d.host) n.detail = d.fqdn;
+  const tls = destinationTlsText(mesh, d);
+  if (tls) n.detail = flat(`${n.detail ?? ''}${tls}`.trim());
   n.ref = d.rule.vs.ref;
   n.rule = rule;
   n.destination = destinationKey(d);
@@ -181,4 +184,24 @@ export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
   }
   if (h.dangling) n.children.push(danglingNode(h.id, h.dangling, h.context));
   return n;
+}
+
+/**
+ * What clients send to a destination, in contexts with PeerAuthentications (plain trees stay plain):
+ * `  sends plain text (DestinationRule app/frontend DISABLE) → STRICT: reset` or `  sends Istio mTLS (auto)`.
+ */
+function destinationTlsText(mesh: Mesh, d: DestinationModel): string {
+  const ctx = mesh.context(d.rule.vs.context);
+  const pas = ctx?.kind('PeerAuthentication') ?? [];
+  if (pas.length === 0 || d.mirror) return '';
+  const pod = d.pods.find((p) => p.hasSidecar) ?? d.pods[0];
+  const server = pod
+    ? { hasSidecar: pod.hasSidecar, ...serverMtls(pas.map((o) => o.loaded.obj) as never, { namespace: pod.namespace, labels: pod.labels }, undefined) }
+    : { hasSidecar: false, mode: 'PERMISSIVE' as const }; // no pod of the mesh: auto mTLS does not apply
+  const dr = d.destinationRule?.rules[0]?.value;
+  const client = clientTls(dr?.loaded.obj as never, d.port, d.subset, server);
+  const sends = client.sends === 'istio-mtls' ? 'Istio mTLS' : client.sends === 'plaintext' ? 'plain text' : 'its own TLS';
+  const why = client.rule ? `DestinationRule ${client.rule.namespace}/${client.rule.name} ${client.mode}` : 'auto';
+  const shake = pod ? handshake(client, server) : undefined;
+  return `  sends ${sends} (${why})${shake && !shake.ok ? ` → ${server.mode}: refused` : ''}`;
 }
