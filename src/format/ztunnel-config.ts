@@ -5,6 +5,7 @@ import { tabwriteCells } from './tabwriter.js';
 import { goQuote } from './jsonpb-writer.js';
 import { toGoYaml } from './goyaml.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
+import { numberMapOf } from '../model/ztunnel/parse.js';
 import type { ZCert, ZEndpoint, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from '../model/ztunnel/types.js';
 import {
   certificateRows, connectionCells, filteredWorkloads, serviceCells, sortedPolicies, sortedServices, sortedWorkloadStates,
@@ -128,7 +129,7 @@ function workloadJson(w: ZWorkload): GoValue {
 const numberMap = (m: Map<string, number> | null): GoValue => m;
 
 function endpointJson(e: ZEndpoint): GoValue {
-  return { workloadUid: e.workloadUid, service: e.service, address: omitEmptyString(e.address), port: numberMap(e.port) };
+  return { workloadUid: e.workloadUid, service: e.service, address: omitEmptyString(e.address), port: e.port ? numberMapOf(e.port) : null };
 }
 
 function serviceJson(s: ZService): GoValue {

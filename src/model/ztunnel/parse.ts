@@ -24,19 +24,23 @@ function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-/** An object with whether every member name is one of the struct's own (then no case-insensitive search is needed). */
-interface View { o: JsonObject; exact: boolean }
+/**
+ * An object and whether every member name is one of the struct's own (then no case-insensitive search is needed),
+ * found on the first member that is absent.
+ */
+interface View { o: JsonObject; known: ReadonlySet<string>; exact: boolean | undefined }
 
-function view(o: JsonObject, known: ReadonlySet<string>): View {
-  let exact = true;
-  for (const k in o) if (!known.has(k)) { exact = false; break; }
-  return { o, exact };
-}
+const view = (o: JsonObject, known: ReadonlySet<string>): View => ({ o, known, exact: undefined });
 
 /** Member `key`: the exact name first, else the first name equal ignoring case (as Go decodes). */
 function member(v: View, key: string): unknown {
   const x = v.o[key];
-  if (x !== undefined || v.exact) return x;
+  if (x !== undefined) return x;
+  if (v.exact === undefined) {
+    v.exact = true;
+    for (const k in v.o) if (!v.known.has(k)) { v.exact = false; break; }
+  }
+  if (v.exact) return undefined;
   const lower = key.toLowerCase();
   for (const k in v.o) if (k.length === key.length && k.toLowerCase() === lower) return v.o[k];
   return undefined;
@@ -123,23 +127,33 @@ class Reader {
     });
   }
 
-  numberMap(o: View, key: string, path: string): Map<string, number> | null {
+  /** An object of numbers (null reads as 0), kept as read. */
+  numbers(o: View, key: string, path: string): Readonly<Record<string, number | null>> | null {
     const m = this.obj(member(o, key), path, '', key);
     if (!m) return null;
-    const out = new Map<string, number>();
     for (const k in m) {
       const v = m[k];
-      if (typeof v === 'number') out.set(k, v);
-      else if (v === null) out.set(k, 0);
-      else this.fail(`${path}.${key}["${k}"]`, 'a number', v);
+      if (typeof v !== 'number' && v !== null) this.fail(`${path}.${key}["${k}"]`, 'a number', v);
     }
-    return out;
+    return m as Record<string, number | null>;
+  }
+
+  numberMap(o: View, key: string, path: string): Map<string, number> | null {
+    const m = this.numbers(o, key, path);
+    return m ? numberMapOf(m) : null;
   }
 
   gateway(o: View, key: string, path: string): GatewayAddress | undefined {
     const g = this.obj(member(o, key), path, '', key);
     return g ? { destination: this.str(view(g, GATEWAY), 'destination', path, `.${key}`) } : undefined;
   }
+}
+
+/** service port → target port (null as 0). */
+export function numberMapOf(m: Readonly<Record<string, number | null>>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const k in m) out.set(k, m[k] ?? 0);
+  return out;
 }
 
 /** Calls `each` with every item of a list, or every value of an object, of member `key` (absent or null: none). */
@@ -205,7 +219,7 @@ function cidrVip(r: Reader, v: unknown, p: string): ZCidrVip {
 
 function endpoint(r: Reader, v: unknown, p: string): ZEndpoint {
   const o = view(r.obj(v, p) ?? EMPTY, ENDPOINT);
-  return { workloadUid: r.str(o, 'workloadUid', p), service: r.str(o, 'service', p), address: r.str(o, 'address', p), port: r.numberMap(o, 'port', p) };
+  return { workloadUid: r.str(o, 'workloadUid', p), service: r.str(o, 'service', p), address: r.str(o, 'address', p), port: r.numbers(o, 'port', p) };
 }
 
 function service(r: Reader, v: unknown, p: string): ZService {
