@@ -1,5 +1,6 @@
 // Follows a weight change to the data plane: re-reads the route configuration of every loaded proxy that carries the
-// rule (Envoy admin config_dump with a mask, over port-forward) until each runs the target weights, or the time is up.
+// rule, or of the waypoint's Envoy when a waypoint serves its hosts (Envoy admin config_dump with a mask, over
+// port-forward), until each runs the target weights, or the time is up.
 import { UsageError } from '../core/errors.js';
 import type { GlobalOptions } from '../core/options.js';
 import { formatLoadIssue, type ContextSnapshot, type LoadIssue, type ProxyDump } from '../model/context.js';
@@ -34,7 +35,6 @@ export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: 
   const { loadLiveWithSidecars } = await import('../app/traffic-live.js');
   const { joinMesh } = await import('../mesh/join.js');
   const conv = await import('../mesh/convergence.js');
-  const { ruleProxies } = await import('../mesh/traffic.js');
   const { findVirtualServices } = await import('../app/traffic-live.js');
   const start = Date.now();
   const { input, warnings } = await loadLiveWithSidecars(g);
@@ -65,11 +65,15 @@ export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: 
     io.err(`meshscope: ${req.forWeights ? `no rule of VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)} has all of ${req.forWeights.map((a) => sanitizeLine(a.dest)).join(', ')}` : `VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)} has no weighted rule to follow`}\n`);
     return 1;
   }
-  // The proxies to follow: those whose Envoy routes carry a tracked rule now, by context/ns/pod.
+  // The proxies to follow, by context/ns/pod: the Envoys of the waypoints serving a tracked rule's hosts, else those
+  // whose routes carry the rule now.
   const follow = new Map<string, { ctx: ContextSnapshot; dump: ProxyDump }>();
-  for (const t of tracked) for (const p of ruleProxies(t.rule)) follow.set(`${p.context}/${p.namespace}/${p.podName}`, { ctx: input.contexts.find((c) => c.name === p.context)!, dump: p.dump });
+  for (const t of tracked) for (const p of conv.followedProxies(mesh, t.rule)) follow.set(`${p.context}/${p.namespace}/${p.podName}`, { ctx: input.contexts.find((c) => c.name === p.context)!, dump: p.dump });
   if (follow.size === 0) {
-    io.out(`no loaded proxy routes VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)}: nothing to wait for\n`);
+    const waypoints = [...new Set(tracked.flatMap((t) => conv.servingWaypoints(mesh, t.rule).map((w) => `${w.namespace}/${w.name}`)))];
+    io.out(waypoints.length
+      ? `VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)} is served by waypoint ${sanitizeLine(waypoints.join(', '))}, but no Envoy config of its pods is loaded: nothing to wait for\n`
+      : `no loaded proxy routes VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)}: nothing to wait for\n`);
     return 0;
   }
   const evaluate = (): { t: Tracked; states: ProxyConvergence[] }[] => tracked.map((t) => {

@@ -20,6 +20,36 @@ function runeCount(s: string): number {
   return n;
 }
 
+/** Lines of `cols + 1` cells each: one width per column, padding from a table of space runs, one join. */
+function sameShape(cellLines: string[][], minwidth: number, padding: number): string {
+  const n = cellLines.length;
+  const cols = cellLines[0].length - 1;
+  const counts = new Array<number>(n * cols);
+  const widths = new Array<number>(cols).fill(minwidth);
+  for (let i = 0; i < n; i++) {
+    const l = cellLines[i];
+    for (let j = 0; j < cols; j++) {
+      const c = runeCount(l[j]);
+      counts[i * cols + j] = c;
+      if (c + padding > widths[j]) widths[j] = c + padding;
+    }
+  }
+  const spaces = [''];
+  for (let k = 1, widest = Math.max(0, ...widths); k <= widest; k++) spaces.push(spaces[k - 1] + ' ');
+  const parts = new Array<string>(n * (2 * cols + 2));
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const l = cellLines[i];
+    for (let j = 0; j < cols; j++) {
+      parts[p++] = l[j];
+      parts[p++] = spaces[widths[j] - counts[i * cols + j]];
+    }
+    parts[p++] = l[cols];
+    parts[p++] = '\n';
+  }
+  return parts.join('');
+}
+
 /** Formats `text` exactly as a Go tabwriter would after Write(text) and Flush(). */
 export function tabwrite(text: string, opts: TabWriterOptions): string {
   const rawLines = text.split('\n');
@@ -33,22 +63,7 @@ export function tabwriteCells(cellLines: string[][], opts: TabWriterOptions): st
   const padding = opts.padding;
   const n = cellLines.length;
   // Fast path: every line has the same number of cells, so each column is one block.
-  if (n > 0 && cellLines.every((l) => l.length === cellLines[0].length)) {
-    const cols = cellLines[0].length - 1;
-    const widths = new Array<number>(cols).fill(minwidth);
-    for (const l of cellLines) for (let j = 0; j < cols; j++) {
-      const w = runeCount(l[j]) + padding;
-      if (w > widths[j]) widths[j] = w;
-    }
-    const out = new Array<string>(n);
-    for (let i = 0; i < n; i++) {
-      const l = cellLines[i];
-      let s = '';
-      for (let j = 0; j < cols; j++) s += l[j] + ' '.repeat(widths[j] - runeCount(l[j]));
-      out[i] = s + l[cols] + '\n';
-    }
-    return out.join('');
-  }
+  if (n > 0 && cellLines.every((l) => l.length === cellLines[0].length)) return sameShape(cellLines, minwidth, padding);
   const lines: Cell[][] = cellLines.map((l) => l.map((t) => ({ text: t, width: runeCount(t) })));
   const out: string[] = [];
   const widths: number[] = [];

@@ -5,10 +5,11 @@ import { tabwriteCells } from './tabwriter.js';
 import { goQuote } from './jsonpb-writer.js';
 import { toGoYaml } from './goyaml.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
+import { numberMapOf } from '../model/ztunnel/parse.js';
 import type { ZCert, ZEndpoint, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from '../model/ztunnel/types.js';
 import {
-  certificateRows, connectionRows, filteredWorkloads, serviceRows, sortedPolicies, sortedServices, sortedWorkloadStates,
-  waypointIndex, workloadRows, type ConnectionsFilter, type PolicyFilter, type ServiceFilter, type WorkloadFilter,
+  certificateRows, connectionCells, filteredWorkloads, serviceCells, sortedPolicies, sortedServices, sortedWorkloadStates,
+  waypointIndex, workloadCells, type ConnectionsFilter, type PolicyFilter, type ServiceFilter, type WorkloadFilter,
 } from '../model/ztunnel/views.js';
 
 export type ZtunnelView = 'workload' | 'service' | 'policy' | 'certificate' | 'connections' | 'all';
@@ -16,22 +17,32 @@ export type ZtunnelFormat = 'short' | 'json' | 'yaml';
 
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\x00-\x1f\x7f-\x9f]/;
+// eslint-disable-next-line no-control-regex
+const UNSAFE_BUT_NEWLINE = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
 const clean = (s: string) => (UNSAFE.test(s) ? sanitizeLine(s) : s);
 
+function newlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** The table, its cells made safe for a terminal. One scan of the text finds whether any cell needs it. */
 function table(header: string[], rows: string[][], padding = 1): string {
-  for (const r of rows) for (let i = 0; i < r.length; i++) r[i] = clean(r[i]);
   rows.unshift(header);
-  return tabwriteCells(rows, { minwidth: 0, tabwidth: 8, padding });
+  const opts = { minwidth: 0, tabwidth: 8, padding };
+  const text = tabwriteCells(rows, opts);
+  if (!UNSAFE_BUT_NEWLINE.test(text) && newlines(text) === rows.length) return text;
+  for (const r of rows) for (let i = 0; i < r.length; i++) r[i] = clean(r[i]);
+  return tabwriteCells(rows, opts);
 }
 
 export function renderWorkloadTable(d: ZtunnelDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): string {
-  const rows = workloadRows(d, f, index).map((r) => [r.namespace, r.name, r.address, r.node, r.waypoint, r.protocol]);
-  return table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], rows);
+  return table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], workloadCells(d, f, index));
 }
 
 export function renderServiceTable(d: ZtunnelDump, f: ServiceFilter = {}, index = waypointIndex(d.services)): string {
-  const rows = serviceRows(d, f, index).map((r) => [r.namespace, r.name, r.vips, r.waypoint, r.endpoints]);
-  return table(['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], rows);
+  return table(['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], serviceCells(d, f, index));
 }
 
 export function renderPolicyTable(d: ZtunnelDump, f: PolicyFilter = {}): string {
@@ -45,8 +56,7 @@ export function renderCertificateTable(d: ZtunnelDump, now: Date): string {
 }
 
 export function renderConnectionTable(d: ZtunnelDump, f: ConnectionsFilter = {}): string {
-  const rows = connectionRows(d, f).map((r) => [r.workload, r.direction, r.local, r.remote, r.remoteTarget, r.protocol]);
-  return table(['WORKLOAD', 'DIRECTION', 'LOCAL', 'REMOTE', 'REMOTE TARGET', 'PROTOCOL'], rows);
+  return table(['WORKLOAD', 'DIRECTION', 'LOCAL', 'REMOTE', 'REMOTE TARGET', 'PROTOCOL'], connectionCells(d, f));
 }
 
 /** `zc all`: every table, each after a blank line (and a `------ X INFO ------` header with --with-headers). */
@@ -119,7 +129,7 @@ function workloadJson(w: ZWorkload): GoValue {
 const numberMap = (m: Map<string, number> | null): GoValue => m;
 
 function endpointJson(e: ZEndpoint): GoValue {
-  return { workloadUid: e.workloadUid, service: e.service, address: omitEmptyString(e.address), port: numberMap(e.port) };
+  return { workloadUid: e.workloadUid, service: e.service, address: omitEmptyString(e.address), port: e.port ? numberMapOf(e.port) : null };
 }
 
 function serviceJson(s: ZService): GoValue {

@@ -2,6 +2,10 @@
 // weights asked for)? Pure: the caller re-reads the proxies' route configuration and re-joins.
 import { parseClusterName } from './join-envoy.js';
 import type { DestinationModel, ProxyModel, RuleModel } from './objects.js';
+import type { Mesh } from './join.js';
+import { ambientOfSnapshot, type WaypointModel } from './ambient.js';
+import { serviceHost } from './hosts.js';
+import { ruleProxies } from './traffic.js';
 
 /** The weights to wait for: "fqdn|subset" → percent. */
 export type TargetWeights = Map<string, number>;
@@ -66,6 +70,37 @@ export function describeWeights(w: TargetWeights | undefined): string {
   const pct = (v: number) => `${Math.round(v * 10) / 10}%`;
   if (hosts.size === 1) return `${shortHost(entries[0]!.h)} ${entries.map((e) => `${e.s ?? '(all)'} ${pct(e.v)}`).join(' / ')}`;
   return entries.map((e) => `${shortHost(e.h)}${e.s ? `:${e.s}` : ''} ${pct(e.v)}`).join(' / ');
+}
+
+/** The waypoints that run a mesh VirtualService's rule: those serving a Service its hosts name. */
+export function servingWaypoints(mesh: Mesh, rule: RuleModel): WaypointModel[] {
+  const ctx = mesh.context(rule.vs.context);
+  if (!ctx || !rule.vs.mesh) return [];
+  const hosts = new Set(rule.vs.hosts);
+  return [...ambientOfSnapshot(ctx.snapshot).waypoints.values()].filter((w) => w.services.some((k) => {
+    const [ns, name] = k.split('/');
+    return hosts.has(serviceHost(name!, ns!));
+  }));
+}
+
+/**
+ * The proxies whose Envoy must run the rule: for hosts a waypoint serves, the waypoints' Envoys (ambient clients have
+ * no sidecar; sidecar clients send through the waypoint too), whether or not they carry the rule yet, and gateways
+ * that carry it; else every proxy whose routes carry it.
+ */
+export function followedProxies(mesh: Mesh, rule: RuleModel): ProxyModel[] {
+  const carrying = ruleProxies(rule);
+  const waypoints = servingWaypoints(mesh, rule);
+  if (waypoints.length === 0) return carrying;
+  const out: ProxyModel[] = carrying.filter((p) => p.isGateway);
+  for (const w of waypoints) {
+    for (const k of w.pods) {
+      const [ns, pod] = k.split('/');
+      const p = mesh.proxyOf(w.context, ns!, pod!);
+      if (p && !out.includes(p)) out.push(p);
+    }
+  }
+  return out;
 }
 
 /** Each proxy's state against the target (default: the rule's intended weights). */

@@ -9,7 +9,7 @@ import type { Problem, TreeNode } from './tree-types.js';
 import { ambientOfSnapshot, modeBadge, type AmbientContext, type Drift, type PodEnrollment, type WaypointModel } from './ambient.js';
 import type { PodModel } from './objects.js';
 import { objectId } from './objects.js';
-import { flat, node, objectLink, podLink } from './tree-nodes.js';
+import { appendChildren, flat, node, objectLink, podLink } from './tree-nodes.js';
 import { proxyNode } from './tree-proxy.js';
 import { serviceHost } from './hosts.js';
 
@@ -82,8 +82,10 @@ function decorateService(mesh: Mesh, a: AmbientContext, ns: string, n: TreeNode)
   if (wp) {
     const [wns, wname] = wp.split('/');
     const gw = mesh.context(a.context)?.kind(GATEWAY_API_GATEWAY_KEY).find((g) => g.namespace === wns && g.name === wname);
-    if (gw) n.children.push(objectLink(n.id, gw, { detail: `waypoint${s.ztunnel ? ` (ztunnel: ${s.ztunnel.waypoint ?? 'none'})` : ''}` }));
-    else n.children.push(node(`${n.id}/waypoint`, 'dangling', `waypoint ${wp}`, { context: a.context, dangling: `no Gateway of class istio-waypoint ${wp} (MS0602)` }));
+    appendChildren(n, (sn) => {
+      if (gw) sn.children.push(objectLink(sn.id, gw, { detail: `waypoint${s.ztunnel ? ` (ztunnel: ${s.ztunnel.waypoint ?? 'none'})` : ''}` }));
+      else sn.children.push(node(`${sn.id}/waypoint`, 'dangling', `waypoint ${wp}`, { context: a.context, dangling: `no Gateway of class istio-waypoint ${wp} (MS0602)` }));
+    });
   }
 }
 

@@ -67,6 +67,13 @@ class Node implements TreeNode {
     this.#env = env;
   }
 
+  /** Runs `more` on the node once its children exist: now if they do, else right after its fill. */
+  thenFill(more: (n: TreeNode) => void): void {
+    const fill = this.#fill;
+    if (this.#kids !== undefined || !fill) { more(this); return; }
+    this.#fill = (n, src, env) => { fill(n, src, env); more(n); };
+  }
+
   toJSON(): Record<string, unknown> {
     return {
       id: this.id, kind: this.kind, label: this.label, detail: this.detail, context: this.context, badges: this.badges,
@@ -79,6 +86,12 @@ class Node implements TreeNode {
 export function lazyChildren<S>(n: TreeNode, fill: Fill<S>, src: S, env: object): void {
   if (n instanceof Node) n.lazy(fill, src, env);
   else fill(n, src, env);
+}
+
+/** Appends children to a node without building its lazy ones now: `more` runs when they are built. */
+export function appendChildren(n: TreeNode, more: (n: TreeNode) => void): void {
+  if (n instanceof Node) n.thenFill(more);
+  else more(n);
 }
 
 /** A copy of a node with other children (filters of the tree). */

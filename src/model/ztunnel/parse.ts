@@ -24,21 +24,25 @@ function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-/** An object with whether every member name is one of the struct's own (then no case-insensitive search is needed). */
-interface View { o: JsonObject; exact: boolean }
+/**
+ * An object and whether every member name is one of the struct's own (then no case-insensitive search is needed),
+ * found on the first member that is absent.
+ */
+interface View { o: JsonObject; known: ReadonlySet<string>; exact: boolean | undefined }
 
-function view(o: JsonObject, known: ReadonlySet<string>): View {
-  let exact = true;
-  for (const k in o) if (!known.has(k)) { exact = false; break; }
-  return { o, exact };
-}
+const view = (o: JsonObject, known: ReadonlySet<string>): View => ({ o, known, exact: undefined });
 
 /** Member `key`: the exact name first, else the first name equal ignoring case (as Go decodes). */
 function member(v: View, key: string): unknown {
   const x = v.o[key];
-  if (x !== undefined || v.exact) return x;
+  if (x !== undefined) return x;
+  if (v.exact === undefined) {
+    v.exact = true;
+    for (const k in v.o) if (!v.known.has(k)) { v.exact = false; break; }
+  }
+  if (v.exact) return undefined;
   const lower = key.toLowerCase();
-  for (const k in v.o) if (k.toLowerCase() === lower) return v.o[k];
+  for (const k in v.o) if (k.length === key.length && k.toLowerCase() === lower) return v.o[k];
   return undefined;
 }
 
@@ -59,7 +63,11 @@ const CONNS = keys('inbound', 'outbound');
 const CONN = keys('src', 'originalDst', 'actualDst', 'protocol');
 const INFO = keys('name', 'namespace', 'trustDomain', 'serviceAccount');
 const DUMP = keys('workloads', 'services', 'policies', 'certificates', 'workloadState');
+const EMPTY: JsonObject = {};
+const NO_LOCALITY = { region: '', zone: '', subzone: '' };
+const NO_TUNNEL = { protocol: '' };
 
+// Paths in errors are `path` + `sub` + `.key`, built only when a value is wrong: a dump holds many thousand objects.
 class Reader {
   constructor(private readonly source: string) {}
 
@@ -67,80 +75,112 @@ class Reader {
     throw new ZtunnelDumpError(`${this.source}: ${path} must be ${what}, not ${typeName(v)}`);
   }
 
-  obj(v: unknown, path: string): JsonObject | undefined {
+  /** An object value (absent or null: undefined); `at()` is its path. */
+  obj(v: unknown, path: string, sub = '', key = ''): JsonObject | undefined {
     if (v === undefined || v === null) return undefined;
-    if (!isObj(v)) this.fail(path, 'an object', v);
+    if (!isObj(v)) this.fail(`${path}${sub}${key === '' ? '' : `.${key}`}`, 'an object', v);
     return v;
   }
 
-  str(o: View, key: string, path: string): string {
+  str(o: View, key: string, path: string, sub = ''): string {
     const v = member(o, key);
+    if (typeof v === 'string') return v;
     if (v === undefined || v === null) return '';
-    if (typeof v !== 'string') this.fail(`${path}.${key}`, 'a string', v);
-    return v;
+    this.fail(`${path}${sub}.${key}`, 'a string', v);
   }
 
   num(o: View, key: string, path: string): number {
     const v = member(o, key);
+    if (typeof v === 'number') return v;
     if (v === undefined || v === null) return 0;
-    if (typeof v !== 'number') this.fail(`${path}.${key}`, 'a number', v);
-    return v;
+    this.fail(`${path}.${key}`, 'a number', v);
   }
 
   bool(o: View, key: string, path: string): boolean {
     const v = member(o, key);
+    if (typeof v === 'boolean') return v;
     if (v === undefined || v === null) return false;
-    if (typeof v !== 'boolean') this.fail(`${path}.${key}`, 'true or false', v);
-    return v;
+    this.fail(`${path}.${key}`, 'true or false', v);
   }
 
-  list<T>(o: View, key: string, path: string, item: (v: unknown, path: string) => T): T[] | null {
+  list<T>(o: View, key: string, path: string, item: (v: unknown, path: string) => T, sub = ''): T[] | null {
     const v = member(o, key);
     if (v === undefined || v === null) return null;
-    if (!Array.isArray(v)) this.fail(`${path}.${key}`, 'a list', v);
-    return v.map((x, i) => item(x, `${path}.${key}[${i}]`));
-  }
-
-  strings(o: View, key: string, path: string): string[] | null {
-    return this.list(o, key, path, (x, p) => {
-      if (x === null) return '';
-      if (typeof x !== 'string') this.fail(p, 'a string', x);
-      return x;
-    });
-  }
-
-  numberMap(o: View, key: string, path: string): Map<string, number> | null {
-    const m = this.obj(member(o, key), `${path}.${key}`);
-    if (!m) return null;
-    const out = new Map<string, number>();
-    for (const k in m) {
-      const v = m[k];
-      if (typeof v !== 'number' && v !== null) this.fail(`${path}.${key}["${k}"]`, 'a number', v);
-      out.set(k, (v as number | null) ?? 0);
-    }
+    if (!Array.isArray(v)) this.fail(`${path}${sub}.${key}`, 'a list', v);
+    const out = new Array<T>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = item(v[i], `${path}${sub}.${key}[${i}]`);
     return out;
   }
 
+  /** A list of strings: the dump's own array when every item is a string (null items read as ""). */
+  strings(o: View, key: string, path: string, sub = ''): string[] | null {
+    const v = member(o, key);
+    if (v === undefined || v === null) return null;
+    if (!Array.isArray(v)) this.fail(`${path}${sub}.${key}`, 'a list', v);
+    let i = 0;
+    while (i < v.length && typeof v[i] === 'string') i++;
+    if (i === v.length) return v as string[];
+    return v.map((x, j) => {
+      if (typeof x === 'string') return x;
+      if (x === null) return '';
+      return this.fail(`${path}${sub}.${key}[${j}]`, 'a string', x);
+    });
+  }
+
+  /** An object of numbers (null reads as 0), kept as read. */
+  numbers(o: View, key: string, path: string): Readonly<Record<string, number | null>> | null {
+    const m = this.obj(member(o, key), path, '', key);
+    if (!m) return null;
+    for (const k in m) {
+      const v = m[k];
+      if (typeof v !== 'number' && v !== null) this.fail(`${path}.${key}["${k}"]`, 'a number', v);
+    }
+    return m as Record<string, number | null>;
+  }
+
+  numberMap(o: View, key: string, path: string): Map<string, number> | null {
+    const m = this.numbers(o, key, path);
+    return m ? numberMapOf(m) : null;
+  }
+
   gateway(o: View, key: string, path: string): GatewayAddress | undefined {
-    const g = this.obj(member(o, key), `${path}.${key}`);
-    return g ? { destination: this.str(view(g, GATEWAY), 'destination', `${path}.${key}`) } : undefined;
+    const g = this.obj(member(o, key), path, '', key);
+    return g ? { destination: this.str(view(g, GATEWAY), 'destination', path, `.${key}`) } : undefined;
   }
 }
 
-/** A list, or the values of an object, of member `key` (absent or null: none). */
-function entries(r: Reader, dump: View, key: string): { value: unknown; path: string }[] {
+/** service port → target port (null as 0). */
+export function numberMapOf(m: Readonly<Record<string, number | null>>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const k in m) out.set(k, m[k] ?? 0);
+  return out;
+}
+
+/** Calls `each` with every item of a list, or every value of an object, of member `key` (absent or null: none). */
+function forEntries(r: Reader, dump: View, key: string, each: (value: unknown, path: string) => void): void {
   const v = member(dump, key);
-  if (v === undefined || v === null) return [];
-  if (Array.isArray(v)) return v.map((value, i) => ({ value, path: `${key}[${i}]` }));
+  if (v === undefined || v === null) return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) each(v[i], `${key}[${i}]`);
+    return;
+  }
   if (!isObj(v)) r.fail(key, 'a list or an object', v);
-  return Object.keys(v).map((k) => ({ value: v[k], path: `${key}["${k}"]` }));
+  for (const k of Object.keys(v)) each(v[k], `${key}["${k}"]`);
+}
+
+function entries<T>(r: Reader, dump: View, key: string, item: (r: Reader, v: unknown, path: string) => T): T[] {
+  const out: T[] = [];
+  forEntries(r, dump, key, (v, p) => { out.push(item(r, v, p)); });
+  return out;
 }
 
 function workload(r: Reader, v: unknown, p: string): ZWorkload {
-  const o = view(r.obj(v, p) ?? {}, WORKLOAD);
-  const loc = view(r.obj(member(o, 'locality'), `${p}.locality`) ?? {}, LOCALITY);
-  const tunnel = view(r.obj(member(o, 'applicationTunnel'), `${p}.applicationTunnel`) ?? {}, TUNNEL);
-  const tunnelPort = member(tunnel, 'port');
+  const o = view(r.obj(v, p) ?? EMPTY, WORKLOAD);
+  const locObj = r.obj(member(o, 'locality'), p, '.locality');
+  const loc = locObj ? view(locObj, LOCALITY) : undefined;
+  const tunnelObj = r.obj(member(o, 'applicationTunnel'), p, '.applicationTunnel');
+  const tunnel = tunnelObj ? view(tunnelObj, TUNNEL) : undefined;
+  const tunnelPort = tunnel ? member(tunnel, 'port') : undefined;
   if (tunnelPort !== undefined && tunnelPort !== null && typeof tunnelPort !== 'number') r.fail(`${p}.applicationTunnel.port`, 'a number', tunnelPort);
   return {
     uid: r.str(o, 'uid', p),
@@ -157,13 +197,13 @@ function workload(r: Reader, v: unknown, p: string): ZWorkload {
     canonicalRevision: r.str(o, 'canonicalRevision', p),
     clusterId: r.str(o, 'clusterId', p),
     trustDomain: r.str(o, 'trustDomain', p),
-    locality: { region: r.str(loc, 'region', `${p}.locality`), zone: r.str(loc, 'zone', `${p}.locality`), subzone: r.str(loc, 'subzone', `${p}.locality`) },
+    locality: loc ? { region: r.str(loc, 'region', p, '.locality'), zone: r.str(loc, 'zone', p, '.locality'), subzone: r.str(loc, 'subzone', p, '.locality') } : NO_LOCALITY,
     node: r.str(o, 'node', p),
     network: r.str(o, 'network', p),
     status: r.str(o, 'status', p),
     hostname: r.str(o, 'hostname', p),
     capacity: r.num(o, 'capacity', p),
-    applicationTunnel: { protocol: r.str(tunnel, 'protocol', `${p}.applicationTunnel`), ...(typeof tunnelPort === 'number' ? { port: tunnelPort } : {}) },
+    applicationTunnel: tunnel ? { protocol: r.str(tunnel, 'protocol', p, '.applicationTunnel'), ...(typeof tunnelPort === 'number' ? { port: tunnelPort } : {}) } : NO_TUNNEL,
     authorizationPolicies: r.strings(o, 'authorizationPolicies', p),
   };
 }
@@ -173,20 +213,20 @@ function cidrVip(r: Reader, v: unknown, p: string): ZCidrVip {
     const i = v.indexOf('/');
     return i >= 0 && v.indexOf('/', i + 1) >= 0 ? { network: v.slice(0, i), cidr: v.slice(i + 1) } : { network: '', cidr: v };
   }
-  const o = view(r.obj(v, p) ?? {}, CIDR);
+  const o = view(r.obj(v, p) ?? EMPTY, CIDR);
   return { cidr: r.str(o, 'cidr', p), network: r.str(o, 'network', p) };
 }
 
 function endpoint(r: Reader, v: unknown, p: string): ZEndpoint {
-  const o = view(r.obj(v, p) ?? {}, ENDPOINT);
-  return { workloadUid: r.str(o, 'workloadUid', p), service: r.str(o, 'service', p), address: r.str(o, 'address', p), port: r.numberMap(o, 'port', p) };
+  const o = view(r.obj(v, p) ?? EMPTY, ENDPOINT);
+  return { workloadUid: r.str(o, 'workloadUid', p), service: r.str(o, 'service', p), address: r.str(o, 'address', p), port: r.numbers(o, 'port', p) };
 }
 
 function service(r: Reader, v: unknown, p: string): ZService {
-  const o = view(r.obj(v, p) ?? {}, SERVICE);
-  const lbObj = r.obj(member(o, 'loadBalancer'), `${p}.loadBalancer`);
+  const o = view(r.obj(v, p) ?? EMPTY, SERVICE);
+  const lbObj = r.obj(member(o, 'loadBalancer'), p, '.loadBalancer');
   const lb = lbObj ? view(lbObj, LB) : undefined;
-  const eps = r.obj(member(o, 'endpoints'), `${p}.endpoints`);
+  const eps = r.obj(member(o, 'endpoints'), p, '.endpoints');
   let endpoints: Map<string, ZEndpoint> | null = null;
   if (eps) {
     endpoints = new Map();
@@ -199,7 +239,7 @@ function service(r: Reader, v: unknown, p: string): ZService {
     vips: r.strings(o, 'vips', p),
     cidrVips: r.list(o, 'cidrVips', p, (x, q) => cidrVip(r, x, q)),
     ports: r.numberMap(o, 'ports', p),
-    ...(lb ? { loadBalancer: { mode: r.str(lb, 'mode', `${p}.loadBalancer`), routingPreferences: r.strings(lb, 'routingPreferences', `${p}.loadBalancer`), healthPolicy: r.str(lb, 'healthPolicy', `${p}.loadBalancer`) } } : {}),
+    ...(lb ? { loadBalancer: { mode: r.str(lb, 'mode', p, '.loadBalancer'), routingPreferences: r.strings(lb, 'routingPreferences', p, '.loadBalancer'), healthPolicy: r.str(lb, 'healthPolicy', p, '.loadBalancer') } } : {}),
     waypoint: r.gateway(o, 'waypoint', p),
     endpoints,
     subjectAltNames: r.strings(o, 'subjectAltNames', p),
@@ -209,7 +249,7 @@ function service(r: Reader, v: unknown, p: string): ZService {
 }
 
 function policy(r: Reader, v: unknown, p: string): ZPolicy {
-  const o = view(r.obj(v, p) ?? {}, POLICY);
+  const o = view(r.obj(v, p) ?? EMPTY, POLICY);
   const rules = r.list(o, 'rules', p, (rule, rp) => {
     if (rule === null) return [];
     if (!Array.isArray(rule)) r.fail(rp, 'a list', rule);
@@ -223,12 +263,12 @@ function policy(r: Reader, v: unknown, p: string): ZPolicy {
 }
 
 function cert(r: Reader, v: unknown, p: string): ZCert {
-  const o = view(r.obj(v, p) ?? {}, CERT);
+  const o = view(r.obj(v, p) ?? EMPTY, CERT);
   return { pem: r.str(o, 'pem', p), serialNumber: r.str(o, 'serialNumber', p), validFrom: r.str(o, 'validFrom', p), expirationTime: r.str(o, 'expirationTime', p) };
 }
 
 function certificate(r: Reader, v: unknown, p: string): ZCertificate {
-  const o = view(r.obj(v, p) ?? {}, CERTS);
+  const o = view(r.obj(v, p) ?? EMPTY, CERTS);
   return {
     identity: r.str(o, 'identity', p),
     state: r.str(o, 'state', p),
@@ -238,19 +278,18 @@ function certificate(r: Reader, v: unknown, p: string): ZCertificate {
 }
 
 function connection(r: Reader, v: unknown, p: string): ZConnection {
-  const o = view(r.obj(v, p) ?? {}, CONN);
+  const o = view(r.obj(v, p) ?? EMPTY, CONN);
   return { src: r.str(o, 'src', p), originalDst: r.str(o, 'originalDst', p), actualDst: r.str(o, 'actualDst', p), protocol: r.str(o, 'protocol', p) };
 }
 
 function workloadState(r: Reader, v: unknown, p: string): ZWorkloadState {
-  const o = view(r.obj(v, p) ?? {}, STATE);
-  const c = view(r.obj(member(o, 'connections'), `${p}.connections`) ?? {}, CONNS);
-  const info = view(r.obj(member(o, 'info'), `${p}.info`) ?? {}, INFO);
-  const ip = `${p}.info`;
+  const o = view(r.obj(v, p) ?? EMPTY, STATE);
+  const c = view(r.obj(member(o, 'connections'), p, '.connections') ?? EMPTY, CONNS);
+  const info = view(r.obj(member(o, 'info'), p, '.info') ?? EMPTY, INFO);
   return {
     state: r.str(o, 'state', p),
-    connections: { inbound: r.list(c, 'inbound', `${p}.connections`, (x, q) => connection(r, x, q)), outbound: r.list(c, 'outbound', `${p}.connections`, (x, q) => connection(r, x, q)) },
-    info: { name: r.str(info, 'name', ip), namespace: r.str(info, 'namespace', ip), trustDomain: r.str(info, 'trustDomain', ip), serviceAccount: r.str(info, 'serviceAccount', ip) },
+    connections: { inbound: r.list(c, 'inbound', p, (x, q) => connection(r, x, q), '.connections'), outbound: r.list(c, 'outbound', p, (x, q) => connection(r, x, q), '.connections') },
+    info: { name: r.str(info, 'name', p, '.info'), namespace: r.str(info, 'namespace', p, '.info'), trustDomain: r.str(info, 'trustDomain', p, '.info'), serviceAccount: r.str(info, 'serviceAccount', p, '.info') },
   };
 }
 
@@ -267,10 +306,10 @@ export function parseZtunnelDump(raw: unknown, source: string): ZtunnelDump {
   const state = r.obj(member(dump, 'workloadState'), 'workloadState') ?? {};
   return {
     source,
-    workloads: entries(r, dump, 'workloads').map((e) => workload(r, e.value, e.path)),
-    services: entries(r, dump, 'services').map((e) => service(r, e.value, e.path)),
-    policies: entries(r, dump, 'policies').map((e) => policy(r, e.value, e.path)),
-    certificates: entries(r, dump, 'certificates').map((e) => certificate(r, e.value, e.path)),
+    workloads: entries(r, dump, 'workloads', workload),
+    services: entries(r, dump, 'services', service),
+    policies: entries(r, dump, 'policies', policy),
+    certificates: entries(r, dump, 'certificates', certificate),
     workloadState: Object.keys(state).map((k) => workloadState(r, state[k], `workloadState["${k}"]`)),
     raw,
   };

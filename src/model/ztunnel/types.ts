@@ -35,8 +35,8 @@ export interface ZEndpoint {
   workloadUid: string;
   service: string;
   address: string;
-  /** service port → target port, keys as strings. */
-  port: Map<string, number> | null;
+  /** service port → target port, keys as strings, as the dump has it (null reads as 0: numberMapOf). */
+  port: Readonly<Record<string, number | null>> | null;
 }
 
 export interface ZCidrVip { cidr: string; network: string }

@@ -38,14 +38,16 @@ function waypointName(waypoint: { destination: string } | undefined, index: Map<
   return index.get(waypoint.destination) ?? 'NA';
 }
 
-export interface WorkloadRow { namespace: string; name: string; address: string; node: string; waypoint: string; protocol: string }
-
-export function workloadRows(d: ZtunnelDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): WorkloadRow[] {
-  const keyed = filteredWorkloads(d, f).map((w) => ({ w, key: `${w.namespace}.${w.name}` }));
-  keyed.sort((a, b) => cmp(a.key, b.key) || cmp(a.w.node, b.w.node));
-  return keyed.map(({ w }) => {
-    const ips = (w.workloadIps ?? []).join(',');
-    return { namespace: w.namespace, name: w.name, address: ips.length > 0 ? ips : w.hostname, node: w.node, waypoint: waypointName(w.waypoint, index), protocol: w.protocol };
+/** Workload table cells (namespace, pod name, address, node, waypoint, protocol), sorted by `namespace.name` then node. */
+export function workloadCells(d: ZtunnelDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): string[][] {
+  const list = filteredWorkloads(d, f);
+  const keys = list.map((w) => `${w.namespace}.${w.name}`);
+  const order = list.map((_, i) => i);
+  order.sort((a, b) => cmp(keys[a], keys[b]) || cmp(list[a].node, list[b].node));
+  return order.map((i) => {
+    const w = list[i];
+    const ips = w.workloadIps === null ? '' : w.workloadIps.length === 1 ? w.workloadIps[0] : w.workloadIps.join(',');
+    return [w.namespace, w.name, ips.length > 0 ? ips : w.hostname, w.node, waypointName(w.waypoint, index), w.protocol];
   });
 }
 
@@ -55,16 +57,22 @@ export function sortedServices(d: ZtunnelDump, f: ServiceFilter = {}): ZService[
   return d.services.filter((s) => !f.namespace || eqFold(s.namespace, f.namespace)).sort(byNamespaceNameHost);
 }
 
-export interface ServiceRow { namespace: string; name: string; vips: string; waypoint: string; endpoints: string }
-
-export function serviceRows(d: ZtunnelDump, f: ServiceFilter = {}, index = waypointIndex(d.services)): ServiceRow[] {
-  const byUid = new Map<string, ZWorkload>();
-  for (const w of d.workloads) byUid.set(w.uid, w);
-  return sortedServices(d, f).map((s) => {
+/** Service table cells (namespace, service name, VIPs, waypoint, healthy/all endpoints). */
+export function serviceCells(d: ZtunnelDump, f: ServiceFilter = {}, index = waypointIndex(d.services)): string[][] {
+  const services = sortedServices(d, f);
+  const healthyUid = new Map<string, boolean>();
+  if (services.some((s) => s.endpoints !== null && s.endpoints.size > 0)) for (const w of d.workloads) healthyUid.set(w.uid, w.status === 'Healthy');
+  return services.map((s) => {
     let healthy = 0;
-    for (const ep of s.endpoints?.values() ?? []) if (byUid.get(ep.workloadUid)?.status === 'Healthy') healthy++;
-    const vips = (s.vips ?? []).map((v) => { const i = v.indexOf('/'); return i >= 0 ? v.slice(i + 1) : ''; });
-    return { namespace: s.namespace, name: s.name, vips: vips.join(','), waypoint: waypointName(s.waypoint, index), endpoints: `${healthy}/${s.endpoints?.size ?? 0}` };
+    if (s.endpoints) for (const ep of s.endpoints.values()) if (healthyUid.get(ep.workloadUid) === true) healthy++;
+    let vips = '';
+    const list = s.vips ?? [];
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
+      const slash = v.indexOf('/');
+      vips += (i > 0 ? ',' : '') + (slash >= 0 ? v.slice(slash + 1) : '');
+    }
+    return [s.namespace, s.name, vips, waypointName(s.waypoint, index), `${healthy}/${s.endpoints?.size ?? 0}`];
   });
 }
 
@@ -142,38 +150,43 @@ function splitHostPort(addr: string): { host: string; port: string } | undefined
 
 const joinHostPort = (host: string, port: string) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
-export interface ConnectionRow { workload: string; direction: 'Inbound' | 'Outbound'; local: string; remote: string; remoteTarget: string; protocol: string }
-
-export function connectionRows(d: ZtunnelDump, f: ConnectionsFilter = {}): ConnectionRow[] {
-  const serviceNames = new Map<string, string>();
-  for (const s of d.services) {
-    const first = s.vips?.[0];
-    const ip = first !== undefined ? first.slice(first.indexOf('/') + 1 || first.length) : '';
-    serviceNames.set(ip === '' ? 'None' : ip, s.hostname);
-  }
-  const workloadNames = new Map<string, string>();
-  for (const w of d.workloads) {
-    const ip = w.workloadIps?.[0] ?? '';
-    workloadNames.set(ip === '' ? 'None' : ip, `${w.name}.${w.namespace}`);
-  }
+/** Connection table cells (workload, direction, local, remote, remote target, protocol). */
+export function connectionCells(d: ZtunnelDump, f: ConnectionsFilter = {}): string[][] {
+  // Address → name maps, built on the first lookup (the last service or workload with an address wins).
+  let serviceNames: Map<string, string> | undefined;
+  let workloads: Map<string, ZWorkload> | undefined;
+  const names = () => {
+    serviceNames = new Map();
+    for (const s of d.services) {
+      const first = s.vips?.[0];
+      const ip = first !== undefined ? first.slice(first.indexOf('/') + 1 || first.length) : '';
+      serviceNames.set(ip === '' ? 'None' : ip, s.hostname);
+    }
+    workloads = new Map();
+    for (const w of d.workloads) {
+      const ip = w.workloadIps?.[0] ?? '';
+      workloads.set(ip === '' ? 'None' : ip, w);
+    }
+  };
   const lookup = (addr: string): string => {
     if (f.raw) return addr;
     const hp = splitHostPort(addr);
     if (!hp) return addr;
-    const s = serviceNames.get(hp.host);
+    if (!serviceNames) names();
+    const s = serviceNames!.get(hp.host);
     if (s !== undefined) return joinHostPort(s, hp.port);
-    const w = workloadNames.get(hp.host);
-    if (w !== undefined) return joinHostPort(w, hp.port);
+    const w = workloads!.get(hp.host);
+    if (w !== undefined) return joinHostPort(`${w.name}.${w.namespace}`, hp.port);
     return addr;
   };
-  const rows: ConnectionRow[] = [];
+  const rows: string[][] = [];
   for (const s of sortedWorkloadStates(d, f)) {
     const name = `${s.info.name}.${s.info.namespace}`;
     if (f.direction !== 'outbound') {
-      for (const c of s.connections.inbound ?? []) rows.push({ workload: name, direction: 'Inbound', local: lookup(c.actualDst), remote: lookup(c.src), remoteTarget: c.originalDst, protocol: c.protocol });
+      for (const c of s.connections.inbound ?? []) rows.push([name, 'Inbound', lookup(c.actualDst), lookup(c.src), c.originalDst, c.protocol]);
     }
     if (f.direction !== 'inbound') {
-      for (const c of s.connections.outbound ?? []) rows.push({ workload: name, direction: 'Outbound', local: lookup(c.src), remote: lookup(c.actualDst), remoteTarget: lookup(c.originalDst), protocol: c.protocol });
+      for (const c of s.connections.outbound ?? []) rows.push([name, 'Outbound', lookup(c.src), lookup(c.actualDst), lookup(c.originalDst), c.protocol]);
     }
   }
   return rows;
