@@ -38,7 +38,8 @@ export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceReque
     const hasMesh = translateGatewayApi(objects, { domainSuffix: 'cluster.local' }).configs.some((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh'));
     if (!hasMesh) return undefined;
     t = traceGatewayApiMesh(objects, pod, req);
-    if (!t) return undefined;
+    // Only a host with a mesh route is traced here; any other host goes through the VirtualService trace.
+    if (!t?.intent.virtualService) return undefined;
   }
   const { context: _c, from: _f, ...request } = req;
   if (output === 'json') process.stdout.write(`${terminalSafeJson(JSON.stringify({ request: { ...request, from: req.from, context: req.context }, intent: t.intent, steps: t.steps }, null, 2))}\n`);
