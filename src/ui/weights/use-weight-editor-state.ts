@@ -108,7 +108,7 @@ function proportionKey(s: EditorState, input: string, key: KeyInfo): EditorState
   if (input === '0') return setProportion(st, 0);
   if (input === '=') return { ...st, weights: st.weights.map(() => 1), message: undefined };
   if (input === 'l') return { ...st, message: 'weights are proportions: the other backendRefs keep theirs, nothing to lock' };
-  if (input === 'f') return { ...st, force: !st.force, message: st.force ? undefined : 'force: every backendRef may weigh 0' };
+  if (input === 'f') return { ...st, force: !st.force, message: undefined };
   return undefined;
 }
 
