@@ -23,6 +23,7 @@ const FAULTS = [
   'MS0602 cluster-b Service shop/inventory', // ambient: istio.io/use-waypoint names a waypoint that does not exist
   'MS0203 cluster-a VirtualService app/demoapp', // the stale proxy's recorded traffic: the canary gets 0% of its requests
   'MS0204 cluster-a VirtualService app/demoapp', // the canary answers 5xx, v2 does not (recorded stats)
+  'MS0403 cluster-a HTTPRoute web/storefront', // Gateway API: a backendRef into default, where no ReferenceGrant allows it
   // Not a fault, a story: productpage's RBAC filter counted the app namespace's /api/* calls it refused (Info).
   'MS0508 cluster-a AuthorizationPolicy default/deny-app-api',
 ];
@@ -48,6 +49,8 @@ test('analyze on fixtures/demo: exactly the deliberate faults', async () => {
   const refused = findings.find((f) => f.code === 'MS0508')!;
   assert.equal(refused.level, 'Info');
   assert.equal(refused.proxy, 'default/productpage-v1-7bbd79f8fd-k6j79');
+  const refGrant = findings.find((f) => f.code === 'MS0403')!;
+  assert.match(refGrant.message, /backendRef default\/reviews is in another namespace and no ReferenceGrant in default allows HTTPRoutes from web/);
   assert.match(refused.message, /refused 12 of 373 requests \(403 RBAC: access denied\) in 10 s, at inbound_0\.0\.0\.0_9080; AuthorizationPolicy default\/deny-app-api \(DENY\) can refuse them/);
 
 });

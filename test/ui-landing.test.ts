@@ -45,15 +45,15 @@ for (const size of [{ columns: 120, rows: 40 }, { columns: 80, rows: 24 }, { col
     const ui = await start(data, size, plugins);
     fits(ui, size);
     const f = ui.frame();
-    assert.match(f, /Overview: 2 contexts, 5 err/);
-    assert.match(f, /cluster-a: ok, 3 errors, 3 w/);
+    assert.match(f, /Overview: 2 contexts, 6 err/);
+    assert.match(f, /cluster-a: ok, 4 errors, 3 w/);
     assert.match(f, /⊘ 403 by Authoriza/, 'the refused request is on the landing');
     assert.match(f, /≠ stale proxy app\/frontend/);
     if (size.columns >= 120) {
-      assert.match(f, /Overview: 2 contexts, 5 errors, 3 warnings, 1 info, 1 drift/);
+      assert.match(f, /Overview: 2 contexts, 6 errors, 3 warnings, 1 info, 1 drift/);
       assert.match(f, /⊘ 403 by AuthorizationPolicy default\/deny-app-api on default\/p/);
       assert.match(f, new RegExp(`≠ stale proxy app/${STALE}`));
-      for (const code of ['IST0173', 'MS0202', 'MS0505', 'IST0101', 'MS0602']) assert.match(f, new RegExp(`\\[${code}\\]`));
+      for (const code of ['IST0173', 'MS0202', 'MS0403', 'MS0505', 'IST0101', 'MS0602']) assert.match(f, new RegExp(`\\[${code}\\]`));
       assert.match(f, /cluster-b: ok, 2 errors/);
     }
     ui.unmount();

@@ -5,8 +5,9 @@ import type { KubeObject } from '../model/resources.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import type { TraceRequest } from '../trace/types.js';
 import type { GatewayApiTrace } from '../trace/gateway-api.js';
+import type { GatewayApiEnvoy } from '../trace/gateway-api-envoy.js';
 
-function textOf(req: TraceRequest, t: GatewayApiTrace): string {
+function textOf(req: TraceRequest, t: GatewayApiTrace, envoy?: GatewayApiEnvoy): string {
   const lines = [`${req.method ?? 'GET'} ${req.host}${req.port ? `:${req.port}` : ''}${req.path ?? ''} from ${req.from.kind} ${req.from.namespace}/${req.from.name} (Gateway API)`];
   for (const s of t.steps) lines.push(`  ${s.matched ? '✓' : '✗'} ${s.kind} ${s.name}: ${s.reason}`);
   const i = t.intent;
@@ -15,6 +16,11 @@ function textOf(req: TraceRequest, t: GatewayApiTrace): string {
   if (i.redirect) result += `: ${i.redirect.scheme}://${i.redirect.host}${i.redirect.port ? `:${i.redirect.port}` : ''}${i.redirect.path}`;
   if (i.route) result += ` (${i.route.kind} ${i.route.namespace}/${i.route.name} rule ${i.route.rule})`;
   lines.push(result);
+  if (envoy) {
+    lines.push(`Envoy of gateway ${envoy.proxy}:`);
+    for (const s of envoy.steps) lines.push(`  ${s.matched ? '✓' : '✗'} ${s.kind} ${s.name}: ${s.reason}`);
+    lines.push(envoy.disagreements.length ? envoy.disagreements.map((d) => `≠ ${d}`).join('\n') : '= intent and Envoy agree');
+  }
   return `${lines.map(sanitizeLine).join('\n')}\n`;
 }
 
@@ -26,10 +32,15 @@ export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceReque
   if (!objects.some((o) => o.apiVersion?.startsWith('gateway.networking.k8s.io/'))) return undefined;
   const { findGatewayApiGateway, traceGatewayApiGateway, traceGatewayApiMesh } = await import('../trace/gateway-api.js');
   let t: GatewayApiTrace | undefined;
+  let envoy: GatewayApiEnvoy | undefined;
   if (req.from.kind === 'gateway') {
     const gw = findGatewayApiGateway(objects, req.from.namespace, req.from.name);
     if (!gw) return undefined;
     t = traceGatewayApiGateway(objects, gw, req);
+    // Reality: the gateway pod's Envoy config, when its dump is loaded.
+    const { joinMesh } = await import('../mesh/join.js');
+    const { gatewayApiEnvoy } = await import('../trace/gateway-api-envoy.js');
+    envoy = gatewayApiEnvoy(joinMesh(input), req, t.intent);
   } else {
     const pods = objects.filter((o) => o.kind === 'Pod' && (o.metadata.namespace ?? 'default') === req.from.namespace);
     const pod = pods.find((o) => o.metadata.name === req.from.name) ?? pods.find((o) => o.metadata.name.startsWith(req.from.name));
@@ -38,10 +49,11 @@ export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceReque
     const hasMesh = translateGatewayApi(objects, { domainSuffix: 'cluster.local' }).configs.some((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh'));
     if (!hasMesh) return undefined;
     t = traceGatewayApiMesh(objects, pod, req);
-    if (!t) return undefined;
+    // Only a host with a mesh route is traced here; any other host goes through the VirtualService trace.
+    if (!t?.intent.virtualService) return undefined;
   }
   const { context: _c, from: _f, ...request } = req;
-  if (output === 'json') process.stdout.write(`${terminalSafeJson(JSON.stringify({ request: { ...request, from: req.from, context: req.context }, intent: t.intent, steps: t.steps }, null, 2))}\n`);
-  else process.stdout.write(textOf(req, t));
-  return { ok: t.intent.verdict === 'routed' || t.intent.verdict === 'redirect' };
+  if (output === 'json') process.stdout.write(`${terminalSafeJson(JSON.stringify({ request: { ...request, from: req.from, context: req.context }, intent: t.intent, steps: t.steps, ...(envoy ? { envoy } : {}) }, null, 2))}\n`);
+  else process.stdout.write(textOf(req, t, envoy));
+  return { ok: (t.intent.verdict === 'routed' || t.intent.verdict === 'redirect') && !envoy?.disagreements.length };
 }

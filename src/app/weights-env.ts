@@ -10,6 +10,7 @@ import { loadWritePolicy, writeRefusal } from '../sources/edit/policy.js';
 import { auditLogPath, lastUndoable, readAudit } from '../sources/edit/audit.js';
 import { prepareUndo } from '../edit/undo.js';
 import type { VirtualServiceApi } from '../sources/edit/live-writer.js';
+import { isRouteKind } from '../edit/gateway-api-weights.js';
 
 export interface EditorEnvOptions {
   auditLog?: string;
@@ -39,8 +40,12 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
   return {
     open(ref) {
       const ctx = input.contexts.find((c) => c.name === ref.context);
-      const lo = ctx?.objects.find((o) => o.obj.kind === 'VirtualService' && o.obj.metadata.name === ref.name && (o.obj.metadata.namespace ?? 'default') === (ref.namespace ?? 'default'));
-      if (!lo) return `VirtualService ${ref.namespace ?? 'default'}/${ref.name} is not loaded in ${ref.context}`;
+      // A VirtualService, or a Gateway API route (its backendRef weights; no copies: routes are per cluster).
+      const route = isRouteKind(ref.kind);
+      const kind = route ? ref.kind : 'VirtualService';
+      const lo = ctx?.objects.find((o) => o.obj.kind === kind && (!route || o.obj.apiVersion.startsWith('gateway.networking.k8s.io/'))
+        && o.obj.metadata.name === ref.name && (o.obj.metadata.namespace ?? 'default') === (ref.namespace ?? 'default'));
+      if (!lo) return `${kind} ${ref.namespace ?? 'default'}/${ref.name} is not loaded in ${ref.context}`;
       let target: EditTarget;
       try {
         target = targetOf(input, lo);
@@ -49,7 +54,7 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
       }
       const copies: EditTarget[] = [];
       const copyProblems: string[] = [];
-      for (const c of copiesOf(input, lo)) {
+      for (const c of route ? [] : copiesOf(input, lo)) {
         try {
           copies.push(targetOf(input, c));
         } catch (err) {
@@ -80,7 +85,7 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
         try {
           let target: EditTarget;
           if (e.source === 'snapshot') target = snapshotTarget(e.context, e.file as string, { docIndex: e.docIndex ?? 0, itemIndex: e.itemIndex });
-          else target = liveTarget(e.context, (await (await live(e.context, e.apiVersion)).api.get(e.namespace, e.name)) as EditTarget['object']);
+          else target = liveTarget(e.context, (await (await live(e.context, e.apiVersion, e.kind)).api.get(e.namespace, e.name)) as EditTarget['object']);
           out.push(prepareUndo(e, target));
         } catch (err) {
           return `${e.context} ${e.namespace}/${e.name}: ${(err as Error).message}`;

@@ -8,6 +8,11 @@ import type { DestinationRow, FieldEdit, RuleView } from './types.js';
 
 export const ROUTE_KINDS: Record<string, string> = { httproute: 'HTTPRoute', grpcroute: 'GRPCRoute', tcproute: 'TCPRoute', tlsroute: 'TLSRoute' };
 
+/** HTTPRoute, GRPCRoute, TCPRoute or TLSRoute: the kinds whose weights are proportions. */
+export function isRouteKind(kind: string | undefined): boolean {
+  return kind !== undefined && Object.values(ROUTE_KINDS).includes(kind);
+}
+
 /** `httproute/NAME` (any of the four kinds, case-insensitive) → kind and name; undefined for a VirtualService name. */
 export function parseRouteRef(text: string): { kind: string; name: string } | undefined {
   const m = /^(httproute|grpcroute|tcproute|tlsroute)s?\/(.+)$/i.exec(text);

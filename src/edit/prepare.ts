@@ -4,6 +4,7 @@ import type { KubeObject, VirtualServiceSpec } from '../model/resources.js';
 import type { ObjectRefKey } from '../mesh/tree-types.js';
 import type { FieldEdit, FileRead, RuleValues, RuleView } from './types.js';
 import { planEdits } from './planner.js';
+import { isRouteKind, planRouteWeights } from './gateway-api-weights.js';
 import { destinationLabel } from '../mesh/destination-label.js';
 import { editYamlText, objectYaml, type DocLocation } from './yaml-edit.js';
 import { unifiedDiff, type DiffLine } from './diff.js';
@@ -45,8 +46,11 @@ export interface PreparedEdit {
 }
 
 /** Pure: validates the values and computes the new text and its diff. Throws PlanError / YamlEditError. */
-export function prepareEdit(target: EditTarget, rule: RuleView, values: RuleValues, opts: { action?: 'set' | 'undo'; undoOf?: string; restore?: boolean } = {}): PreparedEdit {
-  const edits = planEdits(rule, values, { restore: opts.restore });
+export function prepareEdit(target: EditTarget, rule: RuleView, values: RuleValues, opts: { action?: 'set' | 'undo'; undoOf?: string; restore?: boolean; force?: boolean } = {}): PreparedEdit {
+  // Gateway API routes: proportions (planRouteWeights); an undo restores what was there, all-zero included.
+  const edits = isRouteKind(target.object.kind)
+    ? planRouteWeights(target.object, rule, values.weights, { force: opts.force || opts.restore })
+    : planEdits(rule, values, { restore: opts.restore });
   const after = editYamlText(target.text, target.loc, edits);
   return { target, rule, values, edits, after, diff: unifiedDiff(target.text, after, target.textName), action: opts.action ?? 'set', undoOf: opts.undoOf };
 }

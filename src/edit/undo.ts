@@ -4,6 +4,7 @@ import type { FieldPath, RuleValues } from './types.js';
 import { destinationSelector, getRule, weightsByDest } from './planner.js';
 import { destinationLabel } from '../mesh/destination-label.js';
 import { prepareEdit, type EditTarget, type PreparedEdit } from './prepare.js';
+import { isRouteKind, routeRules } from './gateway-api-weights.js';
 
 export class UndoError extends Error {}
 
@@ -27,7 +28,8 @@ export function prepareUndo(entry: AuditEntry, target: EditTarget): PreparedEdit
   const what = `${entry.kind} ${entry.namespace}/${entry.name} in ${entry.context}`;
   if (o.metadata.name !== entry.name || (o.metadata.namespace ?? 'default') !== entry.namespace) throw new UndoError(`${what}: the object found is ${o.metadata.namespace}/${o.metadata.name}`);
   if (entry.uid && o.metadata.uid && entry.uid !== o.metadata.uid) throw new UndoError(`${what} was deleted and re-created since the edit (uid ${entry.uid} → ${o.metadata.uid}); nothing was written`);
-  const rule = getRule(o, entry.rule);
+  const rule = isRouteKind(o.kind) ? routeRules(o).find((r) => r.ref.index === entry.rule.index) : getRule(o, entry.rule);
+  if (!rule) throw new UndoError(`${what}: rule ${entry.rule.label} has no backendRefs now; nothing was written`);
   if ((rule.name ?? undefined) !== (entry.rule.name ?? undefined)) throw new UndoError(`${what}: rule ${entry.rule.label} is now ${rule.label}; nothing was written`);
   const changed = entry.fields.filter((f) => valueAt(o, f.path) !== f.after);
   if (changed.length > 0) {

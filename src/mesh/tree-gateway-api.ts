@@ -25,7 +25,7 @@ function routeId(ctx: string, o: InputObject): string {
   return `${ctx}/${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
 }
 
-function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r: HTTPRouteRule): TreeNode[] {
+function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r: HTTPRouteRule, rule: Pick<TreeNode, 'ref' | 'rule'>): TreeNode[] {
   const refs = (r.backendRefs ?? []) as BackendRef[];
   const total = refs.reduce((s, b) => s + (b.weight ?? 1), 0);
   const ns = route.metadata.namespace ?? 'default';
@@ -36,8 +36,10 @@ function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r
     const id = `${parentId}/backendRefs[${j}]`;
     const n = node(id, 'backendRef', `${b.namespace && b.namespace !== ns ? `${b.namespace}/` : ''}${b.name}${b.port !== undefined ? `:${b.port}` : ''}`, {
       context: ctx.name, detail: `weight ${b.weight === undefined ? '(unset) 1' : String(b.weight)} → ${share}%`,
-      badges: { weight: share },
+      badges: { weight: share }, ref: rule.ref,
     });
+    n.rule = rule.rule;
+    n.destination = { index: j, mirror: false, host: b.name, ...(b.port !== undefined ? { port: b.port } : {}) };
     const isService = (b.group ?? '') === '' && (b.kind ?? 'Service') === 'Service';
     const svc = isService ? ctx.services.find((s) => s.namespace === bns && s.name === b.name) : undefined;
     if (svc) n.children.push(objectLink(id, svc));
@@ -59,8 +61,11 @@ function routeNode(ctx: ContextIndex, parentId: string, oc: RouteOutcome, asLink
   });
   ((o.spec?.rules ?? []) as HTTPRouteRule[]).forEach((r, i) => {
     const rid = `${n.id}/rules[${i}]`;
-    const rn = node(rid, 'route-rule', r.name ? `rules[${i}] ${r.name}` : `rules[${i}]`, { context: ctx.name, detail: o.kind === 'TCPRoute' || o.kind === 'TLSRoute' ? 'any connection' : matchText(r) });
-    rn.children.push(...backendNodes(ctx, rid, o, r));
+    // The route and the rule, on the rule and its backendRefs: what `e` opens the weight editor on.
+    const rule: Pick<TreeNode, 'ref' | 'rule'> = { ref: n.ref, rule: { kind: 'http', index: i, ...(r.name ? { name: r.name } : {}) } };
+    const rn = node(rid, 'route-rule', r.name ? `rules[${i}] ${r.name}` : `rules[${i}]`, { context: ctx.name, detail: o.kind === 'TCPRoute' || o.kind === 'TLSRoute' ? 'any connection' : matchText(r), ref: rule.ref });
+    rn.rule = rule.rule;
+    rn.children.push(...backendNodes(ctx, rid, o, r, rule));
     n.children.push(rn);
   });
   if (!asLink) {

@@ -11,14 +11,17 @@ import type { UiPlugin } from './types.js';
 export type PluginKey = Omit<UiPlugin, 'open'>;
 
 const EDITABLE = new Set(['VirtualService', 'rule', 'destination', 'mirror']);
+/** Gateway API: the route, a rule or a backendRef of HTTPRoute, GRPCRoute, TCPRoute or TLSRoute. */
+const EDITABLE_ROUTE = new Set(['Route', 'route-rule', 'backendRef']);
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);
 
 export const WEIGHTS_KEY: PluginKey = {
   key: 'e',
-  help: 'edit the weights of the selected VirtualService, rule or destination (live diff, dry run, undo)',
+  help: 'edit the weights of the selected VirtualService, rule or destination, or of a Gateway API route, rule or backendRef (live diff, dry run, undo)',
   hint: 'edit weights',
-  appliesTo: (node) => !!node && EDITABLE.has(node.kind) && node.ref?.kind === 'VirtualService',
-  notApplicable: 'e works on a VirtualService, a route rule or a destination',
-  caption: (node) => node?.ref ? `context ${node.ref.context} · namespace ${node.ref.namespace ?? 'default'} · VirtualService ${node.ref.name}` : undefined,
+  appliesTo: (node) => !!node && ((EDITABLE.has(node.kind) && node.ref?.kind === 'VirtualService') || (EDITABLE_ROUTE.has(node.kind) && ROUTE_KINDS.has(node.ref?.kind ?? ''))),
+  notApplicable: 'e works on a VirtualService, a route rule or a destination, or a Gateway API route, rule or backendRef',
+  caption: (node) => node?.ref ? `context ${node.ref.context} · namespace ${node.ref.namespace ?? 'default'} · ${node.ref.kind} ${node.ref.name}` : undefined,
 };
 
 export const PROBLEMS_KEY: PluginKey = {

@@ -12,6 +12,7 @@ import { readForEdit, sha256, StaleFileError, writeIfUnchanged } from './file-wr
 import { dryRunLive, writeLive, type VirtualServiceApi } from './live-writer.js';
 import { appendAudit, newId, readAudit } from './audit.js';
 import { writeRefusal, type WritePolicy } from './policy.js';
+import { isRouteKind } from '../../edit/gateway-api-weights.js';
 
 /**
  * A snapshot object: reads its file now. When `loaded` is given, the file must still hold that object
@@ -32,7 +33,7 @@ export function snapshotTarget(context: string, file: string, loc: DocLocation, 
     if (!isDeepStrictEqual((found as VirtualService).spec, loaded.spec)) throw new TargetError(`${path} changed on disk since it was loaded (${loaded.metadata.name} differs); nothing was written`);
   }
   const object = (loaded ?? found) as VirtualService;
-  if (!object || typeof object !== 'object' || (object.kind !== 'VirtualService' && !loaded)) throw new TargetError(`${where} is not a VirtualService`);
+  if (!object || typeof object !== 'object' || (object.kind !== 'VirtualService' && !isRouteKind(object.kind) && !loaded)) throw new TargetError(`${where} is not a VirtualService or a Gateway API route`);
   return { context, source: 'snapshot', object, text: read.text, textName: path, loc, file: read };
 }
 

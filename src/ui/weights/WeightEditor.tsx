@@ -11,6 +11,7 @@ import { sanitizeLine } from '../../core/sanitize.js';
 import { useWeightEditor, type WeightEditorCallbacks } from './use-weight-editor.js';
 import { shownUndo } from './use-weight-editor-state.js';
 import { DiffView } from './DiffView.js';
+import { shares } from '../../edit/gateway-api-weights.js';
 
 export interface WeightEditorProps extends WeightEditorCallbacks {
   /** The object to edit, with the text its diff is made of (src/edit: targetOf / snapshotTarget / liveTarget). */
@@ -29,7 +30,7 @@ export interface WeightEditorProps extends WeightEditorCallbacks {
   noColor?: boolean;
 }
 
-const where = (t: EditTarget) => `context ${sanitizeLine(t.context)}, namespace ${sanitizeLine(t.object.metadata.namespace ?? 'default')}, VirtualService ${sanitizeLine(t.object.metadata.name)}`;
+const where = (t: EditTarget) => `context ${sanitizeLine(t.context)}, namespace ${sanitizeLine(t.object.metadata.namespace ?? 'default')}, ${sanitizeLine(t.object.kind)} ${sanitizeLine(t.object.metadata.name)}`;
 
 export function WeightEditor(props: WeightEditorProps) {
   const { target, copies = [], maxDiffLines = 14, noColor } = props;
@@ -50,6 +51,10 @@ export function WeightEditor(props: WeightEditorProps) {
     ? { destinations: undo.rule.destinations, weights: undo.values.weights, mirrors: undo.rule.mirrors, mirrorValues: undo.values.mirrors }
     : { destinations: state.rule.destinations, weights: state.weights, mirrors: state.rule.mirrors, mirrorValues: state.mirrors };
   const width = Math.max(12, ...state.rule.destinations.map((d) => sanitizeLine(destinationLabel(d)).length));
+  // Gateway API: weights are proportions; each row shows the weight as written and its share, before → after.
+  const before = shares(rows.destinations.map((d) => (Number.isFinite(d.effective) ? d.effective : 0)));
+  const after = shares(rows.weights.map((w) => w ?? 0));
+  const allZero = state.proportional && rows.weights.every((w) => w === 0);
 
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
@@ -57,7 +62,14 @@ export function WeightEditor(props: WeightEditorProps) {
       <Text dimColor wrap="truncate-end">{target.source === 'snapshot' ? `file ${sanitizeLine(target.textName)}` : `resourceVersion ${sanitizeLine(o.metadata.resourceVersion ?? '?')}`}  match: {sanitizeLine(state.rule.match)}</Text>
       {readOnly ? <Text color={noColor ? undefined : 'yellow'} bold>READ-ONLY: {sanitizeLine(readOnly)} (editing disabled)</Text> : null}
       {undo ? <Text dimColor>undo: what the rule runs now → what the undo restores</Text> : null}
-      {rows.destinations.map((d, i) => (
+      {state.proportional ? <Text dimColor>backendRef weights are proportions: each gets weight ÷ sum; an unset weight is 1</Text> : null}
+      {state.proportional ? rows.destinations.map((d, i) => (
+        <Text key={`d${i}`} inverse={state.mode === 'edit' && state.focus === i} wrap="truncate-end">
+          {!undo && state.focus === i ? '▸ ' : '  '}
+          {sanitizeLine(destinationLabel(d)).padEnd(width)}{' '}
+          weight {d.raw === undefined ? '(unset) 1' : String(d.effective)} → {String(rows.weights[i]).padEnd(4)} {`${before[i]}% → ${after[i]}%`.padEnd(16)} {bar(after[i] ?? 0, 20)}
+        </Text>
+      )) : rows.destinations.map((d, i) => (
         <Text key={`d${i}`} inverse={state.mode === 'edit' && state.focus === i} wrap="truncate-end">
           {!undo && state.focus === i ? '▸ ' : '  '}
           {sanitizeLine(destinationLabel(d)).padEnd(width)}{' '}
@@ -70,11 +82,14 @@ export function WeightEditor(props: WeightEditorProps) {
         </Text>
       ))}
       {state.typing ? <Text dimColor>typing: {state.typing.buffer}</Text> : null}
-      {problem ? <Text color={noColor ? undefined : 'red'}>{sanitizeLine(problem)}</Text> : null}
+      {problem ? <Text color={noColor ? undefined : 'red'}>{sanitizeLine(allZero ? problem.replace(/; set it anyway with --all-zero$/, '') : problem)}</Text> : null}
+      {allZero ? <Text color={noColor ? undefined : 'yellow'}>{state.force ? 'forced: every backendRef at 0 (f to undo the force)' : 'f forces it anyway'}</Text> : null}
       {state.message ? <Text color={noColor ? undefined : 'yellow'}>{sanitizeLine(state.message)}</Text> : null}
       {state.mode === 'edit' ? (
         <>
-          <Text dimColor>↑/↓ row  ←/→ ±1  [ ] ±10  digits type  = even  0 drain  l lock  r reset  {readOnly ? '' : 'a apply  u undo  '}esc close</Text>
+          {state.proportional
+            ? <Text dimColor>↑/↓ row  ←/→ ±1  [ ] ±10  digits type  = all 1  0 zero  f force all-zero  r reset  {readOnly ? '' : 'a apply  u undo  '}esc close</Text>
+            : <Text dimColor>↑/↓ row  ←/→ ±1  [ ] ±10  digits type  = even  0 drain  l lock  r reset  {readOnly ? '' : 'a apply  u undo  '}esc close</Text>}
           <DiffView lines={diffLines} maxLines={maxDiffLines} noColor={noColor} />
         </>
       ) : null}

@@ -20,7 +20,7 @@ import { WEIGHTS_KEY } from '../plugin-keys.js';
 export function ruleOfNode(node: TreeNode): RuleRef | string | undefined {
   const r = node.rule;
   if (!r) return undefined;
-  if (node.kind === 'rule') return { kind: r.kind, index: r.index };
+  if (node.kind === 'rule' || node.kind === 'route-rule' || node.kind === 'backendRef') return { kind: r.kind, index: r.index };
   if (node.kind === 'destination' || node.kind === 'mirror') return r.name !== undefined ? r.name : { kind: r.kind, index: r.index };
   return undefined;
 }
@@ -34,6 +34,7 @@ const sameDestination = (row: { host: string; subset?: string; port?: number | s
  */
 export function focusOfNode(node: TreeNode, target: EditTarget, rule: RuleRef | string | undefined): number | undefined {
   const d = node.destination;
+  if (d && node.kind === 'backendRef') return d.index;
   if (!d || (node.kind !== 'destination' && node.kind !== 'mirror')) return undefined;
   try {
     const r = rule === undefined ? undefined : typeof rule === 'string' ? resolveRule(target.object, rule) : getRule(target.object, rule);
@@ -63,7 +64,7 @@ export function weightsPlugin(env: WeightsEditorEnv): UiPlugin {
     ...WEIGHTS_KEY,
     open(ctx: PluginContext) {
       const node = ctx.node as TreeNode;
-      const opened = node.ref ? env.open(node.ref) : 'no VirtualService selected';
+      const opened = node.ref ? env.open(node.ref) : 'no VirtualService or route selected';
       if (typeof opened === 'string') return <Problem message={opened} onClose={ctx.close} />;
       const rule = ruleOfNode(node);
       return (

@@ -5,6 +5,7 @@ import { drain, evenSplit, getRule, listRules, nudge, resolveRule, setWeight } f
 import { prepareEdit, valuesForCopy, type ContextResult, type EditTarget, type PreparedEdit } from '../../edit/prepare.js';
 import type { RuleRef, RuleView, RuleValues } from '../../edit/types.js';
 import { sanitizeLine } from '../../core/sanitize.js';
+import { isRouteKind, routeRules } from '../../edit/gateway-api-weights.js';
 
 export type EditorMode = 'edit' | 'confirm' | 'busy' | 'result' | 'undo-loading' | 'undo-confirm';
 
@@ -28,6 +29,10 @@ export interface EditorState {
   undone?: PreparedEdit[];
   /** One-line message (why a key did nothing, undo problems). */
   message?: string;
+  /** Gateway API weights: proportions, each row changed on its own (no rebalancing to 100). */
+  proportional?: boolean;
+  /** Gateway API: `f` allows every backendRef at 0 (istiod then answers 500 / refuses connections). */
+  force?: boolean;
 }
 
 /** The undo the editor shows now (confirming, applying or its results), for the target's context; else undefined. */
@@ -54,8 +59,9 @@ export function initialFocus(rule: RuleView, focus?: number): number {
   return best;
 }
 
-export function initEditor(rule: RuleView, copies: number, focus?: number): EditorState {
+export function initEditor(rule: RuleView, copies: number, focus?: number, proportional?: boolean): EditorState {
   return {
+    ...(proportional ? { proportional: true } : {}),
     rule,
     weights: rule.destinations.map((d) => (Number.isFinite(d.effective) ? d.effective : 0)),
     mirrors: rule.mirrors.map((m) => (Number.isFinite(m.effective) ? m.effective : 100)),
@@ -78,6 +84,33 @@ export function isChanged(s: EditorState): boolean {
 const rows = (s: EditorState) => s.rule.destinations.length + s.rule.mirrors.length;
 const onMirror = (s: EditorState) => s.focus >= s.rule.destinations.length;
 const clampPct = (v: number) => Math.max(0, Math.min(100, v));
+const MAX_PROPORTION = 1_000_000;
+
+/** Gateway API: the focused backendRef's weight alone changes; the others keep theirs. */
+function setProportion(s: EditorState, value: number, base = s.weights): EditorState {
+  const weights = [...base];
+  weights[s.focus] = Math.max(0, Math.min(MAX_PROPORTION, value));
+  return { ...s, weights, message: undefined };
+}
+
+function proportionKey(s: EditorState, input: string, key: KeyInfo): EditorState | undefined {
+  if (/^[0-9]$/.test(input) && (input !== '0' || s.typing)) {
+    const t = s.typing ?? { buffer: '', base: s.weights, baseMirrors: s.mirrors };
+    let buffer = t.buffer + input;
+    if (Number(buffer) > MAX_PROPORTION) buffer = input;
+    return { ...setProportion(s, Number(buffer), t.base), typing: { ...t, buffer } };
+  }
+  const st: EditorState = { ...s, typing: undefined };
+  if (key.leftArrow || key.rightArrow || input === '[' || input === ']') {
+    const delta = key.leftArrow ? -1 : key.rightArrow ? 1 : input === '[' ? -10 : 10;
+    return setProportion(st, st.weights[st.focus]! + delta);
+  }
+  if (input === '0') return setProportion(st, 0);
+  if (input === '=') return { ...st, weights: st.weights.map(() => 1), message: undefined };
+  if (input === 'l') return { ...st, message: 'weights are proportions: the other backendRefs keep theirs, nothing to lock' };
+  if (input === 'f') return { ...st, force: !st.force, message: undefined };
+  return undefined;
+}
 
 function setFocused(s: EditorState, value: (cur: number) => number, base = s.weights, baseMirrors = s.mirrors): EditorState {
   if (onMirror(s)) {
@@ -99,6 +132,10 @@ function typed(s: EditorState, digit: string): EditorState {
 
 /** Edit-mode keys. `readOnly` (a reason) blocks `a` and `u` but not exploring values. */
 export function editKey(s: EditorState, input: string, key: KeyInfo, readOnly?: string): [EditorState, KeyEffect] {
+  if (s.proportional) {
+    const p = proportionKey(s, input, key);
+    if (p) return [p, 'none'];
+  }
   const digit = /^[0-9]$/.test(input) ? input : undefined;
   if (digit !== undefined && (digit !== '0' || s.typing)) return [typed(s, digit), 'none'];
   const st: EditorState = { ...s, typing: undefined };
@@ -121,7 +158,7 @@ export function editKey(s: EditorState, input: string, key: KeyInfo, readOnly?: 
     locked[st.focus] = !locked[st.focus];
     return [{ ...st, locked, message: undefined }, 'none'];
   }
-  if (input === 'r') return [{ ...initEditor(st.rule, st.copySelected.length, st.focus), copySelected: st.copySelected }, 'none'];
+  if (input === 'r') return [{ ...initEditor(st.rule, st.copySelected.length, st.focus, st.proportional), copySelected: st.copySelected }, 'none'];
   if (input === 'a') {
     if (readOnly) return [{ ...st, message: readOnly }, 'none'];
     if (!isChanged(st)) return [{ ...st, message: 'nothing changed yet' }, 'none'];
@@ -215,6 +252,12 @@ const NONE: WeightEditorEffect = { type: 'none' };
 
 /** The rule to edit, or why there is none. */
 export function chooseRule(target: EditTarget, rule?: RuleRef | string): RuleView | string {
+  if (isRouteKind(target.object.kind)) {
+    const rules = routeRules(target.object);
+    const ref = typeof rule === 'object' ? rule : undefined;
+    if (ref) return rules.find((r) => r.ref.index === ref.index) ?? `${target.object.kind} ${target.object.metadata.name} has no rule ${ref.index} with backendRefs`;
+    return rules.find((r) => r.destinations.length > 1) ?? rules[0] ?? `${target.object.kind} ${target.object.metadata.name} has no rule with backendRefs`;
+  }
   try {
     if (rule && typeof rule === 'object') return getRule(target.object, rule);
     if (typeof rule === 'string') return resolveRule(target.object, rule);
@@ -228,7 +271,7 @@ export function chooseRule(target: EditTarget, rule?: RuleRef | string): RuleVie
 
 function prepare(target: EditTarget, s: EditorState): PreparedEdit | string {
   try {
-    return prepareEdit(target, s.rule, valuesOf(s));
+    return prepareEdit(target, s.rule, valuesOf(s), { force: s.force });
   } catch (err) {
     return (err as Error).message;
   }
@@ -251,7 +294,7 @@ export function planCopies(s: EditorState, copies: EditTarget[]): CopyPlan[] {
 export function initWeightEditor(setup: WeightEditorSetup): WeightEditorState {
   const copies = setup.copies ?? [];
   const rule = chooseRule(setup.target, setup.rule);
-  const editor = typeof rule === 'string' ? rule : initEditor(rule, copies.length, setup.focus);
+  const editor = typeof rule === 'string' ? rule : initEditor(rule, copies.length, setup.focus, isRouteKind(setup.target.object.kind));
   return {
     target: setup.target, copies, readOnly: setup.readOnly, editor,
     prepared: typeof editor === 'string' ? undefined : prepare(setup.target, editor), copyPlans: [],
@@ -261,7 +304,7 @@ export function initWeightEditor(setup: WeightEditorSetup): WeightEditorState {
 /** The editor after a change: the edit re-planned when the values changed, the copies when the confirmation opens. */
 function withEditor(w: WeightEditorState, next: EditorState): WeightEditorState {
   const prev = w.editor as EditorState;
-  const valuesChanged = next.rule !== prev.rule || next.weights !== prev.weights || next.mirrors !== prev.mirrors;
+  const valuesChanged = next.rule !== prev.rule || next.weights !== prev.weights || next.mirrors !== prev.mirrors || next.force !== prev.force;
   const prepared = valuesChanged ? prepare(w.target, next) : w.prepared;
   const copyPlans = next.mode === 'confirm' ? (prev.mode === 'confirm' && !valuesChanged ? w.copyPlans : planCopies(next, w.copies)) : w.copyPlans;
   return { ...w, editor: next, prepared, copyPlans };

@@ -1,0 +1,82 @@
+// The Envoy side of a Gateway API trace from a gateway: the request walked through the config dump of the pod Istio
+// deployed for the Gateway (labelled gateway.networking.k8s.io/gateway-name), then compared with the intent: the
+// generated VirtualService the route came from, the clusters and their shares, or the direct 500 / 404. Pure.
+import type { Mesh } from '../mesh/join.js';
+import { walkEnvoy } from './envoy.js';
+import type { IntentResult } from './intent.js';
+import { Recorder } from './recorder.js';
+import { requestView, type ResolvedSource } from './source.js';
+import type { GatewayApiIntent, GatewayApiStep } from './gateway-api.js';
+import type { TraceRequest } from './types.js';
+
+export interface GatewayApiEnvoy {
+  /** `ns/pod` of the gateway proxy whose config was read. */
+  proxy: string;
+  steps: GatewayApiStep[];
+  /** Clusters Envoy sends to, with their share in percent. */
+  clusters: { name: string; weight: number }[];
+  /** Where intent and Envoy part; empty when they agree. */
+  disagreements: string[];
+}
+
+const share = (ws: number[]): number[] => {
+  const total = ws.reduce((a, b) => a + b, 0);
+  return ws.map((w) => (total > 0 ? Math.round((w / total) * 1000) / 10 : 0));
+};
+
+function compare(intent: GatewayApiIntent, stopped: string | undefined, action: string | undefined, status: number | undefined, vs: string | undefined, clusters: { name: string; weight: number }[]): string[] {
+  const out: string[] = [];
+  const intentVss = (intent.virtualService ?? '').split(',').filter(Boolean);
+  if (vs && intentVss.length && !intentVss.some((v) => { const [ns, name] = v.split('/'); return vs === `${name}.${ns}`; })) {
+    out.push(`Envoy's route comes from VirtualService ${vs}, intent uses ${intentVss.join(', ')}`);
+  }
+  if (intent.verdict === 'no-route') {
+    if (!stopped) out.push(`intent finds no route (404), but Envoy ${action === 'route' ? `routes to ${clusters.map((c) => c.name).join(', ')}` : `answers with ${action}`}`);
+    return out;
+  }
+  if (intent.verdict === 'error' || intent.verdict === 'direct-response') {
+    if (action !== 'direct_response' || (intent.status !== null && status !== intent.status)) out.push(`intent answers ${intent.status}, Envoy ${stopped ? `stops (${stopped})` : action === 'direct_response' ? `answers ${status}` : `does ${action}`}`);
+    return out;
+  }
+  if (intent.verdict === 'redirect') {
+    if (action !== 'redirect') out.push(`intent redirects, Envoy ${stopped ? `stops (${stopped})` : `does ${action}`}`);
+    return out;
+  }
+  if (stopped) return [...out, `intent routes to ${intent.destinations.map((d) => d.host).join(', ')}, but Envoy stops (${stopped})`];
+  const pct = share(intent.destinations.map((d) => d.weight));
+  const want = new Map(intent.destinations.map((d, i) => [`outbound|${d.port ?? ''}||${d.host}`, pct[i]!]));
+  const have = new Map(clusters.map((c) => [c.name, c.weight]));
+  for (const name of new Set([...want.keys(), ...have.keys()])) {
+    const w = want.get(name);
+    const h = have.get(name);
+    if (w === undefined) out.push(`Envoy sends ${h}% to ${name}, which intent does not name`);
+    else if (h === undefined) out.push(`intent sends ${w}% to ${name}, which the Envoy route does not name`);
+    else if (Math.abs(w - h) > 0.5) out.push(`${name}: intent ${w}%, Envoy ${h}%`);
+  }
+  return out;
+}
+
+/** The Envoy walk of the Gateway's pod and its comparison with the intent; undefined when no such pod is loaded. */
+export function gatewayApiEnvoy(mesh: Mesh, req: TraceRequest, intent: GatewayApiIntent): GatewayApiEnvoy | undefined {
+  const ctx = mesh.context(req.context);
+  if (!ctx) return undefined;
+  const pods = ctx.podsIn(req.from.namespace).filter((p) => p.labels['gateway.networking.k8s.io/gateway-name'] === req.from.name);
+  const pod = pods.find((p) => p.proxy?.parsed) ?? pods[0];
+  if (!pod) return undefined;
+  const service = ctx.services.find((s) => s.pods.includes(pod));
+  const src: ResolvedSource = {
+    ctx, kind: 'gateway', pod, pods, proxy: pod.proxy?.parsed ? pod.proxy : undefined, gateways: [], label: `gateway ${pod.namespace}/${pod.name}`,
+    ...(service ? { service } : {}),
+  };
+  const port = req.port ?? 80;
+  const stub: IntentResult = { protocol: 'http', port, view: requestView(req, src, port), virtualServices: [], defaultRoute: false, destinations: [], hops: [] };
+  const proxy = `${pod.namespace}/${pod.name}`;
+  const rec = new Recorder(ctx.name, 0, 0, proxy);
+  const envoy = walkEnvoy(src, stub, mesh.contexts, rec);
+  const steps = rec.steps.map((s) => ({ kind: s.kind, name: s.name, matched: s.matched, reason: s.reason }));
+  const clusters = envoy.clusters.map((c) => ({ name: c.name, weight: c.weight }));
+  if (envoy.stopped === 'no dump') return { proxy, steps, clusters, disagreements: [] };
+  const status = envoy.route?.raw?.direct_response?.status ?? envoy.route?.raw?.directResponse?.status;
+  const disagreements = compare(intent, envoy.stopped, envoy.route?.action, typeof status === 'number' ? status : undefined, envoy.route?.virtualService || undefined, clusters);
+  return { proxy, steps, clusters, disagreements };
+}
