@@ -30,7 +30,19 @@ test('trace from an ambient client passes through the waypoint and agrees with i
   assert.ok(src.steps.some((s) => s.side === 'envoy' && s.kind === 'hop' && s.name === 'waypoint shop/waypoint' && s.matched));
   assert.ok(wp.steps.some((s) => s.side === 'intent' && s.kind === 'rule' && /"canary"/.test(s.name)));
   const route = wp.steps.find((s) => s.side === 'envoy' && s.kind === 'route')!;
-  assert.match(route.reason, /outbound\|8080\|v1\|cart\.shop\.svc\.cluster\.local 90%, outbound\|8080\|v2\|cart\.shop\.svc\.cluster\.local 10%/);
+  assert.match(route.reason, /inbound-vip\|8080\|http\/v1\|cart\.shop\.svc\.cluster\.local 90%, inbound-vip\|8080\|http\/v2\|cart\.shop\.svc\.cluster\.local 10%/);
+  // The waypoint's layout: connect_terminate → main_internal → the chain the VIP and port select → inline route config.
+  assert.deepEqual(wp.steps.filter((s) => s.side === 'envoy' && ['listener', 'filter-chain', 'route-config', 'virtual-host'].includes(s.kind)).map((s) => [s.kind, s.name, s.matched]), [
+    ['listener', 'connect_terminate', true],
+    ['listener', 'main_internal', true],
+    ['filter-chain', '#0 inbound-vip|8080||cart.shop.svc.cluster.local-http', true],
+    ['route-config', 'inbound-vip|8080|http|cart.shop.svc.cluster.local', true],
+    ['virtual-host', 'inbound|http|8080', true],
+  ]);
+  assert.deepEqual(wp.steps.filter((s) => s.side === 'envoy' && s.kind === 'envoy-endpoints').map((s) => s.reason), [
+    'envoy://connect_originate/10.244.0.31:8080 HEALTHY cart-v1-5f7d9c8b6-q4x8z',
+    'envoy://connect_originate/10.244.1.32:8080 HEALTHY cart-v2-6b8c4d7f5-j2m5t',
+  ]);
   assert.deepEqual(dst.steps.filter((s) => s.kind === 'envoy-endpoints').map((s) => [s.name, s.matched]), [['cart-v1-5f7d9c8b6-q4x8z', true], ['cart-v2-6b8c4d7f5-j2m5t', true]]);
 });
 

@@ -18,6 +18,8 @@ test('tree: ambient namespace, waypoint, services, workloads and their ztunnels'
   line(/^ {8}shop\/cart {2}uses this waypoint {2}→ cluster-b\/Service\/shop\/cart$/);
   line(/^ {8}Envoy waypoint-7c9f6d5b8-h6k3w {2}config dump loaded$/);
   line(/^ {10}shop\/cart {2}VirtualService cart\.shop\.svc\.cluster\.local {2}→ cluster-b\/VirtualService\/shop\/cart$/);
+  // Under it, the Envoy route that carries it (the waypoint's inbound-vip route config and subset clusters).
+  line(/^ {12}route inbound-vip\|8080\|http\|cart\.shop\.svc\.cluster\.local "canary" {2}inbound-vip\|8080\|http\/v1\|cart\.shop\.svc\.cluster\.local 90%, inbound-vip\|8080\|http\/v2\|cart\.shop\.svc\.cluster\.local 10% {2}→ /);
   line(/^ {6}cart {2}\[ambient\+waypoint\] waypoint shop\/waypoint {2}cart\.shop\.svc\.cluster\.local/);
   line(/^ {8}shop\/waypoint {2}waypoint \(ztunnel: waypoint\) {2}→ cluster-b\/Gateway\/shop\/waypoint$/);
   line(/^ {6}inventory {2}\[ambient\] waypoint shop\/inventory-waypoint \(missing\) .*\[MS0602\] istio\.io\/use-waypoint names waypoint shop\/inventory-waypoint, which does not exist/);

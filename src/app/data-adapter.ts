@@ -8,6 +8,7 @@ import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination } from '../ui/types.js';
 import { treeProblems } from './problems.js';
 import { nodesById } from '../mesh/tree-walk.js';
+import { parseClusterName } from '../mesh/join-envoy.js';
 import { landingSections } from '../ui/overview-sections.js';
 import { ruleEndpointLines } from '../trace/rule-endpoints.js';
 
@@ -79,9 +80,11 @@ function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')):
           const vs = r.rule ? `  ← ${r.rule.vs.name}.${r.rule.vs.namespace} ${r.rule.protocol}[${r.rule.index}]` : '';
           const drift = r.drift.length ? `  ≠ ${r.drift.join('; ')}` : '';
           const host = r.virtualHost.replace(/:\d+$/, '');
+          // A waypoint's vhost is inbound|http|port; its route config names the host (inbound-vip|port|http|fqdn).
+          const own = parseClusterName(r.routeConfig)?.fqdn;
           const short = (name: string) => {
-            const [, , subset, fqdn] = name.split('|');
-            return fqdn === host ? subset || '(default)' : name;
+            const n = parseClusterName(name);
+            return n && (n.fqdn === host || (n.direction === 'inbound-vip' && n.fqdn === own)) ? n.subset || '(default)' : name;
           };
           return `${r.virtualHost} → ${r.clusters.map((c) => `${short(c.name)} ${c.weight}%`).join(', ')}${vs}${drift}`;
         }),

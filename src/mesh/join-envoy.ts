@@ -47,14 +47,32 @@ export function parseProxyDump(d: ProxyDump, parser: EnvoyParser = defaultEnvoyP
 /** Pre-parsed dumps keyed by ProxyDump, for callers that parsed already (tests, the TUI). */
 export type ParsedDumps = Map<ProxyDump, ParsedDump>;
 
-export interface ClusterName { direction: string; port?: number; subset: string; fqdn: string }
+export interface ClusterName {
+  direction: string;
+  port?: number;
+  /** The DestinationRule subset ('' for none). */
+  subset: string;
+  fqdn: string;
+  /** A waypoint's inbound-vip clusters: the protocol before the subset (`http` in `http/v1`). */
+  protocol?: string;
+}
 
+/** `outbound|port|subset|fqdn`, or a waypoint's `inbound-vip|port|http[/subset]|fqdn`. */
 export function parseClusterName(name: string): ClusterName | undefined {
   const p = name.split('|');
   if (p.length !== 4) return undefined;
   const port = Number(p[1]);
-  return { direction: p[0]!, port: Number.isFinite(port) && p[1] !== '' ? port : undefined, subset: p[2]!, fqdn: p[3]! };
+  const out: ClusterName = { direction: p[0]!, port: Number.isFinite(port) && p[1] !== '' ? port : undefined, subset: p[2]!, fqdn: p[3]! };
+  if (out.direction === 'inbound-vip') {
+    const i = out.subset.indexOf('/');
+    out.protocol = i >= 0 ? out.subset.slice(0, i) : out.subset;
+    out.subset = i >= 0 ? out.subset.slice(i + 1) : '';
+  }
+  return out;
 }
+
+/** Clusters that carry a route's traffic to a service: a sidecar's or gateway's outbound ones, a waypoint's inbound-vip. */
+const ROUTED_DIRECTIONS = new Set(['outbound', 'inbound-vip']);
 
 export function buildProxies(ctx: ContextIndex, g: MeshGraph, parser?: EnvoyParser, preParsed?: ParsedDumps): void {
   const gatewayPods = new Set(ctx.gateways.flatMap((gw) => gw.pods));
@@ -97,8 +115,8 @@ export function joinEnvoy(ctx: ContextIndex, g: MeshGraph): void {
     if (!proxy.parsed) continue;
     const byHostSubset = new Map<string, EnvoyCluster[]>();
     for (const c of proxy.parsed.clusters) {
-      const n = c.fqdn !== undefined ? { fqdn: c.fqdn, subset: c.subset ?? '', direction: c.direction ?? '' } : parseClusterName(c.name);
-      if (!n || n.direction !== 'outbound') continue;
+      const n = parseClusterName(c.name);
+      if (!n || !ROUTED_DIRECTIONS.has(n.direction)) continue;
       const k = `${n.fqdn}|${n.subset}`;
       const l = byHostSubset.get(k);
       if (l) l.push(c); else byHostSubset.set(k, [c]);
@@ -107,8 +125,9 @@ export function joinEnvoy(ctx: ContextIndex, g: MeshGraph): void {
   }
 }
 
+/** The port of a virtual host: `host:port` (sidecars, gateways) or `inbound|http|port` (waypoints). */
 function vhostPort(name: string): number | undefined {
-  const i = name.lastIndexOf(':');
+  const i = Math.max(name.lastIndexOf(':'), name.startsWith('inbound|') ? name.lastIndexOf('|') : -1);
   const n = i >= 0 ? Number(name.slice(i + 1)) : NaN;
   return Number.isFinite(n) ? n : undefined;
 }

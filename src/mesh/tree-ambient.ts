@@ -7,7 +7,7 @@ import type { Mesh } from './join.js';
 import type { ContextIndex } from './indexes.js';
 import type { Problem, TreeNode } from './tree-types.js';
 import { ambientOfSnapshot, modeBadge, type AmbientContext, type Drift, type PodEnrollment, type WaypointModel } from './ambient.js';
-import type { PodModel } from './objects.js';
+import type { PodModel, ProxyModel } from './objects.js';
 import { objectId } from './objects.js';
 import { appendChildren, flat, node, objectLink, podLink } from './tree-nodes.js';
 import { proxyNode } from './tree-proxy.js';
@@ -111,20 +111,37 @@ function decorateWaypoint(mesh: Mesh, ctx: ContextIndex, a: AmbientContext, w: W
     if (!pod) continue;
     const name = pod.name;
     const envoy = node(`${id}/envoy:${name}`, 'proxy', `Envoy ${name}`, { context: a.context, detail: pod.proxy ? 'config dump loaded' : 'no config dump' });
-    for (const r of routesOf(mesh, ctx, w, envoy.id)) envoy.children.push(r);
+    for (const r of routesOf(mesh, ctx, w, envoy.id, pod.proxy)) envoy.children.push(r);
     if (pod.proxy) envoy.children.push(proxyNode(pod.proxy));
     kids.push(envoy);
   }
   n.children = [...kids, ...n.children.filter((c) => !(c.kind === 'link' && c.label.startsWith('server ')) && !(c.kind === 'dangling' && /selector/.test(c.label)))];
 }
 
-/** The routes a waypoint's Envoy runs: mesh VirtualServices for its services' hosts and HTTPRoutes bound to them. */
-export function routesOf(mesh: Mesh, ctx: ContextIndex, w: WaypointModel, parentId: string): TreeNode[] {
+/**
+ * The routes a waypoint's Envoy runs: mesh VirtualServices for its services' hosts and HTTPRoutes bound to them; under
+ * each VirtualService, the Envoy routes (inbound-vip route configs) that carry it, or why none does.
+ */
+export function routesOf(mesh: Mesh, ctx: ContextIndex, w: WaypointModel, parentId: string, proxy?: ProxyModel): TreeNode[] {
   const out: TreeNode[] = [];
   const hosts = new Set(w.services.map((k) => { const [ns, name] = k.split('/'); return serviceHost(name!, ns!); }));
   for (const vs of ctx.virtualServices) {
     if (!vs.mesh || !vs.hosts.some((h) => hosts.has(h))) continue;
-    out.push(objectLink(parentId, vs, { detail: `VirtualService ${vs.hosts.join(',')}` }));
+    const link = objectLink(parentId, vs, { detail: `VirtualService ${vs.hosts.join(',')}` });
+    if (proxy?.parsed) {
+      const routes = proxy.routes.filter((rm) => rm.vs === vs);
+      for (const rm of routes) {
+        const problems: Problem[] = [...rm.drift.map((m) => ({ severity: 'warning' as const, drift: true, code: 'MS0201', message: m })), ...(rm.dangling ? [{ severity: 'warning' as const, message: rm.dangling }] : [])];
+        link.children.push(node(`${link.id}/route:${rm.routeConfig}/${rm.virtualHost}/${rm.index}`, 'envoy-route', `route ${rm.routeConfig}${rm.route.name ? ` "${rm.route.name}"` : ''}`, {
+          context: ctx.name, linkTo: rm.id, detail: rm.clusters.map((c) => `${c.name} ${c.weight}%`).join(', '),
+          searchText: rm.clusters.map((c) => c.name).join(' '), ...(problems.length ? { badges: { problems } } : {}),
+        }));
+      }
+      if (routes.length === 0) {
+        link.children.push(node(`${link.id}/route`, 'dangling', 'no Envoy route', { context: ctx.name, dangling: `the waypoint's Envoy ${proxy.namespace}/${proxy.podName} has no route from VirtualService ${vs.namespace}/${vs.name} (not pushed, or not bound to this waypoint)` }));
+      }
+    }
+    out.push(link);
   }
   for (const r of ctx.kind('HTTPRoute')) {
     const refs = ((r.loaded.obj.spec?.parentRefs ?? []) as { kind?: string; group?: string; name?: string; namespace?: string }[]);

@@ -290,7 +290,7 @@ export function endpointNode(parentId: string, e: EndpointModel, context: string
 }
 
 export function envoyEndpointNode(parentId: string, e: EnvoyEndpoint, context: string): TreeNode {
-  const addr = `${e.address}:${e.port}`;
+  const addr = e.addressKind === 'internal' ? e.address : `${e.address}:${e.port}`;
   const healthy = e.health === 'HEALTHY';
   return node(`${parentId}/ep:${addr}`, 'envoy-endpoint', addr, {
     detail: `${e.health}${e.outlierFailed ? ' (outlier)' : ''}`, context, searchText: `${e.address} ${e.cluster}`,

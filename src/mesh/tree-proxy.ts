@@ -6,7 +6,7 @@ import { envoyEndpointNode, NO_BADGES, node, setHealth, sumHealth, withProblems 
 export function proxyNode(p: ProxyModel): TreeNode {
   const ctx = p.context;
   const n = node(p.id, 'proxy', 'proxy', {
-    detail: p.error ? `error: ${p.error}` : `${p.isGateway ? 'gateway' : 'sidecar'}  health from ${p.endpointsFrom === 'clusters' ? '/clusters' : p.endpointsFrom === 'eds' ? 'EDS' : 'nothing'}`,
+    detail: p.error ? `error: ${p.error}` : `${p.isGateway ? 'gateway' : p.parsed?.listeners.some((l) => l.name === 'main_internal') ? 'waypoint' : 'sidecar'}  health from ${p.endpointsFrom === 'clusters' ? '/clusters' : p.endpointsFrom === 'eds' ? 'EDS' : 'nothing'}`,
     context: ctx, badges: withProblems(NO_BADGES, p.error ? [{ severity: 'error', message: p.error }] : undefined),
   });
   const parsed = p.parsed;

@@ -7,6 +7,7 @@ import type { Mesh } from '../mesh/join.js';
 import type { ContextIndex } from '../mesh/indexes.js';
 import type { PodModel, ServiceModel } from '../mesh/objects.js';
 import { ambientOfSnapshot, type AmbientContext, type ServiceEnrollment } from '../mesh/ambient.js';
+import { serviceHost } from '../mesh/hosts.js';
 import { parseZtunnelDump } from '../model/ztunnel/parse.js';
 import type { ZPolicy } from '../model/ztunnel/types.js';
 import { Recorder, listSome } from './recorder.js';
@@ -87,7 +88,8 @@ function waypointSource(ctx: ContextIndex, a: AmbientContext, ref: string): Reso
   const pods = (w?.pods ?? []).map((k) => ctx.podByName.get(k)).filter((p): p is PodModel => p !== undefined);
   const pod = pods.find((p) => p.proxy?.parsed) ?? pods[0];
   if (!pod) return undefined;
-  return { ctx, kind: 'sidecar', pod, pods: [pod], proxy: pod.proxy?.parsed ? pod.proxy : undefined, gateways: [], label: `waypoint ${ref} (pod ${pod.name})` };
+  const served = new Set((w?.services ?? []).map((k) => { const [ns, name] = k.split('/'); return serviceHost(name!, ns!); }));
+  return { ctx, kind: 'sidecar', pod, pods: [pod], proxy: pod.proxy?.parsed ? pod.proxy : undefined, gateways: [], waypoint: { served }, label: `waypoint ${ref} (pod ${pod.name})` };
 }
 
 /** A trace from an ambient pod. Returns false (and records nothing) when the source is not an ambient pod. */

@@ -134,6 +134,15 @@ export function walkEnvoy(src: ResolvedSource, intent: IntentResult, contexts: C
   rec.add('envoy', 'filter-chain', `#${best} ${chain.match}`, true,
     http ? `HTTP → route config ${chain.routeConfigName ?? chain.inlineRoutes?.name ?? '(inline)'}` : `TCP → ${tcpTarget(raws[best], chain)}`);
   if (!http) return walkTcp(out, proxy, src, raws[best], chain, conn.sni, contexts, rec);
+  return walkHttpChain(out, proxy, src, chain, intent, contexts, rec);
+}
+
+/** From an HTTP filter chain: route config → virtual host → route (first match wins) → weighted clusters. */
+export function walkHttpChain(
+  out: EnvoyResult, proxy: ProxyModel, src: ResolvedSource, chain: EnvoyListener['chains'][number], intent: IntentResult,
+  contexts: ContextIndex[], rec: Recorder,
+): EnvoyResult {
+  const parsed = proxy.parsed!;
   const rc = chain.inlineRoutes ?? parsed.routeConfigs.find((r) => r.name === chain.routeConfigName);
   if (!rc) {
     out.lastStep = rec.add('envoy', 'route-config', chain.routeConfigName ?? '', false, `route config ${chain.routeConfigName} is not in the dump (not pushed?): the request fails`);
@@ -152,6 +161,7 @@ export function walkEnvoy(src: ResolvedSource, intent: IntentResult, contexts: C
   }
   rec.add('envoy', 'virtual-host', vh.vhost.name, true, `domain ${vh.domain} (${vh.kind}) matches ${vh.host}`, { domain: vh.domain, match: vh.kind });
   let route: EnvoyRoute | undefined;
+  let routeIndex = -1;
   for (const [i, r] of vh.vhost.routes.entries()) {
     const fails = routeMatchFailures(r, intent.view);
     const label = `#${i}${r.name ? ` ${r.name}` : ''}${r.virtualService ? ` (${r.virtualService})` : ''}`;
@@ -160,6 +170,7 @@ export function walkEnvoy(src: ResolvedSource, intent: IntentResult, contexts: C
       continue;
     }
     route = r;
+    routeIndex = i;
     const to = r.weightedClusters ? percent(r.weightedClusters).map((w) => `${w.name} ${w.weight}%`).join(', ') : r.cluster ?? r.action;
     const mirrors = (r.mirrors ?? []).map((m) => `; mirrors ${Math.round(m.percent * 10) / 10}% to ${m.cluster}`).join('');
     out.routeStep = rec.add('envoy', 'route', label, true, `matches ${describeRouteMatch(r)} → ${to}${mirrors}`, { virtualService: r.virtualService || undefined, action: r.action });
@@ -171,7 +182,9 @@ export function walkEnvoy(src: ResolvedSource, intent: IntentResult, contexts: C
     return out;
   }
   out.route = route;
-  out.routeModel = proxy.routes.find((rm) => rm.route === route);
+  // An inline route config is parsed twice (in its chain and among the static route configs): match by position too.
+  out.routeModel = proxy.routes.find((rm) => rm.route === route)
+    ?? proxy.routes.find((rm) => rm.routeConfig === rc.name && rm.virtualHost === vh.vhost!.name && rm.index === routeIndex);
   if (route.action !== 'route') {
     out.lastStep = rec.add('envoy', 'note', route.action, true, `the route answers with ${route.action}`);
     return out;
@@ -237,6 +250,13 @@ function walkTcp(
   return out;
 }
 
+/** The pod address behind an endpoint: a waypoint's `envoy://connect_originate/IP:PORT` names it after the listener. */
+function endpointIp(e: EnvoyEndpoint): string {
+  if (e.addressKind !== 'internal') return e.address;
+  const m = /^envoy:\/\/[^/]+\/(.+):\d+$/.exec(e.address);
+  return m ? m[1]!.replace(/^\[|\]$/g, '') : e.address;
+}
+
 function addCluster(out: EnvoyResult, proxy: ProxyModel, ctx: ContextIndex, contexts: ContextIndex[], name: string, weight: number, rec: Recorder): void {
   const c = proxy.clustersByName.get(name);
   const eps = proxy.endpointsByCluster.get(name) ?? [];
@@ -255,11 +275,11 @@ function addCluster(out: EnvoyResult, proxy: ProxyModel, ctx: ContextIndex, cont
       { weight, type: c.type, healthy: usable, total: eps.length, from });
     if (eps.length > 0) {
       const text = eps.map((e) => {
-        const pod = ctx.podByIp.get(e.address);
-        return `${e.address}:${e.port} ${e.health}${e.outlierFailed ? ' (ejected)' : ''}${pod ? ` ${pod.name}` : ''}`;
+        const pod = ctx.podByIp.get(endpointIp(e));
+        return `${e.addressKind === 'internal' ? e.address : `${e.address}:${e.port}`} ${e.health}${e.outlierFailed ? ' (ejected)' : ''}${pod ? ` ${pod.name}` : ''}`;
       });
       rec.add('envoy', 'envoy-endpoints', `${eps.length} endpoint${eps.length === 1 ? '' : 's'}`, usable > 0, listSome(text),
-        { endpoints: eps.map((e) => ({ address: e.address, port: e.port, health: e.health, locality: e.locality, pod: ctx.podByIp.get(e.address)?.name })) });
+        { endpoints: eps.map((e) => ({ address: e.address, port: e.port, health: e.health, locality: e.locality, pod: ctx.podByIp.get(endpointIp(e))?.name })) });
     }
   }
   out.clusters.push({ name, weight, exists: Boolean(c), endpoints: eps, usable, step });

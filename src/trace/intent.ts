@@ -90,7 +90,8 @@ export function walkSidecarIntent(src: ResolvedSource, req: TraceRequest, contex
   const pod = src.pod!;
   const ctx = src.ctx;
   rec.add('intent', 'source', `pod ${pod.namespace}/${pod.name}`, pod.hasSidecar,
-    pod.hasSidecar ? 'sidecar: VirtualServices bound to mesh and exported to this namespace apply' : 'no istio-proxy container: the request is not routed by the mesh',
+    src.waypoint ? 'waypoint: the VirtualServices bound to mesh for the services it serves apply'
+      : pod.hasSidecar ? 'sidecar: VirtualServices bound to mesh and exported to this namespace apply' : 'no istio-proxy container: the request is not routed by the mesh',
     { labels: pod.labels, namespace: pod.namespace });
   const res = ctx.hosts.resolve(req.host, pod.namespace);
   const entry = res.entries[0];

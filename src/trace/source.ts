@@ -20,6 +20,8 @@ export interface ResolvedSource {
   gateways: GatewayModel[];
   /** The gateway's Service (maps server ports to container ports). */
   service?: ServiceModel;
+  /** A waypoint's Envoy: the FQDNs of the services it serves (its routes and clusters are inbound-vip ones). */
+  waypoint?: { served: ReadonlySet<string> };
   label: string;
 }
 

@@ -1,6 +1,7 @@
 // traceRequest: intent and Envoy walks for one proxy, their disagreements, then the same for every cross-cluster hop.
 import type { Mesh } from '../mesh/join.js';
 import { walkEnvoy } from './envoy.js';
+import { walkWaypointEnvoy, waypointIntent } from './envoy-waypoint.js';
 import { walkGatewayIntent, walkSidecarIntent } from './intent.js';
 import { hopKey, type HopTarget } from './intent-dest.js';
 import { compareIntentEnvoy } from './compare.js';
@@ -60,7 +61,8 @@ function runSegment(
   const intent = src.kind === 'sidecar'
     ? walkSidecarIntent(src, req, mesh.contexts, rec)
     : walkGatewayIntent(src, req, mesh.contexts, rec);
-  const envoy = walkEnvoy(src, intent, mesh.contexts, rec);
+  if (src.waypoint) waypointIntent(intent, src.waypoint.served, rec);
+  const envoy = src.waypoint ? walkWaypointEnvoy(src, intent, mesh.contexts, rec) : walkEnvoy(src, intent, mesh.contexts, rec);
   compareIntentEnvoy(intent, envoy, src.ctx, rec);
   walkSecurity(src, req, intent, mesh.contexts, rec);
   if (intent.stopped || (envoy.stopped && envoy.stopped !== 'no dump')) trace.ok = false;

@@ -63,6 +63,7 @@ test('the /stats filter is a regex that keeps exactly the counters of the named 
   assert.ok(!re.test('cluster.outboundX8080|v2|demoapp.app.svc.cluster.local.upstream_rq_total'));
   const all = new RegExp(statsFilter([]));
   assert.ok(all.test('cluster.outbound|9000|v1|tcp-echo.default.svc.cluster.local.upstream_cx_total'));
+  assert.ok(all.test('cluster.inbound-vip|8080|http/v1|cart.shop.svc.cluster.local.upstream_rq_total'));
   assert.ok(!all.test('cluster.xds-grpc.upstream_rq_total'));
 });
 

@@ -221,12 +221,12 @@ export function sampleWindow(samples: StatsSample[]): { first: StatsSample; last
 }
 
 /**
- * An RE2 regex for /stats?filter= that keeps the counters meshscope reads: these clusters' (all outbound ones when
- * empty) and the RBAC filters' allowed/denied counters.
+ * An RE2 regex for /stats?filter= that keeps the counters meshscope reads: these clusters' (all outbound ones and a
+ * waypoint's inbound-vip ones when empty) and the RBAC filters' allowed/denied counters.
  */
 export function statsFilter(clusters: string[]): string {
   const esc = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-  const names = clusters.length > 0 ? `(${[...new Set(clusters)].sort().map(esc).join('|')})` : 'outbound\\|.*';
+  const names = clusters.length > 0 ? `(${[...new Set(clusters)].sort().map(esc).join('|')})` : '(outbound|inbound-vip)\\|.*';
   const stats = Object.keys(CLUSTER_STATS).map(esc).join('|');
   return `^cluster\\.${names}\\.(${stats})$|rbac\\.(${Object.keys(RBAC_STATS).join('|')})$`;
 }
