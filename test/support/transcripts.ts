@@ -9,6 +9,8 @@ import { KUBE_APISERVER } from './paths.js';
 export interface Exchange {
   id: string;
   captured_at: string;
+  /** Writes made while a watch was open (06-watch), `at_ms` after it started. */
+  during_watch?: { at_ms: number; method: string; path: string; status: number; body: unknown }[];
   request: { method: string; path: string; query: string; identity: string; headers: Record<string, string>; body: string | null };
   response: { status: number; headers: Record<string, string>; body: string };
 }
@@ -30,14 +32,16 @@ const PASSED = ['content-type', 'user-agent', 'connection', 'upgrade', 'sec-webs
 export interface Answer { status: number; contentType: string; body: string }
 
 /** Sends the recorded request (as the recorded identity; `body` replaces the recorded body) and reads the answer. */
-export function replay(srv: TestApiServer, e: Exchange, body = e.request.body): Promise<Answer> {
+export function replay(srv: TestApiServer, e: Exchange, body = e.request.body, opts: { query?: string; onResponse?: () => void } = {}): Promise<Answer> {
   const token = e.request.identity === 'viewer' ? 'token-viewer' : 'token-admin';
   const headers: Record<string, string> = { Accept: header(e.request.headers, 'accept') ?? '*/*', Authorization: `Bearer ${token}` };
   for (const name of PASSED) { const v = header(e.request.headers, name); if (v !== undefined) headers[name] = v; }
   // Node sends a DELETE body without framing unless told its length.
   if (body) headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
-    const req = request(`${srv.url}${e.request.path}${e.request.query ? `?${e.request.query}` : ''}`, { method: e.request.method, ca: srv.caPem, headers }, (res) => {
+    const query = opts.query ?? e.request.query;
+    const req = request(`${srv.url}${e.request.path}${query ? `?${query}` : ''}`, { method: e.request.method, ca: srv.caPem, headers }, (res) => {
+      opts.onResponse?.();
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => { text += c; });

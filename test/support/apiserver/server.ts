@@ -1,13 +1,16 @@
-// A real HTTPS Kubernetes API server for tests: discovery, paginated lists, get, watch, PATCH/PUT with
-// resourceVersion semantics, pods/portforward over WebSocket (to a fake Envoy admin) and istiod's debug endpoints
-// through the Service proxy subresource (istiod-debug.ts). Faults are configured per request with FaultRule (see faults.ts).
+// A real HTTPS Kubernetes API server for tests, answering as kube-apiserver v1.21 does
+// (../shared/conformance/kube-apiserver; test/apiserver-transcripts.test.ts replays it): discovery, paginated lists,
+// get, watch (watch.ts), writes with resourceVersion semantics (writes.ts), access reviews (reviews.ts),
+// pods/portforward over WebSocket (to a fake Envoy admin), the refusals of kubelet subresources (kubelet.ts) and
+// istiod's debug endpoints through the Service proxy subresource (istiod-debug.ts). Faults are configured per request
+// with FaultRule (see faults.ts).
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../../../src/model/resources.js';
 import { testCertificate } from './certs.js';
-import { ObjectStore, type ResourceType, type WatchEvent } from './store.js';
+import { ObjectStore, type ResourceType } from './store.js';
 import { resourceTypes, type GatewayApiChannel, type IstioCrdSet } from './crds.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, PAGE_NOT_FOUND } from './discovery.js';
 import { FakeEnvoyAdmin, type ProxyData } from './envoy.js';
@@ -20,6 +23,7 @@ import { selectorFilter } from './selectors.js';
 import { parseRequest, readBody } from './request.js';
 import { IstiodDebug } from './istiod-debug.js';
 import { forwardPort } from './portforward.js';
+import { serveWatch } from './watch.js';
 import { isKubeletRequest, kubeletAnswer } from './kubelet.js';
 import { accessReview, rulesReview } from './reviews.js';
 
@@ -245,7 +249,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
         items: page.map(withVersion),
       });
     }
-    if (info.verb === 'watch') return watch(req, res, url, t, info, withVersion, rule);
+    if (info.verb === 'watch') {
+      return serveWatch({ req, res, url, t, info, store, withVersion, reply, rule, track: (open) => { if (open) openWatches.add(res); else openWatches.delete(res); } });
+    }
     if (info.verb === 'get') {
       const o = store.get(t, info.namespace, info.name!);
       return o ? reply(200, withVersion(o)) : reply(404, notFound(t, info.name!));
@@ -261,28 +267,6 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
       return reply(a.code, a.body);
     }
     return reply(405, status(405, 'MethodNotAllowed', `${info.verb} is not supported on ${t.plural}`));
-  };
-
-  const watch = (req: IncomingMessage, res: ServerResponse, url: URL, t: ResourceType, info: RequestInfo, withVersion: (o: KubeObject) => KubeObject, rule?: FaultRule) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-    res.flushHeaders(); // as kube-apiserver does: the client knows the watch is open before any event
-    openWatches.add(res);
-    const send = (e: WatchEvent) => res.write(`${JSON.stringify({ type: e.type, object: withVersion(e.object) })}\n`);
-    const since = Number(url.searchParams.get('resourceVersion') ?? 0);
-    if (since > 0 && since < store.oldestResourceVersion) {
-      // kube-apiserver answers a watch from a compacted resourceVersion with 200 and one 410 ERROR event.
-      res.end(`${JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${since} (${store.oldestResourceVersion})`) })}\n`);
-      return;
-    }
-    if (since > 0) for (const e of store.eventsSince(t, since, info.namespace)) send(e);
-    else for (const o of store.list(t, info.namespace)) send({ type: 'ADDED', object: o, rv: 0 });
-    const off = store.subscribe(t, info.namespace, send);
-    const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? 0);
-    const timers: NodeJS.Timeout[] = [];
-    const end = () => { off(); timers.forEach(clearTimeout); openWatches.delete(res); if (!res.writableEnded) res.end(); };
-    if (timeoutSeconds > 0) timers.push(setTimeout(end, timeoutSeconds * 1000));
-    if (rule?.dropWatchAfterMs !== undefined) timers.push(setTimeout(() => { end(); res.socket?.destroy(); }, rule.dropWatchAfterMs));
-    req.on('close', end);
   };
 
   // ---- port-forward (WebSocket upgrade) ----

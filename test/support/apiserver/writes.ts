@@ -171,6 +171,9 @@ function patch(w: W): Answer {
     try { next = applyJsonPatch(cur, parsed as PatchOp[]); } catch { return { code: 422, body: status(422, 'Invalid', 'the server rejected our request due to an error in our request', {}) }; }
   } else if (merge) {
     next = applyMergePatch(cur, parsed) as KubeObject;
+  } else if (w.contentType === 'application/apply-patch+yaml') {
+    // Server-side apply (field ownership per manager) is not modelled: say so rather than answer like a real server.
+    return { code: 415, body: status(415, 'UnsupportedMediaType', 'server-side apply is not modelled by the test API server') };
   } else {
     const types = `application/json-patch+json, application/merge-patch+json${w.t.builtin ? ', application/strategic-merge-patch+json' : ''}, application/apply-patch+yaml`;
     return { code: 415, body: status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${types}`) };
