@@ -33,9 +33,6 @@ function notClaimed(e: Exchange): string | undefined {
   if (/^08-portforward-proxy\/pod-proxy-(no-)?port$/.test(e.id)) {
     return "a pods/NAME/proxy dial: the recorded 503 names the capture rig's egress block (dial unix /var/run/no-cluster-egress.sock); the test server has no pod network and answers 503 with its own dial error";
   }
-  if (e.id === '08-portforward-proxy/ws-portforward-viewer') {
-    return 'kube-apiserver v1.21 authorizes a WebSocket portforward GET as verb get; the test server authorizes every portforward as create, the verb of the role meshscope documents (hardening-rbac)';
-  }
   if (e.id.startsWith('08-portforward-proxy/')) return undefined;
   if (/^\/apis\/(apps|batch|autoscaling|policy|rbac\.authorization\.k8s\.io|networking\.k8s\.io|events\.k8s\.io|storage\.k8s\.io)(\/|$)/.test(r.path)) return 'built-in groups meshscope does not read are not served';
   if (e.id.startsWith('09-table/') || /as=Table|protobuf|yaml|as=PartialObjectMetadata|text\/html|apidiscovery/.test(accept)) {

@@ -272,9 +272,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   // ---- port-forward (WebSocket upgrade) ----
   const onUpgrade = async (req: IncomingMessage, socket: Duplex) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    // Authorized by method, as kube-apiserver does: a WebSocket GET as `get`, a SPDY POST as `create`.
     const info = parseRequest(req.method ?? 'GET', url);
-    // The documented role grants `create pods/portforward`; kube-apiserver v1.21 authorizes a WebSocket GET as `get`.
-    info.verb = 'create';
     const answer = (code: number, body: unknown) => {
       const text = JSON.stringify(body);
       socket.end(`HTTP/1.1 ${code} ${REASONS[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
