@@ -9,6 +9,7 @@ import type { ObjectStore, ResourceType } from './store.js';
 import { conflict, notFound, status } from './status.js';
 import { selectorFilter } from './selectors.js';
 import { prune, schemaCauses, schemaOf, type Cause } from './schema.js';
+import { apply, conflictMessage, parseApplied } from './apply.js';
 
 export interface WriteRequest {
   store: ObjectStore;
@@ -63,7 +64,7 @@ export function handleWrite(r: WriteRequest): Answer {
   switch (r.info.verb) {
     case 'create': return create(w);
     case 'update': return update(w);
-    case 'patch': return patch(w);
+    case 'patch': return w.contentType === 'application/apply-patch+yaml' ? serverSideApply(w) : patch(w);
     default: return r.info.name ? remove(w) : removeCollection(w);
   }
 }
@@ -72,7 +73,8 @@ type W = WriteRequest & { dry: boolean; version: string };
 
 const expectedApiVersion = (w: W) => (w.t.group ? `${w.t.group}/${w.version}` : w.version);
 const withVersion = (w: W, o: KubeObject): KubeObject => ({ ...o, apiVersion: expectedApiVersion(w) });
-const managed = (w: W, operation = 'Update') => [{ manager: w.manager, operation, apiVersion: expectedApiVersion(w), time: now(), fieldsType: 'FieldsV1', fieldsV1: {} }];
+const entry = (w: W, operation: string, fieldsV1: Record<string, unknown> = {}) => ({ manager: w.manager, operation, apiVersion: expectedApiVersion(w), time: now(), fieldsType: 'FieldsV1', fieldsV1 });
+const managed = (w: W) => [entry(w, 'Update')];
 
 /** Schema causes and the pruned object (custom resources); the object as is for built-ins. */
 function validated(w: W, obj: KubeObject): { obj: KubeObject; causes: Cause[] } {
@@ -171,9 +173,6 @@ function patch(w: W): Answer {
     try { next = applyJsonPatch(cur, parsed as PatchOp[]); } catch { return { code: 422, body: status(422, 'Invalid', 'the server rejected our request due to an error in our request', {}) }; }
   } else if (merge) {
     next = applyMergePatch(cur, parsed) as KubeObject;
-  } else if (w.contentType === 'application/apply-patch+yaml') {
-    // Server-side apply (field ownership per manager) is not modelled: say so rather than answer like a real server.
-    return { code: 415, body: status(415, 'UnsupportedMediaType', 'server-side apply is not modelled by the test API server') };
   } else {
     const types = `application/json-patch+json, application/merge-patch+json${w.t.builtin ? ', application/strategic-merge-patch+json' : ''}, application/apply-patch+yaml`;
     return { code: 415, body: status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${types}`) };
@@ -222,4 +221,27 @@ function removeCollection(w: W): Answer {
   const gone = w.store.list(w.t, w.info.namespace).filter(select);
   if (!w.dry) for (const o of gone) w.store.delete(w.t, w.info.namespace, o.metadata.name);
   return { code: 200, body: { apiVersion: expectedApiVersion(w), items: gone.map((o) => withVersion(w, o)), kind: `${w.t.kind}List`, metadata: { continue: '', resourceVersion: w.store.resourceVersion } } };
+}
+
+/** PATCH with application/apply-patch+yaml (?fieldManager is checked before): creates or applies (apply.ts). */
+function serverSideApply(w: W): Answer {
+  const name = w.info.name!;
+  let applied: KubeObject;
+  try { applied = parseApplied(w.body); } catch { return badRequest('error decoding YAML: the apply body is not YAML'); }
+  const cur = w.store.get(w.t, w.info.namespace, name);
+  const force = w.url.searchParams.get('force') === 'true';
+  const r = apply(cur, { ...applied, metadata: { ...applied.metadata, name, ...(w.t.namespaced ? { namespace: w.info.namespace } : {}) } }, w.manager, force, (f) => entry(w, 'Apply', f));
+  if (!r.ok) {
+    return { code: 409, body: status(409, 'Conflict', conflictMessage(r.conflicts), { causes: r.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field })) }) };
+  }
+  const { obj, causes } = validated(w, r.obj);
+  if (causes.length > 0) return invalid(w.t, name, causes);
+  if (!cur) {
+    obj.metadata = { ...obj.metadata, uid: randomUUID(), creationTimestamp: now(), managedFields: r.managedFields, ...(w.t.builtin ? {} : { generation: 1 }) };
+    return { code: 201, body: withVersion(w, w.dry ? obj : w.store.write(w.t, obj)) };
+  }
+  obj.metadata.managedFields = r.managedFields;
+  if (content(obj) === content(cur)) return { code: 200, body: withVersion(w, cur) };
+  if (w.dry) return { code: 200, body: withVersion(w, obj) };
+  return { code: 200, body: withVersion(w, w.store.write(w.t, obj)) };
 }
