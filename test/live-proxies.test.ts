@@ -72,7 +72,7 @@ test('the admin port follows the pod (proxyAdminPort 15555), and per-pod errors 
   clusters.servers.a.faults.push({ resource: 'pods/portforward', status: 403 });
   try {
     const denied = await fetchProxyDump(client, 'app', 'demoapp-v2-a0', { skipClusters: true });
-    assert.equal(denied.error, 'forbidden: cannot create pods/portforward in namespace app');
+    assert.equal(denied.error, 'forbidden: cannot get pods/portforward in namespace app');
   } finally {
     clusters.servers.a.faults.length = 0;
   }

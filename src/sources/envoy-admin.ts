@@ -118,7 +118,7 @@ export async function adminGet(client: KubeClient, namespace: string, pod: strin
       const msg = e?.error?.message ?? e?.message ?? String(err);
       const status = /Unexpected server response: (\d+)/.exec(msg)?.[1];
       if (status === '401') return fail('unauthorized', 'http', 401);
-      if (status === '403') return fail(`forbidden: cannot create pods/portforward in namespace ${namespace}`, 'http', 403);
+      if (status === '403') return fail(`forbidden: cannot get pods/portforward in namespace ${namespace}`, 'http', 403);
       if (status === '404') {
         // The WebSocket error drops the server's Status; the same path without an upgrade gets the same answer
         // (kube-apiserver looks the pod's node up first), so ask it what it said: a missing pod, or a node it cannot reach.

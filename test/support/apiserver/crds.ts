@@ -21,6 +21,8 @@ export interface ResourceType {
   status?: boolean;
   /** A built-in kind (not from a CRD): unknown resources in its group-version get a Status 404, not text. */
   builtin?: boolean;
+  /** The CRD manifest the type comes from (its schema is read from there when a write needs it). */
+  source?: string;
 }
 
 /** Which Istio CRDs a server has: the released set, the Istio 1.10-era set (only v1alpha3/v1beta1 served), or none. */
@@ -83,22 +85,22 @@ function readCrds(file: string): Crd[] {
 }
 
 const parsed = new Map<string, Crd[]>();
-function crdsOf(files: string[]): Crd[] {
+function crdsOf(files: string[]): { crd: Crd; source: string }[] {
   return files.flatMap((f) => {
     let c = parsed.get(f);
     if (!c) { c = readCrds(f); parsed.set(f, c); }
-    return c;
+    return c.map((crd) => ({ crd, source: f }));
   });
 }
 
-function typeOf(crd: Crd, keep: (version: string) => boolean): ResourceType | undefined {
+function typeOf(crd: Crd, source: string, keep: (version: string) => boolean): ResourceType | undefined {
   const s = crd.spec!;
   const versions = s.versions.filter((v) => v.served && keep(v.name));
   if (versions.length === 0) return undefined;
   return {
     kind: s.names.kind, plural: s.names.plural, singular: s.names.singular ?? s.names.kind.toLowerCase(), group: s.group,
     namespaced: s.scope === 'Namespaced', verbs: CRUD, versions: versions.map((v) => v.name).sort(compareKubeVersions),
-    shortNames: s.names.shortNames, categories: s.names.categories, status: versions.some((v) => v.subresources?.status !== undefined),
+    shortNames: s.names.shortNames, categories: s.names.categories, status: versions.some((v) => v.subresources?.status !== undefined), source,
   };
 }
 
@@ -118,16 +120,16 @@ export function resourceTypes(opts: CrdSetOptions = {}): ResourceType[] {
   if (istio !== 'none') {
     const era = istio === 'istio-1.10' ? ['v1alpha3', 'v1beta1'] : undefined;
     const keep = (v: string) => (!era || era.includes(v)) && (!opts.istioVersions || opts.istioVersions.includes(v));
-    for (const crd of crdsOf([join(CRDS, 'istio/crd-all.gen.yaml')])) {
-      const t = typeOf(crd, keep);
+    for (const { crd, source } of crdsOf([join(CRDS, 'istio/crd-all.gen.yaml')])) {
+      const t = typeOf(crd, source, keep);
       if (t) out.push(t);
     }
   }
   if (channel !== 'none') {
     const dir = join(CRDS, 'gateway-api', channel);
     const files = readdirSync(dir).filter((f) => /^gateway\.networking\.(x-)?k8s\.io_.*\.yaml$/.test(f)).sort().map((f) => join(dir, f));
-    for (const crd of crdsOf(files)) {
-      const t = typeOf(crd, () => true);
+    for (const { crd, source } of crdsOf(files)) {
+      const t = typeOf(crd, source, () => true);
       if (t) out.push(t);
     }
   }

@@ -18,7 +18,9 @@ export class IstiodDebug {
 
   handle(info: RequestInfo, url: URL, reply: (c: number, b: unknown) => void): void {
     if (info.namespace !== 'istio-system' || !/^istiod(:15014|:http-monitoring)?$/.test(info.name ?? '')) {
-      return reply(404, status(404, 'NotFound', `services "${info.name}" not found`));
+      // As kube-apiserver answers a Service without v1 Endpoints: the name without scheme and port.
+      const svc = (info.name ?? '').replace(/^https?:/, '').split(':')[0];
+      return reply(404, status(404, 'NotFound', `services "${svc}" not found`, { name: svc, kind: 'services' }));
     }
     const sub = info.proxyPath ?? '';
     if (sub === 'debug/config_dump') {

@@ -10,12 +10,17 @@ export function parseRequest(method: string, url: URL): RequestInfo {
   if (parts[0] === 'api' && parts[1]) { info.group = ''; info.version = parts[1]; rest = parts.slice(2); }
   else if (parts[0] === 'apis' && parts[2]) { info.group = parts[1]; info.version = parts[2]; rest = parts.slice(3); }
   else { info.verb = 'get'; return info; }
-  if (rest[0] === 'namespaces' && rest.length >= 3) { info.namespace = rest[1]; rest = rest.slice(2); }
+  // namespaces/NAME/status and namespaces/NAME/finalize are the Namespace's subresources, not a namespaced resource.
+  const namespaceSubresource = rest[0] === 'namespaces' && rest.length === 3 && ['status', 'finalize'].includes(rest[2]);
+  // The legacy /watch/ prefix (…/v1/watch/namespaces/NS/virtualservices) is a watch of what follows it.
+  const legacyWatch = rest[0] === 'watch';
+  if (legacyWatch) rest = rest.slice(1);
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSubresource) { info.namespace = rest[1]; rest = rest.slice(2); }
   info.resource = rest[0];
   info.name = rest[1];
   info.subresource = rest[2];
   if (info.subresource === 'proxy') info.proxyPath = rest.slice(3).join('/');
-  const watching = ['1', 'true'].includes(url.searchParams.get('watch') ?? '');
+  const watching = legacyWatch || ['1', 'true'].includes(url.searchParams.get('watch') ?? '');
   const m = method.toUpperCase();
   if (m === 'GET') info.verb = info.name ? 'get' : watching ? 'watch' : 'list';
   else if (m === 'PATCH') info.verb = 'patch';

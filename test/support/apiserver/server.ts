@@ -1,25 +1,31 @@
-// A real HTTPS Kubernetes API server for tests: discovery, paginated lists, get, watch, PATCH/PUT with
-// resourceVersion semantics, pods/portforward over WebSocket (to a fake Envoy admin) and istiod's debug endpoints
-// through the Service proxy subresource (istiod-debug.ts). Faults are configured per request with FaultRule (see faults.ts).
+// A real HTTPS Kubernetes API server for tests, answering as kube-apiserver v1.21 does
+// (../shared/conformance/kube-apiserver; test/apiserver-transcripts.test.ts replays it): discovery, paginated lists,
+// get, watch (watch.ts), writes with resourceVersion semantics (writes.ts), access reviews (reviews.ts),
+// pods/portforward over WebSocket (to a fake Envoy admin), the refusals of kubelet subresources (kubelet.ts) and
+// istiod's debug endpoints through the Service proxy subresource (istiod-debug.ts). Faults are configured per request
+// with FaultRule (see faults.ts).
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket, type AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../../../src/model/resources.js';
 import { testCertificate } from './certs.js';
-import { applyJsonPatch, applyMergePatch, PatchError, type PatchOp } from './jsonpatch.js';
-import { ObjectStore, type ResourceType, type WatchEvent } from './store.js';
+import { ObjectStore, type ResourceType } from './store.js';
 import { resourceTypes, type GatewayApiChannel, type IstioCrdSet } from './crds.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, PAGE_NOT_FOUND } from './discovery.js';
 import { FakeEnvoyAdmin, type ProxyData } from './envoy.js';
 import { readSeedContext } from './seed.js';
 import { matchFault, type FaultRule, type RequestInfo } from './faults.js';
-import { rbacAllows, ruleAllows, type RbacRule, type AccessAttributes } from './rbac.js';
-import { conflict, faultStatus, notFound, REASONS, status } from './status.js';
+import { rbacAllows, type RbacRule } from './rbac.js';
+import { faultStatus, notFound, REASONS, status } from './status.js';
+import { handleWrite } from './writes.js';
 import { selectorFilter } from './selectors.js';
 import { parseRequest, readBody } from './request.js';
 import { IstiodDebug } from './istiod-debug.js';
 import { forwardPort } from './portforward.js';
+import { serveWatch } from './watch.js';
+import { isKubeletRequest, kubeletAnswer } from './kubelet.js';
+import { accessReview, rulesReview } from './reviews.js';
 
 export type { FaultRule, RequestInfo } from './faults.js';
 export type { ProxyData } from './envoy.js';
@@ -46,6 +52,8 @@ export interface ApiServerOptions {
   blackhole?: boolean;
   /** user → RBAC rules (see rbac.ts). Users not listed are unrestricted. */
   rbac?: Record<string, RbacRule[]>;
+  /** Nodes without a Node object: port-forward, exec and log to their pods get kube-apiserver's 404 for the node. */
+  missingNodes?: string[];
 }
 
 export interface RequestRecord extends RequestInfo {
@@ -103,6 +111,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   const openWatches = new Set<ServerResponse>();
   const held = new Set<Socket | Duplex>();
   let blackhole = Boolean(opts.blackhole);
+  const missingNodes = new Set(opts.missingNodes ?? []);
+  const podType = () => api.types.find((x) => x.plural === 'pods')!;
 
   const api: TestApiServer = {
     name, url: '', port: 0, caPem: tls.cert, store, requests: [], faults: opts.faults ?? [],
@@ -179,8 +189,11 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
       sendJson(res, code, body, info, rule);
     };
     try {
-      if (info.group === 'authorization.k8s.io' && info.resource === 'selfsubjectaccessreviews' && info.verb === 'create') {
-        return reply(201, accessReview(user, JSON.parse(await readBody(req)) as { spec?: { resourceAttributes?: AccessAttributes } }));
+      if (info.group === 'authorization.k8s.io' && info.verb === 'create' && /^selfsubject(access|rules)reviews$/.test(info.resource ?? '')) {
+        const review = JSON.parse(await readBody(req));
+        const manager = String(req.headers['user-agent'] ?? 'unknown').split('/')[0];
+        const a = info.resource === 'selfsubjectaccessreviews' ? accessReview(info.version!, review, manager, api.rbac[user]) : rulesReview(info.version!, review, api.rbac[user]);
+        return reply(a.code, a.body);
       }
       await route(req, res, url, info, reply, (code, text) => { rec.status = code; sendText(res, code, text); }, rule);
     } catch (err) {
@@ -203,6 +216,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
       return list ? reply(200, list) : pageNotFound();
     }
     if (info.resource === 'services' && info.subresource === 'proxy') return istiod.handle(info, url, reply);
+    if (isKubeletRequest(info)) {
+      const a = kubeletAnswer(info, url, (n) => store.get(podType(), info.namespace, n), missingNodes, false)!;
+      return a.text !== undefined ? replyText(a.code, a.text) : reply(a.code, a.body);
+    }
     const group = info.group ?? '';
     const served = (x: ResourceType) => x.group === group && x.versions.includes(info.version ?? '');
     const t = info.resource ? api.types.find((x) => x.plural === info.resource && served(x)) : undefined;
@@ -232,91 +249,41 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
         items: page.map(withVersion),
       });
     }
-    if (info.verb === 'watch') return watch(req, res, url, t, info, withVersion, rule);
+    if (info.verb === 'watch') {
+      return serveWatch({ req, res, url, t, info, store, withVersion, reply, rule, track: (open) => { if (open) openWatches.add(res); else openWatches.delete(res); } });
+    }
     if (info.verb === 'get') {
       const o = store.get(t, info.namespace, info.name!);
       return o ? reply(200, withVersion(o)) : reply(404, notFound(t, info.name!));
     }
-    if (info.verb === 'patch' || info.verb === 'update') {
-      const cur = store.get(t, info.namespace, info.name!);
-      if (!cur) return reply(404, notFound(t, info.name!));
-      const body = await readBody(req);
-      let parsed: unknown;
-      try { parsed = JSON.parse(body); } catch { return reply(400, status(400, 'BadRequest', 'the request body is not JSON')); }
-      let next: KubeObject;
-      if (info.verb === 'update') {
-        next = parsed as KubeObject;
-        if (next?.metadata?.resourceVersion !== cur.metadata.resourceVersion) return reply(409, conflict(t, info.name!));
-      } else {
-        const ctype = String(req.headers['content-type'] ?? '').split(';')[0].trim();
-        if (ctype === 'application/json-patch+json') {
-          try { next = applyJsonPatch(cur, parsed as PatchOp[]); } catch (err) {
-            const msg = err instanceof PatchError ? err.message : String(err);
-            return reply(422, status(422, 'Invalid', `${t.kind} "${info.name}" is invalid: ${msg}`, { name: info.name, group: t.group, kind: t.plural }));
-          }
-        } else if (ctype === 'application/merge-patch+json') {
-          const rv = (parsed as KubeObject)?.metadata?.resourceVersion;
-          if (rv !== undefined && rv !== cur.metadata.resourceVersion) return reply(409, conflict(t, info.name!));
-          next = applyMergePatch(cur, parsed) as KubeObject;
-        } else {
-          return reply(415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`));
-        }
+    if (['create', 'update', 'patch', 'delete'].includes(info.verb) && (!info.subresource || info.subresource === 'status' || info.subresource === 'finalize')) {
+      if (info.verb === 'patch' && String(req.headers['content-type'] ?? '').startsWith('application/apply-patch') && !url.searchParams.get('fieldManager')) {
+        return reply(422, status(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] }));
       }
-      if (next.metadata?.name !== cur.metadata.name || (t.namespaced && next.metadata?.namespace !== cur.metadata.namespace)) {
-        return reply(422, status(422, 'Invalid', `${t.kind} "${info.name}" is invalid: metadata.name: Invalid value: the name of the object does not match`));
-      }
-      next.metadata.resourceVersion = cur.metadata.resourceVersion;
-      if (url.searchParams.get('dryRun') === 'All') return reply(200, withVersion(next));
-      return reply(200, withVersion(store.write(t, next)));
+      const a = handleWrite({
+        store, t, info, url, body: await readBody(req), contentType: String(req.headers['content-type'] ?? '').split(';')[0].trim(),
+        manager: url.searchParams.get('fieldManager') ?? String(req.headers['user-agent'] ?? 'unknown').split('/')[0],
+      });
+      return reply(a.code, a.body);
     }
     return reply(405, status(405, 'MethodNotAllowed', `${info.verb} is not supported on ${t.plural}`));
-  };
-
-  /** A SelfSubjectAccessReview answered from the user's RBAC rules. */
-  const accessReview = (user: string, review: { spec?: { resourceAttributes?: AccessAttributes } }) => {
-    const a = review.spec?.resourceAttributes ?? { verb: '' };
-    const rules = api.rbac[user];
-    const allowed = !rules || rules.some((r) => ruleAllows(r, a));
-    return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: {}, spec: review.spec ?? {}, status: { allowed, ...(allowed ? { reason: 'RBAC: allowed' } : {}) } };
-  };
-
-  const watch = (req: IncomingMessage, res: ServerResponse, url: URL, t: ResourceType, info: RequestInfo, withVersion: (o: KubeObject) => KubeObject, rule?: FaultRule) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-    res.flushHeaders(); // as kube-apiserver does: the client knows the watch is open before any event
-    openWatches.add(res);
-    const send = (e: WatchEvent) => res.write(`${JSON.stringify({ type: e.type, object: withVersion(e.object) })}\n`);
-    const since = Number(url.searchParams.get('resourceVersion') ?? 0);
-    if (since > 0 && since < store.oldestResourceVersion) {
-      // kube-apiserver answers a watch from a compacted resourceVersion with 200 and one 410 ERROR event.
-      res.end(`${JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${since} (${store.oldestResourceVersion})`) })}\n`);
-      return;
-    }
-    if (since > 0) for (const e of store.eventsSince(t, since, info.namespace)) send(e);
-    else for (const o of store.list(t, info.namespace)) send({ type: 'ADDED', object: o, rv: 0 });
-    const off = store.subscribe(t, info.namespace, send);
-    const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? 0);
-    const timers: NodeJS.Timeout[] = [];
-    const end = () => { off(); timers.forEach(clearTimeout); openWatches.delete(res); if (!res.writableEnded) res.end(); };
-    if (timeoutSeconds > 0) timers.push(setTimeout(end, timeoutSeconds * 1000));
-    if (rule?.dropWatchAfterMs !== undefined) timers.push(setTimeout(() => { end(); res.socket?.destroy(); }, rule.dropWatchAfterMs));
-    req.on('close', end);
   };
 
   // ---- port-forward (WebSocket upgrade) ----
   const onUpgrade = async (req: IncomingMessage, socket: Duplex) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    const info = parseRequest('GET', url);
-    info.verb = 'create';
+    // Authorized by method, as kube-apiserver does: a WebSocket GET as `get`, a SPDY POST as `create`.
+    const info = parseRequest(req.method ?? 'GET', url);
     const answer = (code: number, body: unknown) => {
       const text = JSON.stringify(body);
       socket.end(`HTTP/1.1 ${code} ${REASONS[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
     const ok = await front(req, info, answer, socket);
     if (!ok) return;
+    const refused = isKubeletRequest(info) ? kubeletAnswer(info, url, (n) => store.get(podType(), info.namespace, n), missingNodes, true) : undefined;
+    if (refused) { ok.rec.status = refused.code; return answer(refused.code, refused.body); }
     if (info.resource !== 'pods' || info.subresource !== 'portforward') { ok.rec.status = 404; return answer(404, status(404, 'NotFound', 'the server could not find the requested resource')); }
-    const podType = api.types.find((x) => x.plural === 'pods')!;
-    const pod = store.get(podType, info.namespace, info.name!);
-    if (!pod) { ok.rec.status = 404; return answer(404, notFound(podType, info.name!)); }
+    const pod = store.get(podType(), info.namespace, info.name!)!;
     const port = Number(url.searchParams.get('ports') ?? 0);
     if (forwardPort(req, socket, info, pod, port, envoy, ok.rule)) ok.rec.status = 101;
   };

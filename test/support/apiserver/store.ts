@@ -22,7 +22,13 @@ export function typeOfObject(obj: { apiVersion?: string; kind?: string }): Resou
   return obj.kind ? typeOfKind(obj.kind, av.includes('/') ? av.slice(0, av.indexOf('/')) : '') : undefined;
 }
 
-export interface WatchEvent { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject; rv: number; /** group/plural of the object's type */ resource?: string }
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject; rv: number;
+  /** MODIFIED: the state before (a selecting watch tells moves into and out of its selection). */
+  prev?: KubeObject;
+  /** group/plural of the object's type */
+  resource?: string;
+}
 export type WatchListener = (e: WatchEvent) => void;
 
 const typeKey = (t: ResourceType) => `${t.group}/${t.plural}`;
@@ -78,7 +84,7 @@ export class ObjectStore {
       obj.metadata.generation = (prev.metadata.generation ?? 0) + 1;
     }
     this.objects.set(k, obj);
-    this.emit({ type: prev ? 'MODIFIED' : 'ADDED', object: this.view(t, obj), rv: this.rv }, t);
+    this.emit({ type: prev ? 'MODIFIED' : 'ADDED', object: this.view(t, obj), rv: this.rv, ...(prev ? { prev: this.view(t, prev) } : {}) }, t);
     return this.view(t, obj);
   }
 
