@@ -11,6 +11,7 @@ import type {
 } from './objects.js';
 import { objectId } from './objects.js';
 import { flat } from './tree-nodes.js';
+import type { Translation } from './gateway-api/translate.js';
 
 const HASH_SUFFIX = /-[a-z0-9]{6,10}-[a-z0-9]{5}$/;
 const POD_SUFFIX = /-[a-z0-9]{5}$/;
@@ -31,6 +32,10 @@ export class ContextIndex {
   readonly gateways: GatewayModel[] = [];
   readonly gatewayByKey = new Map<string, GatewayModel>();
   readonly virtualServices: VirtualServiceModel[] = [];
+  /** The VirtualServices istiod generates from the Gateway API routes (not loaded objects). */
+  readonly generatedVirtualServices: VirtualServiceModel[] = [];
+  /** istiod's translation of the Gateway API objects, when there are any. */
+  gatewayApi?: Translation;
   readonly hosts = new HostRegistry<ServiceModel | ServiceEntryModel>();
   readonly drs = new DestinationRuleIndex<DestinationRuleModel>();
   readonly subsets = new Map<string, SubsetModel>();

@@ -68,7 +68,7 @@ export function buildProxies(ctx: ContextIndex, g: MeshGraph, parser?: EnvoyPars
       context: ctx.name, namespace: d.namespace, podName: d.pod, pod, dump: d, parsed,
       endpoints, endpointsFrom: pp.endpoints ? 'clusters' : parsed ? 'eds' : 'none',
       endpointsByCluster: new Map(), clustersByName: new Map(), routes: [],
-      isGateway: pod ? gatewayPods.has(pod) || /gateway/.test(pod.labels.istio ?? '') : /gateway/.test(d.pod),
+      isGateway: pod ? gatewayPods.has(pod) || /gateway/.test(pod.labels.istio ?? '') || pod.labels['gateway.networking.k8s.io/gateway-name'] !== undefined : /gateway/.test(d.pod),
       error: pp.error,
     };
     for (const e of endpoints) {
@@ -85,14 +85,15 @@ export function buildProxies(ctx: ContextIndex, g: MeshGraph, parser?: EnvoyPars
 export function joinEnvoy(ctx: ContextIndex, g: MeshGraph): void {
   if (ctx.proxies.length === 0) return;
   const vsByKey = new Map<string, VirtualServiceModel>();
-  for (const vs of ctx.virtualServices) vsByKey.set(`${vs.name}.${vs.namespace}`, vs);
-  const l4Rules = ctx.virtualServices.flatMap((vs) => vs.rules.filter((r) => r.protocol !== 'http'));
+  const all = ctx.generatedVirtualServices.length > 0 ? [...ctx.virtualServices, ...ctx.generatedVirtualServices] : ctx.virtualServices;
+  for (const vs of all) vsByKey.set(`${vs.name}.${vs.namespace}`, vs);
+  const l4Rules = all.flatMap((vs) => vs.rules.filter((r) => r.protocol !== 'http'));
   for (const proxy of ctx.proxies) {
     if (!proxy.parsed) continue;
     linkHttpRoutes(proxy, vsByKey, g);
     linkTcpChains(proxy, l4Rules, g);
   }
-  const allDest = ctx.virtualServices.flatMap((vs) => vs.rules.flatMap((r) => r.destinations));
+  const allDest = all.flatMap((vs) => vs.rules.flatMap((r) => r.destinations));
   for (const proxy of ctx.proxies) {
     if (!proxy.parsed) continue;
     const byHostSubset = new Map<string, EnvoyCluster[]>();
