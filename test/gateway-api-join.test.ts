@@ -78,3 +78,19 @@ test('pc routes keeps istioctl\'s text; the TUI proxy-config table adds the HTTP
   assert.equal(row[4], `${GW_VS.name}.app  ← HTTPRoute app/demo rules[0]`);
   assert.match(d.proxy!.routes.after!.lines.join('\n'), /demo\.example\.com:80 → .*← HTTPRoute app\/demo rules\[0\]/);
 });
+
+test('traffic httproute/NAME offline: observed share per backendRef from the recorded counters, against its proportion', async () => {
+  const r = await runCli(['--fixtures', root, 'traffic', 'httproute/reviews', '-n', 'app', '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const [t] = JSON.parse(r.stdout) as { kind: string; namespace: string; name: string; rule: { kind: string; index: number }; destinations: { destination: string; weight: number; count: number; share: number; proxies: { proxy: string; clusters: string[] }[] }[] }[];
+  assert.deepEqual([t!.kind, t!.namespace, t!.name, t!.rule.kind, t!.rule.index], ['HTTPRoute', 'app', 'reviews', 'rules', 0]);
+  assert.deepEqual(t!.destinations.map((d) => [d.destination, d.weight, d.count]), [['reviews-v1:9080', 75, 400], ['reviews-v2:9080', 25, 200]]);
+  assert.deepEqual(t!.destinations[0]!.proxies.map((p) => [p.proxy, p.clusters]), [['app/client-a', [V1]], ['app/client-b', [V1]]]);
+  const text = await runCli(['--fixtures', root, 'traffic', 'HTTPRoute/demo', '-n', 'app']);
+  assert.match(text.stdout, /^c1 {2}HTTPRoute app\/demo {2}rules\[0\] {2}match: \*\n {2}requests over 10s from 1 of 1 proxies: 10\.0 rps in all\n/);
+  assert.match(text.stdout, /reviews-v1:9080\s+50%\s+50\.0%\s+5\.0 rps/);
+  assert.match(text.stdout, /counted by: infra\/gw-istio-7d4f8-x2x9q 10\.0 rps/);
+  const none = await runCli(['--fixtures', root, 'traffic', 'httproute/reviews']);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /no HTTPRoute default\/reviews in .*\(found in: c1 app; use -n\)/);
+});

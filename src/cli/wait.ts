@@ -26,7 +26,7 @@ export function register(program: Command): void {
 /** `http/0`, `tcp[1]`, `0` → {kind, index}. */
 export function parseRuleRef(v: string | undefined): { kind: string; index: number } | undefined {
   if (v === undefined) return undefined;
-  const m = /^(?:(http|tcp|tls)[/[])?(\d+)\]?$/.exec(v.trim());
+  const m = /^(?:(http|tcp|tls|rules)[/[])?(\d+)\]?$/.exec(v.trim());
   if (!m) throw new UsageError(`--rule ${v}: use an index like 0, http/0 or tcp/1`);
   return { kind: m[1] ?? 'http', index: Number(m[2]) };
 }

@@ -76,7 +76,7 @@ function envoyClusterNode(parentId: string, l: EnvoyClusterLink, ctx: string): T
   return n;
 }
 
-function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r: HTTPRouteRule, rules: RuleModel[]): TreeNode[] {
+function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r: HTTPRouteRule, ruleIndex: number, rules: RuleModel[]): TreeNode[] {
   const refs = (r.backendRefs ?? []) as BackendRef[];
   const total = refs.reduce((s, b) => s + (b.weight ?? 1), 0);
   const ns = route.metadata.namespace ?? 'default';
@@ -87,8 +87,9 @@ function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r
     const id = `${parentId}/backendRefs[${j}]`;
     const n = node(id, 'backendRef', `${b.namespace && b.namespace !== ns ? `${b.namespace}/` : ''}${b.name}${b.port !== undefined ? `:${b.port}` : ''}`, {
       context: ctx.name, detail: `weight ${b.weight === undefined ? '(unset) 1' : String(b.weight)} → ${share}%`,
-      badges: { weight: share },
+      badges: { weight: share }, ref: { context: ctx.name, kind: route.kind, namespace: ns, name: route.metadata.name },
     });
+    n.routeRule = ruleIndex;
     const isService = (b.group ?? '') === '' && (b.kind ?? 'Service') === 'Service';
     const svc = isService ? ctx.services.find((s) => s.namespace === bns && s.name === b.name) : undefined;
     if (svc) n.children.push(objectLink(id, svc));
@@ -120,9 +121,10 @@ function routeNode(ctx: ContextIndex, parentId: string, oc: RouteOutcome, asLink
     const detail = o.kind === 'TCPRoute' || o.kind === 'TLSRoute' ? 'any connection' : matchText(r);
     const rn = node(rid, 'route-rule', r.name ? `rules[${i}] ${r.name}` : `rules[${i}]`, {
       context: ctx.name, detail: proxies.size ? `${detail}  on ${proxies.size} prox${proxies.size === 1 ? 'y' : 'ies'}` : detail,
-      badges: drift.length ? withProblems(NO_BADGES, drift) : undefined,
+      badges: drift.length ? withProblems(NO_BADGES, drift) : undefined, ref: n.ref,
     });
-    rn.children.push(...backendNodes(ctx, rid, o, r, rules));
+    rn.routeRule = i;
+    rn.children.push(...backendNodes(ctx, rid, o, r, i, rules));
     n.children.push(rn);
   });
   if (!asLink) {
