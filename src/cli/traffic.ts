@@ -1,6 +1,6 @@
-// `meshscope traffic VS [-n NS] [--context …] [--window 10s] [-o text|json] [--per-proxy]`: where a VirtualService's
-// traffic really goes, from the Envoy counters of the proxies that route it (recorded stats.json offline, two reads
-// over the window live).
+// `meshscope traffic VS|httproute/NAME [-n NS] [--context …] [--window 10s] [-o text|json] [--per-proxy]`: where a
+// VirtualService's (or a Gateway API route's) traffic really goes, from the Envoy counters of the proxies that route it
+// (recorded stats.json offline, two reads over the window live).
 import type { Command } from 'commander';
 import { globalsOf } from './global.js';
 import type { GlobalOptions } from '../core/options.js';
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     });
 }
 
-/** The VirtualService `name` in -n NS (default "default") in every loaded context; a UserError when none has it. */
+/** The VirtualService (or `httproute/NAME`...) in -n NS (default "default") in every loaded context; a UserError when none has it. */
 export async function runTraffic(g: GlobalOptions, name: string, o: TrafficOptions, io: TrafficIO): Promise<number> {
   if (o.output !== 'text' && o.output !== 'json') throw new UsageError(`-o ${o.output}: use text or json`);
   const { parseDuration } = await import('../sources/kube/duration.js');

@@ -4,7 +4,8 @@
 import type { BackendRef, GatewayApiGatewaySpec, HTTPRouteRule, Listener } from '../model/gateway-api.js';
 import type { ContextIndex } from './indexes.js';
 import type { Problem, TreeNode } from './tree-types.js';
-import { danglingNode, envoyEndpointNode, node, NO_BADGES, objectLink, withProblems } from './tree-nodes.js';
+import { danglingNode, envoyEndpointNode, lazyChildren, node, NO_BADGES, objectLink, withProblems } from './tree-nodes.js';
+import type { Fill } from './tree-nodes.js';
 import type { RouteOutcome } from './gateway-api/routes.js';
 import type { InputObject } from './gateway-api/model.js';
 import { routeRuleId } from './join-gateway-api.js';
@@ -110,6 +111,13 @@ function routeNode(ctx: ContextIndex, parentId: string, oc: RouteOutcome, asLink
     detail: `${(o.spec?.hostnames ?? []).join(' ') || '*'}${refused.length ? `  ${refused.length} parent${refused.length > 1 ? 's' : ''} refused` : ''}`,
     badges: refused.length && !accepted.length ? { problems: [{ severity: 'warning', message: refused.map((p) => p.denied!.message).join('; ') }] } : undefined,
   });
+  lazyChildren(n, fillRoute, { ctx, oc, asLink }, ctx);
+  return n;
+}
+
+const fillRoute: Fill<{ ctx: ContextIndex; oc: RouteOutcome; asLink: boolean }> = (n, { ctx, oc, asLink }) => {
+  const o = oc.obj;
+  const ns = o.metadata.namespace ?? 'default';
   ((o.spec?.rules ?? []) as HTTPRouteRule[]).forEach((r, i) => {
     const rid = `${n.id}/rules[${i}]`;
     const rules = generatedRules(ctx, routeRuleId(ctx.name, o.kind, ns, o.metadata.name, i));
@@ -135,8 +143,7 @@ function routeNode(ctx: ContextIndex, parentId: string, oc: RouteOutcome, asLink
       }));
     }
   }
-  return n;
-}
+};
 
 function listenerNode(ctx: ContextIndex, gwId: string, l: Listener, routes: RouteOutcome[]): TreeNode {
   const id = `${gwId}/listener/${l.name}`;
