@@ -74,9 +74,9 @@ test('pc routes keeps istioctl\'s text; the TUI proxy-config table adds the HTTP
   const data = meshData(input, mesh, buildMeshTree(mesh), { source: root, readOnly: true, refresh: () => {}, yaml, views });
   const proxy = mesh.proxyOf('c1', 'infra', 'gw-istio-7d4f8-x2x9q')!;
   const d = data.details({ id: proxy.id, kind: 'proxy', label: 'proxy', badges: {}, children: [] } as never);
-  const row = d.proxy!.routes.rows.find((x) => x[1] === 'demo.example.com:80')!;
+  const row = d.proxy!.routes!.rows.find((x) => x[1] === 'demo.example.com:80')!;
   assert.equal(row[4], `${GW_VS.name}.app  ← HTTPRoute app/demo rules[0]`);
-  assert.match(d.proxy!.routes.after!.lines.join('\n'), /demo\.example\.com:80 → .*← HTTPRoute app\/demo rules\[0\]/);
+  assert.match(d.proxy!.routes!.after!.lines.join('\n'), /demo\.example\.com:80 → .*← HTTPRoute app\/demo rules\[0\]/);
 });
 
 test('traffic httproute/NAME offline: observed share per backendRef from the recorded counters, against its proportion', async () => {
