@@ -17,6 +17,17 @@ const HASH_SUFFIX = /-[a-z0-9]{6,10}-[a-z0-9]{5}$/;
 const POD_SUFFIX = /-[a-z0-9]{5}$/;
 const RS_HASH = /-[a-z0-9]{6,10}$/;
 
+/** Generated VirtualServices by `${name}.${namespace}` (as Envoy's route metadata names them), built on demand. */
+export interface GeneratedVirtualServiceSet {
+  get(key: string): VirtualServiceModel | undefined;
+  /** Every one, in translation order. */
+  all(): VirtualServiceModel[];
+  /** Those built so far. */
+  built(): VirtualServiceModel[];
+  /** Those with tcp or tls rules (matched to listener chains, not named by routes). */
+  l4(): VirtualServiceModel[];
+}
+
 export class ContextIndex {
   private objectMap?: Map<string, MeshObject>;
   readonly byKind = new Map<string, MeshObject[]>();
@@ -32,10 +43,10 @@ export class ContextIndex {
   readonly gateways: GatewayModel[] = [];
   readonly gatewayByKey = new Map<string, GatewayModel>();
   readonly virtualServices: VirtualServiceModel[] = [];
-  /** The VirtualServices istiod generates from the Gateway API routes (not loaded objects). */
-  readonly generatedVirtualServices: VirtualServiceModel[] = [];
   /** istiod's translation of the Gateway API objects, when there are any. */
   gatewayApi?: Translation;
+  /** Its VirtualServices as models, each built on first use (the join builds those Envoy routes name). */
+  generated?: GeneratedVirtualServiceSet;
   readonly hosts = new HostRegistry<ServiceModel | ServiceEntryModel>();
   readonly drs = new DestinationRuleIndex<DestinationRuleModel>();
   readonly subsets = new Map<string, SubsetModel>();
@@ -46,6 +57,11 @@ export class ContextIndex {
 
   constructor(readonly snapshot: ContextSnapshot) {
     this.build();
+  }
+
+  /** The VirtualServices istiod generates from the Gateway API routes (not loaded objects), all built. */
+  get generatedVirtualServices(): VirtualServiceModel[] {
+    return this.generated?.all() ?? [];
   }
 
   get name(): string {

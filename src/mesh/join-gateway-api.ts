@@ -6,7 +6,7 @@ import type { KubeObject, LoadedObject, VirtualServiceSpec } from '../model/reso
 import { translateGatewayApi } from './gateway-api/translate.js';
 import type { GeneratedConfig, SourceLink } from './gateway-api/model.js';
 import { buildRule } from './join-intent.js';
-import type { ContextIndex } from './indexes.js';
+import type { ContextIndex, GeneratedVirtualServiceSet } from './indexes.js';
 import type { MeshGraph } from './graph.js';
 import type { GatewayBinding, RuleProtocol, VirtualServiceModel } from './objects.js';
 import { objectId } from './objects.js';
@@ -31,7 +31,45 @@ export function joinGatewayApi(ctx: ContextIndex, g: MeshGraph): void {
     const o = lo?.obj;
     if (o?.kind && ROUTE_KINDS.has(o.kind) && isGatewayApiObject(o)) routes.set(`${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, lo);
   }
-  for (const cfg of t.configs) if (cfg.kind === 'VirtualService') ctx.generatedVirtualServices.push(generatedVirtualService(ctx, cfg, routes, g));
+  ctx.generated = new GeneratedSet(t.configs.filter((c) => c.kind === 'VirtualService'), (cfg) => generatedVirtualService(ctx, cfg, routes, g));
+}
+
+class GeneratedSet implements GeneratedVirtualServiceSet {
+  private readonly slots: (VirtualServiceModel | undefined)[];
+  private readonly index = new Map<string, number>();
+  private complete = false;
+
+  constructor(private readonly configs: GeneratedConfig[], private readonly build: (cfg: GeneratedConfig) => VirtualServiceModel) {
+    this.slots = new Array(configs.length);
+    configs.forEach((c, i) => this.index.set(`${c.name}.${c.namespace}`, i));
+  }
+
+  private at(i: number): VirtualServiceModel {
+    return this.slots[i] ??= this.build(this.configs[i]!);
+  }
+
+  get(key: string): VirtualServiceModel | undefined {
+    const i = this.index.get(key);
+    return i === undefined ? undefined : this.at(i);
+  }
+
+  all(): VirtualServiceModel[] {
+    if (!this.complete) {
+      for (let i = 0; i < this.configs.length; i++) this.at(i);
+      this.complete = true;
+    }
+    return this.slots as VirtualServiceModel[];
+  }
+
+  built(): VirtualServiceModel[] {
+    return this.slots.filter((v): v is VirtualServiceModel => v !== undefined);
+  }
+
+  l4(): VirtualServiceModel[] {
+    const out: VirtualServiceModel[] = [];
+    this.configs.forEach((c, i) => { if (c.spec.tcp || c.spec.tls) out.push(this.at(i)); });
+    return out;
+  }
 }
 
 function generatedVirtualService(ctx: ContextIndex, cfg: GeneratedConfig, routes: Map<string, LoadedObject>, g: MeshGraph): VirtualServiceModel {

@@ -1,14 +1,16 @@
-// Generates (once, cached in os.tmpdir()) a Gateway API snapshot for the join bench: 10 contexts × 2,000 HTTPRoutes
-// (half mesh routes whose parent is a Service, half on an Istio-deployed Gateway), each with its Service and two
-// backend Services of five pods each (20,000 pods per context, as the join bench's large snapshot), and per context
-// one gateway proxy whose config_dump routes every gateway route as istiod names it. Run directly to (re)build it: node --import tsx test/bench/gen-gateway-api.ts [--force]
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// Generates (once, cached in os.tmpdir()) the join bench's large snapshot (gen-large-snapshot.ts: 10 contexts × 5,000
+// Services, 20,000 pods, 2,000 VirtualServices…) plus, per context, 2,000 HTTPRoutes on those Services (half mesh
+// routes whose parent is a Service, half on an Istio-deployed Gateway; a 90/10 split between two backend Services
+// with their pods) and one gateway proxy whose config_dump routes every gateway route as istiod names it.
+// Run directly to (re)build it: node --import tsx test/bench/gen-gateway-api.ts [--force]
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureLargeSnapshot, LARGE } from './gen-large-snapshot.js';
 
-export const GATEWAY_API = { contexts: 10, namespaces: 50, routes: 2000, podsPerBackend: 5 };
-const VERSION = 'v2';
+export const GATEWAY_API = { routes: 2000 };
+const VERSION = 'v3';
 
 export function gatewayApiSnapshotDir(): string {
   return join(tmpdir(), `meshscope-gateway-api-snapshot-${VERSION}`);
@@ -18,20 +20,11 @@ const list = (items: unknown[]): string => JSON.stringify({ apiVersion: 'v1', ki
 const meta = (name: string, namespace: string, labels?: Record<string, string>) => ({
   name, namespace, uid: `${namespace}-${name}`, resourceVersion: '12345', creationTimestamp: '2026-01-01T00:00:00Z', ...(labels ? { labels } : {}),
 });
-const service = (name: string, ns: string, selector: Record<string, string>, ip: string) => ({
-  apiVersion: 'v1', kind: 'Service', metadata: meta(name, ns, { app: selector.app! }),
-  spec: { type: 'ClusterIP', clusterIP: ip, selector, ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }] },
-});
-const pod = (name: string, ns: string, labels: Record<string, string>, ip: string) => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: meta(name, ns, labels),
-  spec: { containers: [{ name: 'app', image: 'registry.example.com/app:1' }, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.24.0' }] },
-  status: { phase: 'Running', podIP: ip, containerStatuses: [{ name: 'app', ready: true }, { name: 'istio-proxy', ready: true }] },
-});
 const cluster = (name: string, ns: string) => `outbound|8080||${name}.${ns}.svc.cluster.local`;
 
-function writeContext(root: string, c: number): void {
-  const dir = join(root, `ctx-${String(c).padStart(2, '0')}`);
-  const perNs = GATEWAY_API.routes / GATEWAY_API.namespaces;
+function addRoutes(dir: string, c: number): void {
+  const perNs = GATEWAY_API.routes / LARGE.namespaces;
+  const servicesPerNs = LARGE.services / LARGE.namespaces;
   const infra = join(dir, 'infra');
   mkdirSync(infra, { recursive: true });
   const gwPod = 'gw-istio-7d4f8b9c6-x2x9q';
@@ -39,26 +32,19 @@ function writeContext(root: string, c: number): void {
     { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'istio' }, spec: { controllerName: 'istio.io/gateway-controller' } },
     { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: meta('gw', 'infra'),
       spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }] } },
-    pod(gwPod, 'infra', { 'gateway.networking.k8s.io/gateway-name': 'gw', 'istio.io/gateway-name': 'gw' }, `10.${100 + c}.255.2`),
+    { apiVersion: 'v1', kind: 'Pod', metadata: meta(gwPod, 'infra', { 'gateway.networking.k8s.io/gateway-name': 'gw', 'istio.io/gateway-name': 'gw' }),
+      spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.24.0' }] }, status: { phase: 'Running', podIP: `10.${100 + c}.254.2` } },
   ]));
   const vhosts: unknown[] = [];
-  const clusters: string[] = [];
-  let ip = 0;
-  const nextIp = () => { ip++; return `10.${100 + c}.${ip >> 8}.${ip & 255}`; };
-  for (let n = 0; n < GATEWAY_API.namespaces; n++) {
+  const clusters = new Set<string>();
+  for (let n = 0; n < LARGE.namespaces; n++) {
     const ns = `ns-${String(n).padStart(2, '0')}`;
-    const nsDir = join(dir, ns);
-    mkdirSync(nsDir, { recursive: true });
-    const services: unknown[] = [];
-    const pods: unknown[] = [];
     const routes: unknown[] = [];
     for (let i = 0; i < perNs; i++) {
-      const name = `svc-${i}`;
-      services.push(service(name, ns, { app: name }, `10.96.${n}.${i * 3}`));
-      for (const v of ['v1', 'v2']) {
-        services.push(service(`${name}-${v}`, ns, { app: name, version: v }, `10.96.${n}.${i * 3 + (v === 'v1' ? 1 : 2)}`));
-        for (let p = 0; p < GATEWAY_API.podsPerBackend; p++) pods.push(pod(`${name}-${v}-7d9c8b6f5-${p}xxxx`, ns, { app: name, version: v }, nextIp()));
-      }
+      // Parents and backends among the Services no VirtualService names (svc-40…), each with its pods.
+      const name = `svc-${perNs + i}`;
+      const v1 = `svc-${(2 * perNs + i) % servicesPerNs}`;
+      const v2 = `svc-${(2 * perNs + i + 1) % servicesPerNs}`;
       const mesh = i % 2 === 0;
       routes.push({
         apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta(name, ns),
@@ -66,33 +52,30 @@ function writeContext(root: string, c: number): void {
           parentRefs: [mesh ? { group: '', kind: 'Service', name } : { name: 'gw', namespace: 'infra' }],
           ...(mesh ? {} : { hostnames: [`${name}.${ns}.example.com`] }),
           rules: [
-            { matches: [{ path: { type: 'PathPrefix', value: '/api' } }, { headers: [{ name: 'end-user', value: 'jason' }] }], backendRefs: [{ name: `${name}-v2`, port: 8080 }] },
-            { backendRefs: [{ name: `${name}-v1`, port: 8080, weight: 90 }, { name: `${name}-v2`, port: 8080, weight: 10 }] },
+            { matches: [{ path: { type: 'PathPrefix', value: '/api' } }, { headers: [{ name: 'end-user', value: 'jason' }] }], backendRefs: [{ name: v2, port: 8080 }] },
+            { backendRefs: [{ name: v1, port: 8080, weight: 90 }, { name: v2, port: 8080, weight: 10 }] },
           ],
         },
       });
       if (!mesh) {
         const host = `${name}.${ns}.example.com`;
-        const vs = `/apis/networking.istio.io/v1/namespaces/${ns}/virtual-service/infra~gw~istio-autogenerated-k8s-gateway~http~${host}`;
-        const v1 = cluster(`${name}-v1`, ns);
-        const v2 = cluster(`${name}-v2`, ns);
-        clusters.push(v1, v2);
-        const md = { filter_metadata: { istio: { config: vs } } };
+        const md = { filter_metadata: { istio: { config: `/apis/networking.istio.io/v1/namespaces/${ns}/virtual-service/infra~gw~istio-autogenerated-k8s-gateway~http~${host}` } } };
+        const c1 = cluster(v1, ns);
+        const c2 = cluster(v2, ns);
+        clusters.add(c1).add(c2);
         vhosts.push({ name: `${host}:80`, domains: [host], routes: [
-          { name: `${ns}.${name}.0`, match: { prefix: '/api' }, metadata: md, route: { cluster: v2 } },
-          { name: `${ns}.${name}.0`, match: { prefix: '/', headers: [{ name: 'end-user', string_match: { exact: 'jason' } }] }, metadata: md, route: { cluster: v2 } },
-          { name: `${ns}.${name}.1`, match: { prefix: '/' }, metadata: md, route: { weighted_clusters: { clusters: [{ name: v1, weight: 90 }, { name: v2, weight: 10 }] } } },
+          { name: `${ns}.${name}.0`, match: { prefix: '/api' }, metadata: md, route: { cluster: c2 } },
+          { name: `${ns}.${name}.0`, match: { prefix: '/', headers: [{ name: 'end-user', string_match: { exact: 'jason' } }] }, metadata: md, route: { cluster: c2 } },
+          { name: `${ns}.${name}.1`, match: { prefix: '/' }, metadata: md, route: { weighted_clusters: { clusters: [{ name: c1, weight: 90 }, { name: c2, weight: 10 }] } } },
         ] });
       }
     }
-    writeFileSync(join(nsDir, 'services.json'), list(services));
-    writeFileSync(join(nsDir, 'pods.json'), list(pods));
-    writeFileSync(join(nsDir, 'httproutes.json'), list(routes));
+    writeFileSync(join(dir, ns, 'httproutes.json'), list(routes));
   }
   const proxyDir = join(dir, 'proxies', 'infra', gwPod);
   mkdirSync(proxyDir, { recursive: true });
   writeFileSync(join(proxyDir, 'config_dump.json'), JSON.stringify({ configs: [
-    { '@type': 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump', dynamic_active_clusters: clusters.map((name) => ({ cluster: { '@type': 'type.googleapis.com/envoy.config.cluster.v3.Cluster', name, type: 'EDS' } })) },
+    { '@type': 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump', dynamic_active_clusters: [...clusters].map((name) => ({ cluster: { '@type': 'type.googleapis.com/envoy.config.cluster.v3.Cluster', name, type: 'EDS' } })) },
     { '@type': 'type.googleapis.com/envoy.admin.v3.RoutesConfigDump', dynamic_route_configs: [{ route_config: { '@type': 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration', name: 'http.80', virtual_hosts: vhosts } }] },
   ] }));
 }
@@ -103,7 +86,9 @@ export function ensureGatewayApiSnapshot(force = false): string {
   const done = join(root, '.complete');
   if (!force && existsSync(done)) return root;
   rmSync(root, { recursive: true, force: true });
-  for (let c = 0; c < GATEWAY_API.contexts; c++) writeContext(root, c);
+  cpSync(ensureLargeSnapshot(), root, { recursive: true });
+  rmSync(join(root, '.complete'), { force: true });
+  for (let c = 0; c < LARGE.contexts; c++) addRoutes(join(root, `ctx-${String(c).padStart(2, '0')}`), c);
   writeFileSync(done, new Date().toISOString());
   return root;
 }
