@@ -11,6 +11,7 @@ import { typeOfKind } from './support/apiserver/store.js';
 import { k8s } from '../src/sources/kube/index.js';
 import { runWait } from '../src/cli/wait.js';
 import { runTraffic } from '../src/cli/traffic.js';
+import { runSet, type WeightsIO } from '../src/cli/weights.js';
 import type { GlobalOptions } from '../src/core/options.js';
 import type { KubeObject } from '../src/model/resources.js';
 
@@ -84,4 +85,14 @@ test('wait httproute/NAME: follows a weight change until every sidecar runs the 
   const none = capture();
   assert.equal(await runWait(globals(), 'httproute/nope', { timeout: '1s' }, none).catch((e: Error) => { none.o.err = e.message; return 1; }), 1);
   assert.match(none.o.err, /no HTTPRoute app\/nope in the selected contexts/);
+});
+
+test('weights set httproute/NAME --wait: the write lands, then every sidecar that carries the route is followed to it', async () => {
+  const s = clusters.servers.gw!;
+  for (const p of ['client-a', 'client-b']) s.setProxy('app', p, meshEnvoy({ store: s.store, httpRoute: 'app/demoapp', port: 8080, rps: 200, lagMs: p === 'client-b' ? 1200 : 0 }));
+  const o = { out: '', err: '' };
+  const io: WeightsIO = { out: (x) => { o.out += x; }, err: (x) => { o.err += x; }, color: false, env: { HOME: dir, XDG_STATE_HOME: join(dir, 'state'), XDG_CONFIG_HOME: join(dir, 'config') } };
+  assert.equal(await runSet(globals(), 'httproute/demoapp', ['demoapp-v1=4', 'demoapp-v2=1'], { yes: true, wait: '15s' }, io), 0, o.err + o.out);
+  assert.match(o.out, /waiting up to 15s for the proxies to run the new weights/);
+  assert.match(o.out, /gw rules\[0\]: 2\/2 proxies run demoapp-v1 80% \/ demoapp-v2 20%\nconverged: all 2 proxies run the new weights/);
 });
