@@ -23,7 +23,7 @@ export const TRAFFIC_KEY: Omit<UiPlugin, 'open'> = {
   help: 'sample traffic: observed share, rate and 5xx per destination beside the weights (Envoy counters)',
   hint: 'traffic',
   appliesTo: (node) => !!node && ((ON.has(node.kind) && node.ref?.kind === 'VirtualService') || onRoute(node)),
-  notApplicable: 's works on a VirtualService or an HTTPRoute, a route rule, a destination or a backendRef',
+  notApplicable: 's works on a VirtualService, a route rule or a destination (or an HTTPRoute, its rule or a backendRef)',
 };
 
 /** The rule a rule, destination or mirror node stands for: the rule key the mesh put on it. */
