@@ -5,7 +5,7 @@
 import type { Check, Finding } from './types.js';
 import { toObj } from './input.js';
 import { report } from './report.js';
-import { meshRules, ruleLabel } from './mesh-rules.js';
+import { meshRules, ruleLabel, ruleObject } from './mesh-rules.js';
 
 const NAME = 'multicluster.CrossClusterHop';
 
@@ -22,7 +22,7 @@ export const crossClusterHopCheck: Check = {
         for (const p of d.problems) {
           if (p.code !== 'MS0301' || seen.has(p.message)) continue;
           seen.add(p.message);
-          const vs = toObj(rule.vs.loaded, rule.vs.context, input.defaultNamespace);
+          const vs = toObj(ruleObject(rule), rule.vs.context, input.defaultNamespace);
           const f = report(NAME, vs, 'BrokenCrossClusterHop', [ruleLabel(rule), p.message], p.path ?? d.path, {
             related: d.hops.map((h) => h.context),
           });

@@ -3,7 +3,7 @@
 import type { Check, Finding } from './types.js';
 import { toObj } from './input.js';
 import { report } from './report.js';
-import { meshRules, ruleLabel } from './mesh-rules.js';
+import { meshRules, ruleLabel, ruleObject } from './mesh-rules.js';
 
 const NAME = 'envoy.RouteDrift';
 
@@ -24,7 +24,7 @@ export const envoyDriftCheck: Check = {
         perProxy.set(p, s);
       }
       if (perProxy.size === 0) continue;
-      const vs = toObj(rule.vs.loaded, rule.vs.context, input.defaultNamespace);
+      const vs = toObj(ruleObject(rule), rule.vs.context, input.defaultNamespace);
       for (const [proxy, diffs] of perProxy) {
         out.push(report(NAME, vs, 'EnvoyRouteDrift', [proxy, ruleLabel(rule), [...diffs].join('; ')], rule.path, { proxy }));
       }

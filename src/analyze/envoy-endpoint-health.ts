@@ -3,7 +3,7 @@
 import type { Check, Finding } from './types.js';
 import { toObj } from './input.js';
 import { report } from './report.js';
-import { meshRules, ruleLabel } from './mesh-rules.js';
+import { meshRules, ruleLabel, ruleObject } from './mesh-rules.js';
 
 const NAME = 'envoy.NoHealthyEndpoint';
 
@@ -25,7 +25,7 @@ export const envoyHealthCheck: Check = {
           const key = `${rule.id}|${proxy}|${link.name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          const vs = toObj(rule.vs.loaded, rule.vs.context, input.defaultNamespace);
+          const vs = toObj(ruleObject(rule), rule.vs.context, input.defaultNamespace);
           out.push(report(NAME, vs, 'NoHealthyEndpoint', [proxy, ruleLabel(rule), link.name, link.total], d.path, { proxy }));
         }
       }

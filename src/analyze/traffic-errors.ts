@@ -3,7 +3,7 @@
 import type { Check, Finding } from './types.js';
 import { toObj } from './input.js';
 import { report } from './report.js';
-import { meshRules, ruleLabel } from './mesh-rules.js';
+import { meshRules, ruleLabel, ruleObject } from './mesh-rules.js';
 import { ruleTraffic } from '../mesh/traffic.js';
 
 const NAME = 'traffic.DestinationErrors';
@@ -32,7 +32,7 @@ export const trafficErrorsCheck: Check = {
         if (d.count < MIN_REQUESTS || d.errorRate === undefined || d.errorRate < MIN_ERROR_RATE || d.errors5xx < 3) continue;
         const siblings = t.destinations.filter((s) => s !== d && s.count > 0);
         if (siblings.length === 0 || siblings.some((s) => (s.errorRate ?? 0) > d.errorRate! * SIBLING_RATIO)) continue;
-        const vs = toObj(rule.vs.loaded, rule.vs.context, input.defaultNamespace);
+        const vs = toObj(ruleObject(rule), rule.vs.context, input.defaultNamespace);
         const proxies = d.perProxy.filter((p) => p.errors5xx > 0).map((p) => p.proxy);
         out.push(report(NAME, vs, 'DestinationErrors', [d.label, ruleLabel(rule), pct(d.errorRate), d.count, siblings.map((s) => s.label).join(', '), proxies.join(', ')], d.destination.path, proxies.length === 1 ? { proxy: proxies[0] } : {}));
       }

@@ -4,7 +4,7 @@
 import type { Check, Finding } from './types.js';
 import { toObj } from './input.js';
 import { report } from './report.js';
-import { meshRules, ruleLabel } from './mesh-rules.js';
+import { meshRules, ruleLabel, ruleObject } from './mesh-rules.js';
 import { ruleTraffic, type RuleTraffic } from '../mesh/traffic.js';
 
 const NAME = 'traffic.ShareDrift';
@@ -60,7 +60,7 @@ export const trafficShareCheck: Check = {
       }
       const drifts = [...byProxies.values()];
       if (drifts.length === 0) continue;
-      const vs = toObj(rule.vs.loaded, rule.vs.context, input.defaultNamespace);
+      const vs = toObj(ruleObject(rule), rule.vs.context, input.defaultNamespace);
       for (const d of drifts) {
         const unit = t.unit === 'requests' ? `${d.count} requests` : `${d.count} connections`;
         out.push(report(NAME, vs, 'TrafficShareDrift', [d.dest, ruleLabel(rule), pct(d.share), unit, d.proxies.join(', '), `${d.weight}%`], rule.path, d.proxies.length === 1 ? { proxy: d.proxies[0] } : {}));

@@ -3,7 +3,7 @@
 // Loaded after the first frame (it pulls in the analyzers through problems.ts).
 import type { ContextSnapshot, MeshInput } from '../model/context.js';
 import type { Mesh } from '../mesh/join.js';
-import type { ProxyModel } from '../mesh/objects.js';
+import type { EnvoyRouteModel, ProxyModel } from '../mesh/objects.js';
 import type { TreeNode } from '../mesh/tree-types.js';
 import type { ContextInfo, MeshData, NodeDetails, ProxyViews, RelatedItem, RuleDestination } from '../ui/types.js';
 import { treeProblems } from './problems.js';
@@ -56,11 +56,18 @@ function endpointRaw(e: { raw?: unknown; address: string; port: number }): unkno
   return raw;
 }
 
+/** `  ← HTTPRoute ns/name rules[i]` for an Envoy route of a VirtualService istiod generated from a Gateway API route. */
+function routeSourceText(r: EnvoyRouteModel | undefined): string {
+  const src = r?.rule?.source;
+  return src ? `  ← ${src.kind} ${src.namespace}/${src.name} rules[${src.rule}]` : '';
+}
+
 function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')): ProxyViews | undefined {
   const d = p.parsed;
   if (!d) return undefined;
   const listeners = m.listenerRows(d);
   const routes = m.routeRows(d);
+  const bySource = new Map(p.routes.filter((r) => r.rule?.source).map((r) => [r.route, r]));
   const clusters = m.clusterRows(d);
   const views: ProxyViews = {
     listeners: {
@@ -68,7 +75,7 @@ function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')):
       keys: listeners.map((r) => r.name), raw: (i) => listeners[i]?.listener.raw, drill: (i) => listenerDrill(listeners[i]?.destination ?? ''),
     },
     routes: {
-      columns: ['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'], rows: routes.map((r) => [r.name, r.vhost, r.domains, r.match, r.virtualService]),
+      columns: ['NAME', 'VHOST NAME', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE'], rows: routes.map((r) => [r.name, r.vhost, r.domains, r.match, r.virtualService + routeSourceText(r.route && bySource.get(r.route))]),
       keys: routes.map((r) => r.name), raw: (i) => routes[i]?.route?.raw ?? routes[i]?.routeConfig.raw,
       drill: (i) => {
         const names = routeClusters(routes[i]?.route);
@@ -77,7 +84,7 @@ function proxyViews(p: ProxyModel, m: typeof import('../model/envoy/views.js')):
       after: {
         title: 'Weighted clusters per route (subset when the cluster is the route\'s own host)',
         lines: p.routes.filter((r) => r.clusters.length > 0).map((r) => {
-          const vs = r.rule ? `  ← ${r.rule.vs.name}.${r.rule.vs.namespace} ${r.rule.protocol}[${r.rule.index}]` : '';
+          const vs = r.rule?.source ? routeSourceText(r) : r.rule ? `  ← ${r.rule.vs.name}.${r.rule.vs.namespace} ${r.rule.protocol}[${r.rule.index}]` : '';
           const drift = r.drift.length ? `  ≠ ${r.drift.join('; ')}` : '';
           const host = r.virtualHost.replace(/:\d+$/, '');
           // A waypoint's vhost is inbound|http|port; its route config names the host (inbound-vip|port|http|fqdn).

@@ -67,6 +67,8 @@ export async function runRouteGet(g: GlobalOptions, kind: string, name: string, 
 }
 
 export async function runRouteSet(g: GlobalOptions, kind: string, name: string, args: string[], o: SetOptions & { allZero?: boolean }, io: WeightsIO, deps: RouteWeightsDeps): Promise<number> {
+  const { checkWait, waitAfterWrite } = await import('./weights-wait.js');
+  checkWait(g, o.wait);
   const assignments = parseAssignments(args);
   if (assignments.length === 0) throw new UsageError('nothing to set: give BACKEND=WEIGHT arguments (BACKEND: Service name, ns/name or name:port)');
   if ((o.mirror ?? []).length > 0) throw new UsageError(`--mirror applies to VirtualServices; a ${kind} mirrors with a RequestMirror filter`);
@@ -97,5 +99,6 @@ export async function runRouteSet(g: GlobalOptions, kind: string, name: string, 
     io.err('meshscope: nothing was written\n');
     return 1;
   }
-  return deps.showAndApply(preps, await deps.writeEnv(g, o.auditLog, io, g.fixtures ? undefined : await deps.liveSetup(g), o.force), o, io, 'apply to');
+  const code = await deps.showAndApply(preps, await deps.writeEnv(g, o.auditLog, io, g.fixtures ? undefined : await deps.liveSetup(g), o.force), o, io, 'apply to');
+  return waitAfterWrite(g, preps, code, o.wait, o.dryRun, io);
 }

@@ -3,7 +3,8 @@
 import type { GlobalOptions } from '../core/options.js';
 import type { ContextSnapshot, MeshInput } from '../model/context.js';
 import type { KubeObject } from '../model/resources.js';
-import type { VirtualServiceModel } from '../mesh/objects.js';
+import type { RuleModel, VirtualServiceModel } from '../mesh/objects.js';
+import { routeRuleModels } from '../mesh/route-rules.js';
 import { ruleProxies } from '../mesh/traffic.js';
 import { UserError } from '../core/errors.js';
 import type { Mesh } from '../mesh/join.js';
@@ -33,24 +34,22 @@ export async function loadLiveWithSidecars(g: GlobalOptions, selects?: (labels: 
   return { input: { contexts }, warnings };
 }
 
-/** Samples the counters of every proxy that routes a rule of these VirtualServices; sets each dump's stats. */
-export async function sampleLiveStats(input: MeshInput, vss: VirtualServiceModel[], windowMs: number, onFirst?: () => void): Promise<string[]> {
+/** Samples the counters of every proxy that routes one of these rules; sets each dump's stats. */
+export async function sampleLiveStats(input: MeshInput, rules: RuleModel[], windowMs: number, onFirst?: () => void): Promise<string[]> {
   const { liveStateOf } = await import('../sources/kube/index.js');
   const { adminPortOf } = await import('../sources/envoy-admin.js');
   const { sampleStats } = await import('../sources/envoy-stats.js');
   const byContext = new Map<ContextSnapshot, Map<string, { ns: string; pod: string; clusters: Set<string>; dump: ContextSnapshot['proxies'][number]; podObj?: KubeObject }>>();
-  for (const vs of vss) {
-    const ctx = input.contexts.find((c) => c.name === vs.context);
+  for (const rule of rules) {
+    const ctx = input.contexts.find((c) => c.name === rule.vs.context);
     if (!ctx) continue;
     const m = byContext.get(ctx) ?? new Map();
     byContext.set(ctx, m);
-    for (const rule of vs.rules) {
-      for (const p of ruleProxies(rule)) {
-        const key = `${p.namespace}/${p.podName}`;
-        const e = m.get(key) ?? { ns: p.namespace, pod: p.podName, clusters: new Set<string>(), dump: p.dump, podObj: p.pod?.loaded.obj };
-        for (const d of rule.destinations) for (const l of d.envoy) if (l.proxy === p && l.name) e.clusters.add(l.name);
-        m.set(key, e);
-      }
+    for (const p of ruleProxies(rule)) {
+      const key = `${p.namespace}/${p.podName}`;
+      const e = m.get(key) ?? { ns: p.namespace, pod: p.podName, clusters: new Set<string>(), dump: p.dump, podObj: p.pod?.loaded.obj };
+      for (const d of rule.destinations) for (const l of d.envoy) if (l.proxy === p && l.name) e.clusters.add(l.name);
+      m.set(key, e);
     }
   }
   const warnings: string[] = [];
@@ -77,4 +76,16 @@ export function findVirtualServices(mesh: Mesh, name: string, namespace: string 
     throw new UserError(`no VirtualService ${sanitizeLine(ns)}/${sanitizeLine(name)} in ${what}${elsewhere.length ? ` (found in: ${sanitizeLine([...new Set(elsewhere)].join(', '))}; use -n)` : ''}`);
   }
   return found;
+}
+
+/** The rules of a Gateway API route (`kind` HTTPRoute...) `name` in `namespace` (default "default"), merged per context and route rule. */
+export function findRouteRules(mesh: Mesh, kind: string, name: string, namespace: string | undefined, what: string): RuleModel[] {
+  const ns = namespace ?? 'default';
+  const rules = routeRuleModels(mesh, kind, ns, name);
+  if (rules.length > 0) return rules;
+  const routes = mesh.contexts.flatMap((c) => (c.gatewayApi?.routes ?? []).filter((oc) => oc.obj.kind === kind && oc.obj.metadata.name === name).map((oc) => ({ c, oc })));
+  const here = routes.filter((x) => (x.oc.obj.metadata.namespace ?? 'default') === ns);
+  if (here.length > 0) throw new UserError(`${kind} ${sanitizeLine(ns)}/${sanitizeLine(name)} in ${what} has no rule istiod routes: no parent accepts it${here.some((x) => x.oc.parents.some((p) => p.denied)) ? ` (${sanitizeLine(here.flatMap((x) => x.oc.parents.filter((p) => p.denied).map((p) => `${p.parentKey.kind} ${p.parentKey.namespace}/${p.parentKey.name}: ${p.denied!.reason}`)).join('; '))})` : ''}`);
+  const elsewhere = routes.map((x) => `${x.c.name} ${x.oc.obj.metadata.namespace ?? 'default'}`);
+  throw new UserError(`no ${kind} ${sanitizeLine(ns)}/${sanitizeLine(name)} in ${what}${elsewhere.length ? ` (found in: ${sanitizeLine([...new Set(elsewhere)].join(', '))}; use -n)` : ''}`);
 }

@@ -12,6 +12,6 @@ export function trafficPluginFor(input: MeshInput, mesh: Mesh | undefined, globa
   return trafficPlugin({
     mesh,
     windowText: '10s',
-    sample: live ? async (vs) => (await import('../app/traffic-live.js')).sampleLiveStats(input, [vs], TUI_SAMPLE_WINDOW_MS) : undefined,
+    sample: live ? async (rules) => (await import('../app/traffic-live.js')).sampleLiveStats(input, rules, TUI_SAMPLE_WINDOW_MS) : undefined,
   });
 }

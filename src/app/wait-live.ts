@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.js';
 import type { GlobalOptions } from '../core/options.js';
 import { formatLoadIssue, type ContextSnapshot, type LoadIssue, type ProxyDump } from '../model/context.js';
 import type { RuleModel } from '../mesh/objects.js';
+import type { Mesh } from '../mesh/join.js';
 import type { TargetWeights, ProxyConvergence } from '../mesh/convergence.js';
 import { sanitizeLine } from '../core/sanitize.js';
 
@@ -13,7 +14,7 @@ export const EXIT_STALE_PROXIES = 3;
 export const DEFAULT_WAIT_MS = 60_000;
 
 export interface WaitRequest {
-  /** VirtualService name and namespace. */
+  /** VirtualService name (or `httproute/NAME`, grpcroute, tcproute, tlsroute) and namespace. */
   name: string;
   namespace: string;
   /** Only this rule ("http/0"); default every rule with weighted destinations. */
@@ -35,34 +36,40 @@ export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: 
   const { loadLiveWithSidecars } = await import('../app/traffic-live.js');
   const { joinMesh } = await import('../mesh/join.js');
   const conv = await import('../mesh/convergence.js');
-  const { findVirtualServices } = await import('../app/traffic-live.js');
+  const { findRouteRules, findVirtualServices } = await import('../app/traffic-live.js');
+  const { routeRuleModels } = await import('../mesh/route-rules.js');
+  const route = (await import('../edit/gateway-api-weights.js')).parseRouteRef(req.name);
+  const what = route ? `${route.kind} ${sanitizeLine(req.namespace)}/${sanitizeLine(route.name)}` : `VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)}`;
   const start = Date.now();
   const { input, warnings } = await loadLiveWithSidecars(g);
   for (const w of warnings) io.err(`meshscope: warning: ${sanitizeLine(w)}\n`);
   let mesh = joinMesh(input);
-  const vss = findVirtualServices(mesh, req.name, req.namespace, 'the selected contexts');
+  const rules = route ? findRouteRules(mesh, route.kind, route.name, req.namespace, 'the selected contexts')
+    : findVirtualServices(mesh, req.name, req.namespace, 'the selected contexts').flatMap((vs) => vs.rules);
+  // A route rule is merged from the rules istiod generates, so after a new join it is merged again.
+  const lookup = (m: Mesh, t: Tracked): RuleModel | undefined => route
+    ? routeRuleModels(m, route.kind, req.namespace, route.name, t.rule.vs.context).find((r) => r.id === t.key)
+    : m.rule(t.key);
   const tracked: Tracked[] = [];
-  for (const vs of vss) {
-    for (const rule of vs.rules) {
-      if (req.rule && (rule.protocol !== req.rule.kind || rule.index !== req.rule.index)) continue;
-      if (!req.rule && rule.destinations.filter((d) => !d.mirror).length < 2 && !req.forWeights) continue;
-      let target = conv.intendedWeights(rule);
-      if (req.forWeights) {
-        const t: TargetWeights = new Map();
-        for (const a of req.forWeights) {
-          const d = conv.destinationFor(rule, a.dest);
-          if (!d) { target = undefined as never; break; }
-          t.set(`${d.fqdn}|${d.subset ?? ''}`, a.weight);
-        }
-        if (!target) continue;
-        for (const d of rule.destinations) if (!d.mirror && !t.has(`${d.fqdn}|${d.subset ?? ''}`)) t.set(`${d.fqdn}|${d.subset ?? ''}`, 0);
-        target = t;
+  for (const rule of rules) {
+    if (req.rule && (rule.index !== req.rule.index || (!route && rule.protocol !== req.rule.kind))) continue;
+    if (!req.rule && rule.destinations.filter((d) => !d.mirror).length < 2 && !req.forWeights) continue;
+    let target = conv.intendedWeights(rule);
+    if (req.forWeights) {
+      const t: TargetWeights = new Map();
+      for (const a of req.forWeights) {
+        const d = conv.destinationFor(rule, a.dest);
+        if (!d) { target = undefined as never; break; }
+        t.set(`${d.fqdn}|${d.subset ?? ''}`, a.weight);
       }
-      tracked.push({ rule, target, key: rule.id });
+      if (!target) continue;
+      for (const d of rule.destinations) if (!d.mirror && !t.has(`${d.fqdn}|${d.subset ?? ''}`)) t.set(`${d.fqdn}|${d.subset ?? ''}`, 0);
+      target = t;
     }
+    tracked.push({ rule, target, key: rule.id });
   }
   if (tracked.length === 0) {
-    io.err(`meshscope: ${req.forWeights ? `no rule of VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)} has all of ${req.forWeights.map((a) => sanitizeLine(a.dest)).join(', ')}` : `VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)} has no weighted rule to follow`}\n`);
+    io.err(`meshscope: ${req.forWeights ? `no rule of ${what} has all of ${req.forWeights.map((a) => sanitizeLine(a.dest)).join(', ')}` : `${what} has no weighted rule to follow`}\n`);
     return 1;
   }
   // The proxies to follow, by context/ns/pod: the Envoys of the waypoints serving a tracked rule's hosts, else those
@@ -72,12 +79,12 @@ export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: 
   if (follow.size === 0) {
     const waypoints = [...new Set(tracked.flatMap((t) => conv.servingWaypoints(mesh, t.rule).map((w) => `${w.namespace}/${w.name}`)))];
     io.out(waypoints.length
-      ? `VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)} is served by waypoint ${sanitizeLine(waypoints.join(', '))}, but no Envoy config of its pods is loaded: nothing to wait for\n`
-      : `no loaded proxy routes VirtualService ${sanitizeLine(req.namespace)}/${sanitizeLine(req.name)}: nothing to wait for\n`);
+      ? `${what} is served by waypoint ${sanitizeLine(waypoints.join(', '))}, but no Envoy config of its pods is loaded: nothing to wait for\n`
+      : `no loaded proxy routes ${what}: nothing to wait for\n`);
     return 0;
   }
   const evaluate = (): { t: Tracked; states: ProxyConvergence[] }[] => tracked.map((t) => {
-    const rule = mesh.rule(t.key) ?? t.rule;
+    const rule = lookup(mesh, t) ?? t.rule;
     const proxies = mesh.proxies(rule.vs.context).filter((p) => follow.has(`${p.context}/${p.namespace}/${p.podName}`));
     return { t, states: conv.ruleConvergence(rule, proxies, t.target) };
   });
@@ -89,7 +96,8 @@ export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: 
   for (;;) {
     const results = evaluate();
     for (const r of results) {
-      const line = `${sanitizeLine(`${r.t.rule.vs.context} ${r.t.rule.protocol}[${r.t.rule.index}]`)}: ${sanitizeLine(conv.progressLine(r.states, r.t.target, notes))}`;
+      const title = route ? `rules[${r.t.rule.index}]` : `${r.t.rule.protocol}[${r.t.rule.index}]`;
+      const line = `${sanitizeLine(`${r.t.rule.vs.context} ${title}`)}: ${sanitizeLine(conv.progressLine(r.states, r.t.target, notes))}`;
       if (line !== lastLine) io.out(`${line}\n`);
       lastLine = results.length === 1 ? line : '';
     }

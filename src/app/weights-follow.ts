@@ -20,6 +20,7 @@ export async function followAfterWrite(g: GlobalOptions, preps: PreparedEdit[], 
   const written = preps.filter((p) => p.target.source === 'live' && results.some((r) => r.context === p.target.context && r.ok && !r.dryRun && !r.noop));
   if (g.fixtures || written.length === 0) return undefined;
   const { followConvergence, DEFAULT_WAIT_MS, EXIT_STALE_PROXIES } = await import('./wait-live.js');
+  const { followName } = await import('./weights-wait.js');
   const p = written[0]!;
   const meta = p.target.object.metadata;
   const what = `${meta.namespace ?? 'default'}/${meta.name}`;
@@ -30,7 +31,7 @@ export async function followAfterWrite(g: GlobalOptions, preps: PreparedEdit[], 
   let code: number;
   try {
     code = await followConvergence({ ...g, context: [...new Set(written.map((x) => x.target.context))] }, {
-      name: meta.name, namespace: meta.namespace ?? 'default', rule: { kind: p.rule.ref.kind, index: p.rule.ref.index }, timeoutMs: timeoutMs ?? DEFAULT_WAIT_MS,
+      name: followName(p.target.object), namespace: meta.namespace ?? 'default', rule: { kind: p.rule.ref.kind, index: p.rule.ref.index }, timeoutMs: timeoutMs ?? DEFAULT_WAIT_MS,
     }, {
       out: (s) => {
         const line = s.trim();

@@ -7,6 +7,13 @@ import { needsLive } from '../app/wait-live.js';
 /** --wait given without a value is `true`; a value is a duration. Undefined: no wait. */
 export type WaitFlag = boolean | string | undefined;
 
+const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);
+
+/** The name `wait` follows for an edited object: a VirtualService's name, or `httproute/NAME` for a Gateway API route. */
+export function followName(obj: { kind?: string; metadata: { name: string } }): string {
+  return obj.kind && ROUTE_KINDS.has(obj.kind) ? `${obj.kind.toLowerCase()}/${obj.metadata.name}` : obj.metadata.name;
+}
+
 /** Refuses --wait on a snapshot folder before anything is written. */
 export function checkWait(g: GlobalOptions, wait: WaitFlag): void {
   if (wait !== undefined && wait !== false) needsLive(g, '--wait');
@@ -22,6 +29,6 @@ export async function waitAfterWrite(g: GlobalOptions, preps: PreparedEdit[], co
   const meta = p.target.object.metadata;
   io.out(`waiting up to ${(timeoutMs / 1000).toFixed(0)}s for the proxies to run the new weights…\n`);
   return followConvergence({ ...g, context: [...new Set(preps.map((x) => x.target.context))] }, {
-    name: meta.name, namespace: meta.namespace ?? 'default', rule: { kind: p.rule.ref.kind, index: p.rule.ref.index }, timeoutMs,
+    name: followName(p.target.object), namespace: meta.namespace ?? 'default', rule: { kind: p.rule.ref.kind, index: p.rule.ref.index }, timeoutMs,
   }, io);
 }

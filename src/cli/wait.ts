@@ -1,4 +1,4 @@
-// `meshscope wait VS [-n NS] [--context …] [--for-weights DEST=W,…] [--rule R] [--timeout 60s]`: follows an earlier
+// `meshscope wait VS|httproute/NAME [-n NS] [--context …] [--for-weights DEST=W,…] [--rule R] [--timeout 60s]`: follows an earlier
 // weight change until every proxy that carries the rule runs it. Exit 0 when converged, 3 (EXIT_STALE_PROXIES) naming
 // the stale proxies when the time runs out. Live clusters only.
 import type { Command } from 'commander';
@@ -12,10 +12,10 @@ export interface WaitOptions { forWeights?: string[]; rule?: string; timeout?: s
 
 export function register(program: Command): void {
   program
-    .command('wait <virtualservice>')
-    .description('wait until every proxy that carries the VirtualService runs its weights (exit 3 naming the stale proxies on timeout)')
+    .command('wait <route>')
+    .description('wait until every proxy that carries the VirtualService (or httproute/NAME, grpcroute, tcproute, tlsroute) runs its weights (exit 3 naming the stale proxies on timeout)')
     .option('--for-weights <assignments>', 'DEST=WEIGHT,… to wait for (default: the weights the VirtualService has now)', (v: string, p: string[] = []) => p.concat(v.split(',').map((s) => s.trim()).filter(Boolean)), [])
-    .option('--rule <nameOrIndex>', 'only this rule: an index like http/0 or tcp/1')
+    .option('--rule <nameOrIndex>', 'only this rule: an index like http/0 or tcp/1 (a route: rules/0 or 0)')
     .option('--timeout <duration>', 'give up after this long', '60s')
     .option('--interval <duration>', 'time between reads of the proxies', '1s')
     .action(async (name: string, o: WaitOptions, cmd: Command) => {
@@ -23,11 +23,11 @@ export function register(program: Command): void {
     });
 }
 
-/** `http/0`, `tcp[1]`, `0` → {kind, index}. */
+/** `http/0`, `tcp[1]`, `rules[0]`, `0` → {kind, index}. */
 export function parseRuleRef(v: string | undefined): { kind: string; index: number } | undefined {
   if (v === undefined) return undefined;
-  const m = /^(?:(http|tcp|tls)[/[])?(\d+)\]?$/.exec(v.trim());
-  if (!m) throw new UsageError(`--rule ${v}: use an index like 0, http/0 or tcp/1`);
+  const m = /^(?:(http|tcp|tls|rules)[/[])?(\d+)\]?$/.exec(v.trim());
+  if (!m) throw new UsageError(`--rule ${v}: use an index like 0, http/0, tcp/1 or rules/0`);
   return { kind: m[1] ?? 'http', index: Number(m[2]) };
 }
 

@@ -11,6 +11,7 @@ export function unitShort(t: RuleTraffic): string {
 
 export function ruleTitle(t: RuleTraffic): string {
   const r = t.rule;
+  if (r.source) return `rules[${r.source.rule}]`;
   return `${r.protocol}[${r.index}]${r.name ? ` ${r.name}` : ''}`;
 }
 
@@ -26,7 +27,7 @@ export function trafficText(list: RuleTraffic[], perProxy = false): string {
     const vs = t.rule.vs;
     const counted = t.proxies.filter((p) => !p.problem);
     const windows = [...new Set(counted.map((p) => `${Math.round(p.windowSeconds ?? 0)}s`))].join('/');
-    out.push(sanitizeLine(`${vs.context}  ${vs.namespace}/${vs.name}  ${ruleTitle(t)}  match: ${t.rule.match}`));
+    out.push(sanitizeLine(`${vs.context}  ${t.rule.source ? `${vs.kind} ` : ''}${vs.namespace}/${vs.name}  ${ruleTitle(t)}  match: ${t.rule.match}`));
     if (t.proxies.length === 0) {
       out.push('  no loaded proxy routes this rule', '');
       continue;
@@ -52,8 +53,9 @@ export function trafficText(list: RuleTraffic[], perProxy = false): string {
 
 export function trafficJson(list: RuleTraffic[]): unknown {
   return list.map((t) => ({
-    context: t.rule.vs.context, namespace: t.rule.vs.namespace, name: t.rule.vs.name,
-    rule: { kind: t.rule.protocol, index: t.rule.index, name: t.rule.name ?? null, match: t.rule.match },
+    context: t.rule.vs.context, ...(t.rule.source ? { kind: t.rule.vs.kind } : {}), namespace: t.rule.vs.namespace, name: t.rule.vs.name,
+    rule: t.rule.source ? { kind: 'rules', index: t.rule.source.rule, name: null, match: t.rule.match }
+      : { kind: t.rule.protocol, index: t.rule.index, name: t.rule.name ?? null, match: t.rule.match },
     unit: t.unit, count: t.count, rate: t.rate,
     destinations: t.destinations.map((d) => ({
       destination: d.label, host: d.destination.host, subset: d.destination.subset ?? null, port: d.destination.port ?? null,

@@ -11,10 +11,22 @@ import type {
 } from './objects.js';
 import { objectId } from './objects.js';
 import { flat } from './tree-nodes.js';
+import type { Translation } from './gateway-api/translate.js';
 
 const HASH_SUFFIX = /-[a-z0-9]{6,10}-[a-z0-9]{5}$/;
 const POD_SUFFIX = /-[a-z0-9]{5}$/;
 const RS_HASH = /-[a-z0-9]{6,10}$/;
+
+/** Generated VirtualServices by `${name}.${namespace}` (as Envoy's route metadata names them), built on demand. */
+export interface GeneratedVirtualServiceSet {
+  get(key: string): VirtualServiceModel | undefined;
+  /** Every one, in translation order. */
+  all(): VirtualServiceModel[];
+  /** Those built so far. */
+  built(): VirtualServiceModel[];
+  /** Those with tcp or tls rules (matched to listener chains, not named by routes). */
+  l4(): VirtualServiceModel[];
+}
 
 export class ContextIndex {
   private objectMap?: Map<string, MeshObject>;
@@ -31,6 +43,10 @@ export class ContextIndex {
   readonly gateways: GatewayModel[] = [];
   readonly gatewayByKey = new Map<string, GatewayModel>();
   readonly virtualServices: VirtualServiceModel[] = [];
+  /** istiod's translation of the Gateway API objects, when there are any. */
+  gatewayApi?: Translation;
+  /** Its VirtualServices as models, each built on first use (the join builds those Envoy routes name). */
+  generated?: GeneratedVirtualServiceSet;
   readonly hosts = new HostRegistry<ServiceModel | ServiceEntryModel>();
   readonly drs = new DestinationRuleIndex<DestinationRuleModel>();
   readonly subsets = new Map<string, SubsetModel>();
@@ -41,6 +57,11 @@ export class ContextIndex {
 
   constructor(readonly snapshot: ContextSnapshot) {
     this.build();
+  }
+
+  /** The VirtualServices istiod generates from the Gateway API routes (not loaded objects), all built. */
+  get generatedVirtualServices(): VirtualServiceModel[] {
+    return this.generated?.all() ?? [];
   }
 
   get name(): string {

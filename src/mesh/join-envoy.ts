@@ -86,7 +86,7 @@ export function buildProxies(ctx: ContextIndex, g: MeshGraph, parser?: EnvoyPars
       context: ctx.name, namespace: d.namespace, podName: d.pod, pod, dump: d, parsed,
       endpoints, endpointsFrom: pp.endpoints ? 'clusters' : parsed ? 'eds' : 'none',
       endpointsByCluster: new Map(), clustersByName: new Map(), routes: [],
-      isGateway: pod ? gatewayPods.has(pod) || /gateway/.test(pod.labels.istio ?? '') : /gateway/.test(d.pod),
+      isGateway: pod ? gatewayPods.has(pod) || /gateway/.test(pod.labels.istio ?? '') || pod.labels['gateway.networking.k8s.io/gateway-name'] !== undefined : /gateway/.test(d.pod),
       error: pp.error,
     };
     for (const e of endpoints) {
@@ -104,13 +104,26 @@ export function joinEnvoy(ctx: ContextIndex, g: MeshGraph): void {
   if (ctx.proxies.length === 0) return;
   const vsByKey = new Map<string, VirtualServiceModel>();
   for (const vs of ctx.virtualServices) vsByKey.set(`${vs.name}.${vs.namespace}`, vs);
-  const l4Rules = ctx.virtualServices.flatMap((vs) => vs.rules.filter((r) => r.protocol !== 'http'));
+  // Generated VirtualServices (Gateway API) are built when an Envoy route names one.
+  const gen = ctx.generated;
+  const lookup = (key: string): VirtualServiceModel | undefined => vsByKey.get(key) ?? gen?.get(key);
+  const l4Rules = [...ctx.virtualServices, ...(gen?.l4() ?? [])].flatMap((vs) => vs.rules.filter((r) => r.protocol !== 'http'));
   for (const proxy of ctx.proxies) {
     if (!proxy.parsed) continue;
-    linkHttpRoutes(proxy, vsByKey, g);
+    linkHttpRoutes(proxy, lookup, g);
     linkTcpChains(proxy, l4Rules, g);
   }
   const allDest = ctx.virtualServices.flatMap((vs) => vs.rules.flatMap((r) => r.destinations));
+  // A generated rule's destinations link on the proxies that carry the rule only.
+  const genDest = new Map<ProxyModel, DestinationModel[]>();
+  for (const vs of gen?.built() ?? []) {
+    for (const r of vs.rules) {
+      for (const p of new Set(r.envoyRoutes.map((x) => x.proxy))) {
+        const l = genDest.get(p);
+        if (l) l.push(...r.destinations); else genDest.set(p, [...r.destinations]);
+      }
+    }
+  }
   for (const proxy of ctx.proxies) {
     if (!proxy.parsed) continue;
     const byHostSubset = new Map<string, EnvoyCluster[]>();
@@ -122,6 +135,7 @@ export function joinEnvoy(ctx: ContextIndex, g: MeshGraph): void {
       if (l) l.push(c); else byHostSubset.set(k, [c]);
     }
     for (const d of allDest) linkDestination(proxy, d, byHostSubset, g);
+    for (const d of genDest.get(proxy) ?? []) linkDestination(proxy, d, byHostSubset, g);
   }
 }
 
@@ -149,7 +163,7 @@ function fqdnsOf(clusters: { name: string }[]): Set<string> {
   return s;
 }
 
-function linkHttpRoutes(proxy: ProxyModel, vsByKey: Map<string, VirtualServiceModel>, g: MeshGraph): void {
+function linkHttpRoutes(proxy: ProxyModel, lookup: (key: string) => VirtualServiceModel | undefined, g: MeshGraph): void {
   for (const rc of proxy.parsed!.routeConfigs) {
     for (const vh of rc.virtualHosts) {
       const groups = new Map<string, EnvoyRouteModel[]>();
@@ -165,7 +179,7 @@ function linkHttpRoutes(proxy: ProxyModel, vsByKey: Map<string, VirtualServiceMo
         if (l) l.push(rm); else groups.set(route.virtualService, [rm]);
       });
       for (const [key, list] of groups) {
-        const vs = vsByKey.get(key);
+        const vs = lookup(key);
         if (!vs) {
           for (const rm of list) {
             rm.dangling = `VirtualService ${key} (named in the route metadata) is not loaded in ${proxy.context}`;

@@ -94,7 +94,7 @@ function buildVirtualService(ctx: ContextIndex, o: VirtualServiceModel, g: MeshG
   return vs;
 }
 
-function buildRule(
+export function buildRule(
   ctx: ContextIndex, vs: VirtualServiceModel, protocol: RuleProtocol, r: HTTPRoute | TCPRoute | TLSRoute, index: number,
   uniqueName: boolean, g: MeshGraph,
 ): RuleModel {

@@ -5,6 +5,7 @@ import type { DestinationRuleMatch, HostResolution } from './hosts.js';
 import { ContextIndex } from './indexes.js';
 import { MeshGraph } from './graph.js';
 import { joinIntent } from './join-intent.js';
+import { joinGatewayApi } from './join-gateway-api.js';
 import { buildProxies, joinEnvoy } from './join-envoy.js';
 import type { EnvoyParser, ParsedDumps } from './join-envoy.js';
 import { joinAcrossContexts } from './join-cross.js';
@@ -35,6 +36,7 @@ export class Mesh {
     this.contexts = input.contexts.map((c) => new ContextIndex(c));
     for (const ctx of this.contexts) {
       joinIntent(ctx, this.graph);
+      joinGatewayApi(ctx, this.graph);
       buildProxies(ctx, this.graph, opts.parser, opts.parsed);
       joinEnvoy(ctx, this.graph);
     }
@@ -67,7 +69,7 @@ export class Mesh {
     this.ruleMap = new Map();
     this.destMap = new Map();
     for (const ctx of this.contexts) {
-      for (const vs of ctx.virtualServices) {
+      for (const vs of [...ctx.virtualServices, ...ctx.generatedVirtualServices]) {
         for (const r of vs.rules) {
           this.ruleMap.set(r.id, r);
           for (const d of r.destinations) this.destMap.set(d.id, d);
@@ -92,6 +94,11 @@ export class Mesh {
   }
 
   rule(id: string): RuleModel | undefined { return this.rules.get(id); }
+  /** The generated rules that came from one Gateway API route (every parent, match and context), in order. */
+  routeRules(kind: string, namespace: string, name: string, context?: string): RuleModel[] {
+    return (context ? this.contexts.filter((c) => c.name === context) : this.contexts).flatMap((c) => c.generatedVirtualServices
+      .flatMap((vs) => vs.rules.filter((r) => r.source && r.source.kind === kind && r.source.namespace === namespace && r.source.name === name)));
+  }
   destination(id: string): DestinationModel | undefined { return this.dests.get(id); }
   allRules(): IterableIterator<RuleModel> { return this.rules.values(); }
   allDestinations(): IterableIterator<DestinationModel> { return this.dests.values(); }

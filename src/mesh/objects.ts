@@ -107,6 +107,23 @@ export interface VirtualServiceModel extends MeshObject {
   /** Bound to sidecars (no gateways, or 'mesh' listed). */
   mesh: boolean;
   rules: RuleModel[];
+  /** Set on the VirtualServices istiod generates from Gateway API routes: the routes it came from. */
+  generatedFrom?: { kind: string; namespace: string; name: string }[];
+}
+
+/** The Gateway API route rule a generated VirtualService rule came from. */
+export interface RouteRuleSource {
+  /** The route as loaded (its file and line). */
+  loaded: LoadedObject;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Index in spec.rules[]. */
+  rule: number;
+  /** Index in spec.rules[rule].matches[] (absent when the rule has no matches). */
+  match?: number;
+  /** The route rule's tree node id. */
+  id: string;
 }
 
 export interface RuleModel {
@@ -124,6 +141,8 @@ export interface RuleModel {
   envoyRoutes: EnvoyRouteModel[];
   /** http: redirect, directResponse, delegate, or route. */
   action: string;
+  /** Generated rules: the Gateway API route rule they came from. */
+  source?: RouteRuleSource;
 }
 
 export interface DestinationModel {
@@ -143,6 +162,8 @@ export interface DestinationModel {
   mirrorPercent?: number;
   /** YAML path of the destination, e.g. spec.http[0].route[1].destination */
   path: string;
+  /** Generated rules: the index in the route rule's backendRefs[] this destination came from. */
+  backendRef?: number;
   resolution: HostResolution<ServiceModel | ServiceEntryModel>;
   targets: (ServiceModel | ServiceEntryModel)[];
   destinationRule?: DestinationRuleMatch<DestinationRuleModel>;

@@ -1,13 +1,15 @@
 // Gateway API in the tree: Gateway (class, addresses, listeners with attached route counts) → listener → route →
-// rule (matches) → backendRefs with their weight as written and as a share → Service; routes with their parents.
+// rule (matches) → backendRefs with their weight as written and as a share → Service and the Envoy clusters that
+// implement them on each proxy; routes with their parents; mesh routes also under their Service.
 import type { BackendRef, GatewayApiGatewaySpec, HTTPRouteRule, Listener } from '../model/gateway-api.js';
-import { isGatewayApiObject } from '../model/gateway-api.js';
 import type { ContextIndex } from './indexes.js';
-import type { TreeNode } from './tree-types.js';
-import { danglingNode, node, objectLink } from './tree-nodes.js';
-import { translateGatewayApi } from './gateway-api/translate.js';
+import type { Problem, TreeNode } from './tree-types.js';
+import { danglingNode, envoyEndpointNode, lazyChildren, node, NO_BADGES, objectLink, withProblems } from './tree-nodes.js';
+import type { Fill } from './tree-nodes.js';
 import type { RouteOutcome } from './gateway-api/routes.js';
 import type { InputObject } from './gateway-api/model.js';
+import { routeRuleId } from './join-gateway-api.js';
+import type { EnvoyClusterLink, RuleModel, ServiceModel } from './objects.js';
 
 export const GATEWAY_API_GROUPS = [
   { kind: 'GatewayAPIGateway', label: 'Gateway API Gateways' },
@@ -25,7 +27,57 @@ function routeId(ctx: string, o: InputObject): string {
   return `${ctx}/${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
 }
 
-function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r: HTTPRouteRule, rule: Pick<TreeNode, 'ref' | 'rule'>): TreeNode[] {
+/** The generated rules of each route rule of a context, by the route rule's id. */
+const rulesCache = new WeakMap<ContextIndex, Map<string, RuleModel[]>>();
+
+function generatedRules(ctx: ContextIndex, ruleId: string): RuleModel[] {
+  let m = rulesCache.get(ctx);
+  if (!m) {
+    m = new Map();
+    for (const vs of ctx.generatedVirtualServices) {
+      for (const r of vs.rules) {
+        if (!r.source) continue;
+        const l = m.get(r.source.id);
+        if (l) l.push(r); else m.set(r.source.id, [r]);
+      }
+    }
+    rulesCache.set(ctx, m);
+  }
+  return m.get(ruleId) ?? [];
+}
+
+/** Envoy clusters implementing backendRef j of the route rule, one per proxy and cluster (the first that carries a weight). */
+function backendClusters(rules: RuleModel[], j: number): EnvoyClusterLink[] {
+  const byKey = new Map<string, EnvoyClusterLink>();
+  for (const r of rules) {
+    for (const d of r.destinations) {
+      if (d.mirror || d.backendRef !== j) continue;
+      for (const l of d.envoy) {
+        const k = `${l.proxy.id}|${l.name}`;
+        const had = byKey.get(k);
+        if (!had || (had.weight === undefined && l.weight !== undefined)) byKey.set(k, l);
+      }
+    }
+  }
+  return [...byKey.values()].sort((a, b) => (a.weight === undefined ? 1 : 0) - (b.weight === undefined ? 1 : 0)
+    || a.proxy.namespace.localeCompare(b.proxy.namespace) || a.proxy.podName.localeCompare(b.proxy.podName) || a.name.localeCompare(b.name));
+}
+
+function envoyClusterNode(parentId: string, l: EnvoyClusterLink, ctx: string): TreeNode {
+  const problems: Problem[] = [];
+  if (l.drift) problems.push({ severity: 'warning', drift: true, message: l.drift });
+  if (l.dangling) problems.push({ severity: 'error', message: l.dangling });
+  if (!l.name) return danglingNode(`${parentId}/envoy:${l.proxy.namespace}/${l.proxy.podName}`, l.dangling ?? 'no Envoy cluster', ctx);
+  const n = node(`${parentId}/envoy:${l.proxy.namespace}/${l.proxy.podName}/${l.name}`, 'envoy-cluster', l.name, {
+    detail: `on ${l.proxy.namespace}/${l.proxy.podName}${l.proxy.isGateway ? ' (gateway)' : ''}`, context: ctx,
+    linkTo: `${l.proxy.id}/clusters/${l.name}`, searchText: `${l.name} ${l.proxy.podName}`,
+    badges: withProblems({ weight: l.weight, healthy: l.healthy, total: l.total }, problems),
+  });
+  for (const ep of l.endpoints) n.children.push(envoyEndpointNode(n.id, ep, ctx));
+  return n;
+}
+
+function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r: HTTPRouteRule, ruleIndex: number, rules: RuleModel[], rule: Pick<TreeNode, 'ref' | 'rule'>): TreeNode[] {
   const refs = (r.backendRefs ?? []) as BackendRef[];
   const total = refs.reduce((s, b) => s + (b.weight ?? 1), 0);
   const ns = route.metadata.namespace ?? 'default';
@@ -40,10 +92,12 @@ function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r
     });
     n.rule = rule.rule;
     n.destination = { index: j, mirror: false, host: b.name, ...(b.port !== undefined ? { port: b.port } : {}) };
+    n.routeRule = ruleIndex;
     const isService = (b.group ?? '') === '' && (b.kind ?? 'Service') === 'Service';
     const svc = isService ? ctx.services.find((s) => s.namespace === bns && s.name === b.name) : undefined;
     if (svc) n.children.push(objectLink(id, svc));
     else if (isService) n.children.push(danglingNode(id, `Service ${bns}/${b.name} not found`, ctx.name));
+    for (const l of backendClusters(rules, j)) n.children.push(envoyClusterNode(id, l, ctx.name));
     return n;
   });
 }
@@ -59,13 +113,31 @@ function routeNode(ctx: ContextIndex, parentId: string, oc: RouteOutcome, asLink
     detail: `${(o.spec?.hostnames ?? []).join(' ') || '*'}${refused.length ? `  ${refused.length} parent${refused.length > 1 ? 's' : ''} refused` : ''}`,
     badges: refused.length && !accepted.length ? { problems: [{ severity: 'warning', message: refused.map((p) => p.denied!.message).join('; ') }] } : undefined,
   });
+  lazyChildren(n, fillRoute, { ctx, oc, asLink }, ctx);
+  return n;
+}
+
+const fillRoute: Fill<{ ctx: ContextIndex; oc: RouteOutcome; asLink: boolean }> = (n, { ctx, oc, asLink }) => {
+  const o = oc.obj;
+  const ns = o.metadata.namespace ?? 'default';
   ((o.spec?.rules ?? []) as HTTPRouteRule[]).forEach((r, i) => {
     const rid = `${n.id}/rules[${i}]`;
     // The route and the rule, on the rule and its backendRefs: what `e` opens the weight editor on.
     const rule: Pick<TreeNode, 'ref' | 'rule'> = { ref: n.ref, rule: { kind: 'http', index: i, ...(r.name ? { name: r.name } : {}) } };
-    const rn = node(rid, 'route-rule', r.name ? `rules[${i}] ${r.name}` : `rules[${i}]`, { context: ctx.name, detail: o.kind === 'TCPRoute' || o.kind === 'TLSRoute' ? 'any connection' : matchText(r), ref: rule.ref });
+    const rules = generatedRules(ctx, routeRuleId(ctx.name, o.kind, ns, o.metadata.name, i));
+    const drift: Problem[] = [];
+    for (const g of rules) for (const rm of g.envoyRoutes) {
+      if (rm.drift.length > 0) drift.push({ severity: 'warning', drift: true, code: 'MS0201', message: `proxy ${rm.proxy.namespace}/${rm.proxy.podName}: ${rm.drift.join('; ')}`, path: g.path });
+    }
+    const proxies = new Set(rules.flatMap((g) => g.envoyRoutes.map((rm) => rm.proxy)));
+    const detail = o.kind === 'TCPRoute' || o.kind === 'TLSRoute' ? 'any connection' : matchText(r);
+    const rn = node(rid, 'route-rule', r.name ? `rules[${i}] ${r.name}` : `rules[${i}]`, {
+      context: ctx.name, detail: proxies.size ? `${detail}  on ${proxies.size} prox${proxies.size === 1 ? 'y' : 'ies'}` : detail,
+      badges: drift.length ? withProblems(NO_BADGES, drift) : undefined, ref: n.ref,
+    });
     rn.rule = rule.rule;
-    rn.children.push(...backendNodes(ctx, rid, o, r, rule));
+    rn.routeRule = i;
+    rn.children.push(...backendNodes(ctx, rid, o, r, i, rules, rule));
     n.children.push(rn);
   });
   if (!asLink) {
@@ -76,8 +148,7 @@ function routeNode(ctx: ContextIndex, parentId: string, oc: RouteOutcome, asLink
       }));
     }
   }
-  return n;
-}
+};
 
 function listenerNode(ctx: ContextIndex, gwId: string, l: Listener, routes: RouteOutcome[]): TreeNode {
   const id = `${gwId}/listener/${l.name}`;
@@ -90,9 +161,8 @@ function listenerNode(ctx: ContextIndex, gwId: string, l: Listener, routes: Rout
 
 /** Gateway API nodes of one context, each with the namespace and group it goes under. */
 export function gatewayApiNodes(ctx: ContextIndex): { ns: string; group: string; node: TreeNode }[] {
-  const objects = ctx.snapshot.objects.map((o) => o.obj);
-  if (!objects.some((o) => isGatewayApiObject(o))) return [];
-  const t = translateGatewayApi(objects, { domainSuffix: 'cluster.local' });
+  const t = ctx.gatewayApi;
+  if (!t) return [];
   const out: { ns: string; group: string; node: TreeNode }[] = [];
   for (const g of t.gateways.gateways) {
     const gw = g.obj as InputObject<GatewayApiGatewaySpec>;
@@ -110,5 +180,19 @@ export function gatewayApiNodes(ctx: ContextIndex): { ns: string; group: string;
     out.push({ ns, group: 'GatewayAPIGateway', node: n });
   }
   for (const oc of t.routes) out.push({ ns: oc.obj.metadata.namespace ?? 'default', group: 'Route', node: routeNode(ctx, '', oc, false) });
+  return out;
+}
+
+/** The mesh routes (parentRef to the Service, accepted) of a Service, as links under it. */
+export function serviceRouteNodes(ctx: ContextIndex, s: ServiceModel): TreeNode[] {
+  const out: TreeNode[] = [];
+  for (const oc of ctx.gatewayApi?.routes ?? []) {
+    const p = oc.parents.find((x) => !x.denied && x.internalName === 'mesh' && x.parentKey.kind === 'Service' && x.parentKey.namespace === s.namespace && x.parentKey.name === s.name);
+    if (!p) continue;
+    const n = routeNode(ctx, s.id, oc, true);
+    n.linkTo = routeId(ctx.name, oc.obj);
+    n.detail = `mesh route${p.original.port !== undefined ? ` port ${p.original.port}` : ''}  ${n.detail ?? ''}`;
+    out.push(n);
+  }
   return out;
 }

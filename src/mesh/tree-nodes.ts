@@ -24,6 +24,7 @@ class Node implements TreeNode {
   searchText: string | undefined = undefined;
   rule: TreeNode['rule'] = undefined;
   destination: TreeNode['destination'] = undefined;
+  declare routeRule: TreeNode['routeRule'];
   #kids: TreeNode[] | undefined = undefined;
   #fill: Fill<unknown> | undefined = undefined;
   #src: unknown = undefined;
@@ -106,6 +107,7 @@ export function withChildren(n: TreeNode, children: TreeNode[]): TreeNode {
   c.searchText = n.searchText;
   c.rule = n.rule;
   c.destination = n.destination;
+  if (n.routeRule !== undefined) c.routeRule = n.routeRule;
   c.children = children;
   return c;
 }

@@ -37,10 +37,12 @@ export function proxyNode(p: ProxyModel): TreeNode {
   for (const rm of p.routes) {
     const problems: Problem[] = rm.drift.map((m) => ({ severity: 'warning', drift: true, message: m }));
     if (rm.dangling) problems.push({ severity: 'warning', message: rm.dangling });
-    const vs = rm.rule ? `${rm.rule.vs.name}.${rm.rule.vs.namespace} ${rm.rule.protocol}[${rm.rule.index}]` : rm.route.virtualService || '';
+    const src = rm.rule?.source;
+    const vs = src ? `${src.kind} ${src.namespace}/${src.name} rules[${src.rule}] (${rm.rule!.vs.name})`
+      : rm.rule ? `${rm.rule.vs.name}.${rm.rule.vs.namespace} ${rm.rule.protocol}[${rm.rule.index}]` : rm.route.virtualService || '';
     const rn = node(rm.id, 'envoy-route', `${rm.virtualHost} ${matchText(rm.route.match) || rm.route.name || ''}`.trim(), {
       detail: `${rm.clusters.map((c) => `${c.name} ${c.weight}%`).join(', ')}${vs ? `  ← ${vs}` : ''}`,
-      context: ctx, linkTo: rm.rule?.id, searchText: `${rm.domains.join(' ')} ${rm.clusters.map((c) => c.name).join(' ')}`,
+      context: ctx, linkTo: src?.id ?? rm.rule?.id, searchText: `${rm.domains.join(' ')} ${rm.clusters.map((c) => c.name).join(' ')}`,
       badges: withProblems(NO_BADGES, problems),
     });
     for (const c of rm.clusters) {

@@ -71,4 +71,6 @@ export interface TreeNode {
   rule?: RuleKey;
   /** On destination and mirror nodes of a VirtualService: which one of the rule's destinations. */
   destination?: DestinationKey;
+  /** On route-rule and backendRef nodes of a Gateway API route (ref names the route): the index in spec.rules[]. */
+  routeRule?: number;
 }

@@ -12,7 +12,7 @@ import {
 import type { Fill } from './tree-nodes.js';
 import { virtualServiceNode } from './tree-routes.js';
 import { proxyNode } from './tree-proxy.js';
-import { GATEWAY_API_GROUPS, gatewayApiNodes } from './tree-gateway-api.js';
+import { GATEWAY_API_GROUPS, gatewayApiNodes, serviceRouteNodes } from './tree-gateway-api.js';
 import { selectorMatches } from './hosts.js';
 import { SECURITY_GROUPS, securityNodes, workloadMtlsText, workloadPolicyLinks } from './tree-security.js';
 import { decorateAmbient } from './tree-ambient.js';
@@ -262,6 +262,8 @@ function serviceNode(mesh: Mesh, s: ServiceModel): TreeNode {
 const fillService: Fill<ServiceModel> = (n, s, env) => {
   const mesh = env as Mesh;
   workloadLinks(s.id, s.pods, n.children);
+  const ctx = mesh.context(s.context);
+  if (ctx?.gatewayApi) n.children.push(...serviceRouteNodes(ctx, s));
   const members = mesh.services.get(s.host)?.members;
   if (members && members.length > 1) {
     const others = members.filter((m) => m.context !== s.context);

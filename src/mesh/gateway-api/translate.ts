@@ -15,14 +15,21 @@ export interface Translation {
 
 const KIND_ORDER = { Gateway: 0, VirtualService: 1, DestinationRule: 2 } as const;
 
-export function compareGenerated(a: GeneratedConfig, b: GeneratedConfig): number {
-  const k = KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
-  if (k !== 0) return k;
-  const ta = Date.parse(a.creationTimestamp || '1970-01-01T00:00:00Z');
-  const tb = Date.parse(b.creationTimestamp || '1970-01-01T00:00:00Z');
-  if (ta !== tb) return ta - tb;
-  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+const EPOCH = Date.parse('1970-01-01T00:00:00Z');
+
+/** Kind, then creation time, then namespace and name (each timestamp parsed once). */
+function sortGenerated(configs: GeneratedConfig[]): GeneratedConfig[] {
+  const keyed = configs.map((c) => ({ c, t: c.creationTimestamp ? Date.parse(c.creationTimestamp) : EPOCH }));
+  keyed.sort((x, y) => {
+    const a = x.c;
+    const b = y.c;
+    const k = KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+    if (k !== 0) return k;
+    if (x.t !== y.t) return x.t - y.t;
+    if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+  return keyed.map((x) => x.c);
 }
 
 export function translateGatewayApi(objects: InputObject[], opts: TranslateOptions): Translation {
@@ -30,6 +37,6 @@ export function translateGatewayApi(objects: InputObject[], opts: TranslateOptio
   const gateways = convertGateways(ctx);
   convertListenerSets(ctx, gateways);
   const routes = convertRoutes(ctx, gateways.parents);
-  const configs = [...gateways.configs, ...routes.configs].sort(compareGenerated);
+  const configs = sortGenerated([...gateways.configs, ...routes.configs]);
   return { configs, gateways, routes: routes.outcomes };
 }

@@ -4,6 +4,7 @@ import React from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import type { RuleTraffic } from '../../mesh/traffic.js';
 import { sanitizeLine } from '../../core/sanitize.js';
+import { ruleTitle } from '../../format/traffic.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -41,7 +42,7 @@ export function TrafficView({ title, traffic, series, status, onClose }: Traffic
         const width = Math.max(...t.destinations.map((d) => d.label.length), 4);
         return (
           <Box key={ti} flexDirection="column" marginTop={ti ? 1 : 0}>
-            <Text>{sanitizeLine(`${t.rule.protocol}[${t.rule.index}]${t.rule.name ? ` ${t.rule.name}` : ''}  match: ${t.rule.match}`)}  <Text dimColor>{t.rate.toFixed(1)} {unit} in all</Text></Text>
+            <Text>{sanitizeLine(`${ruleTitle(t)}  match: ${t.rule.match}`)}  <Text dimColor>{t.rate.toFixed(1)} {unit} in all</Text></Text>
             {t.proxies.length === 0 ? <Text dimColor>  no loaded proxy routes this rule</Text> : null}
             {t.destinations.map((d, di) => (
               <Text key={di}>
