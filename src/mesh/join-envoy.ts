@@ -237,8 +237,9 @@ function linkRouteToRule(rm: EnvoyRouteModel, rule: RuleModel, g: MeshGraph): vo
   rm.vs = rule.vs;
   rm.rule = rule;
   rule.envoyRoutes.push(rm);
+  // `destination: {}` is istiod's stand-in for a backendRef it refused (Envoy answers 500): no weights to compare.
   const intent = rule.destinations.filter((d) => !d.mirror);
-  const drift = compareWeights(intent, rm.clusters);
+  const drift = intent.some((d) => !d.host) ? '' : compareWeights(intent, rm.clusters);
   if (drift) rm.drift.push(drift);
   const mirrors = rule.destinations.filter((d) => d.mirror);
   const envoyMirrors = rm.route.mirrors ?? [];
