@@ -23,9 +23,24 @@ function targetPort(svcPort: { port?: number; targetPort?: number | string; name
   return svcPort.port;
 }
 
+const servicesByFqdn = new WeakMap<ContextIndex, Map<string, AnalyzedObject>>();
+
 function serviceFor(ctx: ContextIndex, host: string, ns: string): AnalyzedObject | undefined {
-  const fqdn = toFqdn(host, ns);
-  return ctx.kind('Service').find((s) => `${s.name}.${s.namespace}.svc.cluster.local` === fqdn);
+  let m = servicesByFqdn.get(ctx);
+  if (!m) {
+    m = new Map(ctx.kind('Service').map((s) => [`${s.name}.${s.namespace}.svc.cluster.local`, s] as const));
+    servicesByFqdn.set(ctx, m);
+  }
+  return m.get(toFqdn(host, ns));
+}
+
+/** Whether a DestinationRule sets a TLS mode anywhere (else every client uses auto mTLS, which always fits). */
+function setsTls(spec: { trafficPolicy?: unknown; subsets?: unknown } | undefined): boolean {
+  const has = (tp: unknown): boolean => {
+    const t = tp as { tls?: { mode?: unknown }; portLevelSettings?: { tls?: { mode?: unknown } }[] } | undefined;
+    return !!t && (!!t.tls?.mode || (Array.isArray(t.portLevelSettings) && t.portLevelSettings.some((p) => !!p?.tls?.mode)));
+  };
+  return has(spec?.trafficPolicy) || (Array.isArray(spec?.subsets) && spec.subsets.some((s) => has((s as { trafficPolicy?: unknown } | null)?.trafficPolicy)));
 }
 
 export const mtlsMismatchCheck: Check = {
@@ -41,7 +56,7 @@ export const mtlsMismatchCheck: Check = {
     for (const ctx of input.contexts) {
       const pas = ctx.kind('PeerAuthentication').map((o) => o.loaded.obj);
       for (const dr of ctx.kind('DestinationRule')) {
-        if (typeof dr.spec?.host !== 'string') continue;
+        if (typeof dr.spec?.host !== 'string' || !setsTls(dr.spec)) continue;
         const svc = serviceFor(ctx, dr.spec.host, dr.namespace);
         if (!svc?.spec?.selector) continue;
         const subsets: (string | undefined)[] = [undefined, ...((dr.spec.subsets ?? []) as { name?: string }[]).map((s) => s?.name).filter((n): n is string => !!n)];
