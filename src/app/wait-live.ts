@@ -25,7 +25,15 @@ export interface WaitRequest {
   intervalMs?: number;
 }
 
-export interface WaitIO { out(s: string): void; err(s: string): void }
+/** A proxy that never ran the target weights: where it is and what it still runs (with why it was not read again). */
+export interface StaleProxy { context: string; namespace: string; pod: string; runs: string }
+
+export interface WaitIO {
+  out(s: string): void;
+  err(s: string): void;
+  /** At a timeout, the proxies that never converged (as named on err). */
+  stale?(proxies: StaleProxy[]): void;
+}
 
 interface Tracked { rule: RuleModel; target: TargetWeights; key: string }
 
@@ -110,7 +118,9 @@ export async function followConvergence(g: GlobalOptions, req: WaitRequest, io: 
     }
     if (elapsed >= req.timeoutMs) {
       io.err(`meshscope: timed out after ${(req.timeoutMs / 1000).toFixed(0)}s: ${stale.length} ${stale.length === 1 ? 'proxy' : 'proxies'} never converged:\n`);
-      for (const s of stale) io.err(sanitizeLine(`  ${s.proxy} (${s.context}) still runs ${s.runs}${s.error ? ` (${s.error})` : ''}`) + '\n');
+      const named = stale.map((s) => ({ context: s.context, namespace: s.proxy.slice(0, s.proxy.indexOf('/')), pod: s.pod, runs: `${s.runs}${s.error ? ` (${s.error})` : ''}` }));
+      for (const s of named) io.err(sanitizeLine(`  ${s.namespace}/${s.pod} (${s.context}) still runs ${s.runs}`) + '\n');
+      io.stale?.(named);
       return EXIT_STALE_PROXIES;
     }
     await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, req.timeoutMs - elapsed))));

@@ -4,15 +4,14 @@
 import type { GlobalOptions } from '../core/options.js';
 import type { ContextResult, PreparedEdit } from '../edit/prepare.js';
 import type { FlashKind } from '../ui/types.js';
-
-export interface StaleProxy { context: string; namespace: string; pod: string }
+import type { StaleProxy } from './wait-live.js';
 
 export interface FollowStatus { text: string; kind: FlashKind | 'progress' }
 
 export interface FollowSink {
   status(s: FollowStatus | undefined): void;
   /** Called once at the end with the proxies that never converged (re-read the mesh; fetch those proxies). */
-  done(stale: StaleProxy[]): void;
+  done(stale: Omit<StaleProxy, 'runs'>[]): void;
 }
 
 /** Starts following the written edits, unless nothing was written live. Returns the wait's promise (its exit code). */
@@ -25,8 +24,7 @@ export async function followAfterWrite(g: GlobalOptions, preps: PreparedEdit[], 
   const meta = p.target.object.metadata;
   const what = `${meta.namespace ?? 'default'}/${meta.name}`;
   let last = '';
-  const stale: string[] = [];
-  const staleProxies: StaleProxy[] = [];
+  let stale: StaleProxy[] = [];
   sink.status({ text: `convergence ${what}: reading the proxies…`, kind: 'progress' });
   let code: number;
   try {
@@ -39,22 +37,19 @@ export async function followAfterWrite(g: GlobalOptions, preps: PreparedEdit[], 
         last = line;
         sink.status({ text: `convergence ${what}: ${line}`, kind: /^converged:/.test(line) ? 'info' : 'progress' });
       },
-      err: (s) => {
-        for (const l of s.split('\n')) {
-          if (!/^ {2}\S/.test(l)) continue;
-          stale.push(l.trim());
-          const m = /^ {2}([^/\s]+)\/(\S+) \(([^)]+)\) still runs/.exec(l);
-          if (m) staleProxies.push({ namespace: m[1]!, pod: m[2]!, context: m[3]! });
-        }
-      },
+      err: () => {},
+      stale: (proxies) => { stale = proxies; },
     });
   } catch (err) {
     sink.status({ text: `convergence ${what}: ${err instanceof Error ? err.message : String(err)}`, kind: 'error' });
     sink.done([]);
     return 1;
   }
-  if (code === EXIT_STALE_PROXIES) sink.status({ text: `convergence ${what}: timed out; never converged: ${stale.join('; ')}`, kind: 'error' });
+  if (code === EXIT_STALE_PROXIES) {
+    const names = stale.map((s) => `${s.namespace}/${s.pod} (${s.context}) still runs ${s.runs}`);
+    sink.status({ text: `convergence ${what}: timed out; never converged: ${names.join('; ')}`, kind: 'error' });
+  }
   else if (code !== 0) sink.status({ text: `convergence ${what}: ${last || 'nothing to follow'}`, kind: 'error' });
-  sink.done(staleProxies);
+  sink.done(stale.map(({ context, namespace, pod }) => ({ context, namespace, pod })));
   return code;
 }
