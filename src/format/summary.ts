@@ -1,6 +1,6 @@
 // The loaded mesh as a summary: contexts, namespaces, each resource with its key facts, proxy dumps and load issues.
 // Text for people (`meshscope summary`) and a document for scripts (`summary -o json|yaml`).
-import { formatLoadIssue, type ContextSnapshot, type LoadIssue, type MeshInput } from '../model/context.js';
+import { formatLoadIssue, type ContextSnapshot, type LoadIssue, type MeshInput, type ProxyDump } from '../model/context.js';
 import type {
   DestinationRuleSpec, GatewaySpec, KubeObject, LoadedObject, PodSpec, RouteDestination, ServiceEntrySpec, ServiceSpec,
   SidecarSpec, VirtualServiceSpec, WorkloadEntrySpec,
@@ -40,7 +40,7 @@ function formatContext(ctx: ContextSnapshot, limit: number, out: string[]): void
     byNs.set(ns, list);
   }
   const namespaces = [...byNs.keys()].sort((a, b) => (a === CLUSTER_SCOPED ? 1 : b === CLUSTER_SCOPED ? -1 : a.localeCompare(b)));
-  const source = ctx.source.kind === 'snapshot' ? `snapshot ${ctx.source.path}` : `live ${ctx.source.server ?? ''}`.trim();
+  const source = sourceText(ctx);
   const head = [`context ${s(ctx.name)}`, ctx.status + (ctx.reason ? ` (${s(ctx.reason)})` : ''),
     `${count(ctx.objects.length, 'object')} in ${count(namespaces.filter((n) => n !== CLUSTER_SCOPED).length, 'namespace')}`,
     count(ctx.proxies.length, 'proxy dump'), s(source)];
@@ -66,8 +66,8 @@ function formatContext(ctx: ContextSnapshot, limit: number, out: string[]): void
 
   if (ctx.proxies.length > 0) {
     out.push('  proxy dumps');
-    for (const p of [...ctx.proxies].sort((a, b) => `${a.namespace}/${a.pod}`.localeCompare(`${b.namespace}/${b.pod}`))) {
-      const parts = [p.configDump ? 'config_dump' : '', p.clusters ? 'clusters' : ''].filter(Boolean).join(', ');
+    for (const p of sortedProxies(ctx)) {
+      const parts = dumpsOf(p).join(', ');
       out.push(`    ${s(`${p.namespace}/${p.pod}`)}  ${p.error ? `unreadable: ${s(p.error)}` : parts}`);
     }
   }
@@ -272,21 +272,28 @@ function contextDocument(ctx: ContextSnapshot): SummaryContext {
     name: ctx.name,
     status: ctx.status,
     ...(ctx.reason ? { reason: ctx.reason } : {}),
-    source: ctx.source.kind === 'snapshot' ? `snapshot ${ctx.source.path}` : `live ${ctx.source.server ?? ''}`.trim(),
+    source: sourceText(ctx),
     ...(ctx.istioVersion ? { istioVersion: ctx.istioVersion } : {}),
     absent: ctx.absent ?? [],
     ...(ctx.stale ? { stale: ctx.stale.reason } : {}),
     objects: ctx.objects.length,
     namespaces: [...namespaces.values()].sort((a, b) => a.name.localeCompare(b.name)),
     clusterScoped,
-    proxies: [...ctx.proxies]
-      .sort((a, b) => `${a.namespace}/${a.pod}`.localeCompare(`${b.namespace}/${b.pod}`))
-      .map((p) => ({
-        namespace: p.namespace, pod: p.pod,
-        dumps: [p.configDump ? 'config_dump' : '', p.clusters ? 'clusters' : ''].filter(Boolean),
-        ...(p.error ? { error: p.error } : {}),
-      })),
+    proxies: sortedProxies(ctx).map((p) => ({ namespace: p.namespace, pod: p.pod, dumps: dumpsOf(p), ...(p.error ? { error: p.error } : {}) })),
     ztunnels: ctx.ztunnels?.length ?? 0,
     loadIssues: ctx.issues,
   };
+}
+
+function sourceText(ctx: ContextSnapshot): string {
+  return ctx.source.kind === 'snapshot' ? `snapshot ${ctx.source.path}` : `live ${ctx.source.server ?? ''}`.trim();
+}
+
+function sortedProxies(ctx: ContextSnapshot): ProxyDump[] {
+  return [...ctx.proxies].sort((a, b) => `${a.namespace}/${a.pod}`.localeCompare(`${b.namespace}/${b.pod}`));
+}
+
+/** Which Envoy admin answers a proxy's dump holds. */
+function dumpsOf(p: ProxyDump): string[] {
+  return [p.configDump ? 'config_dump' : '', p.clusters ? 'clusters' : ''].filter(Boolean);
 }
