@@ -70,5 +70,5 @@ test('MS0602 live: a missing waypoint is found without any Gateway; skipped only
   assert.equal(codes(live({})).length, 1, 'Gateway API served, no Gateway of that name: the waypoint is missing');
   const absent = codes(live({ absent: ['Gateway API not installed'] }));
   assert.match(absent[0] ?? '', /which does not exist .*: the Gateway API is not installed there\)/);
-  assert.deepEqual(codes(live({ issues: [{ context: 'live-a', severity: 'error', message: 'Gateway (gateway.networking.k8s.io/v1): forbidden: cannot list gateways.gateway.networking.k8s.io' }] })), [], 'unknown when the list failed');
+  assert.deepEqual(codes(live({ issues: [{ context: 'live-a', severity: 'error', message: 'Gateway (gateway.networking.k8s.io/v1): forbidden: cannot list gateways.gateway.networking.k8s.io', resource: { group: 'gateway.networking.k8s.io', kind: 'Gateway' } }] })), [], 'unknown when the list failed');
 });

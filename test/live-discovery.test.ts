@@ -92,6 +92,7 @@ test('a load error names the context, the kind, its group and version', async ()
     const lines = snap.issues.map(formatLoadIssue);
     assert.ok(lines.some((l) => l.startsWith('error: context current: EnvoyFilter (networking.istio.io/v1alpha3): forbidden')), lines.join('\n'));
     assert.match(snap.reason ?? '', /^EnvoyFilter \(networking\.istio\.io\/v1alpha3\): forbidden/);
+    assert.ok(snap.issues.some((i) => i.resource?.kind === 'EnvoyFilter' && i.resource.group === 'networking.istio.io'), 'the issue names its kind as data, for the checks');
   } finally {
     srv.faults.length = 0;
   }

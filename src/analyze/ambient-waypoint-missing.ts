@@ -1,7 +1,7 @@
 // istio.io/use-waypoint names a waypoint that does not exist: a Gateway of class istio-waypoint with that name in
 // that namespace (istio.io/use-waypoint-namespace, else the object's own). Traffic meant for it is not routed
 // (Kiali's waypoint validations check the same).
-import { GATEWAY_API_GATEWAY_KEY } from '../model/gateway-api.js';
+import { GATEWAY_API_GATEWAY_KEY, GATEWAY_API_GROUP } from '../model/gateway-api.js';
 import type { Check, Finding } from './types.js';
 import { ambientFinding, ambientOf } from './ambient-common.js';
 import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, WAYPOINT_CLASS } from '../mesh/ambient.js';
@@ -22,7 +22,7 @@ export const ambientWaypointMissingCheck: Check = {
       const gateways = new Map(ctx.kind<{ gatewayClassName?: string }>(GATEWAY_API_GATEWAY_KEY).map((g) => [`${g.namespace}/${g.name}`, g] as const));
       // A context whose Gateways could not be listed (forbidden, timeout) proves nothing by their absence; one that
       // does not serve the Gateway API at all cannot have a waypoint, and the finding says why.
-      const listFailed = ctx.snapshot.issues.some((i) => i.severity === 'error' && /\bGateway \(gateway\.networking\.k8s\.io\//.test(i.message));
+      const listFailed = ctx.snapshot.issues.some((i) => i.severity === 'error' && i.resource?.group === GATEWAY_API_GROUP && i.resource.kind === 'Gateway');
       if (listFailed) continue;
       const notInstalled = ctx.snapshot.absent?.some((x) => /^Gateway API not installed/.test(x)) ?? false;
       for (const kind of ['Namespace', 'Service', 'Pod']) {

@@ -15,6 +15,8 @@ export interface LoadIssue {
   docIndex?: number;
   /** 1-based line. */
   line?: number;
+  /** Live: the kind whose list failed (group "" for core kinds). */
+  resource?: { group: string; kind: string };
 }
 
 /** Raw Envoy admin output for one proxy. JSON is parsed but not interpreted here. */

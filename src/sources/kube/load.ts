@@ -102,7 +102,7 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
     const message = kindFailureMessage(k, version, reason);
     failures.push(message);
     reasons.add(reason);
-    snap.issues.push({ context: name, severity: 'error', message });
+    snap.issues.push({ context: name, severity: 'error', message, resource: { group: k.group, kind: k.kind } });
   };
   for (const f of discovery.failures) kindFailed(f.spec, f.version, f.reason);
   const results = await Promise.all(kinds.map(async (k) => {
