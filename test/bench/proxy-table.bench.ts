@@ -1,46 +1,12 @@
 // TUI latency on a zoomed proxy-config table of 10,000 rows (a pod's clusters tab): key press → rendered frame for
 // scrolling (j/k, pages, H/L) and for filter keystrokes (`/` then typing and erasing), Ink in production mode, each case
 // after one unmeasured warm-up round. Budget: p95 ≤ 16 ms.
-import { PassThrough, Writable } from 'node:stream';
+import { FakeStdin, FakeStdout, p95, press } from './key-frame.js';
 import type { Report } from './run.js';
 import type { TreeNode } from '../../src/mesh/tree-types.js';
 import type { MeshData, ProxyTable } from '../../src/ui/types.js';
 
 const ROWS = 10_000;
-
-class FakeStdout extends Writable {
-  columns = 120;
-  rows = 40;
-  isTTY = true;
-  onFrame?: () => void;
-  override _write(_chunk: unknown, _enc: BufferEncoding, cb: () => void): void {
-    this.onFrame?.();
-    cb();
-  }
-}
-
-class FakeStdin extends PassThrough {
-  isTTY = true;
-  setRawMode(): this { return this; }
-  override ref(): this { return this; }
-  override unref(): this { return this; }
-}
-
-function p95(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]!;
-}
-
-function press(stdin: FakeStdin, stdout: FakeStdout, key: string): Promise<number> {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    stdout.onFrame = () => {
-      stdout.onFrame = undefined;
-      resolve(performance.now() - t0);
-    };
-    stdin.write(key);
-  });
-}
 
 /** One pod whose clusters tab has ROWS rows, istioctl's columns, each row drillable and with raw JSON. */
 function bigTableData(): MeshData {

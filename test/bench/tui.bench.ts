@@ -2,49 +2,12 @@
 // after one unmeasured warm-up round), and start-up of the real binary (bin/meshscope.js) to its first frame on
 // fixtures/demo compared with a bare Ink "hello" app, both in production mode, median of 7 runs each.
 import { spawn } from 'node:child_process';
-import { PassThrough, Writable } from 'node:stream';
+import { FakeStdin, FakeStdout, p95, press } from './key-frame.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Report } from './run.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-
-class FakeStdout extends Writable {
-  columns = 120;
-  rows = 40;
-  isTTY = true;
-  frames = 0;
-  onFrame?: () => void;
-  override _write(_chunk: unknown, _enc: BufferEncoding, cb: () => void): void {
-    this.frames++;
-    this.onFrame?.();
-    cb();
-  }
-}
-
-class FakeStdin extends PassThrough {
-  isTTY = true;
-  setRawMode(): this { return this; }
-  override ref(): this { return this; }
-  override unref(): this { return this; }
-}
-
-function p95(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]!;
-}
-
-/** Writes one key and resolves when Ink has written the next frame. */
-function press(stdin: FakeStdin, stdout: FakeStdout, key: string): Promise<number> {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    stdout.onFrame = () => {
-      stdout.onFrame = undefined;
-      resolve(performance.now() - t0);
-    };
-    stdin.write(key);
-  });
-}
 
 async function keyLatency(report: Report): Promise<void> {
   process.env.NODE_ENV = 'production';
