@@ -49,6 +49,27 @@ test('traffic -o json: tcp-echo counts connections about 4:1, jason\'s reviews a
   assert.ok(Math.abs(a! - b!) < 0.1, `about 1:1, got ${a}:${b}`);
 });
 
+test('traffic cart -n shop: the waypoint-served canary is counted on the waypoint\'s inbound-vip clusters, 9:1', async () => {
+  const wp = ['cluster-b', 'shop', 'waypoint-7c9f6d5b8-h6k3w'] as const;
+  const vip = (s: string) => `inbound-vip|8080|http/${s}|cart.shop.svc.cluster.local`;
+  const v1 = delta(...wp, vip('v1'), 'upstream_rq_total');
+  const v2 = delta(...wp, vip('v2'), 'upstream_rq_total');
+  assert.ok(v1 > 0 && v2 > 0 && Math.abs(v1 / (v1 + v2) - 0.9) < 0.02, `about 9:1, got ${v1}:${v2}`);
+  const r = await runCli(['traffic', 'cart', '-n', 'shop', '--fixtures', demo]);
+  assert.equal(r.code, 0, r.stderr);
+  const row = (label: string) => r.stdout.split('\n').find((l) => l.trim().startsWith(`${label} `)) ?? '';
+  const pct = (n: number) => ((n / (v1 + v2)) * 100).toFixed(1).replace('.', '\\.');
+  assert.match(row('cart v1'), new RegExp(`^\\s+cart v1\\s+90%\\s+${pct(v1)}%\\s+${(v1 / 10).toFixed(1)} rps\\s+0\\.0%$`));
+  assert.match(row('cart v2'), new RegExp(`^\\s+cart v2\\s+10%\\s+${pct(v2)}%\\s+${(v2 / 10).toFixed(1)} rps\\s+0\\.0%$`));
+  assert.match(r.stdout, /counted by: shop\/waypoint-7c9f6d5b8-h6k3w /);
+  const j = await runCli(['traffic', 'cart', '-n', 'shop', '--fixtures', demo, '-o', 'json']);
+  const [t] = JSON.parse(j.stdout) as { destinations: { subset: string; count: number; proxies: { proxy: string; clusters: string[]; count: number }[] }[] }[];
+  assert.deepEqual(t!.destinations.map((d) => [d.subset, d.count, d.proxies.filter((p) => p.count > 0).map((p) => [p.proxy, p.clusters])]), [
+    ['v1', v1, [['shop/waypoint-7c9f6d5b8-h6k3w', [vip('v1')]]]],
+    ['v2', v2, [['shop/waypoint-7c9f6d5b8-h6k3w', [vip('v2')]]]],
+  ]);
+});
+
 test('traffic: an unknown VirtualService is a one-line error naming it; a bad --window is a usage error', async () => {
   const r = await runCli(['traffic', 'nope', '-n', 'app', '--fixtures', demo]);
   assert.equal(r.code, 1);
