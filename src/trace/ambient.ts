@@ -83,13 +83,13 @@ function destinationSegment(trace: Trace, a: AmbientContext, ctx: ContextIndex, 
   l4Policy(rec, policiesFor(a, ctx, ztunnels[0], svc.namespace, pods.map((p) => p.name)), `to ${svc.namespace}/${svc.name}`);
 }
 
-function waypointSource(ctx: ContextIndex, a: AmbientContext, ref: string): ResolvedSource | undefined {
+function waypointSource(ctx: ContextIndex, a: AmbientContext, ref: string, client?: string): ResolvedSource | undefined {
   const w = a.waypoints.get(ref);
   const pods = (w?.pods ?? []).map((k) => ctx.podByName.get(k)).filter((p): p is PodModel => p !== undefined);
   const pod = pods.find((p) => p.proxy?.parsed) ?? pods[0];
   if (!pod) return undefined;
   const served = new Set((w?.services ?? []).map((k) => { const [ns, name] = k.split('/'); return serviceHost(name!, ns!); }));
-  return { ctx, kind: 'sidecar', pod, pods: [pod], proxy: pod.proxy?.parsed ? pod.proxy : undefined, gateways: [], waypoint: { served }, label: `waypoint ${ref} (pod ${pod.name})` };
+  return { ctx, kind: 'sidecar', pod, pods: [pod], proxy: pod.proxy?.parsed ? pod.proxy : undefined, gateways: [], waypoint: { ref, served, ...(client ? { client } : {}) }, label: `waypoint ${ref} (pod ${pod.name})` };
 }
 
 /** A trace from an ambient pod. Returns false (and records nothing) when the source is not an ambient pod. */
@@ -116,7 +116,8 @@ export function traceFromAmbientPod(mesh: Mesh, trace: Trace, src: ResolvedSourc
   } else rec.add('envoy', 'note', 'ztunnel', true, 'no ztunnel config dump loaded: reality not checked');
   l4Policy(rec, policiesFor(a, ctx, z, e.namespace, [e.name]), `to ${e.namespace}/${e.name}`);
   const waypoint = waypointStep(rec, se, svc.host);
-  const wsrc = waypoint ? waypointSource(ctx, a, waypoint) : undefined;
+  const sa = e.ztunnel?.serviceAccount || (src.pod.loaded.obj.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName || 'default';
+  const wsrc = waypoint ? waypointSource(ctx, a, waypoint, `cluster.local/ns/${e.namespace}/sa/${sa}`) : undefined;
   if (waypoint && !wsrc) rec.add('intent', 'hop', `waypoint ${waypoint}`, false, 'no waypoint pod runs it');
   if (wsrc) {
     const w = run(wsrc, req, 1, seg.index, `HBONE ${wsrc.pod?.ip ?? '?'}:15008 from ztunnel ${z ?? '?'}`);

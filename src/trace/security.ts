@@ -17,6 +17,7 @@ import type { IntentResult } from './intent.js';
 import type { Recorder } from './recorder.js';
 import type { ResolvedSource } from './source.js';
 import type { TraceRequest } from './types.js';
+import { ambientDestination, ambientSecurity, senderLabel } from './security-ambient.js';
 
 const ROOT = 'istio-system';
 
@@ -51,7 +52,7 @@ export function walkSecurity(src: ResolvedSource, req: TraceRequest, intent: Int
   const clientNs = src.pod?.namespace ?? src.ctx.name;
   const principal = sa && src.pod?.hasSidecar ? `cluster.local/ns/${src.pod.namespace}/sa/${sa}` : undefined;
   rec.add('intent', 'identity', principal ? `spiffe://${principal}` : 'no identity', true,
-    principal ? `${src.kind} ${src.pod!.namespace}/${src.pod!.name} runs as service account ${sa}` : 'the client has no sidecar: it has no mesh identity');
+    principal ? `${senderLabel(src)} runs as service account ${sa}` : 'the client has no sidecar: it has no mesh identity');
   const seen = new Set<string>();
   for (const dest of dests) {
     for (const pod of dest.pods) {
@@ -61,20 +62,30 @@ export function walkSecurity(src: ResolvedSource, req: TraceRequest, intent: Int
       const objects = objectsOf(ctx);
       const pas = objects.filter((o) => o.kind === 'PeerAuthentication');
       const server = { hasSidecar: pod.hasSidecar, ...serverMtls(pas as never, { namespace: pod.namespace, labels: pod.labels }, port, ROOT) };
+      const serverSide = server.policy ? `PeerAuthentication ${server.policy.namespace}/${server.policy.name} (${server.level}) = ${server.mode}` : `no PeerAuthentication: ${server.mode}`;
+      const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+      const ambient = ambientDestination(ctx, pod);
+      if (ambient) {
+        const key = `${pod.namespace}|${JSON.stringify(pod.labels)}|ambient`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const services = (dest.model?.targets ?? []).filter((t) => t.kind === 'Service').map((t) => ({ namespace: t.namespace, name: t.name }));
+        ambientSecurity(rec, { src, ctx, pod, enrollment: ambient, port, principal, services, serverSide, server: { mode: server.mode, level: server.level },
+          request: { host: headers.host ?? headers[':authority'] ?? req.host, method: (req.method ?? 'GET').toUpperCase(), path: req.path ?? '/', headers } });
+        continue;
+      }
       const drObj = dest.model?.destinationRule?.rules[0]?.value.loaded.obj
         ?? src.ctx.drs.lookup(dest.fqdn, clientNs, pod.namespace)?.rules[0]?.value.loaded.obj;
       const client = clientTls(drObj as never, intent.port, dest.subset, server);
       const hs = handshake(client, server);
       const policies = policiesForWorkload(objects, { namespace: pod.namespace, labels: pod.labels, rootNamespace: ROOT });
       const peer = client.sends === 'istio-mtls' ? principal : undefined;
-      const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
       const decision = evaluateAuthz(policies, { principal: peer, host: headers.host ?? headers[':authority'] ?? req.host, method: (req.method ?? 'GET').toUpperCase(), path: req.path ?? '/', port, headers });
       const key = `${pod.namespace}|${JSON.stringify(pod.labels)}|${hs.summary}|${decision.summary}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const where = `${pod.namespace}/${pod.name}:${port}`;
       const clientSide = client.mode === 'AUTO' ? 'auto mTLS' : `DestinationRule ${client.rule!.namespace}/${client.rule!.name} ${client.path} = ${client.mode}`;
-      const serverSide = server.policy ? `PeerAuthentication ${server.policy.namespace}/${server.policy.name} (${server.level}) = ${server.mode}` : `no PeerAuthentication: ${server.mode}`;
       rec.add('intent', 'mtls', where, hs.ok, `${clientSide}; ${serverSide}: ${hs.summary}`,
         { client: client.mode, sends: client.sends, server: server.mode, serverLevel: server.level });
       if (!hs.ok) continue;

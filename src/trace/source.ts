@@ -20,8 +20,11 @@ export interface ResolvedSource {
   gateways: GatewayModel[];
   /** The gateway's Service (maps server ports to container ports). */
   service?: ServiceModel;
-  /** A waypoint's Envoy: the FQDNs of the services it serves (its routes and clusters are inbound-vip ones). */
-  waypoint?: { served: ReadonlySet<string> };
+  /**
+   * A waypoint's Envoy: its Gateway ("ns/name"), the FQDNs of the services it serves (inbound-vip routes and clusters)
+   * and the identity of the client whose HBONE connection reached it, when known.
+   */
+  waypoint?: { ref: string; served: ReadonlySet<string>; client?: string };
   label: string;
 }
 

@@ -5,9 +5,13 @@ import type { Trace, TraceStep } from './types.js';
 
 const NOT_FAILURES = new Set(['rule', 'route', 'virtual-service', 'gateway-server', 'note', 'virtual-host', 'filter-chain']);
 
-/** Intent destinations of the segments the request ends in (no hop onwards), with their context. */
+/**
+ * Intent destinations of the segments the request ends in, with their context: those with no hop onwards to a segment
+ * that routes again (a destination ztunnel only delivers, so a waypoint's destinations stay final).
+ */
 function finalDestinations(t: Trace): string[] {
-  const parents = new Set(t.segments.map((s) => s.parent).filter((p): p is number => p !== undefined));
+  const routes = new Set(t.steps.filter((s) => s.side === 'intent' && s.kind === 'destination').map((s) => s.segment));
+  const parents = new Set(t.segments.filter((s) => routes.has(s.index)).map((s) => s.parent).filter((p): p is number => p !== undefined));
   const out: string[] = [];
   for (const s of t.steps) {
     if (s.side !== 'intent' || s.kind !== 'destination' || !s.matched || parents.has(s.segment)) continue;
