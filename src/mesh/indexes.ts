@@ -196,12 +196,15 @@ export class ContextIndex {
     const endpoints: EndpointModel[] = [];
     if (slices) {
       for (const s of slices) {
-        const ports = (s.obj.ports ?? []) as { port?: number }[];
+        const ports = (s.obj.ports ?? []) as { name?: string; port?: number }[];
+        // A multi-port Service's slice names each port as the Service does: the trace picks the one it calls.
+        const named = ports.filter((p) => p.name && typeof p.port === 'number');
+        const byName = named.length > 1 ? Object.fromEntries(named.map((p) => [p.name!, p.port!])) : undefined;
         for (const ep of (s.obj.endpoints ?? []) as { addresses?: string[]; conditions?: { ready?: boolean }; targetRef?: { kind?: string; name?: string } }[]) {
           for (const address of ep.addresses ?? []) {
             const pod = ep.targetRef?.kind === 'Pod' && ep.targetRef.name
               ? this.podByName.get(`${o.namespace}/${ep.targetRef.name}`) : this.podByIp.get(address);
-            endpoints.push({ address, port: ports[0]?.port, ready: ep.conditions?.ready !== false, source: 'EndpointSlice', pod });
+            endpoints.push({ address, port: ports[0]?.port, ready: ep.conditions?.ready !== false, source: 'EndpointSlice', pod, ...(byName ? { ports: byName } : {}) });
           }
         }
       }

@@ -39,7 +39,7 @@ export interface EndpointModel {
   pod?: PodModel;
   labels?: Record<string, string>;
   network?: string;
-  /** ServiceEntry endpoint ports by port name. */
+  /** Ports by port name: a ServiceEntry endpoint's, or a multi-port Service's EndpointSlice's. */
   ports?: Record<string, number>;
 }
 

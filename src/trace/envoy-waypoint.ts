@@ -60,8 +60,9 @@ function evalMatcher(m: JsonObject, conn: Conn, why: string[]): string | undefin
     const name = actionName(hit, conn, why);
     if (name) return name;
   }
+  // An entry that matched but whose inner matcher did not has said why already.
   const label = type.replace(/^.*\./, '').replace(/Input$/, '');
-  if (!noMatch) why.push(`${label || 'input'} ${input ?? '(unknown)'} matches no entry`);
+  if (!noMatch && !hit) why.push(`${label || 'input'} ${input ?? '(unknown)'} matches no entry`);
   return actionName(noMatch, conn, why);
 }
 

@@ -261,24 +261,26 @@ function addCluster(out: EnvoyResult, proxy: ProxyModel, ctx: ContextIndex, cont
   const c = proxy.clustersByName.get(name);
   const eps = proxy.endpointsByCluster.get(name) ?? [];
   const usable = eps.filter((e) => USABLE.has(e.health) && !e.outlierFailed).length;
+  const text = () => eps.map((e) => {
+    const pod = ctx.podByIp.get(endpointIp(e));
+    return `${e.addressKind === 'internal' ? e.address : `${e.address}:${e.port}`} ${e.health}${e.outlierFailed ? ' (ejected)' : ''}${pod ? ` ${pod.name}` : ''}`;
+  });
   let step: TraceStep;
   if (name === 'PassthroughCluster' || name === 'InboundPassthroughCluster') {
     step = rec.add('envoy', 'cluster', name, true, `${weight}%: forwarded to the original destination, outside mesh routing`, { weight });
   } else if (name === 'BlackHoleCluster') {
     step = rec.add('envoy', 'cluster', name, false, `${weight}%: dropped (BlackHoleCluster)`, { weight });
   } else if (!c) {
-    step = rec.add('envoy', 'cluster', name, weight === 0, `${weight}%: not in CDS on this proxy: Envoy answers 503 (NC)`, { weight });
+    // A dump read while the cluster was being replaced can still hold its load assignment.
+    const stale = eps.length > 0 ? `; the dump's EDS still holds ${listSome(text())} for it` : '';
+    step = rec.add('envoy', 'cluster', name, weight === 0, `${weight}%: not in CDS on this proxy: Envoy answers 503 (NC)${stale}`, { weight });
   } else {
     const from = proxy.endpointsFrom === 'clusters' ? 'clusters.json' : 'EDS';
     step = rec.add('envoy', 'cluster', name, usable > 0 || weight === 0,
       `${weight}%${weight === 0 ? ' (gets no traffic)' : ''}: ${usable}/${eps.length} endpoints healthy (${from})${usable === 0 && weight > 0 ? ': Envoy answers 503 (UH)' : ''}`,
       { weight, type: c.type, healthy: usable, total: eps.length, from });
     if (eps.length > 0) {
-      const text = eps.map((e) => {
-        const pod = ctx.podByIp.get(endpointIp(e));
-        return `${e.addressKind === 'internal' ? e.address : `${e.address}:${e.port}`} ${e.health}${e.outlierFailed ? ' (ejected)' : ''}${pod ? ` ${pod.name}` : ''}`;
-      });
-      rec.add('envoy', 'envoy-endpoints', `${eps.length} endpoint${eps.length === 1 ? '' : 's'}`, usable > 0, listSome(text),
+      rec.add('envoy', 'envoy-endpoints', `${eps.length} endpoint${eps.length === 1 ? '' : 's'}`, usable > 0, listSome(text()),
         { endpoints: eps.map((e) => ({ address: e.address, port: e.port, health: e.health, locality: e.locality, pod: ctx.podByIp.get(endpointIp(e))?.name })) });
     }
   }
