@@ -50,6 +50,17 @@ test('trace from a sidecar pod to an ambient service continues into its waypoint
   const r = await runCli(['trace', '--fixtures', DEMO, '--context', 'cluster-b', '--from', 'reviews-v2.default', '--host', 'cart.shop', '--port', '8080']);
   assert.match(r.stdout, /\[cluster-b\] ambient service shop\/cart via the sidecar's HBONE connection/);
   assert.match(r.stdout, /✓ hop {13}waypoint shop\/waypoint: ztunnel ztunnel-\w+ sends cart\.shop\.svc\.cluster\.local to waypoint shop\/waypoint over HBONE/);
+  // ztunnel's view is reality for that segment: it is checked, not "no config dump".
+  assert.match(r.stdout, /\n {6}envoy \(istio-system\/ztunnel-\w+ config_dump\)\n {8}✓ hop/);
+  assert.match(r.stdout, /\nresult: ✓ intent and Envoy agree\n$/);
+  // The demo sidecar's Envoy runs the route itself and reaches the cart pods directly, past the waypoint.
+  assert.match(r.stdout, /✗ note {12}sidecar default\/reviews-v2-65c4dc6fdc-bq7xh: its Envoy applies the route itself and sends to the pods \(10\.244\.0\.31, 10\.244\.1\.32\), not to waypoint shop\/waypoint: the waypoint's L7 policy is not on this path\n/);
+});
+
+test('trace from an ambient client: the source ztunnel checks no policy on the way out', async () => {
+  const r = await runCli(['trace', '--fixtures', DEMO, '--context', 'cluster-b', '--from', 'checkout.shop', '--host', 'cart']);
+  assert.match(r.stdout, /✓ note {12}L4 policy: the source ztunnel checks no policy on the way out: the ztunnel in front of each destination pod applies L4 AuthorizationPolicies \(below\), a waypoint L7 ones\n/);
+  assert.doesNotMatch(r.stdout, /L4 policy: no ztunnel authorization policy applies to shop\/checkout/);
 });
 
 test('a waypoint that ztunnel does not use is a disagreement', async () => {

@@ -114,7 +114,7 @@ export function traceFromAmbientPod(mesh: Mesh, trace: Trace, src: ResolvedSourc
     if (!e.ztunnel) rec.add('envoy', 'source', `${e.namespace}/${e.name}`, false, 'no ztunnel knows this pod: its traffic is not captured');
     else rec.add('envoy', 'source', `${e.namespace}/${e.name}`, e.ztunnel.protocol === 'HBONE', `ztunnel ${e.ztunnel.ztunnelPod} knows it (${e.ztunnel.protocol}, service account ${e.ztunnel.serviceAccount})${e.ztunnel.protocol === 'HBONE' ? '' : ': not captured'}`);
   } else rec.add('envoy', 'note', 'ztunnel', true, 'no ztunnel config dump loaded: reality not checked');
-  l4Policy(rec, policiesFor(a, ctx, z, e.namespace, [e.name]), `to ${e.namespace}/${e.name}`);
+  rec.add('envoy', 'note', 'L4 policy', true, 'the source ztunnel checks no policy on the way out: the ztunnel in front of each destination pod applies L4 AuthorizationPolicies (below), a waypoint L7 ones');
   const waypoint = waypointStep(rec, se, svc.host);
   const sa = e.ztunnel?.serviceAccount || (src.pod.loaded.obj.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName || 'default';
   const wsrc = waypoint ? waypointSource(ctx, a, waypoint, `cluster.local/ns/${e.namespace}/sa/${sa}`) : undefined;
@@ -135,9 +135,26 @@ export function traceToAmbientService(mesh: Mesh, trace: Trace, src: ResolvedSou
   const svc = targetService(src.ctx, req.host, src.pod.namespace);
   const se = svc ? a.services.get(`${svc.namespace}/${svc.name}`) : undefined;
   if (!svc || !se || !isAmbient(se.mode)) return;
-  const { rec, seg } = segment(trace, src.ctx.name, 1, `ambient service ${svc.namespace}/${svc.name}`, req, undefined, 0, 'the sidecar\'s HBONE connection');
+  // Reality here is ztunnel's view of the service (its waypoint), read from that ztunnel's dump.
+  const z = a.hasZtunnelDump ? se.ztunnel?.ztunnelPod : undefined;
+  const { rec, seg } = segment(trace, src.ctx.name, 1, `ambient service ${svc.namespace}/${svc.name}`, req, z ? `istio-system/${z}` : undefined, 0, 'the sidecar\'s HBONE connection');
   rec.add('intent', 'note', `${svc.namespace}/${svc.name}`, true, `the service runs in ambient mode (${se.mode}): the sidecar opens HBONE to ${se.mode === 'ambient-waypoint' ? 'its waypoint' : 'the destination ztunnel'}`);
-  waypointStep(rec, se, svc.host);
+  const waypoint = waypointStep(rec, se, svc.host);
+  if (waypoint && src.proxy) sidecarBypass(rec, trace, a, src, waypoint);
   destinationSegment(trace, a, src.ctx, svc, req, 2, seg.index, 'HBONE');
   void mesh;
+}
+
+/** Reality on the sidecar's side: whether its Envoy's endpoints for the request are the waypoint or the pods themselves. */
+function sidecarBypass(rec: Recorder, trace: Trace, a: AmbientContext, src: ResolvedSource, waypoint: string): void {
+  const sent = trace.segments[0]!.steps.filter((s) => s.side === 'envoy' && s.kind === 'envoy-endpoints')
+    .flatMap((s) => ((s.details?.endpoints ?? []) as { address?: string }[]).map((e) => e.address ?? ''));
+  if (sent.length === 0) return;
+  const wpIps = new Set((a.waypoints.get(waypoint)?.pods ?? []).map((k) => src.ctx.podByName.get(k)?.ip).filter(Boolean));
+  if (sent.some((ip) => wpIps.has(ip))) {
+    rec.add('envoy', 'note', `sidecar ${src.pod!.namespace}/${src.pod!.name}`, true, `its Envoy sends to waypoint ${waypoint}`);
+    return;
+  }
+  rec.add('envoy', 'note', `sidecar ${src.pod!.namespace}/${src.pod!.name}`, false,
+    `its Envoy applies the route itself and sends to the pods (${listSome([...new Set(sent)])}), not to waypoint ${waypoint}: the waypoint's L7 policy is not on this path`);
 }
