@@ -3,6 +3,8 @@
 // service; and a waypoint that ztunnel does not use (a disagreement).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './support/paths.js';
 import { runCli } from './support/cli.js';
@@ -73,4 +75,28 @@ test('a waypoint that ztunnel does not use is a disagreement', async () => {
   const t = traceRequest(joinMesh(input, { parser: envoyParser }), { context: 'cluster-b', from: { kind: 'pod', namespace: 'shop', name: 'checkout' }, host: 'cart', port: 8080 });
   assert.equal(t.ok, false);
   assert.deepEqual(t.disagreements.map((d) => [d.name, d.reason]), [['waypoint of cart.shop.svc.cluster.local', 'intent uses waypoint shop/waypoint, ztunnel has none']]);
+});
+
+test('an HTTPRoute bound to a waypoint-served Service is the waypoint\'s route in the ambient trace', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshscope-ambient-'));
+  try {
+    cpSync(DEMO, dir, { recursive: true });
+    appendFileSync(join(dir, 'cluster-b/shop/checkout.yaml'), [
+      '---', 'apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata:', '  name: checkout', '  namespace: shop', 'spec:',
+      '  parentRefs:', '  - group: ""', '    kind: Service', '    name: checkout', '    port: 8080',
+      '  rules:', '  - backendRefs:', '    - name: checkout', '      port: 8080', '',
+    ].join('\n'));
+    const r = await runCli(['trace', '--fixtures', dir, '--context', 'cluster-b', '--from', 'cart-v1.shop', '--host', 'checkout', '-o', 'json']);
+    type Step = { side: string; kind: string; name: string; matched: boolean; reason: string; segment: number };
+    const t = JSON.parse(r.stdout) as { segments: { title: string }[]; steps: Step[]; disagreements: Step[] };
+    // Not the sidecar-only Gateway API trace: ztunnel, then the waypoint, then the destination ztunnel.
+    assert.deepEqual(t.segments.map((s) => s.title.replace(/ \(.*$/, '')), ['ztunnel istio-system/ztunnel-r7v2n for shop/cart-v1-5f7d9c8b6-q4x8z', 'waypoint shop/waypoint', 'ztunnel istio-system/ztunnel-r7v2n']);
+    const vs = t.steps.find((s) => s.segment === 1 && s.side === 'intent' && s.kind === 'virtual-service')!;
+    assert.deepEqual([vs.name, vs.matched], ['shop/shop~8080~checkout.shop.svc.cluster.local', true]);
+    assert.ok(t.steps.some((s) => s.segment === 1 && s.side === 'intent' && s.kind === 'rule' && s.matched));
+    // The demo waypoint's dump predates the route: Envoy still runs the default route, and the trace says so.
+    assert.deepEqual(t.disagreements.map((d) => d.name), ['virtual-service']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -45,6 +45,10 @@ export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceReque
     const pods = objects.filter((o) => o.kind === 'Pod' && (o.metadata.namespace ?? 'default') === req.from.namespace);
     const pod = pods.find((o) => o.metadata.name === req.from.name) ?? pods.find((o) => o.metadata.name.startsWith(req.from.name));
     if (!pod) return undefined;
+    // An ambient pod's request goes through ztunnel and the service's waypoint: the ambient trace walks it.
+    const { ambientOfSnapshot } = await import('../mesh/ambient.js');
+    const mode = ambientOfSnapshot(snap).pods.get(`${req.from.namespace}/${pod.metadata.name}`)?.mode;
+    if (mode === 'ambient' || mode === 'ambient-waypoint') return undefined;
     const { translateGatewayApi } = await import('../mesh/gateway-api/translate.js');
     const hasMesh = translateGatewayApi(objects, { domainSuffix: 'cluster.local' }).configs.some((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh'));
     if (!hasMesh) return undefined;

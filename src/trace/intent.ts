@@ -118,7 +118,9 @@ export function walkSidecarIntent(src: ResolvedSource, req: TraceRequest, contex
     return { ...result, stopped: block };
   }
   const names = [...new Set([res.fqdn, ...(entry ? [entry.host] : [])])];
-  const cands = ctx.virtualServices.map((vs) => ({ vs, ...hostScore(vs, names) })).filter((c) => c.score > 0);
+  // A waypoint also runs the mesh routes istiod generates from HTTPRoutes bound to the services it serves.
+  const pool = src.waypoint && ctx.generated ? [...ctx.virtualServices, ...ctx.generated.all().filter((vs) => vs.mesh)] : ctx.virtualServices;
+  const cands = pool.map((vs) => ({ vs, ...hostScore(vs, names) })).filter((c) => c.score > 0);
   const exportOf = (vs: VirtualServiceModel): string[] | undefined => vs.loaded.obj.spec?.exportTo as string[] | undefined;
   const usable = cands.sort((a, b) => byAge(a.vs, b.vs)).filter((c) => c.vs.mesh && isExportedTo(exportOf(c.vs), c.vs.namespace, pod.namespace));
   const bestScore = Math.max(0, ...usable.map((c) => c.score));
