@@ -1,4 +1,4 @@
-// A port-forward the API server refuses says what the server said: kube-apiserver answers 404 `pods "node-a1" not
+// Port-forwards resume TLS sessions. A port-forward the API server refuses says what the server said: kube-apiserver answers 404 `pods "node-a1" not
 // found` when the pod exists but its node cannot be reached (../shared/conformance/kube-apiserver/08-portforward-proxy),
 // which must not read as "pod not found".
 import { test, before, after } from 'node:test';
@@ -31,5 +31,18 @@ test('a refused port-forward to an existing pod carries the API server\'s messag
   } finally {
     client.close();
     clusters.servers.a.faults.length = 0;
+  }
+});
+
+test('port-forwards resume the TLS session of the first one instead of a full handshake each', async () => {
+  const client = await openKubeClient({ kubeconfig: clusters.kubeconfig, context: 'a', requestTimeout: '5s' });
+  const before = clusters.servers.a.requests.length;
+  try {
+    for (let i = 0; i < 3; i++) await adminGet(client, 'istio-system', 'istio-ingressgateway-6d9f7c-a1', 15000, '/config_dump').catch(() => undefined);
+    const forwards = clusters.servers.a.requests.slice(before).filter((r) => r.resource === 'pods' && r.subresource === 'portforward');
+    assert.equal(forwards.length, 3);
+    assert.deepEqual(forwards.map((r) => r.tlsResumed), [false, true, true]);
+  } finally {
+    client.close();
   }
 });

@@ -4,6 +4,7 @@
 import type * as K8s from '@kubernetes/client-node';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 import { formatDuration } from './duration.js';
 import { singleContextConfig, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
 import { k8s } from './k8s-module.js';
@@ -65,6 +66,8 @@ export class KubeClient {
   private agent?: HttpsAgent;
   /** Port-forward WebSockets: no keep-alive (each upgraded socket is the stream), but TLS sessions are resumed. */
   private forwardAgent?: HttpsAgent;
+  /** The port-forwards' TLS context, built once: a context per WebSocket costs about 1 ms of CPU (CA parsing). */
+  private forwardTls?: { key: string; context: SecureContext };
 
   private constructor(
     readonly context: string,
@@ -215,9 +218,24 @@ export class KubeClient {
     kc.applyToHTTPSOptions = async (opts) => {
       await this.kc.applyToHTTPSOptions(opts);
       if (timeoutMs > 0) (opts as { handshakeTimeout?: number }).handshakeTimeout = timeoutMs;
+      // client-node gives every WebSocket a new Agent, which drops the TLS session; a plain one is swapped for the
+      // shared agent (a proxy agent, from the kubeconfig's proxy-url, stays).
       this.forwardAgent ??= new HttpsAgent({ keepAlive: false, maxCachedSessions: 256 });
-      (opts as { agent?: HttpsAgent }).agent ??= this.forwardAgent;
+      const withAgent = opts as { agent?: unknown };
+      if (!withAgent.agent || (withAgent.agent as object).constructor === HttpsAgent) withAgent.agent = this.forwardAgent;
+      const o = opts as SecureContextOptions & { secureContext?: SecureContext };
+      if (!o.secureContext && !o.pfx) {
+        const key = tlsKey(o);
+        if (this.forwardTls?.key !== key) this.forwardTls = { key, context: createSecureContext({ ca: o.ca, cert: o.cert, key: o.key, passphrase: o.passphrase }) };
+        o.secureContext = this.forwardTls.context;
+      }
     };
     return new this.k.PortForward(kc, true);
   }
+}
+
+/** What a TLS context is built from, to tell when the kubeconfig's credentials changed (a refreshed client cert). */
+function tlsKey(o: SecureContextOptions): string {
+  const part = (v: unknown) => (Array.isArray(v) ? v.map(String).join('\0') : v === undefined ? '' : String(v));
+  return [part(o.ca), part(o.cert), part(o.key), part(o.passphrase)].join('\u0001');
 }

@@ -61,6 +61,8 @@ export interface RequestRecord extends RequestInfo {
   user?: string;
   /** Date.now() when the request arrived. */
   at?: number;
+  /** Whether the client resumed an earlier TLS session (no full handshake). */
+  tlsResumed?: boolean;
 }
 
 export interface TestApiServer {
@@ -155,7 +157,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<TestA
   const front = async (req: IncomingMessage, info: RequestInfo, answer: (code: number, body: unknown, rule?: FaultRule) => void, socket: Duplex, answerText?: (code: number, text: string) => void) => {
     const auth = String(req.headers.authorization ?? '');
     const user = auth.startsWith('Bearer ') ? tokens[auth.slice(7)] : undefined;
-    const rec: RequestRecord = { ...info, user, at: Date.now() };
+    const rec: RequestRecord = { ...info, user, at: Date.now(), tlsResumed: (socket as { isSessionReused?: () => boolean }).isSessionReused?.() };
     api.requests.push(rec);
     const rule = matchFault(api.faults, info);
     const latency = api.latencyMs + (rule?.latencyMs ?? 0);
