@@ -16,8 +16,6 @@ const NOT_YET: Record<string, string> = {
   'frontend-tls-refgrant': 'frontend CA ConfigMaps are not read, so missing CA references are not detected',
   invalid: 'meshscope never reads Secrets: malformed or missing certificate Secrets are not detected',
   'listenerset-https-missing-tls': 'meshscope never reads Secrets: a missing certificate Secret is not detected',
-  'listenerset-hostname-conflict': 'listener conflicts between a Gateway and its ListenerSets are not detected',
-  'listenerset-protocol-conflict': 'listener conflicts between a Gateway and its ListenerSets are not detected',
 };
 
 function problemsOf(name: string): string[] {
