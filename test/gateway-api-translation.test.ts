@@ -12,10 +12,8 @@ const NOT_YET: Record<string, string> = {
   'backend-traffic-policy-ignored': 'XBackendTrafficPolicy → DestinationRule is not translated',
   'mix-backend-policy': 'BackendTLSPolicy / XBackendTrafficPolicy → DestinationRule is not translated',
   xbackend: 'XBackend (gateway.networking.x-k8s.io) backends are not translated',
-  'frontend-tls-invalid': 'frontend CA ConfigMaps are not read, so invalid CA references are not detected',
-  'frontend-tls-refgrant': 'frontend CA ConfigMaps are not read, so missing CA references are not detected',
-  invalid: 'meshscope never reads Secrets: malformed or missing certificate Secrets are not detected',
-  'listenerset-https-missing-tls': 'meshscope never reads Secrets: a missing certificate Secret is not detected',
+  invalid: 'meshscope never reads or lists Secrets: the malformed Secret (invalid-cert-malformed) and the missing one (invalid-cert-notfound) cannot be told from valid ones, so their listeners are still generated',
+  'listenerset-https-missing-tls': 'meshscope never reads or lists Secrets: the parent listener\'s certificate Secret is missing, which only a Secret lookup shows, so its listener is still generated',
 };
 
 function problemsOf(name: string): string[] {

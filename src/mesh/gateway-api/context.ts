@@ -12,6 +12,10 @@ export interface TranslateContext {
   services: Map<string, InputObject>;
   serviceEntries: Map<string, InputObject>;
   inferencePools: Map<string, InputObject>;
+  /** ConfigMaps by "namespace/name" (CA bundles); Secrets are never read. */
+  configMaps: Map<string, InputObject>;
+  /** Namespaces whose ConfigMaps were loaded: only there is a missing ConfigMap known to be missing. */
+  configMapNamespaces: Set<string>;
   /** Namespace name → labels (kubernetes.io/metadata.name always set). */
   namespaces: Map<string, Record<string, string>>;
   registry: Map<string, RegistryService[]>;
@@ -43,7 +47,7 @@ function gatewayApiKindKey(o: InputObject): string | undefined {
 export function buildContext(objects: InputObject[], opts: TranslateOptions): TranslateContext {
   const ctx: TranslateContext = {
     domainSuffix: opts.domainSuffix, alpha: opts.alphaGatewayApi ?? true,
-    services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), namespaces: new Map(),
+    services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), configMaps: new Map(), configMapNamespaces: new Set(), namespaces: new Map(),
     registry: new Map(), classes: new Map(), grants: [], byKind: new Map(),
   };
   const addRegistry = (s: RegistryService) => {
@@ -77,6 +81,9 @@ export function buildContext(objects: InputObject[], opts: TranslateOptions): Tr
       for (const h of (o.spec?.hosts ?? []) as string[]) {
         addRegistry({ hostname: h, namespace: o.metadata.namespace ?? 'default', ports: o.spec?.ports ?? [], labels: o.metadata.labels });
       }
+    } else if (o.kind === 'ConfigMap' && g === '') {
+      ctx.configMaps.set(key(o), o);
+      ctx.configMapNamespaces.add(o.metadata.namespace ?? 'default');
     } else if (o.kind === 'Namespace' && g === '') {
       ctx.namespaces.set(o.metadata.name, { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name });
     }
