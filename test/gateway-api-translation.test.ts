@@ -8,9 +8,6 @@ import { translateGatewayApi } from '../src/mesh/gateway-api/translate.js';
 
 /** Cases meshscope cannot meet yet, each with the reason. Every other case must pass; these must still fail. */
 const NOT_YET: Record<string, string> = {
-  'backend-lb-policy': 'XBackendTrafficPolicy → DestinationRule is not translated',
-  'backend-traffic-policy-ignored': 'XBackendTrafficPolicy → DestinationRule is not translated',
-  'mix-backend-policy': 'BackendTLSPolicy / XBackendTrafficPolicy → DestinationRule is not translated',
   xbackend: 'XBackend (gateway.networking.x-k8s.io) backends are not translated',
   invalid: 'meshscope never reads or lists Secrets: the malformed Secret (invalid-cert-malformed) and the missing one (invalid-cert-notfound) cannot be told from valid ones, so their listeners are still generated',
   'listenerset-https-missing-tls': 'meshscope never reads or lists Secrets: the parent listener\'s certificate Secret is missing, which only a Secret lookup shows, so its listener is still generated',
