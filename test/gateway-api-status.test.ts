@@ -12,7 +12,6 @@ import { routeStatus } from '../src/mesh/gateway-api/route-status.js';
 
 /** Cases whose route status meshscope cannot compute yet, with the reason. */
 const NOT_YET: Record<string, string> = {
-  xbackend: 'XBackend (gateway.networking.x-k8s.io) backends are not resolved',
 };
 
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { caseObjects, readCases, readGolden } from './support/gateway-api-harness.js';
 import { translateGatewayApi } from '../src/mesh/gateway-api/translate.js';
+import { routeStatus } from '../src/mesh/gateway-api/route-status.js';
 
 /** Cases meshscope cannot meet yet, each with the reason. Every other case must pass; these must still fail. */
 const NOT_YET: Record<string, string> = {
-  xbackend: 'XBackend (gateway.networking.x-k8s.io) backends are not translated',
   invalid: 'meshscope never reads or lists Secrets: the malformed Secret (invalid-cert-malformed) and the missing one (invalid-cert-notfound) cannot be told from valid ones, so their listeners are still generated',
   'listenerset-https-missing-tls': 'meshscope never reads or lists Secrets: the parent listener\'s certificate Secret is missing, which only a Secret lookup shows, so its listener is still generated',
 };
@@ -48,3 +48,12 @@ for (const c of cases) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('xbackend with PILOT_ENABLE_ALPHA_GATEWAY_API off: no DestinationRule, and the route status names the flag', () => {
+  const { cases: all, harness } = readCases();
+  const c = all.find((x) => x.name === 'xbackend')!;
+  const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items, alphaGatewayApi: false });
+  assert.deepEqual(t.configs.filter((g) => g.kind === 'DestinationRule').map((g) => g.name), []);
+  const messages = t.routes.flatMap((o) => routeStatus(o).flatMap((p) => p.conditions.map((x) => x.message)));
+  assert.ok(messages.some((m) => m.includes('PILOT_ENABLE_ALPHA_GATEWAY_API')), messages.join('\n'));
+});

@@ -12,6 +12,7 @@ export interface TranslateContext {
   services: Map<string, InputObject>;
   serviceEntries: Map<string, InputObject>;
   inferencePools: Map<string, InputObject>;
+  xbackends: Map<string, InputObject>;
   /** ConfigMaps by "namespace/name" (CA bundles); Secrets are never read. */
   configMaps: Map<string, InputObject>;
   /** Namespaces whose ConfigMaps were loaded: only there is a missing ConfigMap known to be missing. */
@@ -47,7 +48,7 @@ function gatewayApiKindKey(o: InputObject): string | undefined {
 export function buildContext(objects: InputObject[], opts: TranslateOptions): TranslateContext {
   const ctx: TranslateContext = {
     domainSuffix: opts.domainSuffix, alpha: opts.alphaGatewayApi ?? true,
-    services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), configMaps: new Map(), configMapNamespaces: new Set(), namespaces: new Map(),
+    services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), xbackends: new Map(), configMaps: new Map(), configMapNamespaces: new Set(), namespaces: new Map(),
     registry: new Map(), classes: new Map(), grants: [], byKind: new Map(),
   };
   const addRegistry = (s: RegistryService) => {
@@ -65,6 +66,7 @@ export function buildContext(objects: InputObject[], opts: TranslateOptions): Tr
       if (gk === 'GatewayClass') ctx.classes.set(o.metadata.name, String(o.spec?.controllerName ?? ''));
       if (gk === 'ReferenceGrant') ctx.grants.push(o);
       if (gk === 'InferencePool') ctx.inferencePools.set(key(o), o);
+      if (gk === 'XBackend') ctx.xbackends.set(key(o), o);
       continue;
     }
     const g = apiGroup(o.apiVersion);

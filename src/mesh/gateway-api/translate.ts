@@ -7,6 +7,7 @@ import { convertListenerSets } from './listenersets.js';
 import type { GeneratedConfig, InputObject, TranslateOptions } from './model.js';
 import { convertRoutes, type RouteOutcome } from './routes.js';
 import type { GatewayResult } from './gateways.js';
+import { convertXBackends } from './xbackends.js';
 
 export interface Translation {
   configs: GeneratedConfig[];
@@ -41,6 +42,6 @@ export function translateGatewayApi(objects: InputObject[], opts: TranslateOptio
   convertListenerSets(ctx, gateways);
   const routes = convertRoutes(ctx, gateways.parents);
   const policies = convertBackendPolicies(ctx);
-  const configs = sortGenerated([...gateways.configs, ...routes.configs, ...policies.configs]);
+  const configs = sortGenerated([...gateways.configs, ...routes.configs, ...policies.configs, ...convertXBackends(ctx)]);
   return { configs, gateways, routes: routes.outcomes, policies: policies.outcomes };
 }
