@@ -21,7 +21,7 @@ const withoutTimes = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v
 const { cases, harness } = readCases();
 for (const c of cases) {
   test(`route and policy status ${c.name}`, () => {
-    const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items });
+    const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items, configMapsComplete: true });
     const got = new Map<string, unknown>(t.routes.map((o) => [`${o.obj.kind} ${o.obj.metadata.namespace}/${o.obj.metadata.name}`, routeStatus(o)]));
     for (const p of t.policies) got.set(`${p.obj.kind} ${p.obj.metadata.namespace}/${p.obj.metadata.name}`, p.ancestors);
     const problems: string[] = [];

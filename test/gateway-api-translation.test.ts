@@ -16,7 +16,7 @@ const NOT_YET: Record<string, string> = {
 function problemsOf(name: string): string[] {
   const { cases, harness } = readCases();
   const c = cases.find((x) => x.name === name)!;
-  const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items });
+  const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items, configMapsComplete: true });
   const got = new Map(t.configs.map((g) => [`${g.kind} ${g.namespace}/${g.name}`, g]));
   const problems: string[] = [];
   for (const w of readGolden(c.golden)) {
@@ -52,7 +52,7 @@ for (const c of cases) {
 test('xbackend with PILOT_ENABLE_ALPHA_GATEWAY_API off: no DestinationRule, and the route status names the flag', () => {
   const { cases: all, harness } = readCases();
   const c = all.find((x) => x.name === 'xbackend')!;
-  const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items, alphaGatewayApi: false });
+  const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items, configMapsComplete: true, alphaGatewayApi: false });
   assert.deepEqual(t.configs.filter((g) => g.kind === 'DestinationRule').map((g) => g.name), []);
   const messages = t.routes.flatMap((o) => routeStatus(o).flatMap((p) => p.conditions.map((x) => x.message)));
   assert.ok(messages.some((m) => m.includes('PILOT_ENABLE_ALPHA_GATEWAY_API')), messages.join('\n'));

@@ -17,6 +17,7 @@ export interface TranslateContext {
   configMaps: Map<string, InputObject>;
   /** Namespaces whose ConfigMaps were loaded: only there is a missing ConfigMap known to be missing. */
   configMapNamespaces: Set<string>;
+  configMapsComplete: boolean;
   /** Namespace name → labels (kubernetes.io/metadata.name always set). */
   namespaces: Map<string, Record<string, string>>;
   registry: Map<string, RegistryService[]>;
@@ -48,7 +49,7 @@ function gatewayApiKindKey(o: InputObject): string | undefined {
 export function buildContext(objects: InputObject[], opts: TranslateOptions): TranslateContext {
   const ctx: TranslateContext = {
     domainSuffix: opts.domainSuffix, alpha: opts.alphaGatewayApi ?? true,
-    services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), xbackends: new Map(), configMaps: new Map(), configMapNamespaces: new Set(), namespaces: new Map(),
+    services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), xbackends: new Map(), configMaps: new Map(), configMapNamespaces: new Set(), configMapsComplete: opts.configMapsComplete ?? false, namespaces: new Map(),
     registry: new Map(), classes: new Map(), grants: [], byKind: new Map(),
   };
   const addRegistry = (s: RegistryService) => {
