@@ -15,7 +15,7 @@ test('every Gateway API kind of the translation inputs loads from a snapshot fol
   const mesh = await loadSnapshotFolder(TRANSLATION);
   const objs = mesh.contexts.flatMap((c) => c.objects.map((o) => o.obj));
   const kinds = new Set(objs.filter(isGatewayApiObject).map((o) => o.kind));
-  for (const k of ['GatewayClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'ReferenceGrant', 'ListenerSet']) {
+  for (const k of ['GatewayClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'ReferenceGrant', 'ListenerSet', 'BackendTLSPolicy', 'XBackend', 'XBackendTrafficPolicy']) {
     assert.ok(kinds.has(k), `no ${k} loaded`);
   }
   const errors = mesh.contexts.flatMap((c) => c.issues).filter((i) => i.severity === 'error');
@@ -59,6 +59,30 @@ test('live: Gateway API objects are listed at the version the context serves, be
     const names = snap!.objects.map((o) => `${o.obj.apiVersion} ${o.obj.kind} ${o.obj.metadata.name}`).filter((n) => /Gateway|HTTPRoute/.test(n)).sort();
     assert.deepEqual(names, ['gateway.networking.k8s.io/v1 Gateway web', 'gateway.networking.k8s.io/v1 HTTPRoute shop', 'networking.istio.io/v1 Gateway istio-gw']);
     assert.ok(clusters.servers.gw!.requests.some((r) => r.group === 'gateway.networking.k8s.io' && r.version === 'v1' && r.resource === 'httproutes'), 'HTTPRoutes listed at v1');
+  } finally {
+    await clusters.close();
+  }
+});
+
+test('live: backend policies and XBackends are listed at the versions the experimental CRDs serve; a standard cluster does not call them absent', async () => {
+  const seed: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } },
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'BackendTLSPolicy', metadata: { name: 'tls', namespace: 'app' }, spec: { targetRefs: [{ group: '', kind: 'Service', name: 'shop' }], validation: { hostname: 'shop.example', wellKnownCACertificates: 'System' } } },
+    { apiVersion: 'gateway.networking.x-k8s.io/v1alpha1', kind: 'XBackendTrafficPolicy', metadata: { name: 'lb', namespace: 'app' }, spec: { targetRefs: [{ group: '', kind: 'Service', name: 'shop' }] } },
+    { apiVersion: 'gateway.networking.x-k8s.io/v1alpha1', kind: 'XBackend', metadata: { name: 'ext', namespace: 'app' }, spec: { type: 'ExternalHostname', externalHostname: { hostname: 'ext.example' }, port: { port: 443 } } },
+  ];
+  const clusters = await startTestClusters({ x: { seed, crds: { gatewayApi: 'experimental' } }, std: { seed: [], crds: { gatewayApi: 'standard' } } });
+  try {
+    const [x, std] = await loadLiveContexts({ kubeconfig: clusters.kubeconfig, contexts: ['x', 'std'], requestTimeout: '5s' });
+    assert.equal(x!.status, 'ok', x!.reason);
+    const names = x!.objects.map((o) => `${o.obj.apiVersion} ${o.obj.kind} ${o.obj.metadata.name}`).filter((n) => /Backend/.test(n)).sort();
+    assert.deepEqual(names, [
+      'gateway.networking.k8s.io/v1 BackendTLSPolicy tls',
+      'gateway.networking.x-k8s.io/v1alpha1 XBackend ext',
+      'gateway.networking.x-k8s.io/v1alpha1 XBackendTrafficPolicy lb',
+    ]);
+    assert.equal(std!.status, 'ok', std!.reason);
+    assert.deepEqual((std!.absent ?? []).filter((a) => /XBackend|x-k8s/.test(a)), []);
   } finally {
     await clusters.close();
   }

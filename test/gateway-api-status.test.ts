@@ -1,5 +1,6 @@
 // Conformance: the route status meshscope computes (per route and parentRef: Accepted and ResolvedRefs with
-// istiod's reasons and messages) equals the route documents of every shared case's .status.yaml.golden.
+// istiod's reasons and messages) equals the route documents of every shared case's .status.yaml.golden, and the
+// ancestor status of XBackendTrafficPolicies and BackendTLSPolicies equals their documents.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,25 +12,26 @@ import { routeStatus } from '../src/mesh/gateway-api/route-status.js';
 
 /** Cases whose route status meshscope cannot compute yet, with the reason. */
 const NOT_YET: Record<string, string> = {
-  xbackend: 'XBackend (gateway.networking.x-k8s.io) backends are not resolved',
 };
 
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute']);
+const POLICY_KINDS = new Set(['XBackendTrafficPolicy', 'BackendTLSPolicy']);
 const withoutTimes = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v) => (k === 'lastTransitionTime' ? undefined : v)));
 
 const { cases, harness } = readCases();
 for (const c of cases) {
-  test(`route status ${c.name}`, () => {
-    const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items });
-    const got = new Map(t.routes.map((o) => [`${o.obj.kind} ${o.obj.metadata.namespace}/${o.obj.metadata.name}`, routeStatus(o)]));
+  test(`route and policy status ${c.name}`, () => {
+    const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items, configMapsComplete: true });
+    const got = new Map<string, unknown>(t.routes.map((o) => [`${o.obj.kind} ${o.obj.metadata.namespace}/${o.obj.metadata.name}`, routeStatus(o)]));
+    for (const p of t.policies) got.set(`${p.obj.kind} ${p.obj.metadata.namespace}/${p.obj.metadata.name}`, p.ancestors);
     const problems: string[] = [];
     const docs = parseAllDocuments(readFileSync(join(TRANSLATION_DIR, c.status_golden), 'utf8')).map((d) => d.toJS());
     for (const d of docs) {
-      if (!d || !ROUTE_KINDS.has(d.kind)) continue;
+      if (!d || !(ROUTE_KINDS.has(d.kind) || POLICY_KINDS.has(d.kind))) continue;
       const k = `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`;
       const g = got.get(k);
       if (!g) { problems.push(`no status computed for ${k}`); continue; }
-      const want = withoutTimes(d.status.parents ?? []);
+      const want = withoutTimes((POLICY_KINDS.has(d.kind) ? d.status.ancestors : d.status.parents) ?? []);
       try { assert.deepEqual(withoutTimes(g), want); } catch { problems.push(`${k}:\n  got  ${JSON.stringify(withoutTimes(g))}\n  want ${JSON.stringify(want)}`); }
     }
     if (NOT_YET[c.name]) assert.notDeepEqual(problems, [], `${c.name} now passes: remove it from NOT_YET`);

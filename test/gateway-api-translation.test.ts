@@ -5,25 +5,18 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { caseObjects, readCases, readGolden } from './support/gateway-api-harness.js';
 import { translateGatewayApi } from '../src/mesh/gateway-api/translate.js';
+import { routeStatus } from '../src/mesh/gateway-api/route-status.js';
 
 /** Cases meshscope cannot meet yet, each with the reason. Every other case must pass; these must still fail. */
 const NOT_YET: Record<string, string> = {
-  'backend-lb-policy': 'XBackendTrafficPolicy → DestinationRule is not translated',
-  'backend-traffic-policy-ignored': 'XBackendTrafficPolicy → DestinationRule is not translated',
-  'mix-backend-policy': 'BackendTLSPolicy / XBackendTrafficPolicy → DestinationRule is not translated',
-  xbackend: 'XBackend (gateway.networking.x-k8s.io) backends are not translated',
-  'frontend-tls-invalid': 'frontend CA ConfigMaps are not read, so invalid CA references are not detected',
-  'frontend-tls-refgrant': 'frontend CA ConfigMaps are not read, so missing CA references are not detected',
-  invalid: 'meshscope never reads Secrets: malformed or missing certificate Secrets are not detected',
-  'listenerset-https-missing-tls': 'meshscope never reads Secrets: a missing certificate Secret is not detected',
-  'listenerset-hostname-conflict': 'listener conflicts between a Gateway and its ListenerSets are not detected',
-  'listenerset-protocol-conflict': 'listener conflicts between a Gateway and its ListenerSets are not detected',
+  invalid: 'meshscope never reads or lists Secrets: the malformed Secret (invalid-cert-malformed) and the missing one (invalid-cert-notfound) cannot be told from valid ones, so their listeners are still generated',
+  'listenerset-https-missing-tls': 'meshscope never reads or lists Secrets: the parent listener\'s certificate Secret is missing, which only a Secret lookup shows, so its listener is still generated',
 };
 
 function problemsOf(name: string): string[] {
   const { cases, harness } = readCases();
   const c = cases.find((x) => x.name === name)!;
-  const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items });
+  const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items, configMapsComplete: true });
   const got = new Map(t.configs.map((g) => [`${g.kind} ${g.namespace}/${g.name}`, g]));
   const problems: string[] = [];
   for (const w of readGolden(c.golden)) {
@@ -55,3 +48,12 @@ for (const c of cases) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('xbackend with PILOT_ENABLE_ALPHA_GATEWAY_API off: no DestinationRule, and the route status names the flag', () => {
+  const { cases: all, harness } = readCases();
+  const c = all.find((x) => x.name === 'xbackend')!;
+  const t = translateGatewayApi(caseObjects(c, harness), { domainSuffix: harness.domain_suffix, registry: harness.service_registry.items, configMapsComplete: true, alphaGatewayApi: false });
+  assert.deepEqual(t.configs.filter((g) => g.kind === 'DestinationRule').map((g) => g.name), []);
+  const messages = t.routes.flatMap((o) => routeStatus(o).flatMap((p) => p.conditions.map((x) => x.message)));
+  assert.ok(messages.some((m) => m.includes('PILOT_ENABLE_ALPHA_GATEWAY_API')), messages.join('\n'));
+});

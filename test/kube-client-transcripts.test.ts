@@ -65,6 +65,7 @@ test('discovery from the recorded documents: EnvoyFilter at v1alpha3, the rest a
   serve([
     '01-discovery/apis', '01-discovery/apis_discovery-k8s-io_v1', '01-discovery/apis_networking-istio-io_v1', '01-discovery/apis_networking-istio-io_v1beta1',
     '01-discovery/apis_networking-istio-io_v1alpha3', '01-discovery/apis_security-istio-io_v1', '01-discovery/apis_gateway-networking-k8s-io_v1',
+    '01-discovery/apis_gateway-networking-x-k8s-io_v1alpha1',
   ]);
   const d = await discoverKinds(client);
   const at = (kind: string, group: string) => [...d.kinds, ...d.discovered].find((k) => k.kind === kind && k.group === group)?.version;
@@ -76,6 +77,8 @@ test('discovery from the recorded documents: EnvoyFilter at v1alpha3, the rest a
   assert.equal(at('AuthorizationPolicy', 'security.istio.io'), 'v1');
   assert.equal(at('HTTPRoute', 'gateway.networking.k8s.io'), 'v1');
   assert.equal(at('TLSRoute', 'gateway.networking.k8s.io'), 'v1');
+  assert.equal(at('BackendTLSPolicy', 'gateway.networking.k8s.io'), 'v1');
+  assert.equal(at('XBackendTrafficPolicy', 'gateway.networking.x-k8s.io'), 'v1alpha1');
 });
 
 test('a watch from a too-old resourceVersion: the 410 ERROR event arrives as an event, then the stream ends', async () => {

@@ -16,7 +16,10 @@ writeFileSync(registry, JSON.stringify(readCases().harness.service_registry));
 const input = (name: string) => join(TRANSLATION_DIR, 'testdata', `${name}.yaml`);
 const golden = (name: string) => readFileSync(join(TRANSLATION_DIR, 'testdata', `${name}.yaml.golden`), 'utf8');
 
-for (const name of ['weighted', 'http', 'grpc', 'mesh', 'tls', 'zero', 'listenerset']) {
+for (const name of [
+  'weighted', 'http', 'grpc', 'mesh', 'tls', 'zero', 'listenerset', 'listenerset-hostname-conflict', 'listenerset-protocol-conflict',
+  'backend-lb-policy', 'backend-traffic-policy-ignored', 'mix-backend-policy', 'xbackend',
+]) {
   test(`translate ${name}.yaml prints istiod's golden byte for byte`, async () => {
     const r = await runCli(['translate', input(name), '--domain-suffix', 'domain.suffix', '--registry', registry]);
     assert.equal(r.stderr, '');

@@ -6,7 +6,7 @@ import type { GeneratedConfig } from '../mesh/gateway-api/model.js';
 export function toIstioObject(c: GeneratedConfig): Record<string, unknown> {
   return {
     apiVersion: 'networking.istio.io/v1', kind: c.kind,
-    metadata: { annotations: c.annotations, name: c.name, namespace: c.namespace },
+    metadata: { annotations: c.annotations, ...(c.creationTimestamp ? { creationTimestamp: c.creationTimestamp } : {}), name: c.name, namespace: c.namespace },
     spec: c.spec,
   };
 }
@@ -14,8 +14,8 @@ export function toIstioObject(c: GeneratedConfig): Record<string, unknown> {
 export function formatYaml(configs: GeneratedConfig[]): string {
   return configs.map((c) => {
     const text = stringify(toIstioObject(c), { sortMapEntries: true, lineWidth: 0, singleQuote: true, indentSeq: false });
-    // Go's YAML writes the empty string as "".
-    return `${text.replace(/(: |- )''$/gm, '$1""')}---\n`;
+    // Go's YAML writes the empty string as "" and quotes timestamps.
+    return `${text.replace(/(: |- )''$/gm, '$1""').replace(/^( {2}creationTimestamp: )'?([^'\n]+)'?$/m, '$1"$2"')}---\n`;
   }).join('');
 }
 

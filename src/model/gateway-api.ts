@@ -5,6 +5,7 @@ export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 export const GATEWAY_API_KINDS = [
   'GatewayClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'ReferenceGrant', 'ListenerSet',
+  'BackendTLSPolicy', 'XBackend', 'XBackendTrafficPolicy',
 ] as const;
 type GatewayApiKind = (typeof GATEWAY_API_KINDS)[number];
 

@@ -13,6 +13,10 @@ const listeners: Shape = {
   list: { obj: { name: 'string', hostname: 'string', port: 'int', protocol: 'string', tls: 'object', allowedRoutes: 'object' } },
 };
 
+const targetRefs: Shape = { list: { obj: { group: 'string', kind: 'string', name: 'string', sectionName: 'string' } } };
+const caRefs: Shape = { list: { obj: { group: 'string', kind: 'string', name: 'string', namespace: 'string' } } };
+const validation: Shape = { obj: { hostname: 'string', caCertificateRefs: caRefs, wellKnownCACertificates: 'string', subjectAltNames: 'list' } };
+
 function routeSpec(rule: Record<string, Shape>): Shape {
   return { obj: { parentRefs, hostnames: strings, rules: { list: { obj: { name: 'string', backendRefs, filters, ...rule } } } } };
 }
@@ -33,6 +37,11 @@ export const GATEWAY_API_SPECS: Record<string, Shape> = {
   }),
   TCPRoute: routeSpec({}),
   TLSRoute: routeSpec({}),
+  BackendTLSPolicy: { obj: { targetRefs, validation } },
+  XBackendTrafficPolicy: { obj: { targetRefs, retryConstraint: 'object', sessionPersistence: 'object' } },
+  XBackend: {
+    obj: { type: 'string', externalHostname: { obj: { hostname: 'string' } }, port: { obj: { port: 'int' } }, protocol: 'string', tls: { obj: { mode: 'string', validation } } },
+  },
   ReferenceGrant: {
     obj: {
       from: { list: { obj: { group: 'string', kind: 'string', namespace: 'string' } } },

@@ -16,6 +16,7 @@ export interface TranslationCase { name: string; input: string; golden: string; 
 export interface Harness {
   domain_suffix: string;
   kube_services: { items: { namespace: string; name: string; ports: { name: string; port: number; protocol: string }[] }[] };
+  kube_configmaps: { items: { namespace: string; name: string; data: Record<string, string> }[] };
   service_registry: { items: RegistryService[] };
 }
 
@@ -24,7 +25,21 @@ export function readCases(): { cases: TranslationCase[]; harness: Harness } {
   return { cases: j.cases, harness: j.harness };
 }
 
-/** The case's input objects plus the harness's Services and Namespaces. */
+/** A self-signed CA certificate standing for the harness's <TEST_CERT_PEM>. */
+const TEST_CERT_PEM = `-----BEGIN CERTIFICATE-----
+MIIBqjCCAVGgAwIBAgIUMIHd7Cvmpf86OhhXJlSbegZ6FowwCgYIKoZIzj0EAwIw
+KzEXMBUGA1UECgwObWVzaHNjb3BlIHRlc3QxEDAOBgNVBAMMB3Rlc3QtY2EwHhcN
+MjYxMjAzMTIxMTAxWhcNMzYxMTMwMTIxMTAxWjArMRcwFQYDVQQKDA5tZXNoc2Nv
+cGUgdGVzdDEQMA4GA1UEAwwHdGVzdC1jYTBZMBMGByqGSM49AgEGCCqGSM49AwEH
+A0IABPxu8XavceNUwfddoGrZnfgnYu0u6cvXVbBnY2fSHKstuTYzCMDR9kSHoMI3
+d26hxp2zSMvbstsIHLxvqDGRUqajUzBRMB0GA1UdDgQWBBTXqnZpaN503bT345HY
+bE3v26SKTDAfBgNVHSMEGDAWgBTXqnZpaN503bT345HYbE3v26SKTDAPBgNVHRMB
+Af8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIFOKJR+uZg7XzZDqVlwCjOVtSozp
+etbkSxQ6zRYj4P5FAiBfGtPs24T00D+9NjQkYOydalMStS2665wQ+9GXyeinEw==
+-----END CERTIFICATE-----
+`;
+
+/** The case's input objects plus the harness's Services, ConfigMaps and Namespaces (its Secrets are never read). */
 export function caseObjects(c: TranslationCase, h: Harness): KubeObject[] {
   const issues: LoadIssue[] = [];
   const input = objectsOfFile(readFileSync(join(TRANSLATION_DIR, c.input), 'utf8'), false, 'case', c.input, issues).map((o) => o.obj);
@@ -35,7 +50,11 @@ export function caseObjects(c: TranslationCase, h: Harness): KubeObject[] {
   const services: KubeObject[] = h.kube_services.items.map((s) => ({
     apiVersion: 'v1', kind: 'Service', metadata: { name: s.name, namespace: s.namespace }, spec: { ports: s.ports },
   }));
-  return [...input, ...nsObjects, ...services];
+  const configMaps: KubeObject[] = (h.kube_configmaps?.items ?? []).map((c) => ({
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: c.name, namespace: c.namespace },
+    data: Object.fromEntries(Object.entries(c.data).map(([k, v]) => [k, v === '<TEST_CERT_PEM>' ? TEST_CERT_PEM : v])),
+  } as KubeObject));
+  return [...input, ...nsObjects, ...services, ...configMaps];
 }
 
 export interface GoldenObject { kind: string; namespace: string; name: string; parents?: string; spec: unknown }

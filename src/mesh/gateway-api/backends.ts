@@ -5,6 +5,7 @@ import type { BackendRef, HTTPRouteFilter } from '../../model/gateway-api.js';
 import { GW_GROUP, lookupHostname, referenceAllowed, type TranslateContext } from './context.js';
 import { headerOps } from './filters.js';
 import type { ConfigError } from './model.js';
+import { xbackendDestination } from './xbackends.js';
 
 export interface BuiltDestination { destination: Record<string, unknown>; error?: ConfigError; hard?: boolean }
 
@@ -47,6 +48,8 @@ export function buildDestination(ctx: TranslateContext, to: BackendRef, routeNs:
     if (!svc) return { destination: {}, error: { reason: 'BackendNotFound', message: `backend(${h}) not found` } };
     const port = svc?.ports?.[0]?.port;
     return { destination: { host: h, ...(port !== undefined ? { port: { number: port } } : {}) } };
+  } else if (group === 'gateway.networking.x-k8s.io' && kind === 'XBackend') {
+    return xbackendDestination(ctx, to, ns);
   } else {
     return { destination: {}, error: { reason: 'InvalidKind', message: `referencing unsupported backendRef: group "${to.group ?? ''}" kind "${to.kind ?? ''}"` } };
   }

@@ -12,6 +12,12 @@ export interface TranslateContext {
   services: Map<string, InputObject>;
   serviceEntries: Map<string, InputObject>;
   inferencePools: Map<string, InputObject>;
+  xbackends: Map<string, InputObject>;
+  /** ConfigMaps by "namespace/name" (CA bundles); Secrets are never read. */
+  configMaps: Map<string, InputObject>;
+  /** Namespaces whose ConfigMaps were loaded: only there is a missing ConfigMap known to be missing. */
+  configMapNamespaces: Set<string>;
+  configMapsComplete: boolean;
   /** Namespace name → labels (kubernetes.io/metadata.name always set). */
   namespaces: Map<string, Record<string, string>>;
   registry: Map<string, RegistryService[]>;
@@ -43,7 +49,7 @@ function gatewayApiKindKey(o: InputObject): string | undefined {
 export function buildContext(objects: InputObject[], opts: TranslateOptions): TranslateContext {
   const ctx: TranslateContext = {
     domainSuffix: opts.domainSuffix, alpha: opts.alphaGatewayApi ?? true,
-    services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), namespaces: new Map(),
+    services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), xbackends: new Map(), configMaps: new Map(), configMapNamespaces: new Set(), configMapsComplete: opts.configMapsComplete ?? false, namespaces: new Map(),
     registry: new Map(), classes: new Map(), grants: [], byKind: new Map(),
   };
   const addRegistry = (s: RegistryService) => {
@@ -61,6 +67,7 @@ export function buildContext(objects: InputObject[], opts: TranslateOptions): Tr
       if (gk === 'GatewayClass') ctx.classes.set(o.metadata.name, String(o.spec?.controllerName ?? ''));
       if (gk === 'ReferenceGrant') ctx.grants.push(o);
       if (gk === 'InferencePool') ctx.inferencePools.set(key(o), o);
+      if (gk === 'XBackend') ctx.xbackends.set(key(o), o);
       continue;
     }
     const g = apiGroup(o.apiVersion);
@@ -77,6 +84,9 @@ export function buildContext(objects: InputObject[], opts: TranslateOptions): Tr
       for (const h of (o.spec?.hosts ?? []) as string[]) {
         addRegistry({ hostname: h, namespace: o.metadata.namespace ?? 'default', ports: o.spec?.ports ?? [], labels: o.metadata.labels });
       }
+    } else if (o.kind === 'ConfigMap' && g === '') {
+      ctx.configMaps.set(key(o), o);
+      ctx.configMapNamespaces.add(o.metadata.namespace ?? 'default');
     } else if (o.kind === 'Namespace' && g === '') {
       ctx.namespaces.set(o.metadata.name, { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name });
     }

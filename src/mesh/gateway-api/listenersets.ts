@@ -1,43 +1,32 @@
 // ListenerSets: extra listeners attached to a Gateway that allows them (spec.allowedListeners). Each listener
 // becomes an Istio Gateway in the ListenerSet's namespace, bound to the parent Gateway's services.
 import type { GatewayApiGatewaySpec, ListenerSetSpec } from '../../model/gateway-api.js';
-import { GW_GROUP, objectsOf, selectorMatches, type TranslateContext } from './context.js';
+import { objectsOf, type TranslateContext } from './context.js';
 import {
   buildListener, classOf, defaultName, GATEWAY_NAME_SUFFIX, gatewayServices, isManaged, parentMeta, supportedKinds,
   type GatewayResult, type ParentInfo,
 } from './gateways.js';
+import { listenerSetNamespaceAllowed, listenerSetParentKey } from './listener-conflicts.js';
 import { INTERNAL_PARENTS, type InputObject } from './model.js';
 
-function namespaceAllowed(ctx: TranslateContext, ns: string, parent: InputObject<GatewayApiGatewaySpec>): boolean {
-  const n = parent.spec?.allowedListeners?.namespaces;
-  if (!n) return false;
-  if (n.from !== undefined) {
-    if (n.from === 'All') return true;
-    if (n.from === 'Same') return ns === parent.metadata.namespace;
-    if (n.from !== 'Selector') return false;
-  }
-  if (!n.selector) return false;
-  const labels = ctx.namespaces.get(ns);
-  return !!labels && selectorMatches(n.selector, labels);
-}
-
 export function convertListenerSets(ctx: TranslateContext, res: GatewayResult): void {
-  const gateways = new Map(objectsOf<GatewayApiGatewaySpec>(ctx, 'Gateway').map((g) => [`${g.metadata.namespace ?? 'default'}/${g.metadata.name}`, g] as const));
+  const gateways = new Map<string, InputObject<GatewayApiGatewaySpec>>(objectsOf<GatewayApiGatewaySpec>(ctx, 'Gateway').map((g) => [`${g.metadata.namespace ?? 'default'}/${g.metadata.name}`, g]));
   for (const ls of objectsOf<ListenerSetSpec>(ctx, 'ListenerSet')) {
     const ns = ls.metadata.namespace ?? 'default';
-    const p = ls.spec?.parentRef;
-    if (!p || (p.group ?? GW_GROUP) !== GW_GROUP || (p.kind ?? 'Gateway') !== 'Gateway') continue;
-    const parent = gateways.get(`${p.namespace ?? ns}/${p.name}`);
+    const parentKey = listenerSetParentKey(ls);
+    const parent = parentKey ? gateways.get(parentKey) : undefined;
     if (!parent) continue;
     const info = classOf(ctx, parent.spec?.gatewayClassName ?? '');
     if (!info || !info.supportsListenerSet) continue;
-    if (!namespaceAllowed(ctx, ns, parent)) continue;
+    if (!listenerSetNamespaceAllowed(ctx, ns, parent)) continue;
     const svc = gatewayServices(ctx, parent, info);
     if (svc.services.length === 0 && svc.error) continue;
     const sa = isManaged(parent.spec ?? ({} as GatewayApiGatewaySpec))
       ? (parent.metadata.annotations?.['gateway.istio.io/service-account'] || defaultName(parent, info)) : '';
+    const conflicts = res.conflicts.get(`ListenerSet/${ns}/${ls.metadata.name}`);
     const parents: ParentInfo[] = [];
     for (const l of ls.spec?.listeners ?? []) {
+      if (conflicts?.has(l.name)) continue;
       const built = buildListener(ctx, ls, info.controller, l);
       const name = `${ls.metadata.name}~${GATEWAY_NAME_SUFFIX}~${l.name}`;
       if (built.ok) {

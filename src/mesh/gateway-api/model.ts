@@ -8,6 +8,8 @@ export interface TranslateOptions {
   domainSuffix: string;
   /** Entries that exist only in istiod's registry (added to those built from Services and ServiceEntries). */
   registry?: RegistryService[];
+  /** Every ConfigMap that exists was loaded (a closed world): a missing one is missing in any namespace. */
+  configMapsComplete?: boolean;
   /** PILOT_ENABLE_ALPHA_GATEWAY_API (TCP/TLS listeners); default true. */
   alphaGatewayApi?: boolean;
 }

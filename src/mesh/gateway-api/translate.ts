@@ -1,16 +1,20 @@
 // Gateway API objects + service registry → the Istio Gateways, VirtualServices and DestinationRules istiod
 // generates, each kind sorted by namespace and name, every generated object linked back to its source.
+import { convertBackendPolicies, type PolicyOutcome } from './backend-policies.js';
 import { buildContext } from './context.js';
 import { convertGateways } from './gateways.js';
 import { convertListenerSets } from './listenersets.js';
 import type { GeneratedConfig, InputObject, TranslateOptions } from './model.js';
 import { convertRoutes, type RouteOutcome } from './routes.js';
 import type { GatewayResult } from './gateways.js';
+import { convertXBackends } from './xbackends.js';
 
 export interface Translation {
   configs: GeneratedConfig[];
   gateways: GatewayResult;
   routes: RouteOutcome[];
+  /** XBackendTrafficPolicies and BackendTLSPolicies with their ancestor status. */
+  policies: PolicyOutcome[];
 }
 
 const KIND_ORDER = { Gateway: 0, VirtualService: 1, DestinationRule: 2 } as const;
@@ -37,6 +41,7 @@ export function translateGatewayApi(objects: InputObject[], opts: TranslateOptio
   const gateways = convertGateways(ctx);
   convertListenerSets(ctx, gateways);
   const routes = convertRoutes(ctx, gateways.parents);
-  const configs = sortGenerated([...gateways.configs, ...routes.configs]);
-  return { configs, gateways, routes: routes.outcomes };
+  const policies = convertBackendPolicies(ctx);
+  const configs = sortGenerated([...gateways.configs, ...routes.configs, ...policies.configs, ...convertXBackends(ctx)]);
+  return { configs, gateways, routes: routes.outcomes, policies: policies.outcomes };
 }

@@ -87,9 +87,10 @@ async function readDiscovery(client: KubeClient, specs: KindSpec[]): Promise<Dis
   const out: Discovery = { kinds: [], discovered: [], absent: [], failures: [] };
   const absentGroups = new Set<string>();
   for (const c of chosen) {
-    const { versions: _v, list, ...base } = c.spec;
+    const { versions: _v, list, quiet, ...base } = c.spec;
     if (c.version) (list ? out.kinds : out.discovered).push({ ...base, version: c.version });
     else if (c.failure) out.failures.push(c.failure);
+    else if (quiet) continue;
     else if (c.reason === 'group') absentGroups.add(c.spec.group);
     else out.absent.push(`${c.spec.kind} not served (${c.spec.group})`);
   }

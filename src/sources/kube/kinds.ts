@@ -8,6 +8,8 @@ export interface KindSpec extends Omit<LiveKind, 'version'> {
   versions: string[];
   /** false: discovery reports whether the kind is served, but its objects are not listed yet. */
   list: boolean;
+  /** true: an optional kind whose absence is not reported (experimental extensions). */
+  quiet?: boolean;
 }
 
 export const CORE_KINDS: LiveKind[] = [
@@ -41,6 +43,8 @@ export const KIND_SPECS: KindSpec[] = [
   spec('gateway.networking.k8s.io', 'TLSRoute', ['v1', 'v1alpha3', 'v1alpha2']),
   spec('gateway.networking.k8s.io', 'ReferenceGrant', ['v1', 'v1beta1', 'v1alpha2']),
   spec('gateway.networking.k8s.io', 'ListenerSet', ['v1']),
+  spec('gateway.networking.k8s.io', 'BackendTLSPolicy', ['v1', 'v1alpha3']),
+  ...['XBackend', 'XBackendTrafficPolicy'].map((kind) => spec('gateway.networking.x-k8s.io', kind, ['v1alpha1'], { quiet: true })),
 ];
 
 /** What an absent group means to an operator. */
