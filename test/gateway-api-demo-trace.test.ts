@@ -1,7 +1,10 @@
 // `meshscope trace` from the demo's Gateway API gateway (web/public, cluster-a): intent (the HTTPRoute through the
-// config istiod generates) and Envoy (the gateway pod's dump) reach the same backends with the same shares.
-import { test } from 'node:test';
+// config istiod generates) and Envoy (the gateway pod's dump) reach the same backends with the same shares. From a
+// client pod, the mesh route web/catalog is compared with that pod's sidecar Envoy.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './support/cli.js';
 import { repoRoot } from './ui-demo-support.js';
@@ -40,4 +43,54 @@ test('trace /reviews: the backendRef without a ReferenceGrant gets 500 in intent
   assert.equal(j.intent.status, 500);
   assert.deepEqual(j.envoy.disagreements, []);
   assert.ok(j.envoy.steps.some((s: { kind: string; name: string; matched: boolean }) => s.kind === 'route' && s.matched && /reviews/.test(s.name)));
+});
+
+const CLIENT = 'client-d44cdc4b7-9dl8s';
+const fromClient = (dir: string, ...args: string[]) => runCli(['trace', '--fixtures', dir, '--context', 'cluster-a', '--from', `${CLIENT}.app`, '--host', 'catalog.web', ...args]);
+
+test('trace of the mesh route web/catalog from a client pod: intent and the sidecar\'s Envoy agree, for both rules', async () => {
+  const r = await fromClient(demo, '--port', '8080', '-o', 'json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.intent.route, { kind: 'HTTPRoute', name: 'catalog', namespace: 'web', rule: 1 });
+  assert.equal(j.intent.virtualService, 'web/web~catalog.web.svc.cluster.local');
+  assert.equal(j.envoy.proxy, `app/${CLIENT}`);
+  assert.equal(j.envoy.role, 'sidecar');
+  assert.deepEqual(j.envoy.clusters, [{ name: 'outbound|8080||catalog.web.svc.cluster.local', weight: 100 }]);
+  assert.deepEqual(j.envoy.disagreements, []);
+  const canary = await fromClient(demo, '--header', 'x-shop-canary=always');
+  assert.equal(canary.code, 0, canary.stderr);
+  assert.match(canary.stdout, /→ routed 200: catalog-v2\.web\.svc\.cluster\.local:8080 \(HTTPRoute web\/catalog rule 0\)/);
+  assert.match(canary.stdout, new RegExp(`Envoy of sidecar app/${CLIENT}:`));
+  assert.match(canary.stdout, /✓ listener 0\.0\.0\.0_8080: original destination 10\.96\.61\.50:8080/);
+  assert.match(canary.stdout, /✓ virtual-host catalog\.web\.svc\.cluster\.local:8080/);
+  assert.match(canary.stdout, /✓ route #0 canary-header \(web~catalog\.web\.svc\.cluster\.local\.web\): matches prefix \/, x-shop-canary=always → outbound\|8080\|\|catalog-v2\.web\.svc\.cluster\.local/);
+  assert.match(canary.stdout, /= intent and Envoy agree/);
+});
+
+const tmp = mkdtempSync(join(tmpdir(), 'meshscope-mesh-route-envoy-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('a sidecar whose Envoy route for the mesh route differs from intent is a disagreement (exit 1); no dump is said, not agreed', async () => {
+  const copy = join(tmp, 'demo');
+  cpSync(demo, copy, { recursive: true });
+  const dump = join(copy, 'cluster-a', 'proxies', 'app', CLIENT, 'config_dump.json');
+  const text = readFileSync(dump, 'utf8');
+  // The stale sidecar still sends the header's requests to catalog.
+  const stale = text.replace(/("name": "canary-header",[\s\S]*?"cluster": ")outbound\|8080\|\|catalog-v2\.web\.svc\.cluster\.local/, '$1outbound|8080||catalog.web.svc.cluster.local');
+  assert.notEqual(stale, text);
+  writeFileSync(dump, stale);
+  const r = await fromClient(copy, '--header', 'x-shop-canary=always', '-o', 'json');
+  assert.equal(r.code, 1);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.intent.verdict, 'routed');
+  assert.deepEqual(j.envoy.disagreements, [
+    'intent sends 100% to outbound|8080||catalog-v2.web.svc.cluster.local, which the Envoy route does not name',
+    'Envoy sends 100% to outbound|8080||catalog.web.svc.cluster.local, which intent does not name',
+  ]);
+  rmSync(join(copy, 'cluster-a', 'proxies', 'app', CLIENT), { recursive: true });
+  const none = await fromClient(copy, '--header', 'x-shop-canary=always');
+  assert.equal(none.code, 0, none.stderr);
+  assert.match(none.stdout, /\? intent only: no Envoy config dump of app\/client-d44cdc4b7-9dl8s/);
+  assert.doesNotMatch(none.stdout, /intent and Envoy agree/);
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestClusters, type TestClusters } from './support/apiserver/index.js';
 import { typeOfKind } from './support/apiserver/store.js';
-import { runSet, type WeightsIO } from '../src/cli/weights.js';
+import { runSet, runUndo, type WeightsIO } from '../src/cli/weights.js';
 import type { GlobalOptions } from '../src/core/options.js';
 import type { KubeObject } from '../src/model/resources.js';
 
@@ -71,4 +71,29 @@ test('live: an HTTPRoute changed after it was loaded is refused (422 on the test
   assert.deepEqual(weightsOn(), [9, 5]);
   assert.equal(patches().filter((r) => !r.query.includes('dryRun')).length, 0, 'no write attempted');
   assert.equal(existsSync(join(dir, 'state', 'meshscope', 'audit.log')), false);
+});
+
+test('live: weights undo reverts an HTTPRoute edit with the resourceVersion precondition, and refuses a route changed since', async () => {
+  const x = io();
+  assert.equal(await runSet(globals(), 'httproute/shop', ['shop-canary=0'], { yes: true }, x), 0, x.o.err);
+  assert.deepEqual(weightsOn(), [9, 0]);
+  const u = io();
+  assert.equal(await runUndo(globals(), { yes: true }, u), 0, u.o.err);
+  assert.match(u.o.out, /undo of the edit made/);
+  assert.match(u.o.out, /-\s+weight: 0\n\+\s+weight: 1/);
+  assert.deepEqual(weightsOn(), [9, 1]);
+  const writes = patches().filter((r) => !r.query.includes('dryRun'));
+  assert.equal(writes.length, 2, 'the edit, then the undo');
+  assert.ok(writes.every((r) => r.verb === 'patch' && r.version === 'v1'));
+  const log = readFileSync(join(dir, 'state', 'meshscope', 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(log.map((e) => [e.action, e.kind]), [['set', 'HTTPRoute'], ['undo', 'HTTPRoute']]);
+
+  assert.equal(await runSet(globals(), 'httproute/shop', ['shop=3'], { yes: true }, io()), 0);
+  const next = structuredClone(onServer());
+  next.spec.rules[0].backendRefs[0].weight = 7;
+  clusters.servers.gw!.store.write(HTTPROUTE(), next);
+  const stale = io();
+  assert.equal(await runUndo(globals(), { yes: true }, stale), 1);
+  assert.match(stale.o.err, /HTTPRoute app\/shop in gw was changed since the edit/);
+  assert.deepEqual(weightsOn(), [7, 1]);
 });

@@ -82,3 +82,50 @@ test('weights set refuses all-zero weights with the reason unless --all-zero, an
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(readFileSync(file, 'utf8'), /name: demoapp-v2\n {6}port: 8080\n {6}weight: 0\n/);
 });
+
+test('weights undo reverts a route edit of the snapshot file, with a diff and an undo audit line', async () => {
+  const { dir, file, audit } = folder();
+  const set = await runCli(['--fixtures', dir, 'weights', 'set', 'httproute/demoapp', '-n', 'app', 'demoapp-v1=0', '--yes', '--audit-log', audit]);
+  assert.equal(set.code, 0, set.stderr);
+  const undo = await runCli(['--fixtures', dir, 'weights', 'undo', '--yes', '--audit-log', audit]);
+  assert.equal(undo.code, 0, undo.stderr);
+  assert.match(undo.stdout, /-\s+weight: 0\n\+\s+weight: 3/);
+  assert.equal(readFileSync(file, 'utf8'), ROUTE);
+  const line = JSON.parse(readFileSync(audit, 'utf8').trim().split('\n').pop()!);
+  assert.equal(line.action, 'undo');
+  assert.equal(line.kind, 'HTTPRoute');
+  const again = await runCli(['--fixtures', dir, 'weights', 'undo', '--yes', '--audit-log', audit]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /nothing to undo/);
+});
+
+test('weights undo reverts a TCPRoute edit of the snapshot file to the text it had', async () => {
+  const dir = mkdtempSync(join(root, 'tcp-'));
+  mkdirSync(join(dir, 'cluster-a'));
+  const file = join(dir, 'cluster-a', 'tcp.yaml');
+  const text = `apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata:
+  name: db
+  namespace: app
+spec:
+  parentRefs:
+  - name: gw
+  rules:
+  - backendRefs:
+    - name: db-a
+      port: 5432
+      weight: 5
+    - name: db-b
+      port: 5432
+      weight: 5
+`;
+  writeFileSync(file, text);
+  const audit = join(dir, 'audit.log');
+  const set = await runCli(['--fixtures', dir, 'weights', 'set', 'tcproute/db', '-n', 'app', 'db-b=1', '--yes', '--audit-log', audit]);
+  assert.equal(set.code, 0, set.stderr);
+  assert.notEqual(readFileSync(file, 'utf8'), text);
+  const undo = await runCli(['--fixtures', dir, 'weights', 'undo', '--yes', '--audit-log', audit]);
+  assert.equal(undo.code, 0, undo.stderr);
+  assert.equal(readFileSync(file, 'utf8'), text);
+});

@@ -17,9 +17,10 @@ function textOf(req: TraceRequest, t: GatewayApiTrace, envoy?: GatewayApiEnvoy):
   if (i.route) result += ` (${i.route.kind} ${i.route.namespace}/${i.route.name} rule ${i.route.rule})`;
   lines.push(result);
   if (envoy) {
-    lines.push(`Envoy of gateway ${envoy.proxy}:`);
+    lines.push(`Envoy of ${envoy.role} ${envoy.proxy}:`);
     for (const s of envoy.steps) lines.push(`  ${s.matched ? '✓' : '✗'} ${s.kind} ${s.name}: ${s.reason}`);
-    lines.push(envoy.disagreements.length ? envoy.disagreements.map((d) => `≠ ${d}`).join('\n') : '= intent and Envoy agree');
+    if (envoy.unchecked) lines.push(`? intent only: ${envoy.unchecked}`);
+    else lines.push(envoy.disagreements.length ? envoy.disagreements.map((d) => `≠ ${d}`).join('\n') : '= intent and Envoy agree');
   }
   return `${lines.map(sanitizeLine).join('\n')}\n`;
 }
@@ -55,6 +56,10 @@ export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceReque
     t = traceGatewayApiMesh(objects, pod, req);
     // Only a host with a mesh route is traced here; any other host goes through the VirtualService trace.
     if (!t?.intent.virtualService) return undefined;
+    // Reality: the client pod's sidecar, when its dump is loaded.
+    const { joinMesh } = await import('../mesh/join.js');
+    const { gatewayApiMeshEnvoy } = await import('../trace/gateway-api-envoy.js');
+    envoy = gatewayApiMeshEnvoy(joinMesh(input), req, t);
   }
   const { context: _c, from: _f, ...request } = req;
   if (output === 'json') process.stdout.write(`${terminalSafeJson(JSON.stringify({ request: { ...request, from: req.from, context: req.context }, intent: t.intent, steps: t.steps, ...(envoy ? { envoy } : {}) }, null, 2))}\n`);

@@ -40,7 +40,7 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
   return {
     open(ref) {
       const ctx = input.contexts.find((c) => c.name === ref.context);
-      // A VirtualService, or a Gateway API route (its backendRef weights; no copies: routes are per cluster).
+      // A VirtualService, or a Gateway API route (its backendRef weights); copies are the same object in the other contexts.
       const route = isRouteKind(ref.kind);
       const kind = route ? ref.kind : 'VirtualService';
       const lo = ctx?.objects.find((o) => o.obj.kind === kind && (!route || o.obj.apiVersion.startsWith('gateway.networking.k8s.io/'))
@@ -54,7 +54,7 @@ export function createWeightsEditorEnv(input: MeshInput, globals: GlobalOptions,
       }
       const copies: EditTarget[] = [];
       const copyProblems: string[] = [];
-      for (const c of route ? [] : copiesOf(input, lo)) {
+      for (const c of copiesOf(input, lo)) {
         try {
           copies.push(targetOf(input, c));
         } catch (err) {

@@ -99,10 +99,10 @@ export function register(program: Command): void {
       const context = start ?? (loaded.length === 1 ? loaded[0]!.name : owners.length === 1 ? owners[0] : undefined);
       if (!context) throw new UsageError(`trace needs --context (loaded: ${loaded.map((c) => sanitizeLine(c.name)).join(', ')}${owners.length > 1 ? `; ${sanitizeLine(o.from ?? '')} is in ${owners.map(sanitizeLine).join(', ')}` : ''})`);
       const req = requestFromOptions(o, context, globals.namespace);
+      if (!globals.fixtures && req.from.kind === 'pod') await fetchSidecarDump(input.contexts.find((c) => c.name === context), req, globals);
       const { traceGatewayApiIfApplies } = await import('../app/trace-gateway-api.js');
       const gatewayApi = await traceGatewayApiIfApplies(input, req, o.output);
       if (gatewayApi) return setExitCode(this, gatewayApi.ok ? 0 : 1);
-      if (!globals.fixtures && req.from.kind === 'pod') await fetchSidecarDump(input.contexts.find((c) => c.name === context), req, globals);
       const mesh = joinMesh(input);
       let trace;
       try {

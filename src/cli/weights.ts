@@ -284,7 +284,7 @@ export async function runUndo(g: GlobalOptions, o: UndoOptions, io: WeightsIO): 
       if (e.source === 'snapshot') {
         target = snapshotTarget(e.context, e.file as string, { docIndex: e.docIndex ?? 0, itemIndex: e.itemIndex });
       } else {
-        const api = (await (live as Live).access(e.context, e.apiVersion)).api;
+        const api = (await (live as Live).access(e.context, e.apiVersion, e.kind)).api;
         target = liveTarget(e.context, (await api.get(e.namespace, e.name)) as never);
       }
       preps.push(prepareUndo(e, target));

@@ -82,6 +82,14 @@ export function resolveRouteRule(route: KubeObject, selector: string | undefined
   return hit;
 }
 
+/** The rule of `route` that a copy of an edit of `from` changes: the rule of the same name, else at the same index. */
+export function copyRouteRule(route: KubeObject, from: RuleView): RuleView {
+  const rules = routeRules(route);
+  const hit = from.name ? rules.find((r) => r.name === from.name) : rules.find((r) => r.ref.index === from.ref.index);
+  if (!hit) throw new PlanError(`${route.kind} ${route.metadata.namespace ?? 'default'}/${route.metadata.name} has no rule ${from.label} with backendRefs`);
+  return hit;
+}
+
 /** A backendRef by Service name, `ns/name`, or `name:port`. */
 export function findBackend(rule: RuleView, dest: string): number {
   const [name, port] = dest.includes(':') ? [dest.slice(0, dest.lastIndexOf(':')), dest.slice(dest.lastIndexOf(':') + 1)] : [dest, undefined];

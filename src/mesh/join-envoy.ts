@@ -5,7 +5,7 @@ import type { EnvoyCluster, EnvoyEndpoint, EnvoyRoute, ParsedDump } from '../mod
 import { parseClustersJson, parseConfigDump } from '../model/envoy/parse.js';
 import type { ContextIndex } from './indexes.js';
 import type { MeshGraph } from './graph.js';
-import type { DestinationModel, EnvoyClusterLink, EnvoyRouteModel, ProxyModel, RuleModel, VirtualServiceModel } from './objects.js';
+import type { DestinationModel, EnvoyClusterLink, EnvoyRouteModel, GatewayBinding, ProxyModel, RuleModel, VirtualServiceModel } from './objects.js';
 
 export interface EnvoyParser {
   configDump(raw: unknown): ParsedDump;
@@ -291,8 +291,12 @@ function linkTcpChains(proxy: ProxyModel, rules: RuleModel[], g: MeshGraph): voi
         : c.tcpCluster ? [{ name: c.tcpCluster, weight: 100 }] : [];
       const fq = fqdnsOf(clusters);
       if (fq.size === 0) return;
+      // A gateway's chain: the rule's VirtualService is bound to a Gateway those pods run (for a Gateway API listener,
+      // on this listener's port); a sidecar's: bound to mesh.
+      const onGateway = (b: GatewayBinding) => !!proxy.pod && (b.gateway ? b.gateway.pods.includes(proxy.pod)
+        : !!b.deployed && b.deployed.pods.includes(proxy.pod) && b.deployed.ports.includes(l.port));
       const rule = rules.find((r) => {
-        if (proxy.isGateway ? !r.vs.gateways.some((b) => b.gateway && proxy.pod && b.gateway.pods.includes(proxy.pod)) : !r.vs.mesh) return false;
+        if (proxy.isGateway ? !r.vs.gateways.some(onGateway) : !r.vs.mesh) return false;
         const ports = ((r.vs.loaded.obj.spec?.[r.protocol]?.[r.index]?.match ?? []) as { port?: number }[]).map((m) => m?.port).filter(Boolean);
         if (ports.length > 0 && !ports.includes(l.port)) return false;
         return r.destinations.some((d) => fq.has(d.fqdn));

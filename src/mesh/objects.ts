@@ -96,6 +96,11 @@ export interface GatewayBinding {
   /** VirtualService hosts that intersect the gateway's server hosts. */
   hosts: string[];
   dangling?: string;
+  /**
+   * A Gateway istiod generates from a Gateway API listener (it has no GatewayModel): the pods that run it (labelled
+   * with the Gateway's name, or behind its gateway Service) and the Envoy listener ports the listener becomes.
+   */
+  deployed?: { pods: PodModel[]; ports: number[] };
 }
 
 export type RuleProtocol = 'http' | 'tcp' | 'tls';

@@ -1,5 +1,5 @@
 // A pod's proxy subtree: listeners, routes (each linked to the VirtualService rule it came from), clusters, endpoints.
-import type { ProxyModel } from './objects.js';
+import type { EnvoyRouteModel, ProxyModel } from './objects.js';
 import type { Problem, TreeNode } from './tree-types.js';
 import { envoyEndpointNode, NO_BADGES, node, setHealth, sumHealth, withProblems } from './tree-nodes.js';
 
@@ -13,15 +13,24 @@ export function proxyNode(p: ProxyModel): TreeNode {
   if (!parsed) return n;
 
   const listeners = node(`${p.id}/listeners`, 'proxy-view', 'listeners', { context: ctx, detail: `${parsed.listeners.length}` });
+  // tcp_proxy chains linked to the rule they carry (joinEnvoy's linkTcpChains), by listener and chain index.
+  const tcpRules = new Map<string, EnvoyRouteModel>();
+  for (const rm of p.routes) if (rm.virtualHost === 'tcp_proxy' && rm.rule) tcpRules.set(`${rm.routeConfig}\0${rm.index}`, rm);
   for (const l of parsed.listeners) {
     const ln = node(`${p.id}/listeners/${l.name}`, 'envoy-listener', l.name, {
       detail: `${l.address}:${l.port} ${l.type}`, context: ctx, searchText: `${l.address} ${l.port}`,
     });
     l.chains.forEach((c, i) => {
-      const target = c.routeConfigName ? `Route: ${c.routeConfigName}` : c.destination;
+      const weighted = c.tcpWeightedClusters ?? [];
+      const total = weighted.reduce((sum, w) => sum + w.weight, 0);
+      const target = c.routeConfigName ? `Route: ${c.routeConfigName}`
+        : weighted.length > 0 ? `Clusters: ${weighted.map((w) => `${w.name} ${total > 0 ? Math.round((w.weight / total) * 1000) / 10 : 0}%`).join(', ')}` : c.destination;
+      const rm = tcpRules.get(`${l.name}\0${i}`);
+      const from = rm ? ruleText(rm) : '';
       ln.children.push(node(`${ln.id}/chain[${i}]`, 'envoy-listener', c.match || 'ALL', {
-        detail: target, context: ctx,
-        linkTo: c.routeConfigName ? `${p.id}/routes/${c.routeConfigName}` : c.tcpCluster ? `${p.id}/clusters/${c.tcpCluster}` : undefined,
+        detail: from ? `${target}  ← ${from}` : target, context: ctx,
+        linkTo: rm ? (rm.rule!.source?.id ?? rm.rule!.id) : c.routeConfigName ? `${p.id}/routes/${c.routeConfigName}` : c.tcpCluster ? `${p.id}/clusters/${c.tcpCluster}` : undefined,
+        badges: rm?.drift.length ? withProblems(NO_BADGES, rm.drift.map((m) => ({ severity: 'warning', drift: true, message: m }))) : undefined,
       }));
     });
     listeners.children.push(ln);
@@ -38,8 +47,7 @@ export function proxyNode(p: ProxyModel): TreeNode {
     const problems: Problem[] = rm.drift.map((m) => ({ severity: 'warning', drift: true, message: m }));
     if (rm.dangling) problems.push({ severity: 'warning', message: rm.dangling });
     const src = rm.rule?.source;
-    const vs = src ? `${src.kind} ${src.namespace}/${src.name} rules[${src.rule}] (${rm.rule!.vs.name})`
-      : rm.rule ? `${rm.rule.vs.name}.${rm.rule.vs.namespace} ${rm.rule.protocol}[${rm.rule.index}]` : rm.route.virtualService || '';
+    const vs = ruleText(rm);
     const rn = node(rm.id, 'envoy-route', `${rm.virtualHost} ${matchText(rm.route.match) || rm.route.name || ''}`.trim(), {
       detail: `${rm.clusters.map((c) => `${c.name} ${c.weight}%`).join(', ')}${vs ? `  ← ${vs}` : ''}`,
       context: ctx, linkTo: src?.id ?? rm.rule?.id, searchText: `${rm.domains.join(' ')} ${rm.clusters.map((c) => c.name).join(' ')}`,
@@ -75,6 +83,13 @@ export function proxyNode(p: ProxyModel): TreeNode {
   setHealth(endpoints, sumHealth(endpoints.children));
   n.children.push(listeners, routes, clusters, endpoints);
   return n;
+}
+
+/** Where an Envoy route comes from: the Gateway API route rule (generated VirtualService in parentheses), else the VirtualService rule. */
+function ruleText(rm: EnvoyRouteModel): string {
+  const src = rm.rule?.source;
+  if (src) return `${src.kind} ${src.namespace}/${src.name} rules[${src.rule}] (${rm.rule!.vs.name})`;
+  return rm.rule ? `${rm.rule.vs.name}.${rm.rule.vs.namespace} ${rm.rule.protocol}[${rm.rule.index}]` : rm.route.virtualService || '';
 }
 
 function matchText(m: { prefix?: string; path?: string; regex?: string; pathSeparatedPrefix?: string; headers: { name: string; exact?: string; prefix?: string; regex?: string }[] }): string {

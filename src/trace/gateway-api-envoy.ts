@@ -1,22 +1,27 @@
-// The Envoy side of a Gateway API trace from a gateway: the request walked through the config dump of the pod Istio
-// deployed for the Gateway (labelled gateway.networking.k8s.io/gateway-name), then compared with the intent: the
-// generated VirtualService the route came from, the clusters and their shares, or the direct 500 / 404. Pure.
+// The Envoy side of a Gateway API trace: the request walked through the config dump of the pod Istio deployed for the
+// Gateway (labelled gateway.networking.k8s.io/gateway-name), or of the client pod's sidecar for a mesh route (its
+// outbound listener and route config for the Service), then compared with the intent: the generated VirtualService
+// the route came from, the clusters and their shares, or the direct 500 / 404. Pure.
 import type { Mesh } from '../mesh/join.js';
 import { walkEnvoy } from './envoy.js';
 import type { IntentResult } from './intent.js';
 import { Recorder } from './recorder.js';
-import { requestView, type ResolvedSource } from './source.js';
-import type { GatewayApiIntent, GatewayApiStep } from './gateway-api.js';
-import type { TraceRequest } from './types.js';
+import { requestView, resolveSource, type ResolvedSource } from './source.js';
+import type { GatewayApiIntent, GatewayApiStep, GatewayApiTrace } from './gateway-api.js';
+import { TraceInputError, type TraceRequest } from './types.js';
 
 export interface GatewayApiEnvoy {
-  /** `ns/pod` of the gateway proxy whose config was read. */
+  /** `ns/pod` of the proxy whose config was read. */
   proxy: string;
+  /** The Gateway's pod, or the client pod's sidecar (mesh routes). */
+  role: 'gateway' | 'sidecar';
   steps: GatewayApiStep[];
   /** Clusters Envoy sends to, with their share in percent. */
   clusters: { name: string; weight: number }[];
   /** Where intent and Envoy part; empty when they agree. */
   disagreements: string[];
+  /** Why reality was not checked (no config dump of the proxy). */
+  unchecked?: string;
 }
 
 const share = (ws: number[]): number[] => {
@@ -56,6 +61,22 @@ function compare(intent: GatewayApiIntent, stopped: string | undefined, action: 
   return out;
 }
 
+/** The request through `src`'s Envoy, compared with the intent. */
+function walkAndCompare(mesh: Mesh, src: ResolvedSource, req: TraceRequest, intent: GatewayApiIntent, port: number, destinationIp?: string): GatewayApiEnvoy {
+  const pod = src.pod!;
+  const stub: IntentResult = { protocol: 'http', port, destinationIp, view: requestView(req, src, port), virtualServices: [], defaultRoute: false, destinations: [], hops: [] };
+  const proxy = `${pod.namespace}/${pod.name}`;
+  const role = src.kind;
+  const rec = new Recorder(src.ctx.name, 0, 0, proxy);
+  const envoy = walkEnvoy(src, stub, mesh.contexts, rec);
+  const steps = rec.steps.map((s) => ({ kind: s.kind, name: s.name, matched: s.matched, reason: s.reason }));
+  const clusters = envoy.clusters.map((c) => ({ name: c.name, weight: c.weight }));
+  if (envoy.stopped === 'no dump') return { proxy, role, steps, clusters, disagreements: [], unchecked: `no Envoy config dump of ${proxy}` };
+  const status = envoy.route?.raw?.direct_response?.status ?? envoy.route?.raw?.directResponse?.status;
+  const disagreements = compare(intent, envoy.stopped, envoy.route?.action, typeof status === 'number' ? status : undefined, envoy.route?.virtualService || undefined, clusters);
+  return { proxy, role, steps, clusters, disagreements };
+}
+
 /** The Envoy walk of the Gateway's pod and its comparison with the intent; undefined when no such pod is loaded. */
 export function gatewayApiEnvoy(mesh: Mesh, req: TraceRequest, intent: GatewayApiIntent): GatewayApiEnvoy | undefined {
   const ctx = mesh.context(req.context);
@@ -68,15 +89,25 @@ export function gatewayApiEnvoy(mesh: Mesh, req: TraceRequest, intent: GatewayAp
     ctx, kind: 'gateway', pod, pods, proxy: pod.proxy?.parsed ? pod.proxy : undefined, gateways: [], label: `gateway ${pod.namespace}/${pod.name}`,
     ...(service ? { service } : {}),
   };
-  const port = req.port ?? 80;
-  const stub: IntentResult = { protocol: 'http', port, view: requestView(req, src, port), virtualServices: [], defaultRoute: false, destinations: [], hops: [] };
-  const proxy = `${pod.namespace}/${pod.name}`;
-  const rec = new Recorder(ctx.name, 0, 0, proxy);
-  const envoy = walkEnvoy(src, stub, mesh.contexts, rec);
-  const steps = rec.steps.map((s) => ({ kind: s.kind, name: s.name, matched: s.matched, reason: s.reason }));
-  const clusters = envoy.clusters.map((c) => ({ name: c.name, weight: c.weight }));
-  if (envoy.stopped === 'no dump') return { proxy, steps, clusters, disagreements: [] };
-  const status = envoy.route?.raw?.direct_response?.status ?? envoy.route?.raw?.directResponse?.status;
-  const disagreements = compare(intent, envoy.stopped, envoy.route?.action, typeof status === 'number' ? status : undefined, envoy.route?.virtualService || undefined, clusters);
-  return { proxy, steps, clusters, disagreements };
+  return walkAndCompare(mesh, src, req, intent, req.port ?? 80);
+}
+
+/**
+ * A mesh route traced from a client pod: the pod's sidecar Envoy (its outbound listener for the Service's address
+ * and port, the route config, the virtual host of the Service) compared with the mesh route's intent. Undefined when
+ * the pod is not loaded, runs no sidecar, or the trace names no Service.
+ */
+export function gatewayApiMeshEnvoy(mesh: Mesh, req: TraceRequest, trace: GatewayApiTrace): GatewayApiEnvoy | undefined {
+  if (!trace.target) return undefined;
+  let src: ResolvedSource;
+  try {
+    src = resolveSource(mesh, req.context, req.from);
+  } catch (err) {
+    if (err instanceof TraceInputError) return undefined;
+    throw err;
+  }
+  if (src.kind !== 'sidecar' || !src.pod?.hasSidecar) return undefined;
+  const { host, port } = trace.target;
+  const svc = src.ctx.services.find((s) => s.host === host);
+  return walkAndCompare(mesh, src, req, trace.intent, port, svc?.addresses[0]);
 }

@@ -26,7 +26,12 @@ export interface GatewayApiIntent {
 
 export interface GatewayApiStep { kind: string; name: string; matched: boolean; reason: string }
 
-export interface GatewayApiTrace { intent: GatewayApiIntent; steps: GatewayApiStep[] }
+export interface GatewayApiTrace {
+  intent: GatewayApiIntent;
+  steps: GatewayApiStep[];
+  /** Mesh routes: the Service host (FQDN) and port the client calls. */
+  target?: { host: string; port: number };
+}
 
 interface View extends RequestView { host: string; protocol: 'http' | 'tcp' | 'tls' }
 
@@ -278,7 +283,7 @@ export function traceGatewayApiMesh(objects: KubeObject[], pod: KubeObject, req:
     for (const vs of vss) steps.push({ kind: 'virtual-service', name: `${vs.namespace}/${vs.name}`, matched: true, reason: `mesh route for ${fqdn}` });
     const intent = walkHTTP(vss, v, steps, domainSuffix, serviceSet(objects));
     intent.virtualService = vss.map((vs) => `${vs.namespace}/${vs.name}`).join(',');
-    return { intent, steps };
+    return { intent, steps, target: { host: fqdn, port } };
   }
   if (!svc) return { intent: { verdict: 'no-route', status: 404, destinations: [] }, steps };
   steps.push({ kind: 'virtual-service', name: fqdn, matched: false, reason: `no mesh route for port ${port}: the Service itself` });

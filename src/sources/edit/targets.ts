@@ -22,12 +22,16 @@ export function targetOf(input: MeshInput, lo: LoadedObject): EditTarget {
   return liveTarget(lo.origin.context, lo.obj as VirtualService);
 }
 
-/** Copies of the same VirtualService (namespace/name) in the other loaded contexts. */
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+
+/** Copies of the same object (kind, API group, namespace/name) in the other loaded contexts: a VirtualService or a Gateway API route. */
 export function copiesOf(input: MeshInput, lo: LoadedObject): LoadedObject[] {
   const ns = lo.obj.metadata.namespace ?? 'default';
+  const group = groupOf(lo.obj.apiVersion);
   return input.contexts
     .filter((c) => c.name !== lo.origin.context)
-    .flatMap((c) => c.objects.filter((o) => o.obj.kind === 'VirtualService' && o.obj.metadata.name === lo.obj.metadata.name && (o.obj.metadata.namespace ?? 'default') === ns));
+    .flatMap((c) => c.objects.filter((o) => o.obj.kind === lo.obj.kind && groupOf(o.obj.apiVersion) === group
+      && o.obj.metadata.name === lo.obj.metadata.name && (o.obj.metadata.namespace ?? 'default') === ns));
 }
 
 /** VirtualService `name` (in `namespace`, when given) in each context of a loaded mesh. */

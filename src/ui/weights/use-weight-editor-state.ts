@@ -5,7 +5,7 @@ import { drain, evenSplit, getRule, listRules, nudge, resolveRule, setWeight } f
 import { prepareEdit, valuesForCopy, type ContextResult, type EditTarget, type PreparedEdit } from '../../edit/prepare.js';
 import type { RuleRef, RuleView, RuleValues } from '../../edit/types.js';
 import { sanitizeLine } from '../../core/sanitize.js';
-import { isRouteKind, routeRules } from '../../edit/gateway-api-weights.js';
+import { copyRouteRule, isRouteKind, routeRules } from '../../edit/gateway-api-weights.js';
 
 export type EditorMode = 'edit' | 'confirm' | 'busy' | 'result' | 'undo-loading' | 'undo-confirm';
 
@@ -277,14 +277,15 @@ function prepare(target: EditTarget, s: EditorState): PreparedEdit | string {
   }
 }
 
-/** The same values for each copy: the rule found by name (else by position), destinations matched by host/subset/port. */
+/** The same values for each copy: the rule found by name (else by position), destinations matched by host/subset/port (routes: backendRef and port). */
 export function planCopies(s: EditorState, copies: EditTarget[]): CopyPlan[] {
   return copies.map((target) => {
     try {
-      const rule = s.rule.name ? resolveRule(target.object, s.rule.name) : getRule(target.object, s.rule.ref);
+      const rule = isRouteKind(target.object.kind) ? copyRouteRule(target.object, s.rule)
+        : s.rule.name ? resolveRule(target.object, s.rule.name) : getRule(target.object, s.rule.ref);
       const values = valuesForCopy(s.rule, valuesOf(s), rule);
       if (typeof values === 'string') return { target, problem: values };
-      return { target, prep: prepareEdit(target, rule, values) };
+      return { target, prep: prepareEdit(target, rule, values, { force: s.force }) };
     } catch (err) {
       return { target, problem: (err as Error).message };
     }
