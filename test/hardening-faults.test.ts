@@ -120,14 +120,15 @@ test('latency below the timeout is fine; a kind slower than --request-timeout fa
   const a = await load();
   assert.equal(a.status, 'ok');
   srv().latencyMs = 0;
-  // The ServiceEntry list never answers: the load finishing at all shows the 1 s timeout cut it. The bound is generous on
-  // purpose (a loaded machine); it only says the load did not wait for several timeouts in a row.
+  // The ServiceEntry list never answers: the load finishing at all shows the 3 s timeout cut it. The timeout and the bound
+  // are generous on purpose (on a loaded machine the other lists must not hit it); the bound only says the load did not
+  // wait for several timeouts in a row.
   srv().faults.push({ verb: 'list', resource: 'serviceentries', blackhole: true });
   const t0 = Date.now();
-  const b = await load({ requestTimeout: '1s' });
-  assert.ok(Date.now() - t0 < 8000, 'the silent kind does not hold the load past its timeout');
+  const b = await load({ requestTimeout: '3s' });
+  assert.ok(Date.now() - t0 < 8500, 'the silent kind does not hold the load past its timeout');
   assert.equal(b.status, 'partial');
-  assert.equal(b.reason, 'ServiceEntry (networking.istio.io/v1): timeout after 1s');
+  assert.equal(b.reason, 'ServiceEntry (networking.istio.io/v1): timeout after 3s');
   assert.ok(kinds(b.objects).has('VirtualService') && !kinds(b.objects).has('ServiceEntry'));
 });
 
