@@ -26,7 +26,7 @@ export function joinGatewayApi(ctx: ContextIndex, g: MeshGraph): void {
   let any = false;
   for (const lo of objects) if (lo?.obj?.kind && isGatewayApiObject(lo.obj)) { any = true; break; }
   if (!any) return;
-  const t = translateGatewayApi(objects.map((o) => o.obj), { domainSuffix: 'cluster.local' });
+  const t = translateGatewayApi(objects.map((o) => o.obj), { domainSuffix: 'cluster.local', configMapsChecked: ctx.snapshot.configMapsChecked });
   ctx.gatewayApi = t;
   const routes = new Map<string, LoadedObject>();
   for (const lo of objects) {
