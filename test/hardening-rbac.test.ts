@@ -11,6 +11,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { startApiServer, type TestApiServer, type RbacRule } from './support/apiserver/index.js';
 import { testCertificate } from './support/apiserver/certs.js';
 import { typeOfKind } from './support/apiserver/store.js';
+import type { KubeObject } from '../src/model/resources.js';
 import { openKubeClient, loadLiveContexts, watchLiveContexts, liveStateOf, k8s } from '../src/sources/kube/index.js';
 import { canEditWeights } from '../src/sources/edit/access.js';
 import { repoRoot, SIDECAR_DUMP, GATEWAY_DUMP, APISERVER_SEED, requireCorpus } from './support/paths.js';
@@ -42,6 +43,20 @@ function readmeRules(): RbacRule[] {
 }
 
 const RULES = readmeRules();
+// A Gateway naming a CA bundle ConfigMap (read with `get`), another that is absent, one nobody names, and a Secret.
+const CA_SEED = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'infra' } },
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'infra' },
+    spec: {
+      gatewayClassName: 'istio', listeners: [{ name: 'https', port: 443, protocol: 'HTTPS', tls: { mode: 'Terminate', certificateRefs: [{ name: 'edge-cert' }] } }],
+      tls: { frontend: { default: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'client-ca' }] } }, perPort: [{ port: 8443, tls: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'absent-ca' }] } } }] } },
+    },
+  },
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'client-ca', namespace: 'infra' }, data: { 'ca.crt': 'x' } },
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nobody-names-me', namespace: 'infra' }, data: { k: 'v' } },
+  { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'edge-cert', namespace: 'infra' }, data: { 'tls.crt': 'eA==' } },
+] as KubeObject[];
 const READ_ONLY = RULES.filter((r) => !r.verbs.includes('patch'));
 
 before(async () => {
@@ -52,6 +67,7 @@ before(async () => {
     name: 'rbac', seedDir: join(APISERVER_SEED, 'a'), proxies,
     tokens: { 'token-admin': 'admin', [TOKEN_MIN]: 'meshscope', [TOKEN_RO]: 'viewer' },
     rbac: { meshscope: RULES, viewer: READ_ONLY },
+    seed: CA_SEED,
   });
   dir = mkdtempSync(join(tmpdir(), 'meshscope-rbac-'));
   kubeconfig = join(dir, 'config');
@@ -132,12 +148,16 @@ test('the README role: every command works with exactly those permissions; nothi
   assert.deepEqual(mine.filter((r) => r.status === 403).map((r) => `${r.verb} ${r.path}`), [], 'no request outside the role');
   // Each rule of the role is used: none of it is superfluous.
   // pods/portforward `create` is for SPDY clients and newer servers: meshscope's WebSocket GET uses `get`.
-  for (const need of ['list pods', 'watch', 'patch virtualservices', 'get pods/portforward', 'get services/proxy']) {
+  for (const need of ['list pods', 'watch', 'patch virtualservices', 'get pods/portforward', 'get services/proxy', 'get configmaps']) {
     const [verb, res] = need.split(' ');
     if (verb === 'watch') continue; // --watch is covered in-process below
     assert.ok(mine.some((r) => r.verb === verb && (r.subresource ? `${r.resource}/${r.subresource}` : r.resource) === res), `${need} was used`);
   }
   assert.ok(!srv.requests.some((r) => r.resource === 'secrets'), 'no Secret is ever requested');
+  // ConfigMaps: only those named as CA bundles, by name; never a list.
+  const cms = mine.filter((r) => r.resource === 'configmaps');
+  assert.deepEqual([...new Set(cms.map((r) => `${r.verb} ${r.namespace}/${r.name} ${r.status}`))].sort(), ['get infra/absent-ca 404', 'get infra/client-ca 200']);
+  assert.deepEqual(JSON.parse(readFileSync(join(snap, 'min', 'configmaps-checked.json'), 'utf8')), { checked: ['infra/absent-ca', 'infra/client-ca'] });
   for (const r of runs) assertNoSecrets(r.args.join(' '), r.out + r.err);
   for (const f of [audit, ...filesUnder(snap)]) assertNoSecrets(f, readFileSync(f, 'utf8'));
   const line = JSON.parse(readFileSync(audit, 'utf8').trim());

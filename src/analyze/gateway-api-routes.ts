@@ -73,7 +73,7 @@ export const gatewayApiRouteCheck: Check = {
       for (const gw of gateways) duplicateListeners(gw, out);
       if (routes.length === 0) continue;
       const services = new Map(ctx.kind<ServiceSpec>('Service').map((s) => [`${s.namespace}/${s.name}`, s] as const));
-      const t = translateGatewayApi(ctx.objects.map((o) => o.loaded.obj), { domainSuffix: 'cluster.local' });
+      const t = translateGatewayApi(ctx.objects.map((o) => o.loaded.obj), { domainSuffix: 'cluster.local', configMapsChecked: ctx.snapshot.configMapsChecked });
       const outcomes = new Map(t.routes.map((r) => [`${r.obj.kind}/${r.obj.metadata.namespace ?? 'default'}/${r.obj.metadata.name}`, r] as const));
       for (const o of routes) {
         const oc = outcomes.get(`${o.kind}/${o.namespace}/${o.name}`);

@@ -37,7 +37,7 @@ export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceReque
   if (req.from.kind === 'gateway') {
     const gw = findGatewayApiGateway(objects, req.from.namespace, req.from.name);
     if (!gw) return undefined;
-    t = traceGatewayApiGateway(objects, gw, req);
+    t = traceGatewayApiGateway(objects, gw, req, { configMapsChecked: snap.configMapsChecked });
     // Reality: the gateway pod's Envoy config, when its dump is loaded.
     const { joinMesh } = await import('../mesh/join.js');
     const { gatewayApiEnvoy } = await import('../trace/gateway-api-envoy.js');
@@ -51,9 +51,9 @@ export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceReque
     const mode = ambientOfSnapshot(snap).pods.get(`${req.from.namespace}/${pod.metadata.name}`)?.mode;
     if (mode === 'ambient' || mode === 'ambient-waypoint') return undefined;
     const { translateGatewayApi } = await import('../mesh/gateway-api/translate.js');
-    const hasMesh = translateGatewayApi(objects, { domainSuffix: 'cluster.local' }).configs.some((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh'));
+    const hasMesh = translateGatewayApi(objects, { domainSuffix: 'cluster.local', configMapsChecked: snap.configMapsChecked }).configs.some((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh'));
     if (!hasMesh) return undefined;
-    t = traceGatewayApiMesh(objects, pod, req);
+    t = traceGatewayApiMesh(objects, pod, req, { configMapsChecked: snap.configMapsChecked });
     // Only a host with a mesh route is traced here; any other host goes through the VirtualService trace.
     if (!t?.intent.virtualService) return undefined;
     // Reality: the client pod's sidecar, when its dump is loaded.

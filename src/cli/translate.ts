@@ -58,7 +58,7 @@ async function runTranslate(paths: string[], o: Record<string, unknown>, cmd: Co
   let out = '';
   const statusJson: unknown[] = [];
   for (const c of loaded) {
-    const t = translateGatewayApi(c.objects.map((lo) => lo.obj), { domainSuffix, registry });
+    const t = translateGatewayApi(c.objects.map((lo) => lo.obj), { domainSuffix, registry, configMapsChecked: c.configMapsChecked });
     if (o.status) {
       const rows = routeStatusRows(t);
       if (output === 'json') statusJson.push(...rows.map((r) => ({ context: c.name, ...r })));

@@ -53,6 +53,9 @@ export class ContextIndex {
   /** Gateway Service address (LB IP/hostname, externalIP, ClusterIP) → Service. */
   readonly gatewayAddresses = new Map<string, ServiceModel>();
   readonly proxies: ProxyModel[] = [];
+  /** Every loaded context, this one included (set by the join before it links anything). */
+  peers: ContextIndex[] = [];
+  private serviceMap?: Map<string, ServiceModel>;
   private readonly rsWorkload = new Map<string, string>();
 
   constructor(readonly snapshot: ContextSnapshot) {
@@ -75,6 +78,15 @@ export class ContextIndex {
       for (const list of this.byKind.values()) for (const o of list) this.objectMap.set(o.id, o);
     }
     return this.objectMap;
+  }
+
+  /** The Service `namespace/name`, if loaded. */
+  serviceNamed(namespace: string, name: string): ServiceModel | undefined {
+    if (!this.serviceMap) {
+      this.serviceMap = new Map();
+      for (const s of this.services) this.serviceMap.set(`${s.namespace}/${s.name}`, s);
+    }
+    return this.serviceMap.get(`${namespace}/${name}`);
   }
 
   kind(kind: string): MeshObject[] {

@@ -1,11 +1,13 @@
 // Gateway API in the join: istiod's translation of the context's Gateway API objects, its VirtualServices as
 // generated rules (the names Envoy's route metadata carries), each rule linked back to the route rule and each
-// destination to the backendRef it came from. joinEnvoy then links Envoy routes and clusters to them as to any rule.
+// destination to the backendRef it came from, and to the same Service in the other loaded contexts. joinEnvoy then
+// links Envoy routes and clusters to them as to any rule.
 import { isGatewayApiObject } from '../model/gateway-api.js';
 import type { KubeObject, LoadedObject, VirtualServiceSpec } from '../model/resources.js';
 import { translateGatewayApi } from './gateway-api/translate.js';
 import type { GeneratedConfig, SourceLink } from './gateway-api/model.js';
 import { buildRule } from './join-intent.js';
+import { linkServiceAcross } from './join-cross-service.js';
 import type { ContextIndex, GeneratedVirtualServiceSet } from './indexes.js';
 import type { MeshGraph } from './graph.js';
 import type { GatewayBinding, PodModel, RuleProtocol, VirtualServiceModel } from './objects.js';
@@ -24,7 +26,7 @@ export function joinGatewayApi(ctx: ContextIndex, g: MeshGraph): void {
   let any = false;
   for (const lo of objects) if (lo?.obj?.kind && isGatewayApiObject(lo.obj)) { any = true; break; }
   if (!any) return;
-  const t = translateGatewayApi(objects.map((o) => o.obj), { domainSuffix: 'cluster.local' });
+  const t = translateGatewayApi(objects.map((o) => o.obj), { domainSuffix: 'cluster.local', configMapsChecked: ctx.snapshot.configMapsChecked });
   ctx.gatewayApi = t;
   const routes = new Map<string, LoadedObject>();
   for (const lo of objects) {
@@ -162,7 +164,10 @@ function generatedVirtualService(ctx: ContextIndex, cfg: GeneratedConfig, routes
     list.forEach((r, i) => {
       const rule = buildRule(ctx, vs, protocol, r, i, names.get(r.name ?? '') === 1, g);
       const link = links[i];
-      if (link) linkToRoute(ctx, rule, link, routes);
+      if (link) {
+        linkToRoute(ctx, rule, link, routes);
+        for (const d of rule.destinations) linkServiceAcross(ctx, d, g);
+      }
       vs.rules.push(rule);
     });
   }

@@ -34,6 +34,7 @@ export class Mesh {
 
   constructor(readonly input: MeshInput, opts: JoinOptions = {}) {
     this.contexts = input.contexts.map((c) => new ContextIndex(c));
+    for (const ctx of this.contexts) ctx.peers = this.contexts;
     for (const ctx of this.contexts) {
       joinIntent(ctx, this.graph);
       joinGatewayApi(ctx, this.graph);

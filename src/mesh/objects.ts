@@ -182,9 +182,13 @@ export interface DestinationModel {
   dangling: { kind: EdgeKind; reason: string }[];
 }
 
-/** A hop into another loaded context through its gateway. */
+/**
+ * A hop into another loaded context: through its gateway, or (`via: 'service'`) to the same Service, namespace and
+ * name, there (multi-cluster: its endpoints in every cluster serve the host).
+ */
 export interface CrossHop {
   id: string;
+  via?: 'service';
   /** The address that matched (ServiceEntry endpoint address or resolved host). */
   address: string;
   port?: number;

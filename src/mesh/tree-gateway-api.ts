@@ -1,14 +1,17 @@
 // Gateway API in the tree: Gateway (class, addresses, listeners with attached route counts) → listener → route →
 // rule (matches) → backendRefs with their weight as written and as a share → Service and the Envoy clusters that
-// implement them on each proxy; routes with their parents; mesh routes also under their Service.
+// implement them on each proxy, and the same Service in other contexts; routes with their parents; mesh routes also
+// under their Service.
 import type { BackendRef, GatewayApiGatewaySpec, HTTPRouteRule, Listener } from '../model/gateway-api.js';
 import type { ContextIndex } from './indexes.js';
 import type { Problem, TreeNode } from './tree-types.js';
-import { danglingNode, envoyEndpointNode, lazyChildren, node, NO_BADGES, objectLink, withProblems } from './tree-nodes.js';
+import { danglingNode, envoyEndpointNode, flat, lazyChildren, node, NO_BADGES, objectLink, withProblems } from './tree-nodes.js';
 import type { Fill } from './tree-nodes.js';
 import type { RouteOutcome } from './gateway-api/routes.js';
 import type { InputObject } from './gateway-api/model.js';
 import { routeRuleId } from './join-gateway-api.js';
+import { hopEndpoints, remoteEndpoint } from './join-cross-service.js';
+import { hopNode } from './tree-routes.js';
 import type { EnvoyClusterLink, RuleModel, ServiceModel } from './objects.js';
 
 export const GATEWAY_API_GROUPS = [
@@ -63,7 +66,29 @@ function backendClusters(rules: RuleModel[], j: number): EnvoyClusterLink[] {
     || a.proxy.namespace.localeCompare(b.proxy.namespace) || a.proxy.podName.localeCompare(b.proxy.podName) || a.name.localeCompare(b.name));
 }
 
-function envoyClusterNode(parentId: string, l: EnvoyClusterLink, ctx: string): TreeNode {
+/** The same Service in other contexts (one hop per context), with the Envoy endpoints that lead there. */
+function backendHopNodes(ctx: ContextIndex, parentId: string, rules: RuleModel[], j: number, clusters: EnvoyClusterLink[]): TreeNode[] {
+  const out: TreeNode[] = [];
+  const seen = new Set<string>();
+  for (const r of rules) {
+    for (const d of r.destinations) {
+      if (d.mirror || d.backendRef !== j) continue;
+      for (const h of d.hops) {
+        if (seen.has(h.context)) continue;
+        seen.add(h.context);
+        const eps = hopEndpoints(ctx, clusters, h);
+        const proxies = new Set(eps.map((x) => `${x.link.proxy.namespace}/${x.link.proxy.podName}`));
+        const via = eps.find((x) => x.to.gateway)?.to.gateway;
+        const envoy = eps.length === 0 ? '' : `  Envoy: ${eps.length} endpoint${eps.length === 1 ? '' : 's'} on ${[...proxies].join(', ')}${via ? ` via gateway ${via.namespace}/${via.name}` : ''}`;
+        out.push(hopNode(h, flat(`${h.targetHost ?? h.address}${envoy}`), `${parentId}/hop:${h.context}`));
+      }
+    }
+  }
+  return out;
+}
+
+function envoyClusterNode(ctxIndex: ContextIndex, parentId: string, l: EnvoyClusterLink): TreeNode {
+  const ctx = ctxIndex.name;
   const problems: Problem[] = [];
   if (l.drift) problems.push({ severity: 'warning', drift: true, message: l.drift });
   if (l.dangling) problems.push({ severity: 'error', message: l.dangling });
@@ -73,7 +98,18 @@ function envoyClusterNode(parentId: string, l: EnvoyClusterLink, ctx: string): T
     linkTo: `${l.proxy.id}/clusters/${l.name}`, searchText: `${l.name} ${l.proxy.podName}`,
     badges: withProblems({ weight: l.weight, healthy: l.healthy, total: l.total }, problems),
   });
-  for (const ep of l.endpoints) n.children.push(envoyEndpointNode(n.id, ep, ctx));
+  for (const ep of l.endpoints) {
+    const en = envoyEndpointNode(n.id, ep, ctx);
+    const to = remoteEndpoint(ctxIndex, ep);
+    if (to?.pod) {
+      en.detail = flat(`${en.detail ?? ''}  → ${to.context} ${to.pod.namespace}/${to.pod.name}`);
+      en.linkTo = to.pod.id;
+    } else if (to?.gateway) {
+      en.detail = flat(`${en.detail ?? ''}  → ${to.context} gateway ${to.gateway.namespace}/${to.gateway.name}`);
+      en.linkTo = to.gateway.id;
+    }
+    n.children.push(en);
+  }
   return n;
 }
 
@@ -97,7 +133,9 @@ function backendNodes(ctx: ContextIndex, parentId: string, route: InputObject, r
     const svc = isService ? ctx.services.find((s) => s.namespace === bns && s.name === b.name) : undefined;
     if (svc) n.children.push(objectLink(id, svc));
     else if (isService) n.children.push(danglingNode(id, `Service ${bns}/${b.name} not found`, ctx.name));
-    for (const l of backendClusters(rules, j)) n.children.push(envoyClusterNode(id, l, ctx.name));
+    const clusters = backendClusters(rules, j);
+    n.children.push(...backendHopNodes(ctx, id, rules, j, clusters));
+    for (const l of clusters) n.children.push(envoyClusterNode(ctx, id, l));
     return n;
   });
 }

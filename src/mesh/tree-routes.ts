@@ -94,11 +94,11 @@ export function destinationNode(mesh: Mesh, d: DestinationModel, deep: boolean, 
     for (const e of d.endpoints) {
       if (e.pod && (podSet ? podSet.has(e.pod) : d.pods.includes(e.pod))) continue;
       const en = endpointNode(podParent.id, e, ctx);
-      for (const h of d.hops) if (h.address === e.address) en.children.push(hopNode(mesh, h));
+      for (const h of d.hops) if (h.address === e.address) en.children.push(hopNode(h));
       podParent.children.push(en);
     }
     for (const h of d.hops) {
-      if (!d.endpoints.some((e) => e.address === h.address)) podParent.children.push(hopNode(mesh, h));
+      if (!d.endpoints.some((e) => e.address === h.address)) podParent.children.push(hopNode(h));
     }
     for (const e of d.dangling) if (e.kind === 'cross-context') n.children.push(danglingNode(d.id, e.reason, ctx, 'warning'));
     if (podParent !== n) {
@@ -147,17 +147,19 @@ function targetDetail(kind: string, via: string | undefined): string {
   return s;
 }
 
-export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
+/** A hop into another context: its gateway (and what it serves there), or the same Service there, with the pods. */
+export function hopNode(h: CrossHop, detail?: string, id = h.id): TreeNode {
   const gw = h.gatewayService;
-  const n = node(h.id, 'link', `→ ${h.context} ${gw ? `${gw.namespace}/${gw.name}` : ''}`, {
-    detail: `${h.address}${h.port ? `:${h.port}` : ''}${h.targetHost ? `  as ${h.targetHost}${h.targetSubset ? ` ${h.targetSubset}` : ''}` : ''}`,
-    context: h.context, linkTo: gw?.id, ref: gw?.ref, searchText: h.address,
+  const to = gw ?? (h.via === 'service' ? h.targetService : undefined);
+  const n = node(id, 'link', `→ ${h.context} ${to ? `${to.namespace}/${to.name}` : ''}`, {
+    detail: detail ?? `${h.address}${h.port ? `:${h.port}` : ''}${h.targetHost && h.via !== 'service' ? `  as ${h.targetHost}${h.targetSubset ? ` ${h.targetSubset}` : ''}` : ''}`,
+    context: h.context, linkTo: to?.id, ref: to?.ref, searchText: h.address,
     badges: withProblems({ healthy: h.pods.filter((p) => p.ready).length, total: h.pods.length }, h.dangling ? [{ severity: 'error', message: h.dangling }] : undefined),
   });
   if (h.dangling) n.dangling = h.dangling;
-  for (const g of h.gateways) n.children.push(objectLink(h.id, g, { detail: `Gateway in ${h.context}`, searchText: g.servers.flatMap((s) => s.hosts.map((x) => x.host)).join(' ') }));
+  for (const g of h.gateways) n.children.push(objectLink(id, g, { detail: `Gateway in ${h.context}`, searchText: g.servers.flatMap((s) => s.hosts.map((x) => x.host)).join(' ') }));
   for (const vs of h.virtualServices) {
-    const vn = objectLink(h.id, vs, { detail: `VirtualService in ${h.context}  ${vs.hosts.join(',')}` });
+    const vn = objectLink(id, vs, { detail: `VirtualService in ${h.context}  ${vs.hosts.join(',')}` });
     for (const d of h.destinations.filter((x) => x.rule.vs === vs)) {
       const dn = node(`${vn.id}/${d.id}`, 'destination', destinationLabel(d), {
         context: h.context, linkTo: d.id, badges: { weight: d.weight }, searchText: d.fqdn,
@@ -169,7 +171,7 @@ export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
     n.children.push(vn);
   }
   if (h.targetService) {
-    const t = objectLink(h.id, h.targetService, { detail: `Service in ${h.context}` });
+    const t = objectLink(id, h.targetService, { detail: `Service in ${h.context}` });
     let parent = t;
     if (h.targetSubsetDef) {
       const s = h.targetSubsetDef;
@@ -182,7 +184,7 @@ export function hopNode(mesh: Mesh, h: CrossHop): TreeNode {
     setHealth(parent, sumHealth(parent.children));
     n.children.push(t);
   }
-  if (h.dangling) n.children.push(danglingNode(h.id, h.dangling, h.context));
+  if (h.dangling) n.children.push(danglingNode(id, h.dangling, h.context));
   return n;
 }
 

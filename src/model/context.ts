@@ -74,6 +74,11 @@ export interface ContextSnapshot {
   absent?: string[];
   /** When a live context finished loading, or last changed through a watch. */
   updatedAt?: Date;
+  /**
+   * Live: the ConfigMaps the Gateway API objects name as CA bundles, each read with a GET ("namespace/name"; those
+   * not among the objects answered 404). ConfigMaps are never listed, so one not named here is unknown, not missing.
+   */
+  configMapsChecked?: string[];
   /** --watch: set while a watch of this context is down (objects may be out of date); cleared when it reconnects. */
   stale?: { since: Date; reason: string };
 }

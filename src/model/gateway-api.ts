@@ -143,3 +143,35 @@ export interface RegistryService {
   labels?: Record<string, string>;
   kubeService?: boolean;
 }
+
+interface CaRefShape { group?: string; kind?: string; name?: string; namespace?: string }
+
+/**
+ * The ConfigMaps Gateway API objects name as CA bundles, as "namespace/name", each once: frontend client validation
+ * of Gateways and ListenerSets (spec.tls.frontend), BackendTLSPolicy and XBackend validation. Secrets are never listed.
+ */
+export function caConfigMapRefs(objects: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata' | 'spec'>[]): string[] {
+  const out = new Set<string>();
+  const add = (refs: CaRefShape[] | undefined, ns: string, defaultKind: string | undefined, crossNamespace: boolean) => {
+    for (const r of Array.isArray(refs) ? refs : []) {
+      if (!r || typeof r.name !== 'string' || !r.name || (r.group ?? '') !== '' || (r.kind ?? defaultKind) !== 'ConfigMap') continue;
+      out.add(`${crossNamespace && typeof r.namespace === 'string' && r.namespace ? r.namespace : ns}/${r.name}`);
+    }
+  };
+  for (const o of objects) {
+    const group = apiGroup(o.apiVersion);
+    if (group !== GATEWAY_API_GROUP && group !== 'gateway.networking.x-k8s.io') continue;
+    const ns = o.metadata?.namespace ?? 'default';
+    const spec = (o.spec ?? {}) as Record<string, any>;
+    if (o.kind === 'Gateway' || o.kind === 'ListenerSet' || o.kind === 'XListenerSet') {
+      const fe = spec.tls?.frontend;
+      add(fe?.default?.validation?.caCertificateRefs, ns, 'ConfigMap', true);
+      for (const p of Array.isArray(fe?.perPort) ? fe.perPort : []) add(p?.tls?.validation?.caCertificateRefs, ns, 'ConfigMap', true);
+    } else if (o.kind === 'BackendTLSPolicy') {
+      add(spec.validation?.caCertificateRefs?.slice(0, 1), ns, undefined, false);
+    } else if (o.kind === 'XBackend') {
+      add(spec.tls?.validation?.caCertificateRefs?.slice(0, 1), ns, undefined, false);
+    }
+  }
+  return [...out];
+}

@@ -8,6 +8,8 @@ import { isRecord } from './parsed-file.js';
 
 export const MANIFEST = /\.(?:ya?ml|json)$/i;
 export const PROXIES = 'proxies';
+/** DIR/<context>/configmaps-checked.json: the ConfigMaps a live load looked up (ContextSnapshot.configMapsChecked). */
+export const CONFIGMAPS_CHECKED = 'configmaps-checked.json';
 
 export interface ContextDir { name: string; dir: string }
 

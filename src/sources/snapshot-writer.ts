@@ -2,6 +2,7 @@
 //   DIR/<context>/<namespace>/<plural>.yaml (cluster-scoped objects under _cluster/), multi-document YAML
 //   DIR/<context>/ztunnel/<ztunnel-pod>/config_dump.json
 //   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json, clusters.json and stats.json
+//   DIR/<context>/configmaps-checked.json: the CA bundle ConfigMaps a live load looked up ({checked: ["ns/name"]})
 // Everything is written to a temporary sibling folder first and renamed into place, so nothing is written on failure.
 // Secrets are never written; managedFields are stripped.
 import { mkdir, readdir, rename, rm, stat, writeFile, mkdtemp } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { stringify } from 'yaml';
 import type { ContextSnapshot } from '../model/context.js';
 import type { KubeObject } from '../model/resources.js';
 import { UserError } from '../core/errors.js';
+import { CONFIGMAPS_CHECKED } from './snapshot-contexts.js';
 
 export interface WriteSnapshotOptions {
   /** Replace a non-empty DIR. */
@@ -71,6 +73,9 @@ async function writeContext(dir: string, ctx: ContextSnapshot): Promise<WrittenC
   for (const [f, objs] of files) {
     await mkdir(join(dir, dirname(f)), { recursive: true });
     await writeFile(join(dir, f), objs.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
+  }
+  if (ctx.configMapsChecked?.length) {
+    await writeFile(join(dir, CONFIGMAPS_CHECKED), `${JSON.stringify({ checked: ctx.configMapsChecked }, null, 1)}\n`);
   }
   let proxies = 0;
   for (const p of ctx.proxies) {

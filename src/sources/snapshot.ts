@@ -4,6 +4,7 @@
 //   DIR/<context>/proxies/<namespace>/<pod>/config_dump.json   Envoy /config_dump?include_eds=true
 //   DIR/<context>/proxies/<namespace>/<pod>/clusters.json      Envoy /clusters?format=json (optional)
 //   DIR/<context>/ztunnel/<ztunnel-pod>/config_dump.json       ztunnel admin /config_dump (ambient mode)
+//   DIR/<context>/configmaps-checked.json                      CA bundle ConfigMaps a live load looked up
 //
 // A folder with manifests (or a proxies/ folder) directly inside is one context named after the folder.
 // Every origin.file / issue.file is relative to DIR, with '/' separators; ContextSnapshot.source.path is DIR, absolute.
@@ -18,7 +19,7 @@ import { parseYamlObjects } from './yaml-objects.js';
 import { listProxyDirs } from './proxy-files.js';
 import { overCapMessage, resolveLimits, type Limits } from './limits.js';
 import { shapeProblem } from './shape.js';
-import { contextDirs, errorText, MANIFEST, PROXIES, selectContexts, statSnapshotRoot, type ContextDir } from './snapshot-contexts.js';
+import { CONFIGMAPS_CHECKED, contextDirs, errorText, MANIFEST, PROXIES, selectContexts, statSnapshotRoot, type ContextDir } from './snapshot-contexts.js';
 import { readZtunnelDumps, ZTUNNEL } from './ztunnel-files.js';
 
 export { snapshotContextNames } from './snapshot-contexts.js';
@@ -110,6 +111,7 @@ async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, 
   const proxies = onlyFiles ? [] : await readProxyDumps(cd.dir, cd.name, rel, issues, limits.maxDumpBytes);
   const keptProxies = opts.namespace ? proxies.filter((p) => p.namespace === opts.namespace) : proxies;
   const ztunnels = onlyFiles ? [] : await readZtunnelDumps(cd.dir, cd.name, rel, issues, limits.maxDumpBytes);
+  const checked = onlyFiles ? undefined : await readConfigMapsChecked(cd.dir, cd.name, rel, issues, limits.maxDumpBytes);
   // Every file or folder with an error counts once: manifests, config dumps, clusters.json, ztunnel dumps.
   const failedFiles = new Set(issues.filter((i) => i.severity === 'error' && i.file).map((i) => i.file!));
 
@@ -122,6 +124,7 @@ async function loadContext(cd: ContextDir, root: string, opts: SnapshotOptions, 
     issues,
     status: 'ok',
   };
+  if (checked) snap.configMapsChecked = opts.namespace ? checked.filter((k) => k.startsWith(`${opts.namespace}/`)) : checked;
   const nothing = total === 0 && proxies.length === 0 && ztunnels.length === 0;
   if (nothing) {
     snap.status = 'error';
@@ -163,7 +166,7 @@ async function manifestFiles(ctxDir: string, context: string, rel: (abs: string)
       }
       if (isDir) {
         if (!(top && (e.name === PROXIES || e.name === ZTUNNEL))) subdirs.push(abs);
-      } else if (isFile && MANIFEST.test(e.name)) {
+      } else if (isFile && MANIFEST.test(e.name) && !(top && e.name === CONFIGMAPS_CHECKED)) {
         out.push(abs);
       }
     }
@@ -261,6 +264,19 @@ function inNamespace(obj: KubeObject, namespace: string | undefined): boolean {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** DIR/<context>/configmaps-checked.json, when there: `{checked: ["namespace/name", ...]}`. */
+async function readConfigMapsChecked(dir: string, context: string, rel: (abs: string) => string, issues: LoadIssue[], cap: number): Promise<string[] | undefined> {
+  const f = await readJsonFile(join(dir, CONFIGMAPS_CHECKED), rel, cap, CONFIGMAPS_CHECKED);
+  if (f.missing) return undefined;
+  const checked = isRecord(f.value) ? f.value.checked : undefined;
+  const ok = Array.isArray(checked) && checked.every((k) => typeof k === 'string' && /^[^/]+\/[^/]+$/.test(k));
+  if (f.error || !ok) {
+    issues.push({ context, severity: 'error', file: f.file, line: f.line, message: f.error ?? 'not a list of checked ConfigMaps (expected {"checked": ["namespace/name", ...]})' });
+    return undefined;
+  }
+  return checked as string[];
 }
 
 // ---------------------------------------------------------------- proxies

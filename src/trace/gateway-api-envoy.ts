@@ -3,9 +3,14 @@
 // outbound listener and route config for the Service), then compared with the intent: the generated VirtualService
 // the route came from, the clusters and their shares, or the direct 500 / 404. Pure.
 import type { Mesh } from '../mesh/join.js';
+import type { ContextIndex } from '../mesh/indexes.js';
+import { remoteEndpoint } from '../mesh/join-cross-service.js';
+import { parseClusterName } from '../mesh/join-envoy.js';
+import type { PodModel, ServiceModel } from '../mesh/objects.js';
+import type { EnvoyEndpoint } from '../model/envoy/types.js';
 import { walkEnvoy } from './envoy.js';
 import type { IntentResult } from './intent.js';
-import { Recorder } from './recorder.js';
+import { listSome, Recorder } from './recorder.js';
 import { requestView, resolveSource, type ResolvedSource } from './source.js';
 import type { GatewayApiIntent, GatewayApiStep, GatewayApiTrace } from './gateway-api.js';
 import { TraceInputError, type TraceRequest } from './types.js';
@@ -22,7 +27,20 @@ export interface GatewayApiEnvoy {
   disagreements: string[];
   /** Why reality was not checked (no config dump of the proxy). */
   unchecked?: string;
+  /** The pods the clusters' endpoints reach, in this context and (multi-cluster) in the others. */
+  pods: GatewayApiPod[];
 }
+
+export interface GatewayApiPod {
+  cluster: string;
+  context: string;
+  namespace: string;
+  name: string;
+  /** `ns/name` of the other context's gateway the endpoint is (another network). */
+  via?: string;
+}
+
+const USABLE = new Set(['HEALTHY', 'UNKNOWN', 'DEGRADED']);
 
 const share = (ws: number[]): number[] => {
   const total = ws.reduce((a, b) => a + b, 0);
@@ -71,10 +89,12 @@ function walkAndCompare(mesh: Mesh, src: ResolvedSource, req: TraceRequest, inte
   const envoy = walkEnvoy(src, stub, mesh.contexts, rec);
   const steps = rec.steps.map((s) => ({ kind: s.kind, name: s.name, matched: s.matched, reason: s.reason }));
   const clusters = envoy.clusters.map((c) => ({ name: c.name, weight: c.weight }));
-  if (envoy.stopped === 'no dump') return { proxy, role, steps, clusters, disagreements: [], unchecked: `no Envoy config dump of ${proxy}` };
+  if (envoy.stopped === 'no dump') return { proxy, role, steps, clusters, disagreements: [], unchecked: `no Envoy config dump of ${proxy}`, pods: [] };
+  const reached: GatewayApiPod[] = [];
+  for (const c of envoy.clusters) if (c.weight > 0) reached.push(...podsOfCluster(src.ctx, c.name, c.endpoints, steps));
   const status = envoy.route?.raw?.direct_response?.status ?? envoy.route?.raw?.directResponse?.status;
   const disagreements = compare(intent, envoy.stopped, envoy.route?.action, typeof status === 'number' ? status : undefined, envoy.route?.virtualService || undefined, clusters);
-  return { proxy, role, steps, clusters, disagreements };
+  return { proxy, role, steps, clusters, disagreements, pods: reached };
 }
 
 /** The Envoy walk of the Gateway's pod and its comparison with the intent; undefined when no such pod is loaded. */
@@ -110,4 +130,38 @@ export function gatewayApiMeshEnvoy(mesh: Mesh, req: TraceRequest, trace: Gatewa
   const { host, port } = trace.target;
   const svc = src.ctx.services.find((s) => s.host === host);
   return walkAndCompare(mesh, src, req, trace.intent, port, svc?.addresses[0]);
+}
+
+/**
+ * The pods a cluster's endpoints are: local pods, pods of another loaded context (one network), or the other
+ * context's gateway (another network), which forwards to the pods of the same Service there. One step per cluster.
+ */
+function podsOfCluster(ctx: ContextIndex, cluster: string, endpoints: EnvoyEndpoint[], steps: GatewayApiStep[]): GatewayApiPod[] {
+  const out: GatewayApiPod[] = [];
+  const seen = new Set<string>();
+  const add = (context: string, p: PodModel, via?: ServiceModel) => {
+    const k = `${context}/${p.namespace}/${p.name}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ cluster, context, namespace: p.namespace, name: p.name, ...(via ? { via: `${via.namespace}/${via.name}` } : {}) });
+  };
+  const fqdn = parseClusterName(cluster)?.fqdn ?? '';
+  const m = /^([^.]+)\.([^.]+)\.svc\./.exec(fqdn);
+  for (const e of endpoints) {
+    if (!USABLE.has(e.health) || e.outlierFailed) continue;
+    const local = ctx.podByIp.get(e.address);
+    if (local) { add(ctx.name, local); continue; }
+    const to = remoteEndpoint(ctx, e);
+    if (to?.pod) add(to.context, to.pod);
+    else if (to?.gateway && m) {
+      const svc = ctx.peers.find((c) => c.name === to.context)?.serviceNamed(m[2]!, m[1]!);
+      for (const p of svc?.pods ?? []) if (p.ready) add(to.context, p, to.gateway);
+    }
+  }
+  if (out.length > 0) {
+    const byContext = new Map<string, string[]>();
+    for (const p of out) byContext.set(p.context, [...(byContext.get(p.context) ?? []), `${p.name}${p.via ? ` (via gateway ${p.via})` : ''}`]);
+    steps.push({ kind: 'pods', name: cluster, matched: true, reason: [...byContext].map(([c, names]) => `${c}: ${listSome(names)}`).join('; ') });
+  }
+  return out;
 }

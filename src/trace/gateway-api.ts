@@ -194,7 +194,11 @@ function serviceSet(objects: KubeObject[]): Set<string> {
   return new Set(objects.filter((o) => o.kind === 'Service' && o.apiVersion === 'v1').map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`));
 }
 
-export interface GatewayApiTraceOptions { domainSuffix?: string }
+export interface GatewayApiTraceOptions {
+  domainSuffix?: string;
+  /** ConfigMaps looked up live (see ContextSnapshot.configMapsChecked). */
+  configMapsChecked?: readonly string[];
+}
 
 /** The Gateway API Gateway a `gateway/NAME.NS` source names, if it is one. */
 export function findGatewayApiGateway(objects: KubeObject[], namespace: string, name: string): KubeObject | undefined {
@@ -203,7 +207,7 @@ export function findGatewayApiGateway(objects: KubeObject[], namespace: string, 
 
 export function traceGatewayApiGateway(objects: KubeObject[], gw: KubeObject, req: TraceRequest, opts: GatewayApiTraceOptions = {}): GatewayApiTrace {
   const domainSuffix = opts.domainSuffix ?? 'cluster.local';
-  const t = translateGatewayApi(objects, { domainSuffix });
+  const t = translateGatewayApi(objects, { domainSuffix, configMapsChecked: opts.configMapsChecked });
   const services = serviceSet(objects);
   const steps: GatewayApiStep[] = [];
   const ns = gw.metadata.namespace ?? 'default';
@@ -268,7 +272,7 @@ export function traceGatewayApiMesh(objects: KubeObject[], pod: KubeObject, req:
   const svcNs = parts.length >= 2 ? parts[1]! : podNs;
   const fqdn = parts.length === 1 ? `${host}.${podNs}.svc.${domainSuffix}` : parts.length === 2 ? `${host}.svc.${domainSuffix}` : host;
   const svc = objects.find((o) => o.kind === 'Service' && (o.apiVersion === 'v1') && `${o.metadata.name}.${o.metadata.namespace ?? 'default'}.svc.${domainSuffix}` === fqdn);
-  const t = translateGatewayApi(objects, { domainSuffix });
+  const t = translateGatewayApi(objects, { domainSuffix, configMapsChecked: opts.configMapsChecked });
   const mesh = t.configs.filter((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh') && (c.spec.hosts as string[]).includes(fqdn));
   if (mesh.length === 0 && !svc) return undefined;
   const port = req.port ?? Number(svc?.spec?.ports?.[0]?.port ?? 80);

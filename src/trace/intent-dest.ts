@@ -89,6 +89,12 @@ export function traceDestination(d: DestinationModel, requestPort: number, rec: 
   const portName = target ? targetPorts(target).find((p) => p.port === port)?.name : undefined;
   addWorkloadSteps(rec, d.pods, d.endpoints, port, d.hops.length > 0, d.targets.length > 0, portName);
   for (const h of d.hops) {
+    if (h.via === 'service' && h.targetService) {
+      // The same Service in another context: its pods serve the host too, as the proxy's endpoints show.
+      rec.add('intent', 'hop', `→ ${h.context} ${h.targetService.namespace}/${h.targetService.name}`, true,
+        `the same Service in ${h.context}: ${listSome(h.pods.map((p) => p.name)) || 'no pods'}`, { context: h.context, host: h.address });
+      continue;
+    }
     if (h.dangling || !h.gatewayService) {
       rec.add('intent', 'hop', `→ ${h.context} ${h.address}${h.port ? `:${h.port}` : ''}`, false, h.dangling ?? 'no gateway Service');
       continue;

@@ -7,8 +7,8 @@ import type { ConfigError, InputObject } from './model.js';
 export interface CaRef { group?: string; kind?: string; name: string; namespace?: string }
 
 /**
- * A ConfigMap's CA bundle: usable, unknown (not loaded, and its namespace's ConfigMaps were not loaded either: a live
- * cluster's ConfigMaps are not listed), missing, or why it is unusable.
+ * A ConfigMap's CA bundle: usable, unknown (not loaded, and neither looked up live nor in a namespace whose ConfigMaps
+ * were loaded), missing, or why it is unusable.
  */
 export type BundleState = { state: 'ok' | 'unknown' | 'missing' } | { state: 'invalid'; error: string };
 
@@ -16,7 +16,10 @@ const CA_KEYS = ['cacert', 'ca.crt'];
 
 export function configMapBundle(ctx: TranslateContext, namespace: string, name: string): BundleState & { pem?: string } {
   const cm = ctx.configMaps.get(`${namespace}/${name}`);
-  if (!cm) return { state: ctx.configMapsComplete || ctx.configMapNamespaces.has(namespace) ? 'missing' : 'unknown' };
+  if (!cm) {
+    const known = ctx.configMapsChecked ? ctx.configMapsChecked.has(`${namespace}/${name}`) : ctx.configMapNamespaces.has(namespace);
+    return { state: ctx.configMapsComplete || known ? 'missing' : 'unknown' };
+  }
   const data = ((cm as { data?: Record<string, unknown> }).data ?? {}) as Record<string, unknown>;
   for (const k of CA_KEYS) if (typeof data[k] === 'string' && data[k] !== '') return { state: 'ok', pem: data[k] as string };
   for (const k of CA_KEYS) if (k in data) return { state: 'invalid', error: `found key "${k}", but it was empty` };

@@ -18,6 +18,8 @@ export interface TranslateContext {
   /** Namespaces whose ConfigMaps were loaded: only there is a missing ConfigMap known to be missing. */
   configMapNamespaces: Set<string>;
   configMapsComplete: boolean;
+  /** ConfigMaps looked up one by one (live): only those are known missing when not loaded; namespaces say nothing. */
+  configMapsChecked?: Set<string>;
   /** Namespace name → labels (kubernetes.io/metadata.name always set). */
   namespaces: Map<string, Record<string, string>>;
   registry: Map<string, RegistryService[]>;
@@ -50,6 +52,7 @@ export function buildContext(objects: InputObject[], opts: TranslateOptions): Tr
   const ctx: TranslateContext = {
     domainSuffix: opts.domainSuffix, alpha: opts.alphaGatewayApi ?? true,
     services: new Map(), serviceEntries: new Map(), inferencePools: new Map(), xbackends: new Map(), configMaps: new Map(), configMapNamespaces: new Set(), configMapsComplete: opts.configMapsComplete ?? false, namespaces: new Map(),
+    ...(opts.configMapsChecked ? { configMapsChecked: new Set(opts.configMapsChecked) } : {}),
     registry: new Map(), classes: new Map(), grants: [], byKind: new Map(),
   };
   const addRegistry = (s: RegistryService) => {

@@ -10,6 +10,8 @@ export interface TranslateOptions {
   registry?: RegistryService[];
   /** Every ConfigMap that exists was loaded (a closed world): a missing one is missing in any namespace. */
   configMapsComplete?: boolean;
+  /** ConfigMaps ("namespace/name") looked up one by one (live): one of them not loaded is missing. */
+  configMapsChecked?: readonly string[];
   /** PILOT_ENABLE_ALPHA_GATEWAY_API (TCP/TLS listeners); default true. */
   alphaGatewayApi?: boolean;
 }

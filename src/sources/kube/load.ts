@@ -9,6 +9,7 @@ import { KubeRequestError, transportError } from './errors.js';
 import { objectPath, normalizeItem, type LiveKind } from './kinds.js';
 import { loadKubeconfig, selectContexts, contextInfo, type MergedKubeconfig } from './kubeconfig.js';
 import { listAll } from './list.js';
+import { readCaConfigMaps } from './configmaps.js';
 import { liveShapeIssue } from './validate.js';
 import type { Limits } from '../limits.js';
 
@@ -129,6 +130,8 @@ export async function loadLiveContext(kubeconfig: MergedKubeconfig, name: string
     }
   }
   snap.issues.push(...skipped);
+  // The CA bundles Gateway API objects name: GET each one (ConfigMaps are never listed).
+  if (listed > 0) await readCaConfigMaps(client, snap, opts.namespace, opts.timeoutMs);
   if (skipped.length > 0) failures.push(`${skipped.length === 1 ? '1 object' : `${skipped.length} objects`} skipped (fields of the wrong type)`);
   if (listed === 0) {
     // Nothing listed: when every kind failed alike (a timeout, a refused connection), that is the context's reason.

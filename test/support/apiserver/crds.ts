@@ -31,7 +31,7 @@ export type GatewayApiChannel = 'standard' | 'experimental' | 'none';
 
 const CRUD = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 
-/** The built-in kinds meshscope reads (and Secret/ConfigMap, which it must never read). */
+/** The built-in kinds meshscope reads (and Secret, which it must never read; ConfigMap, read only by name). */
 export const BUILTIN_TYPES: ResourceType[] = [
   { kind: 'Namespace', plural: 'namespaces', singular: 'namespace', group: '', namespaced: false, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], versions: ['v1'], shortNames: ['ns'], builtin: true },
   { kind: 'Service', plural: 'services', singular: 'service', group: '', namespaced: true, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], versions: ['v1'], shortNames: ['svc'], builtin: true },
