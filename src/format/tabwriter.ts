@@ -128,3 +128,39 @@ export class TabWriter {
     return s;
   }
 }
+
+/**
+ * A header and `cells` (header.length a row, row after row) as tabwriteCells writes them with minwidth 0, when every
+ * cell is printable ASCII (one byte a rune); undefined when one is not.
+ */
+export function tabwriteAscii(header: readonly string[], cells: readonly string[], padding: number): string | undefined {
+  const cols = header.length;
+  const widths = new Array<number>(cols - 1);
+  for (let j = 0; j < cols - 1; j++) widths[j] = header[j].length + padding;
+  let last = header[cols - 1].length;
+  for (let i = 0; i < cells.length; i += cols) {
+    for (let j = 0; j < cols - 1; j++) if (cells[i + j].length + padding > widths[j]) widths[j] = cells[i + j].length + padding;
+    last += cells[i + cols - 1].length;
+  }
+  const rows = cells.length / cols + 1;
+  let lineWidth = 1;
+  for (let j = 0; j < cols - 1; j++) lineWidth += widths[j];
+  const buf = Buffer.allocUnsafe(rows * lineWidth + last);
+  let o = 0;
+  for (let i = -cols; i < cells.length; i += cols) {
+    const row = i < 0 ? header : cells;
+    const at = i < 0 ? 0 : i;
+    for (let j = 0; j < cols; j++) {
+      const s = row[at + j];
+      for (let k = 0; k < s.length; k++) {
+        const c = s.charCodeAt(k);
+        if (c < 0x20 || c > 0x7e) return undefined;
+        buf[o++] = c;
+      }
+      if (j === cols - 1) break;
+      for (let pad = widths[j] - s.length; pad > 0; pad--) buf[o++] = 0x20;
+    }
+    buf[o++] = 0x0a;
+  }
+  return buf.toString('latin1', 0, o);
+}

@@ -1,5 +1,5 @@
 // The rows and filtered objects of each `istioctl ztunnel-config` view (istioctl/pkg/writer/ztunnel/configdump/).
-import type { ZCert, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from './types.js';
+import type { ZCert, ZCertificate, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from './types.js';
 
 export interface WorkloadFilter { namespace?: string; address?: string; node?: string; name?: string }
 export interface ServiceFilter { namespace?: string }
@@ -9,11 +9,38 @@ export interface ConnectionsFilter { namespace?: string; workload?: string; dire
 const eqFold = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function workloadMatches(w: ZWorkload, f: WorkloadFilter): boolean {
-  if (f.namespace && !eqFold(w.namespace, f.namespace)) return false;
-  if (f.name && !eqFold(w.name, f.name)) return false;
+/**
+ * What the tables read of a workload: a ZWorkload, or a dump's own object of its shape (absent fields undefined,
+ * present ones of their type: tables-dump.ts).
+ */
+export interface WorkloadFields {
+  uid?: string; workloadIps?: readonly string[] | null; waypoint?: { destination?: string }; protocol?: string;
+  name?: string; namespace?: string; node?: string; status?: string; hostname?: string;
+}
+
+/** What the tables read of a service (as WorkloadFields); endpoints as a Map (ZService) or the dump's object. */
+export interface ServiceFields {
+  name?: string; namespace?: string; hostname?: string; vips?: readonly string[] | null; waypoint?: { destination?: string };
+  endpoints?: ReadonlyMap<string, { workloadUid: string }> | Readonly<Record<string, { workloadUid?: string }>> | null;
+}
+
+/** The parts of a dump the tables print. */
+export interface TablesDump {
+  workloads: readonly WorkloadFields[];
+  services: readonly ServiceFields[];
+  policies: readonly ZPolicy[];
+  certificates: readonly ZCertificate[];
+  workloadState: readonly ZWorkloadState[];
+}
+
+/** Rows of a table: `cols` cells a row, row after row. */
+export interface Cells { cols: number; cells: string[] }
+
+export function workloadMatches(w: WorkloadFields, f: WorkloadFilter): boolean {
+  if (f.namespace && !eqFold(w.namespace ?? '', f.namespace)) return false;
+  if (f.name && !eqFold(w.name ?? '', f.name)) return false;
   if (f.address && !(w.workloadIps ?? []).some((ip) => eqFold(ip, f.address!))) return false;
-  if (f.node && !eqFold(w.node, f.node)) return false;
+  if (f.node && !eqFold(w.node ?? '', f.node)) return false;
   return true;
 }
 
@@ -23,32 +50,88 @@ export function filteredWorkloads(d: ZtunnelDump, f: WorkloadFilter = {}): ZWork
 }
 
 /** Waypoint destination (`<ns>/<hostname>` or a `<network>/<vip>`) → name of the first service it names. */
-export function waypointIndex(services: ZService[]): Map<string, string> {
+export function waypointIndex(services: readonly ServiceFields[]): Map<string, string> {
   const index = new Map<string, string>();
   const add = (k: string, name: string) => { if (!index.has(k)) index.set(k, name); };
   for (const s of services) {
-    add(`${s.namespace}/${s.hostname}`, s.name);
-    for (const vip of s.vips ?? []) add(vip, s.name);
+    add(`${s.namespace ?? ''}/${s.hostname ?? ''}`, s.name ?? '');
+    for (const vip of s.vips ?? []) add(vip, s.name ?? '');
   }
   return index;
 }
 
-function waypointName(waypoint: { destination: string } | undefined, index: Map<string, string>): string {
+function waypointName(waypoint: { destination?: string } | undefined, index: Map<string, string>): string {
   if (!waypoint) return 'None';
-  return index.get(waypoint.destination) ?? 'NA';
+  return index.get(waypoint.destination ?? '') ?? 'NA';
 }
 
+/**
+ * Positions 0..n-1 ordered by the string `${ns[i]}.${names[i]}`, then `tie`, then position. With no dot in any
+ * namespace that order is the namespaces' order (as `ns.`) then the names', so the joined keys are never built.
+ */
+function byNamespaceDotName(ns: readonly string[], names: readonly string[], tie: (a: number, b: number) => number): number[] {
+  const n = ns.length;
+  const rank = new Map<string, number>();
+  for (let i = 0; i < n; i++) if (!rank.has(ns[i])) rank.set(ns[i], 0);
+  const order = new Array<number>(n);
+  if ([...rank.keys()].some((x) => x.includes('.'))) {
+    const keys = ns.map((x, i) => `${x}.${names[i]}`);
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => cmp(keys[a], keys[b]) || tie(a, b) || a - b);
+  }
+  const sorted = [...rank.keys()].sort((a, b) => cmp(`${a}.`, `${b}.`));
+  sorted.forEach((x, r) => rank.set(x, r));
+  // Counting sort by namespace, then each namespace's run by name.
+  const starts = new Array<number>(sorted.length + 1).fill(0);
+  const ranks = new Array<number>(n);
+  for (let i = 0; i < n; i++) starts[(ranks[i] = rank.get(ns[i])!) + 1]++;
+  for (let r = 0; r < sorted.length; r++) starts[r + 1] += starts[r];
+  const next = starts.slice(0, sorted.length);
+  for (let i = 0; i < n; i++) order[next[ranks[i]]++] = i;
+  const byName = (a: number, b: number) => cmp(names[a], names[b]) || tie(a, b) || a - b;
+  for (let r = 0; r < sorted.length; r++) {
+    const run = order.slice(starts[r], starts[r + 1]).sort(byName);
+    for (let k = 0; k < run.length; k++) order[starts[r] + k] = run[k];
+  }
+  return order;
+}
+
+const WORKLOAD_COLS = 6;
+
 /** Workload table cells (namespace, pod name, address, node, waypoint, protocol), sorted by `namespace.name` then node. */
-export function workloadCells(d: ZtunnelDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): string[][] {
-  const list = filteredWorkloads(d, f);
-  const keys = list.map((w) => `${w.namespace}.${w.name}`);
-  const order = list.map((_, i) => i);
-  order.sort((a, b) => cmp(keys[a], keys[b]) || cmp(list[a].node, list[b].node));
-  return order.map((i) => {
+export function workloadCells(d: TablesDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): Cells {
+  const list = f.namespace || f.name || f.address || f.node ? d.workloads.filter((w) => workloadMatches(w, f)) : d.workloads;
+  const n = list.length;
+  // Read each workload once, in dump order; the sort then moves cells, not workloads.
+  const ns = new Array<string>(n);
+  const names = new Array<string>(n);
+  const nodes = new Array<string>(n);
+  const addresses = new Array<string>(n);
+  const waypoints = new Array<string>(n);
+  const protocols = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
     const w = list[i];
-    const ips = w.workloadIps === null ? '' : w.workloadIps.length === 1 ? w.workloadIps[0] : w.workloadIps.join(',');
-    return [w.namespace, w.name, ips.length > 0 ? ips : w.hostname, w.node, waypointName(w.waypoint, index), w.protocol];
-  });
+    ns[i] = w.namespace ?? '';
+    names[i] = w.name ?? '';
+    nodes[i] = w.node ?? '';
+    const ipList = w.workloadIps;
+    const ips = !ipList ? '' : ipList.length === 1 ? ipList[0] : ipList.join(',');
+    addresses[i] = ips.length > 0 ? ips : w.hostname ?? '';
+    waypoints[i] = waypointName(w.waypoint, index);
+    protocols[i] = w.protocol ?? '';
+  }
+  const order = byNamespaceDotName(ns, names, (a, b) => cmp(nodes[a], nodes[b]));
+  const cells = new Array<string>(n * WORKLOAD_COLS);
+  for (let k = 0, c = 0; k < n; k++) {
+    const i = order[k];
+    cells[c++] = ns[i];
+    cells[c++] = names[i];
+    cells[c++] = addresses[i];
+    cells[c++] = nodes[i];
+    cells[c++] = waypoints[i];
+    cells[c++] = protocols[i];
+  }
+  return { cols: WORKLOAD_COLS, cells };
 }
 
 const byNamespaceNameHost = (a: ZService, b: ZService) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.hostname, b.hostname);
@@ -57,26 +140,61 @@ export function sortedServices(d: ZtunnelDump, f: ServiceFilter = {}): ZService[
   return d.services.filter((s) => !f.namespace || eqFold(s.namespace, f.namespace)).sort(byNamespaceNameHost);
 }
 
-/** Service table cells (namespace, service name, VIPs, waypoint, healthy/all endpoints). */
-export function serviceCells(d: ZtunnelDump, f: ServiceFilter = {}, index = waypointIndex(d.services)): string[][] {
-  const services = sortedServices(d, f);
-  const healthyUid = new Map<string, boolean>();
-  if (services.some((s) => s.endpoints !== null && s.endpoints.size > 0)) for (const w of d.workloads) healthyUid.set(w.uid, w.status === 'Healthy');
-  return services.map((s) => {
-    let healthy = 0;
-    if (s.endpoints) for (const ep of s.endpoints.values()) if (healthyUid.get(ep.workloadUid) === true) healthy++;
-    let vips = '';
-    const list = s.vips ?? [];
-    for (let i = 0; i < list.length; i++) {
-      const v = list[i];
-      const slash = v.indexOf('/');
-      vips += (i > 0 ? ',' : '') + (slash >= 0 ? v.slice(slash + 1) : '');
+/** The workload uids of a service's endpoints, and how many endpoints it has. */
+function endpointCount(s: ServiceFields, healthy: ReadonlySet<string>): string {
+  const eps = s.endpoints;
+  let ok = 0;
+  let all = 0;
+  if (eps instanceof Map) {
+    for (const ep of eps.values()) if (healthy.has(ep.workloadUid)) ok++;
+    all = eps.size;
+  } else if (eps) {
+    const o = eps as Readonly<Record<string, { workloadUid?: string }>>;
+    for (const k in o) {
+      all++;
+      if (healthy.has(o[k].workloadUid ?? '')) ok++;
     }
-    return [s.namespace, s.name, vips, waypointName(s.waypoint, index), `${healthy}/${s.endpoints?.size ?? 0}`];
-  });
+  }
+  return `${ok}/${all}`;
 }
 
-export function sortedPolicies(d: ZtunnelDump, f: PolicyFilter = {}) {
+/** Service table cells (namespace, service name, VIPs, waypoint, healthy/all endpoints). */
+export function serviceCells(d: TablesDump, f: ServiceFilter = {}, index = waypointIndex(d.services)): Cells {
+  const list = f.namespace ? d.services.filter((s) => eqFold(s.namespace ?? '', f.namespace!)) : d.services;
+  const n = list.length;
+  const ns = list.map((s) => s.namespace ?? '');
+  const names = list.map((s) => s.name ?? '');
+  const hosts = list.map((s) => s.hostname ?? '');
+  const order = list.map((_, i) => i).sort((a, b) => cmp(ns[a], ns[b]) || cmp(names[a], names[b]) || cmp(hosts[a], hosts[b]) || a - b);
+  // Workloads by uid, the last one of a uid deciding (as a Go map filled in order).
+  const healthy = new Set<string>();
+  if (list.some((s) => s.endpoints)) {
+    for (const w of d.workloads) {
+      if (w.status === 'Healthy') healthy.add(w.uid ?? '');
+      else healthy.delete(w.uid ?? '');
+    }
+  }
+  const cells = new Array<string>(n * 5);
+  for (let k = 0, c = 0; k < n; k++) {
+    const i = order[k];
+    const s = list[i];
+    let vips = '';
+    const vipList = s.vips ?? [];
+    for (let j = 0; j < vipList.length; j++) {
+      const v = vipList[j];
+      const slash = v.indexOf('/');
+      vips += (j > 0 ? ',' : '') + (slash >= 0 ? v.slice(slash + 1) : '');
+    }
+    cells[c++] = ns[i];
+    cells[c++] = names[i];
+    cells[c++] = vips;
+    cells[c++] = waypointName(s.waypoint, index);
+    cells[c++] = endpointCount(s, healthy);
+  }
+  return { cols: 5, cells };
+}
+
+export function sortedPolicies(d: Pick<TablesDump, 'policies'>, f: PolicyFilter = {}): ZPolicy[] {
   return d.policies.filter((p) => !f.namespace || eqFold(p.namespace, f.namespace)).sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
 }
 
@@ -101,7 +219,7 @@ export function certValid(c: ZCert, now: Date): boolean {
 
 const orNA = (s: string) => (s === '' ? 'NA' : s);
 
-export function certificateRows(d: ZtunnelDump, now: Date): CertificateRow[] {
+export function certificateRows(d: Pick<TablesDump, 'certificates'>, now: Date): CertificateRow[] {
   const rows: CertificateRow[] = [];
   for (const c of d.certificates) {
     const state = c.state.includes('Unavailable') ? 'Unavailable' : c.state;
@@ -127,7 +245,7 @@ function workloadRef(f: ConnectionsFilter): { name?: string; namespace?: string 
 }
 
 /** Workload states the filter keeps, sorted by namespace then name. */
-export function sortedWorkloadStates(d: ZtunnelDump, f: ConnectionsFilter = {}): ZWorkloadState[] {
+export function sortedWorkloadStates(d: Pick<TablesDump, 'workloadState'>, f: ConnectionsFilter = {}): ZWorkloadState[] {
   const ref = workloadRef(f);
   return d.workloadState
     .filter((s) => (!ref.namespace || s.info.namespace === ref.namespace) && (!ref.name || s.info.name === ref.name))
@@ -148,46 +266,56 @@ function splitHostPort(addr: string): { host: string; port: string } | undefined
   return host.includes(':') || host.includes('[') || host.includes(']') ? undefined : { host, port: addr.slice(i + 1) };
 }
 
+/** The host `lookup` asks for (none when `addr` is not host:port). */
+const hostOf = (addr: string) => splitHostPort(addr)?.host ?? '';
+
 const joinHostPort = (host: string, port: string) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 /** Connection table cells (workload, direction, local, remote, remote target, protocol). */
-export function connectionCells(d: ZtunnelDump, f: ConnectionsFilter = {}): string[][] {
-  // Address → name maps, built on the first lookup (the last service or workload with an address wins).
-  let serviceNames: Map<string, string> | undefined;
-  let workloads: Map<string, ZWorkload> | undefined;
-  const names = () => {
-    serviceNames = new Map();
+export function connectionCells(d: TablesDump, f: ConnectionsFilter = {}): Cells {
+  const states = sortedWorkloadStates(d, f);
+  // Address → name, for the hosts the connections name (the last service or workload with that address wins).
+  const hosts = new Set<string>();
+  if (!f.raw) {
+    for (const s of states) {
+      for (const c of s.connections.inbound ?? []) hosts.add(hostOf(c.actualDst)).add(hostOf(c.src));
+      for (const c of s.connections.outbound ?? []) hosts.add(hostOf(c.src)).add(hostOf(c.actualDst)).add(hostOf(c.originalDst));
+    }
+  }
+  const serviceNames = new Map<string, string>();
+  const workloads = new Map<string, WorkloadFields>();
+  if (hosts.size > 0) {
     for (const s of d.services) {
       const first = s.vips?.[0];
       const ip = first !== undefined ? first.slice(first.indexOf('/') + 1 || first.length) : '';
-      serviceNames.set(ip === '' ? 'None' : ip, s.hostname);
+      const k = ip === '' ? 'None' : ip;
+      if (hosts.has(k)) serviceNames.set(k, s.hostname ?? '');
     }
-    workloads = new Map();
     for (const w of d.workloads) {
       const ip = w.workloadIps?.[0] ?? '';
-      workloads.set(ip === '' ? 'None' : ip, w);
+      const k = ip === '' ? 'None' : ip;
+      if (hosts.has(k)) workloads.set(k, w);
     }
-  };
+  }
   const lookup = (addr: string): string => {
     if (f.raw) return addr;
     const hp = splitHostPort(addr);
     if (!hp) return addr;
-    if (!serviceNames) names();
-    const s = serviceNames!.get(hp.host);
+    const s = serviceNames.get(hp.host);
     if (s !== undefined) return joinHostPort(s, hp.port);
-    const w = workloads!.get(hp.host);
-    if (w !== undefined) return joinHostPort(`${w.name}.${w.namespace}`, hp.port);
+    const w = workloads.get(hp.host);
+    if (w !== undefined) return joinHostPort(`${w.name ?? ''}.${w.namespace ?? ''}`, hp.port);
     return addr;
   };
-  const rows: string[][] = [];
-  for (const s of sortedWorkloadStates(d, f)) {
+  const cells: string[] = [];
+  for (const s of states) {
     const name = `${s.info.name}.${s.info.namespace}`;
     if (f.direction !== 'outbound') {
-      for (const c of s.connections.inbound ?? []) rows.push([name, 'Inbound', lookup(c.actualDst), lookup(c.src), c.originalDst, c.protocol]);
+      for (const c of s.connections.inbound ?? []) cells.push(name, 'Inbound', lookup(c.actualDst), lookup(c.src), c.originalDst, c.protocol);
     }
     if (f.direction !== 'inbound') {
-      for (const c of s.connections.outbound ?? []) rows.push([name, 'Outbound', lookup(c.src), lookup(c.actualDst), lookup(c.originalDst), c.protocol]);
+      for (const c of s.connections.outbound ?? []) cells.push(name, 'Outbound', lookup(c.src), lookup(c.actualDst), lookup(c.originalDst), c.protocol);
     }
   }
-  return rows;
+  return { cols: 6, cells };
 }

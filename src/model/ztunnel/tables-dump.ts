@@ -1,0 +1,105 @@
+// The dump as the tables read it (`zc all`): a workload or a service whose object already has the shape istioctl
+// decodes (member names exact, values of their type) is used as it is, not copied into a ZWorkload or ZService;
+// any other is read by parse.ts, so the errors and the values are parseZtunnelDump's.
+import { readZtunnelDump } from './parse.js';
+import type { ServiceFields, TablesDump, WorkloadFields } from './views.js';
+
+const STR = 0;
+const NUM = 1;
+const BOOL = 2;
+/** A list of strings. */
+const STRS = 3;
+/** An object of numbers (or nulls). */
+const NUMS = 4;
+/** cidrVips: strings or CIDR objects. */
+const CIDRS = 5;
+/** endpoints: an object of ENDPOINT objects. */
+const ENDPOINTS = 6;
+
+type Kind = number | Shape;
+
+/** The members of one struct and their kinds; `ignored` caches member names that are none of them in any case. */
+interface Shape { kinds: Map<string, Kind>; lower: Set<string>; ignored: Map<string, boolean> }
+
+function shape(kinds: Record<string, Kind>): Shape {
+  const names = Object.keys(kinds);
+  return { kinds: new Map(names.map((k) => [k, kinds[k]])), lower: new Set(names.map((k) => k.toLowerCase())), ignored: new Map() };
+}
+
+const GATEWAY = shape({ destination: STR });
+const WORKLOAD = shape({
+  uid: STR, workloadIps: STRS, waypoint: GATEWAY, networkGateway: GATEWAY, protocol: STR, name: STR, namespace: STR,
+  serviceAccount: STR, workloadName: STR, workloadType: STR, canonicalName: STR, canonicalRevision: STR, clusterId: STR,
+  trustDomain: STR, locality: shape({ region: STR, zone: STR, subzone: STR }), node: STR, network: STR, status: STR,
+  hostname: STR, capacity: NUM, applicationTunnel: shape({ protocol: STR, port: NUM }), authorizationPolicies: STRS,
+});
+const CIDR = shape({ cidr: STR, network: STR });
+const ENDPOINT = shape({ workloadUid: STR, service: STR, address: STR, port: NUMS });
+const SERVICE = shape({
+  name: STR, namespace: STR, hostname: STR, vips: STRS, cidrVips: CIDRS, ports: NUMS,
+  loadBalancer: shape({ mode: STR, routingPreferences: STRS, healthPolicy: STR }), waypoint: GATEWAY, endpoints: ENDPOINTS,
+  subjectAltNames: STRS, ipFamilies: STR, canonical: BOOL,
+});
+
+type JsonObject = Record<string, unknown>;
+const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A member name Go would not match to any member of `s` (in any letter case). */
+function ignored(s: Shape, k: string): boolean {
+  let yes = s.ignored.get(k);
+  if (yes === undefined) s.ignored.set(k, (yes = !s.lower.has(k.toLowerCase())));
+  return yes;
+}
+
+function allStrings(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  return true;
+}
+
+function numbers(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  for (const k in v) if (typeof v[k] !== 'number' && v[k] !== null) return false;
+  return true;
+}
+
+/** True when `v` is an object of shape `s` whose members read as themselves (no null, no other letter case). */
+function exact(v: unknown, s: Shape): v is JsonObject {
+  if (!isObj(v)) return false;
+  for (const k in v) {
+    const kind = s.kinds.get(k);
+    const x = v[k];
+    if (kind === undefined) {
+      if (!ignored(s, k)) return false;
+    } else if (typeof kind === 'object') {
+      if (!exact(x, kind)) return false;
+    } else if (!fits(x, kind)) return false;
+  }
+  return true;
+}
+
+function fits(x: unknown, kind: number): boolean {
+  switch (kind) {
+    case STR: return typeof x === 'string';
+    case NUM: return typeof x === 'number';
+    case BOOL: return typeof x === 'boolean';
+    case STRS: return allStrings(x);
+    case NUMS: return numbers(x);
+    case CIDRS:
+      if (!Array.isArray(x)) return false;
+      for (let i = 0; i < x.length; i++) if (typeof x[i] !== 'string' && !exact(x[i], CIDR)) return false;
+      return true;
+    default:
+      if (!isObj(x)) return false;
+      for (const k in x) if (!exact(x[k], ENDPOINT)) return false;
+      return true;
+  }
+}
+
+const workload = (v: unknown): WorkloadFields | undefined => (exact(v, WORKLOAD) ? (v as WorkloadFields) : undefined);
+const service = (v: unknown): ServiceFields | undefined => (exact(v, SERVICE) ? (v as ServiceFields) : undefined);
+
+/** The parsed JSON of a dump → what the tables print; the same errors as parseZtunnelDump. */
+export function readTablesDump(raw: unknown, source: string): TablesDump {
+  return readZtunnelDump<WorkloadFields, ServiceFields>(raw, source, { workload, service });
+}
