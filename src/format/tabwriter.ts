@@ -130,10 +130,10 @@ export class TabWriter {
 }
 
 /**
- * A header and `cells` (header.length a row, row after row) as tabwriteCells writes them with minwidth 0, when every
- * cell is printable ASCII (one byte a rune); undefined when one is not.
+ * A header and `cells` (header.length a row, row after row; rows in `order` when given) as tabwriteCells writes them
+ * with minwidth 0, when every cell is printable ASCII (one byte a rune); undefined when one is not.
  */
-export function tabwriteAscii(header: readonly string[], cells: readonly string[], padding: number): string | undefined {
+export function tabwriteAscii(header: readonly string[], cells: readonly string[], padding: number, order?: readonly number[]): string | undefined {
   const cols = header.length;
   const widths = new Array<number>(cols - 1);
   for (let j = 0; j < cols - 1; j++) widths[j] = header[j].length + padding;
@@ -142,14 +142,14 @@ export function tabwriteAscii(header: readonly string[], cells: readonly string[
     for (let j = 0; j < cols - 1; j++) if (cells[i + j].length + padding > widths[j]) widths[j] = cells[i + j].length + padding;
     last += cells[i + cols - 1].length;
   }
-  const rows = cells.length / cols + 1;
+  const rows = cells.length / cols;
   let lineWidth = 1;
   for (let j = 0; j < cols - 1; j++) lineWidth += widths[j];
-  const buf = Buffer.allocUnsafe(rows * lineWidth + last);
+  const buf = Buffer.allocUnsafe((rows + 1) * lineWidth + last);
   let o = 0;
-  for (let i = -cols; i < cells.length; i += cols) {
-    const row = i < 0 ? header : cells;
-    const at = i < 0 ? 0 : i;
+  for (let r = -1; r < rows; r++) {
+    const row = r < 0 ? header : cells;
+    const at = r < 0 ? 0 : (order ? order[r] : r) * cols;
     for (let j = 0; j < cols; j++) {
       const s = row[at + j];
       for (let k = 0; k < s.length; k++) {

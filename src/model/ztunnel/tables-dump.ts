@@ -18,12 +18,15 @@ const ENDPOINTS = 6;
 
 type Kind = number | Shape;
 
-/** The members of one struct and their kinds; `ignored` caches member names that are none of them in any case. */
-interface Shape { kinds: Map<string, Kind>; lower: Set<string>; ignored: Map<string, boolean> }
+/**
+ * The members of one struct and their kinds; `ignored` caches member names that are none of them in any case, and
+ * `order`/`orderKinds` the member names of the last object read, in its order (objects of a dump share one).
+ */
+interface Shape { kinds: Map<string, Kind>; lower: Set<string>; ignored: Map<string, boolean>; order: string[]; orderKinds: (Kind | undefined)[] }
 
 function shape(kinds: Record<string, Kind>): Shape {
   const names = Object.keys(kinds);
-  return { kinds: new Map(names.map((k) => [k, kinds[k]])), lower: new Set(names.map((k) => k.toLowerCase())), ignored: new Map() };
+  return { kinds: new Map(names.map((k) => [k, kinds[k]])), lower: new Set(names.map((k) => k.toLowerCase())), ignored: new Map(), order: [], orderKinds: [] };
 }
 
 const GATEWAY = shape({ destination: STR });
@@ -66,10 +69,22 @@ function numbers(v: unknown): boolean {
 /** True when `v` is an object of shape `s` whose members read as themselves (no null, no other letter case). */
 function exact(v: unknown, s: Shape): v is JsonObject {
   if (!isObj(v)) return false;
+  const order = s.order;
+  const orderKinds = s.orderKinds;
+  let i = 0;
   for (const k in v) {
-    const kind = s.kinds.get(k);
+    let kind: Kind | undefined;
+    if (order[i] === k) kind = orderKinds[i];
+    else {
+      kind = s.kinds.get(k);
+      order[i] = k;
+      orderKinds[i] = kind;
+    }
+    i++;
     const x = v[k];
-    if (kind === undefined) {
+    if (kind === STR) {
+      if (typeof x !== 'string') return false;
+    } else if (kind === undefined) {
       if (!ignored(s, k)) return false;
     } else if (typeof kind === 'object') {
       if (!exact(x, kind)) return false;
@@ -80,7 +95,6 @@ function exact(v: unknown, s: Shape): v is JsonObject {
 
 function fits(x: unknown, kind: number): boolean {
   switch (kind) {
-    case STR: return typeof x === 'string';
     case NUM: return typeof x === 'number';
     case BOOL: return typeof x === 'boolean';
     case STRS: return allStrings(x);
@@ -89,10 +103,11 @@ function fits(x: unknown, kind: number): boolean {
       if (!Array.isArray(x)) return false;
       for (let i = 0; i < x.length; i++) if (typeof x[i] !== 'string' && !exact(x[i], CIDR)) return false;
       return true;
-    default:
+    case ENDPOINTS:
       if (!isObj(x)) return false;
       for (const k in x) if (!exact(x[k], ENDPOINT)) return false;
       return true;
+    default: return typeof x === 'string';
   }
 }
 

@@ -33,8 +33,8 @@ export interface TablesDump {
   workloadState: readonly ZWorkloadState[];
 }
 
-/** Rows of a table: `cols` cells a row, row after row. */
-export interface Cells { cols: number; cells: string[] }
+/** Rows of a table: `cols` cells a row, row after row, printed in `order` (row positions) when given. */
+export interface Cells { cols: number; cells: string[]; order?: readonly number[] }
 
 export function workloadMatches(w: WorkloadFields, f: WorkloadFilter): boolean {
   if (f.namespace && !eqFold(w.namespace ?? '', f.namespace)) return false;
@@ -66,17 +66,17 @@ function waypointName(waypoint: { destination?: string } | undefined, index: Map
 }
 
 /**
- * Positions 0..n-1 ordered by the string `${ns[i]}.${names[i]}`, then `tie`, then position. With no dot in any
- * namespace that order is the namespaces' order (as `ns.`) then the names', so the joined keys are never built.
+ * Rows of `cells` ordered by the string `${namespace}.${name}` (columns 0 and 1), then `tie`, then position. With no
+ * dot in any namespace that order is the namespaces' order (as `ns.`) then the names', so no joined key is built.
  */
-function byNamespaceDotName(ns: readonly string[], names: readonly string[], tie: (a: number, b: number) => number): number[] {
-  const n = ns.length;
+function byNamespaceDotName(cells: readonly string[], cols: number, tie: (a: number, b: number) => number): number[] {
+  const n = cells.length / cols;
   const rank = new Map<string, number>();
-  for (let i = 0; i < n; i++) if (!rank.has(ns[i])) rank.set(ns[i], 0);
+  for (let i = 0; i < n; i++) if (!rank.has(cells[i * cols])) rank.set(cells[i * cols], 0);
   const order = new Array<number>(n);
   if ([...rank.keys()].some((x) => x.includes('.'))) {
-    const keys = ns.map((x, i) => `${x}.${names[i]}`);
-    for (let i = 0; i < n; i++) order[i] = i;
+    const keys = new Array<string>(n);
+    for (let i = 0; i < n; i++) keys[order[i] = i] = `${cells[i * cols]}.${cells[i * cols + 1]}`;
     return order.sort((a, b) => cmp(keys[a], keys[b]) || tie(a, b) || a - b);
   }
   const sorted = [...rank.keys()].sort((a, b) => cmp(`${a}.`, `${b}.`));
@@ -84,11 +84,11 @@ function byNamespaceDotName(ns: readonly string[], names: readonly string[], tie
   // Counting sort by namespace, then each namespace's run by name.
   const starts = new Array<number>(sorted.length + 1).fill(0);
   const ranks = new Array<number>(n);
-  for (let i = 0; i < n; i++) starts[(ranks[i] = rank.get(ns[i])!) + 1]++;
+  for (let i = 0; i < n; i++) starts[(ranks[i] = rank.get(cells[i * cols])!) + 1]++;
   for (let r = 0; r < sorted.length; r++) starts[r + 1] += starts[r];
   const next = starts.slice(0, sorted.length);
   for (let i = 0; i < n; i++) order[next[ranks[i]]++] = i;
-  const byName = (a: number, b: number) => cmp(names[a], names[b]) || tie(a, b) || a - b;
+  const byName = (a: number, b: number) => cmp(cells[a * cols + 1], cells[b * cols + 1]) || tie(a, b) || a - b;
   for (let r = 0; r < sorted.length; r++) {
     const run = order.slice(starts[r], starts[r + 1]).sort(byName);
     for (let k = 0; k < run.length; k++) order[starts[r] + k] = run[k];
@@ -102,36 +102,21 @@ const WORKLOAD_COLS = 6;
 export function workloadCells(d: TablesDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): Cells {
   const list = f.namespace || f.name || f.address || f.node ? d.workloads.filter((w) => workloadMatches(w, f)) : d.workloads;
   const n = list.length;
-  // Read each workload once, in dump order; the sort then moves cells, not workloads.
-  const ns = new Array<string>(n);
-  const names = new Array<string>(n);
-  const nodes = new Array<string>(n);
-  const addresses = new Array<string>(n);
-  const waypoints = new Array<string>(n);
-  const protocols = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
+  // Each workload read once, in dump order; the sort orders rows, not workloads.
+  const cells = new Array<string>(n * WORKLOAD_COLS);
+  for (let i = 0, c = 0; i < n; i++) {
     const w = list[i];
-    ns[i] = w.namespace ?? '';
-    names[i] = w.name ?? '';
-    nodes[i] = w.node ?? '';
     const ipList = w.workloadIps;
     const ips = !ipList ? '' : ipList.length === 1 ? ipList[0] : ipList.join(',');
-    addresses[i] = ips.length > 0 ? ips : w.hostname ?? '';
-    waypoints[i] = waypointName(w.waypoint, index);
-    protocols[i] = w.protocol ?? '';
+    cells[c++] = w.namespace ?? '';
+    cells[c++] = w.name ?? '';
+    cells[c++] = ips.length > 0 ? ips : w.hostname ?? '';
+    cells[c++] = w.node ?? '';
+    cells[c++] = waypointName(w.waypoint, index);
+    cells[c++] = w.protocol ?? '';
   }
-  const order = byNamespaceDotName(ns, names, (a, b) => cmp(nodes[a], nodes[b]));
-  const cells = new Array<string>(n * WORKLOAD_COLS);
-  for (let k = 0, c = 0; k < n; k++) {
-    const i = order[k];
-    cells[c++] = ns[i];
-    cells[c++] = names[i];
-    cells[c++] = addresses[i];
-    cells[c++] = nodes[i];
-    cells[c++] = waypoints[i];
-    cells[c++] = protocols[i];
-  }
-  return { cols: WORKLOAD_COLS, cells };
+  const order = byNamespaceDotName(cells, WORKLOAD_COLS, (a, b) => cmp(cells[a * WORKLOAD_COLS + 3], cells[b * WORKLOAD_COLS + 3]));
+  return { cols: WORKLOAD_COLS, cells, order };
 }
 
 const byNamespaceNameHost = (a: ZService, b: ZService) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.hostname, b.hostname);
