@@ -130,10 +130,10 @@ export class TabWriter {
 }
 
 /**
- * A header and `cells` (header.length a row, row after row; rows in `order` when given) as tabwriteCells writes them
+ * A header and `cells` (header.length a row, row after row) as tabwriteCells writes them
  * with minwidth 0, when every cell is printable ASCII (one byte a rune); undefined when one is not.
  */
-export function tabwriteAscii(header: readonly string[], cells: readonly string[], padding: number, order?: readonly number[]): string | undefined {
+export function tabwriteAscii(header: readonly string[], cells: readonly string[], padding: number): string | undefined {
   const cols = header.length;
   const widths = new Array<number>(cols - 1);
   for (let j = 0; j < cols - 1; j++) widths[j] = header[j].length + padding;
@@ -149,7 +149,7 @@ export function tabwriteAscii(header: readonly string[], cells: readonly string[
   let o = 0;
   for (let r = -1; r < rows; r++) {
     const row = r < 0 ? header : cells;
-    const at = r < 0 ? 0 : (order ? order[r] : r) * cols;
+    const at = r < 0 ? 0 : r * cols;
     for (let j = 0; j < cols; j++) {
       const s = row[at + j];
       for (let k = 0; k < s.length; k++) {

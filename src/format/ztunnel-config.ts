@@ -9,7 +9,7 @@ import { numberMapOf } from '../model/ztunnel/parse.js';
 import type { ZCert, ZEndpoint, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from '../model/ztunnel/types.js';
 import {
   certificateRows, connectionCells, filteredWorkloads, serviceCells, sortedPolicies, sortedServices, sortedWorkloadStates,
-  waypointIndex, workloadCells, type Cells, type ConnectionsFilter, type PolicyFilter, type ServiceFilter, type TablesDump, type WorkloadFilter,
+  rowsOf, workloadCells, type Cells, type ConnectionsFilter, type PolicyFilter, type ServiceFilter, type TablesDump, type WorkloadFilter,
 } from '../model/ztunnel/views.js';
 
 export type ZtunnelView = 'workload' | 'service' | 'policy' | 'certificate' | 'connections' | 'all';
@@ -28,14 +28,11 @@ function newlines(s: string): number {
 }
 
 /** The table, its cells made safe for a terminal: plain ASCII in one pass, else one scan of the text finds whether any cell needs it. */
-function table(header: string[], { cols, cells, order }: Cells, padding = 1): string {
-  const ascii = tabwriteAscii(header, cells, padding, order);
+function table(header: string[], { cols, cells }: Cells, padding = 1): string {
+  const ascii = tabwriteAscii(header, cells, padding);
   if (ascii !== undefined) return ascii;
   const rows = [header];
-  for (let r = 0; r < cells.length / cols; r++) {
-    const at = (order ? order[r] : r) * cols;
-    rows.push(cells.slice(at, at + cols));
-  }
+  for (let i = 0; i < cells.length; i += cols) rows.push(cells.slice(i, i + cols));
   const opts = { minwidth: 0, tabwidth: 8, padding };
   const text = tabwriteCells(rows, opts);
   if (!UNSAFE_BUT_NEWLINE.test(text) && newlines(text) === rows.length) return text;
@@ -45,12 +42,12 @@ function table(header: string[], { cols, cells, order }: Cells, padding = 1): st
 
 const flat = (rows: string[][], cols: number): Cells => ({ cols, cells: rows.flat() });
 
-export function renderWorkloadTable(d: TablesDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): string {
-  return table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], workloadCells(d, f, index));
+export function renderWorkloadTable(d: TablesDump, f: WorkloadFilter = {}): string {
+  return table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], workloadCells(d, f));
 }
 
-export function renderServiceTable(d: TablesDump, f: ServiceFilter = {}, index = waypointIndex(d.services)): string {
-  return table(['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], serviceCells(d, f, index));
+export function renderServiceTable(d: TablesDump, f: ServiceFilter = {}): string {
+  return table(['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], serviceCells(d, f));
 }
 
 export function renderPolicyTable(d: Pick<TablesDump, 'policies'>, f: PolicyFilter = {}): string {
@@ -68,11 +65,11 @@ export function renderConnectionTable(d: TablesDump, f: ConnectionsFilter = {}):
 }
 
 /** `zc all`: every table, each after a blank line (and a `------ X INFO ------` header with --with-headers). */
-export function renderAllTables(d: TablesDump, opts: { withHeaders?: boolean; now: Date }): string {
-  const index = waypointIndex(d.services);
+export function renderAllTables(dump: TablesDump, opts: { withHeaders?: boolean; now: Date }): string {
+  const d = { ...dump, rows: rowsOf(dump) };
   const sections: [string, () => string][] = [
-    ['WORKLOAD', () => renderWorkloadTable(d, {}, index)],
-    ['SERVICE', () => renderServiceTable(d, {}, index)],
+    ['WORKLOAD', () => renderWorkloadTable(d)],
+    ['SERVICE', () => renderServiceTable(d)],
     ['POLICY', () => renderPolicyTable(d)],
     ['SECRET', () => renderCertificateTable(d, opts.now)],
     ['CONNECTIONS', () => renderConnectionTable(d)],

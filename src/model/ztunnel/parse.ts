@@ -160,14 +160,19 @@ export function numberMapOf(m: Readonly<Record<string, number | null>>): Map<str
 
 /**
  * Every item of a list, or every value of an object, of member `key` (absent or null: none), read by `item`. `fast`,
- * when given, reads an item first (undefined: not its shape); the path is built only for `item`.
+ * when given, reads an item first (undefined: not its shape); the path is built only for `item`. `each` sees every
+ * item once read.
  */
-function entries<T>(r: Reader, dump: View, key: string, item: Item<T>, fast?: (v: unknown) => T | undefined): T[] {
+function entries<T>(r: Reader, dump: View, key: string, item: Item<T>, fast?: (v: unknown) => T | undefined, each?: (x: T) => void): T[] {
   const v = member(dump, key);
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) {
     const out = new Array<T>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = fast?.(v[i]) ?? item(r, v[i], `${key}[${i}]`);
+    for (let i = 0; i < v.length; i++) {
+      const got = fast?.(v[i]) ?? item(r, v[i], `${key}[${i}]`);
+      each?.(got);
+      out[i] = got;
+    }
     return out;
   }
   if (!isObj(v)) r.fail(key, 'a list or an object', v);
@@ -175,7 +180,9 @@ function entries<T>(r: Reader, dump: View, key: string, item: Item<T>, fast?: (v
   const out = new Array<T>(names.length);
   for (let i = 0; i < names.length; i++) {
     const x = v[names[i]];
-    out[i] = fast?.(x) ?? item(r, x, `${key}["${names[i]}"]`);
+    const got = fast?.(x) ?? item(r, x, `${key}["${names[i]}"]`);
+    each?.(got);
+    out[i] = got;
   }
   return out;
 }
@@ -309,12 +316,19 @@ export function parseZtunnelDump(raw: unknown, source: string): ZtunnelDump {
   return readZtunnelDump(raw, source, {});
 }
 
-/**
- * A dump read as parseZtunnelDump reads it, in the same order and with the same errors; `fast` may read a workload
- * or a service first (undefined: parseZtunnelDump's reading).
- */
+/** How readZtunnelDump may read workloads and services: `workload`/`service` first (undefined: not their shape). */
+export interface DumpReading<W, S> {
+  workload?: (v: unknown) => W | undefined;
+  service?: (v: unknown) => S | undefined;
+  /** Sees each workload once read, in dump order, before any service. */
+  eachWorkload?: (w: W | ZWorkload) => void;
+  /** Sees each service once read, in dump order. */
+  eachService?: (s: S | ZService) => void;
+}
+
+/** A dump read as parseZtunnelDump reads it, in the same order and with the same errors. */
 export function readZtunnelDump<W = ZWorkload, S = ZService>(
-  raw: unknown, source: string, fast: { workload?: (v: unknown) => W | undefined; service?: (v: unknown) => S | undefined },
+  raw: unknown, source: string, how: DumpReading<W, S>,
 ): Omit<ZtunnelDump, 'workloads' | 'services'> & { workloads: (W | ZWorkload)[]; services: (S | ZService)[] } {
   const r = new Reader(source);
   if (!isObj(raw)) throw new ZtunnelDumpError(`${source}: not a ztunnel config dump (expected a JSON object, got ${typeName(raw)})`);
@@ -322,8 +336,8 @@ export function readZtunnelDump<W = ZWorkload, S = ZService>(
   const state = r.obj(member(dump, 'workloadState'), 'workloadState') ?? {};
   return {
     source,
-    workloads: entries<W | ZWorkload>(r, dump, 'workloads', workload, fast.workload),
-    services: entries<S | ZService>(r, dump, 'services', service, fast.service),
+    workloads: entries<W | ZWorkload>(r, dump, 'workloads', workload, how.workload, how.eachWorkload),
+    services: entries<S | ZService>(r, dump, 'services', service, how.service, how.eachService),
     policies: entries(r, dump, 'policies', policy),
     certificates: entries(r, dump, 'certificates', certificate),
     workloadState: Object.keys(state).map((k) => workloadState(r, state[k], `workloadState["${k}"]`)),

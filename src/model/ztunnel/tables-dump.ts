@@ -2,7 +2,9 @@
 // decodes (member names exact, values of their type) is used as it is, not copied into a ZWorkload or ZService;
 // any other is read by parse.ts, so the errors and the values are parseZtunnelDump's.
 import { readZtunnelDump } from './parse.js';
-import type { ServiceFields, TablesDump, WorkloadFields } from './views.js';
+import { TableRows } from './table-rows.js';
+import type { ServiceFields, WorkloadFields } from './types.js';
+import type { TablesDump } from './views.js';
 
 const STR = 0;
 const NUM = 1;
@@ -114,7 +116,11 @@ function fits(x: unknown, kind: number): boolean {
 const workload = (v: unknown): WorkloadFields | undefined => (exact(v, WORKLOAD) ? (v as WorkloadFields) : undefined);
 const service = (v: unknown): ServiceFields | undefined => (exact(v, SERVICE) ? (v as ServiceFields) : undefined);
 
-/** The parsed JSON of a dump → what the tables print; the same errors as parseZtunnelDump. */
+/** The parsed JSON of a dump → what the tables print, their rows gathered as it is read; parseZtunnelDump's errors. */
 export function readTablesDump(raw: unknown, source: string): TablesDump {
-  return readZtunnelDump<WorkloadFields, ServiceFields>(raw, source, { workload, service });
+  const rows = new TableRows();
+  const d = readZtunnelDump<WorkloadFields, ServiceFields>(raw, source, {
+    workload, service, eachWorkload: (w) => rows.workload(w), eachService: (s) => rows.service(s),
+  });
+  return { ...d, rows };
 }

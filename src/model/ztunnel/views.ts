@@ -1,5 +1,6 @@
 // The rows and filtered objects of each `istioctl ztunnel-config` view (istioctl/pkg/writer/ztunnel/configdump/).
-import type { ZCert, ZCertificate, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from './types.js';
+import type { ServiceFields, WorkloadFields, ZCert, ZCertificate, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from './types.js';
+import { indexWaypoint, S_COLS, S_ENDPOINTS, S_HOSTNAME, S_NAME, S_NAMESPACE, S_VIPS, TableRows, W_ADDRESS, W_COLS, W_NAME, W_NAMESPACE, W_NODE, W_PROTOCOL } from './table-rows.js';
 
 export interface WorkloadFilter { namespace?: string; address?: string; node?: string; name?: string }
 export interface ServiceFilter { namespace?: string }
@@ -9,21 +10,6 @@ export interface ConnectionsFilter { namespace?: string; workload?: string; dire
 const eqFold = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * What the tables read of a workload: a ZWorkload, or a dump's own object of its shape (absent fields undefined,
- * present ones of their type: tables-dump.ts).
- */
-export interface WorkloadFields {
-  uid?: string; workloadIps?: readonly string[] | null; waypoint?: { destination?: string }; protocol?: string;
-  name?: string; namespace?: string; node?: string; status?: string; hostname?: string;
-}
-
-/** What the tables read of a service (as WorkloadFields); endpoints as a Map (ZService) or the dump's object. */
-export interface ServiceFields {
-  name?: string; namespace?: string; hostname?: string; vips?: readonly string[] | null; waypoint?: { destination?: string };
-  endpoints?: ReadonlyMap<string, { workloadUid: string }> | Readonly<Record<string, { workloadUid?: string }>> | null;
-}
-
 /** The parts of a dump the tables print. */
 export interface TablesDump {
   workloads: readonly WorkloadFields[];
@@ -31,10 +17,17 @@ export interface TablesDump {
   policies: readonly ZPolicy[];
   certificates: readonly ZCertificate[];
   workloadState: readonly ZWorkloadState[];
+  /** The workloads' and services' rows, when gathered while reading (readTablesDump). */
+  rows?: TableRows;
 }
 
-/** Rows of a table: `cols` cells a row, row after row, printed in `order` (row positions) when given. */
-export interface Cells { cols: number; cells: string[]; order?: readonly number[] }
+/** The dump's rows: gathered while it was read, or now. */
+export function rowsOf(d: TablesDump): TableRows {
+  return d.rows ?? TableRows.of(d.workloads, d.services);
+}
+
+/** Rows of a table: `cols` cells a row, row after row. */
+export interface Cells { cols: number; cells: string[] }
 
 export function workloadMatches(w: WorkloadFields, f: WorkloadFilter): boolean {
   if (f.namespace && !eqFold(w.namespace ?? '', f.namespace)) return false;
@@ -52,17 +45,8 @@ export function filteredWorkloads(d: ZtunnelDump, f: WorkloadFilter = {}): ZWork
 /** Waypoint destination (`<ns>/<hostname>` or a `<network>/<vip>`) → name of the first service it names. */
 export function waypointIndex(services: readonly ServiceFields[]): Map<string, string> {
   const index = new Map<string, string>();
-  const add = (k: string, name: string) => { if (!index.has(k)) index.set(k, name); };
-  for (const s of services) {
-    add(`${s.namespace ?? ''}/${s.hostname ?? ''}`, s.name ?? '');
-    for (const vip of s.vips ?? []) add(vip, s.name ?? '');
-  }
+  for (const s of services) indexWaypoint(index, s.namespace ?? '', s.hostname ?? '', s.name ?? '', s.vips ?? []);
   return index;
-}
-
-function waypointName(waypoint: { destination?: string } | undefined, index: Map<string, string>): string {
-  if (!waypoint) return 'None';
-  return index.get(waypoint.destination ?? '') ?? 'NA';
 }
 
 /**
@@ -96,27 +80,26 @@ function byNamespaceDotName(cells: readonly string[], cols: number, tie: (a: num
   return order;
 }
 
-const WORKLOAD_COLS = 6;
-
 /** Workload table cells (namespace, pod name, address, node, waypoint, protocol), sorted by `namespace.name` then node. */
-export function workloadCells(d: TablesDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): Cells {
-  const list = f.namespace || f.name || f.address || f.node ? d.workloads.filter((w) => workloadMatches(w, f)) : d.workloads;
-  const n = list.length;
-  // Each workload read once, in dump order; the sort orders rows, not workloads.
-  const cells = new Array<string>(n * WORKLOAD_COLS);
-  for (let i = 0, c = 0; i < n; i++) {
-    const w = list[i];
-    const ipList = w.workloadIps;
-    const ips = !ipList ? '' : ipList.length === 1 ? ipList[0] : ipList.join(',');
-    cells[c++] = w.namespace ?? '';
-    cells[c++] = w.name ?? '';
-    cells[c++] = ips.length > 0 ? ips : w.hostname ?? '';
-    cells[c++] = w.node ?? '';
-    cells[c++] = waypointName(w.waypoint, index);
-    cells[c++] = w.protocol ?? '';
+export function workloadCells(d: TablesDump, f: WorkloadFilter = {}): Cells {
+  const rows = f.namespace || f.name || f.address || f.node ? TableRows.of(d.workloads.filter((w) => workloadMatches(w, f)), d.services) : rowsOf(d);
+  const order = byNamespaceDotName(rows.workloads, W_COLS, (a, b) => cmp(rows.workloads[a * W_COLS + W_NODE], rows.workloads[b * W_COLS + W_NODE]));
+  const names = rows.waypointNames();
+  const w = rows.workloads;
+  const n = order.length;
+  const cells = new Array<string>(n * 6);
+  for (let k = 0, c = 0; k < n; k++) {
+    const i = order[k];
+    const at = i * W_COLS;
+    const wp = rows.workloadWaypoints[i];
+    cells[c++] = w[at + W_NAMESPACE];
+    cells[c++] = w[at + W_NAME];
+    cells[c++] = w[at + W_ADDRESS];
+    cells[c++] = w[at + W_NODE];
+    cells[c++] = wp < 0 ? 'None' : names[wp];
+    cells[c++] = w[at + W_PROTOCOL];
   }
-  const order = byNamespaceDotName(cells, WORKLOAD_COLS, (a, b) => cmp(cells[a * WORKLOAD_COLS + 3], cells[b * WORKLOAD_COLS + 3]));
-  return { cols: WORKLOAD_COLS, cells, order };
+  return { cols: 6, cells };
 }
 
 const byNamespaceNameHost = (a: ZService, b: ZService) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.hostname, b.hostname);
@@ -125,56 +108,24 @@ export function sortedServices(d: ZtunnelDump, f: ServiceFilter = {}): ZService[
   return d.services.filter((s) => !f.namespace || eqFold(s.namespace, f.namespace)).sort(byNamespaceNameHost);
 }
 
-/** The workload uids of a service's endpoints, and how many endpoints it has. */
-function endpointCount(s: ServiceFields, healthy: ReadonlySet<string>): string {
-  const eps = s.endpoints;
-  let ok = 0;
-  let all = 0;
-  if (eps instanceof Map) {
-    for (const ep of eps.values()) if (healthy.has(ep.workloadUid)) ok++;
-    all = eps.size;
-  } else if (eps) {
-    const o = eps as Readonly<Record<string, { workloadUid?: string }>>;
-    for (const k in o) {
-      all++;
-      if (healthy.has(o[k].workloadUid ?? '')) ok++;
-    }
-  }
-  return `${ok}/${all}`;
-}
-
 /** Service table cells (namespace, service name, VIPs, waypoint, healthy/all endpoints). */
-export function serviceCells(d: TablesDump, f: ServiceFilter = {}, index = waypointIndex(d.services)): Cells {
-  const list = f.namespace ? d.services.filter((s) => eqFold(s.namespace ?? '', f.namespace!)) : d.services;
-  const n = list.length;
-  const ns = list.map((s) => s.namespace ?? '');
-  const names = list.map((s) => s.name ?? '');
-  const hosts = list.map((s) => s.hostname ?? '');
-  const order = list.map((_, i) => i).sort((a, b) => cmp(ns[a], ns[b]) || cmp(names[a], names[b]) || cmp(hosts[a], hosts[b]) || a - b);
-  // Workloads by uid, the last one of a uid deciding (as a Go map filled in order).
-  const healthy = new Set<string>();
-  if (list.some((s) => s.endpoints)) {
-    for (const w of d.workloads) {
-      if (w.status === 'Healthy') healthy.add(w.uid ?? '');
-      else healthy.delete(w.uid ?? '');
-    }
-  }
-  const cells = new Array<string>(n * 5);
-  for (let k = 0, c = 0; k < n; k++) {
-    const i = order[k];
-    const s = list[i];
-    let vips = '';
-    const vipList = s.vips ?? [];
-    for (let j = 0; j < vipList.length; j++) {
-      const v = vipList[j];
-      const slash = v.indexOf('/');
-      vips += (j > 0 ? ',' : '') + (slash >= 0 ? v.slice(slash + 1) : '');
-    }
-    cells[c++] = ns[i];
-    cells[c++] = names[i];
-    cells[c++] = vips;
-    cells[c++] = waypointName(s.waypoint, index);
-    cells[c++] = endpointCount(s, healthy);
+export function serviceCells(d: TablesDump, f: ServiceFilter = {}): Cells {
+  const rows = rowsOf(d);
+  const sv = rows.services;
+  const keep: number[] = [];
+  for (let i = 0; i < sv.length / S_COLS; i++) if (!f.namespace || eqFold(sv[i * S_COLS + S_NAMESPACE], f.namespace)) keep.push(i);
+  const col = (i: number, c: number) => sv[i * S_COLS + c];
+  keep.sort((a, b) => cmp(col(a, S_NAMESPACE), col(b, S_NAMESPACE)) || cmp(col(a, S_NAME), col(b, S_NAME)) || cmp(col(a, S_HOSTNAME), col(b, S_HOSTNAME)) || a - b);
+  const names = rows.waypointNames();
+  const cells = new Array<string>(keep.length * 5);
+  for (let k = 0, c = 0; k < keep.length; k++) {
+    const i = keep[k];
+    const wp = rows.serviceWaypoints[i];
+    cells[c++] = col(i, S_NAMESPACE);
+    cells[c++] = col(i, S_NAME);
+    cells[c++] = col(i, S_VIPS);
+    cells[c++] = wp < 0 ? 'None' : names[wp];
+    cells[c++] = col(i, S_ENDPOINTS);
   }
   return { cols: 5, cells };
 }
@@ -267,29 +218,21 @@ export function connectionCells(d: TablesDump, f: ConnectionsFilter = {}): Cells
       for (const c of s.connections.outbound ?? []) hosts.add(hostOf(c.src)).add(hostOf(c.actualDst)).add(hostOf(c.originalDst));
     }
   }
-  const serviceNames = new Map<string, string>();
-  const workloads = new Map<string, WorkloadFields>();
-  if (hosts.size > 0) {
-    for (const s of d.services) {
-      const first = s.vips?.[0];
-      const ip = first !== undefined ? first.slice(first.indexOf('/') + 1 || first.length) : '';
-      const k = ip === '' ? 'None' : ip;
-      if (hosts.has(k)) serviceNames.set(k, s.hostname ?? '');
-    }
-    for (const w of d.workloads) {
-      const ip = w.workloadIps?.[0] ?? '';
-      const k = ip === '' ? 'None' : ip;
-      if (hosts.has(k)) workloads.set(k, w);
-    }
+  // Workload address → row: the last workload with that first address.
+  const rows = hosts.size > 0 ? rowsOf(d) : undefined;
+  const workloads = new Map<string, number>();
+  if (rows) {
+    const first = rows.firstAddresses;
+    for (let i = 0; i < first.length; i++) if (hosts.has(first[i])) workloads.set(first[i], i);
   }
   const lookup = (addr: string): string => {
-    if (f.raw) return addr;
+    if (f.raw || !rows) return addr;
     const hp = splitHostPort(addr);
     if (!hp) return addr;
-    const s = serviceNames.get(hp.host);
+    const s = rows.serviceHosts.get(hp.host);
     if (s !== undefined) return joinHostPort(s, hp.port);
     const w = workloads.get(hp.host);
-    if (w !== undefined) return joinHostPort(`${w.name ?? ''}.${w.namespace ?? ''}`, hp.port);
+    if (w !== undefined) return joinHostPort(`${rows.workloads[w * W_COLS + W_NAME]}.${rows.workloads[w * W_COLS + W_NAMESPACE]}`, hp.port);
     return addr;
   };
   const cells: string[] = [];
