@@ -96,7 +96,7 @@ test('zc all tables: workloads sort by namespace.name then node, whatever the na
       const kb = `${b.namespace}.${b.name}`;
       return ka < kb ? -1 : ka > kb ? 1 : a.node < b.node ? -1 : a.node > b.node ? 1 : 0;
     });
-    assert.deepEqual(got.cells.filter((_, i) => i % got.cols === 2), want.map((w) => w.workloadIps[0]));
+    assert.deepEqual((got.order ?? []).map((r) => got.cells[r * got.cols + 2]), want.map((w) => w.workloadIps[0]));
   }
 });
 
@@ -108,5 +108,6 @@ test('tabwriteAscii writes what tabwriteCells writes, and declines anything but 
     assert.equal(tabwriteAscii(header, cells, padding), tabwriteCells(rows, { padding }));
   }
   assert.equal(tabwriteAscii(header, [], 1), tabwriteCells([header], { padding: 1 }));
+  assert.equal(tabwriteAscii(header, cells, 1, [2, 0, 1]), tabwriteCells([header, cells.slice(6, 9), cells.slice(0, 3), cells.slice(3, 6)], { padding: 1 }));
   for (const bad of ['é', '\t', '\n', '\u007f', '\u{1F600}']) assert.equal(tabwriteAscii(header, ['a', bad, 'c'], 1), undefined, JSON.stringify(bad));
 });

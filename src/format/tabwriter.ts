@@ -130,26 +130,33 @@ export class TabWriter {
 }
 
 /**
- * A header and `cells` (header.length a row, row after row) as tabwriteCells writes them
- * with minwidth 0, when every cell is printable ASCII (one byte a rune); undefined when one is not.
+ * A header and `cells` (header.length a row, row after row; printed in `order` of row positions when given) as
+ * tabwriteCells writes them with minwidth 0, when every cell is printable ASCII (one byte a rune); undefined when one
+ * is not. Rows are written in their place in `cells`, each at its offset in the text.
  */
-export function tabwriteAscii(header: readonly string[], cells: readonly string[], padding: number): string | undefined {
+export function tabwriteAscii(header: readonly string[], cells: readonly string[], padding: number, order?: readonly number[]): string | undefined {
   const cols = header.length;
+  const rows = cells.length / cols;
   const widths = new Array<number>(cols - 1);
   for (let j = 0; j < cols - 1; j++) widths[j] = header[j].length + padding;
-  let last = header[cols - 1].length;
   for (let i = 0; i < cells.length; i += cols) {
     for (let j = 0; j < cols - 1; j++) if (cells[i + j].length + padding > widths[j]) widths[j] = cells[i + j].length + padding;
-    last += cells[i + cols - 1].length;
   }
-  const rows = cells.length / cols;
   let lineWidth = 1;
   for (let j = 0; j < cols - 1; j++) lineWidth += widths[j];
-  const buf = Buffer.allocUnsafe((rows + 1) * lineWidth + last);
-  let o = 0;
+  // Each row's offset: the header's line, then the rows' lines in print order.
+  const offsets = new Array<number>(rows);
+  let end = lineWidth + header[cols - 1].length;
+  for (let k = 0; k < rows; k++) {
+    const r = order ? order[k] : k;
+    offsets[r] = end;
+    end += lineWidth + cells[r * cols + cols - 1].length;
+  }
+  const buf = Buffer.allocUnsafe(end);
   for (let r = -1; r < rows; r++) {
     const row = r < 0 ? header : cells;
     const at = r < 0 ? 0 : r * cols;
+    let o = r < 0 ? 0 : offsets[r];
     for (let j = 0; j < cols; j++) {
       const s = row[at + j];
       for (let k = 0; k < s.length; k++) {
@@ -160,7 +167,7 @@ export function tabwriteAscii(header: readonly string[], cells: readonly string[
       if (j === cols - 1) break;
       for (let pad = widths[j] - s.length; pad > 0; pad--) buf[o++] = 0x20;
     }
-    buf[o++] = 0x0a;
+    buf[o] = 0x0a;
   }
-  return buf.toString('latin1', 0, o);
+  return buf.toString('latin1', 0, end);
 }

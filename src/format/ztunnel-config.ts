@@ -28,11 +28,14 @@ function newlines(s: string): number {
 }
 
 /** The table, its cells made safe for a terminal: plain ASCII in one pass, else one scan of the text finds whether any cell needs it. */
-function table(header: string[], { cols, cells }: Cells, padding = 1): string {
-  const ascii = tabwriteAscii(header, cells, padding);
+function table(header: string[], { cols, cells, order }: Cells, padding = 1): string {
+  const ascii = tabwriteAscii(header, cells, padding, order);
   if (ascii !== undefined) return ascii;
   const rows = [header];
-  for (let i = 0; i < cells.length; i += cols) rows.push(cells.slice(i, i + cols));
+  for (let r = 0; r < cells.length / cols; r++) {
+    const at = (order ? order[r] : r) * cols;
+    rows.push(cells.slice(at, at + cols));
+  }
   const opts = { minwidth: 0, tabwidth: 8, padding };
   const text = tabwriteCells(rows, opts);
   if (!UNSAFE_BUT_NEWLINE.test(text) && newlines(text) === rows.length) return text;

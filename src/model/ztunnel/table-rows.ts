@@ -1,6 +1,7 @@
 // What the workload, service and connection tables print of each workload and service, gathered in dump order by
 // one read of each object: readTablesDump gathers it while it checks them, so the tables never go back to the dump.
 import type { ServiceFields, WorkloadFields } from './types.js';
+import { UidHealth } from './uid-health.js';
 
 /** Columns of `workloads`. */
 export const W_NAMESPACE = 0;
@@ -37,8 +38,7 @@ export class TableRows {
   readonly serviceWaypoints: number[] = [];
   /** A service's first VIP address ('None' when it has none) → its hostname, the last service deciding. */
   readonly serviceHosts = new Map<string, string>();
-  /** Uids whose workload (the last of that uid) is Healthy. */
-  private readonly healthy = new Set<string>();
+  private readonly health = new UidHealth();
   private readonly destinations: string[] = [];
   private readonly destinationIds = new Map<string, number>();
   /** Waypoint destination (`<ns>/<hostname>` or a `<network>/<vip>`) → the first service it names. */
@@ -70,8 +70,7 @@ export class TableRows {
     this.workloads.push(w.namespace ?? '', w.name ?? '', ips.length > 0 ? ips : w.hostname ?? '', w.node ?? '', w.protocol ?? '');
     this.workloadWaypoints.push(this.destination(w.waypoint));
     this.firstAddresses.push(first === '' ? 'None' : first);
-    if (w.status === 'Healthy') this.healthy.add(w.uid ?? '');
-    else this.healthy.delete(w.uid ?? '');
+    this.health.set(w.uid ?? '', w.status === 'Healthy');
   }
 
   service(s: ServiceFields): void {
@@ -99,13 +98,13 @@ export class TableRows {
     let ok = 0;
     let all = 0;
     if (eps instanceof Map) {
-      for (const ep of eps.values()) if (this.healthy.has(ep.workloadUid)) ok++;
+      for (const ep of eps.values()) if (this.health.isHealthy(ep.workloadUid)) ok++;
       all = eps.size;
     } else if (eps) {
       const o = eps as Readonly<Record<string, { workloadUid?: string }>>;
       for (const k in o) {
         all++;
-        if (this.healthy.has(o[k].workloadUid ?? '')) ok++;
+        if (this.health.isHealthy(o[k].workloadUid ?? '')) ok++;
       }
     }
     return `${ok}/${all}`;

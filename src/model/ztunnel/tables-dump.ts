@@ -62,9 +62,14 @@ function allStrings(v: unknown): boolean {
   return true;
 }
 
+/** An object of numbers or nulls (its keys listed: port maps have index keys, which for-in enumerates slowly). */
 function numbers(v: unknown): boolean {
   if (!isObj(v)) return false;
-  for (const k in v) if (typeof v[k] !== 'number' && v[k] !== null) return false;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const x = v[keys[i]];
+    if (typeof x !== 'number' && x !== null) return false;
+  }
   return true;
 }
 

@@ -26,8 +26,8 @@ export function rowsOf(d: TablesDump): TableRows {
   return d.rows ?? TableRows.of(d.workloads, d.services);
 }
 
-/** Rows of a table: `cols` cells a row, row after row. */
-export interface Cells { cols: number; cells: string[] }
+/** Rows of a table: `cols` cells a row, row after row, printed in `order` (row positions) when given. */
+export interface Cells { cols: number; cells: string[]; order?: readonly number[] }
 
 export function workloadMatches(w: WorkloadFields, f: WorkloadFilter): boolean {
   if (f.namespace && !eqFold(w.namespace ?? '', f.namespace)) return false;
@@ -87,9 +87,9 @@ export function workloadCells(d: TablesDump, f: WorkloadFilter = {}): Cells {
   const names = rows.waypointNames();
   const w = rows.workloads;
   const n = order.length;
+  // Cells stay in dump order (where the dump's strings lie in memory); the table prints them in `order`.
   const cells = new Array<string>(n * 6);
-  for (let k = 0, c = 0; k < n; k++) {
-    const i = order[k];
+  for (let i = 0, c = 0; i < n; i++) {
     const at = i * W_COLS;
     const wp = rows.workloadWaypoints[i];
     cells[c++] = w[at + W_NAMESPACE];
@@ -99,7 +99,7 @@ export function workloadCells(d: TablesDump, f: WorkloadFilter = {}): Cells {
     cells[c++] = wp < 0 ? 'None' : names[wp];
     cells[c++] = w[at + W_PROTOCOL];
   }
-  return { cols: 6, cells };
+  return { cols: 6, cells, order };
 }
 
 const byNamespaceNameHost = (a: ZService, b: ZService) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.hostname, b.hostname);
