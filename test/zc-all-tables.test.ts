@@ -11,6 +11,7 @@ import { workloadCells } from '../src/model/ztunnel/views.js';
 import { renderAllTables } from '../src/format/ztunnel-config.js';
 import { tabwriteAscii, tabwriteCells } from '../src/format/tabwriter.js';
 import { allTablesOutput } from '../src/cli/zc.js';
+import { UidHealth } from '../src/model/ztunnel/uid-health.js';
 
 const TEXT = readFileSync(join(CONFORMANCE, 'ztunnel/testdata/dump.json'), 'utf8');
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -110,4 +111,19 @@ test('tabwriteAscii writes what tabwriteCells writes, and declines anything but 
   assert.equal(tabwriteAscii(header, [], 1), tabwriteCells([header], { padding: 1 }));
   assert.equal(tabwriteAscii(header, cells, 1, [2, 0, 1]), tabwriteCells([header, cells.slice(6, 9), cells.slice(0, 3), cells.slice(3, 6)], { padding: 1 }));
   for (const bad of ['é', '\t', '\n', '\u007f', '\u{1F600}']) assert.equal(tabwriteAscii(header, ['a', bad, 'c'], 1), undefined, JSON.stringify(bad));
+});
+
+test('UidHealth: the last workload of a uid decides, through fingerprint collisions and growth', () => {
+  const health = new UidHealth();
+  const want = new Map<string, boolean>();
+  // Same length and same last 16 characters: the same fingerprint, told apart by the uid itself.
+  const tail = '-6d9f7c8b5-x1234';
+  for (let i = 0; i < 3000; i++) {
+    const uid = i % 3 === 0 ? `${String(i).padStart(6, '0')}${tail}` : `Kubernetes//Pod/ns/app-${i % 2000}`;
+    const healthy = i % 5 !== 0;
+    health.set(uid, healthy);
+    want.set(uid, healthy);
+  }
+  for (const [uid, healthy] of want) assert.equal(health.isHealthy(uid), healthy, uid);
+  for (const uid of ['', 'nope', `999999${tail}`, 'Kubernetes//Pod/ns/app-2000']) assert.equal(health.isHealthy(uid), false, uid);
 });
