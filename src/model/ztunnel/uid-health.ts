@@ -2,13 +2,13 @@
 // (typed arrays): a lookup compares numbers and reads a stored uid only when its fingerprint matches, where a Set of
 // 66,000 dump strings would read one or two of them, scattered over the heap, on every lookup.
 
-/** A fingerprint of a uid: its length and its last 16 characters (where uids differ), mixed. */
+/** A fingerprint of a uid (a small integer): its length and its last 16 characters (where uids differ), mixed. */
 function fingerprint(s: string): number {
   let h = s.length;
   for (let i = s.length > 16 ? s.length - 16 : 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  h ^= h >>> 15;
+  h ^= h >> 15;
   h = Math.imul(h, 0x2c1b3c6d);
-  return h ^ (h >>> 12);
+  return (h ^ (h >> 12)) & 0x3fffffff;
 }
 
 export class UidHealth {

@@ -84,14 +84,18 @@ function byNamespaceDotName(cells: readonly string[], cols: number, tie: (a: num
 export function workloadCells(d: TablesDump, f: WorkloadFilter = {}): Cells {
   const rows = f.namespace || f.name || f.address || f.node ? TableRows.of(d.workloads.filter((w) => workloadMatches(w, f)), d.services) : rowsOf(d);
   const order = byNamespaceDotName(rows.workloads, W_COLS, (a, b) => cmp(rows.workloads[a * W_COLS + W_NODE], rows.workloads[b * W_COLS + W_NODE]));
+  return { cols: 6, cells: workloadRowCells(rows), order };
+}
+
+/** The workload table's cells in dump order (where the dump's strings lie in memory). */
+function workloadRowCells(rows: TableRows): string[] {
   const names = rows.waypointNames();
   const w = rows.workloads;
-  const n = order.length;
-  // Cells stay in dump order (where the dump's strings lie in memory); the table prints them in `order`.
-  const cells = new Array<string>(n * 6);
-  for (let i = 0, c = 0; i < n; i++) {
+  const wps = rows.workloadWaypoints;
+  const cells = new Array<string>(wps.length * 6);
+  for (let i = 0, c = 0; i < wps.length; i++) {
     const at = i * W_COLS;
-    const wp = rows.workloadWaypoints[i];
+    const wp = wps[i];
     cells[c++] = w[at + W_NAMESPACE];
     cells[c++] = w[at + W_NAME];
     cells[c++] = w[at + W_ADDRESS];
@@ -99,7 +103,7 @@ export function workloadCells(d: TablesDump, f: WorkloadFilter = {}): Cells {
     cells[c++] = wp < 0 ? 'None' : names[wp];
     cells[c++] = w[at + W_PROTOCOL];
   }
-  return { cols: 6, cells, order };
+  return cells;
 }
 
 const byNamespaceNameHost = (a: ZService, b: ZService) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.hostname, b.hostname);
@@ -207,6 +211,13 @@ const hostOf = (addr: string) => splitHostPort(addr)?.host ?? '';
 
 const joinHostPort = (host: string, port: string) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
+/** Address → the last position in `first` that holds it, for the addresses in `hosts`. */
+function workloadsAt(first: readonly string[], hosts: ReadonlySet<string>): Map<string, number> {
+  const at = new Map<string, number>();
+  for (let i = 0; i < first.length; i++) if (hosts.has(first[i])) at.set(first[i], i);
+  return at;
+}
+
 /** Connection table cells (workload, direction, local, remote, remote target, protocol). */
 export function connectionCells(d: TablesDump, f: ConnectionsFilter = {}): Cells {
   const states = sortedWorkloadStates(d, f);
@@ -220,11 +231,7 @@ export function connectionCells(d: TablesDump, f: ConnectionsFilter = {}): Cells
   }
   // Workload address → row: the last workload with that first address.
   const rows = hosts.size > 0 ? rowsOf(d) : undefined;
-  const workloads = new Map<string, number>();
-  if (rows) {
-    const first = rows.firstAddresses;
-    for (let i = 0; i < first.length; i++) if (hosts.has(first[i])) workloads.set(first[i], i);
-  }
+  const workloads = rows ? workloadsAt(rows.firstAddresses, hosts) : new Map<string, number>();
   const lookup = (addr: string): string => {
     if (f.raw || !rows) return addr;
     const hp = splitHostPort(addr);
