@@ -27,7 +27,10 @@ function newlines(s: string): number {
   return n;
 }
 
-/** The table, its cells made safe for a terminal: plain ASCII in one pass, else one scan of the text finds whether any cell needs it. */
+/**
+ * The table, its cells made safe for a terminal: plain ASCII in one pass, else one scan of the text finds whether any
+ * cell needs it.
+ */
 function table(header: string[], { cols, cells, order }: Cells, padding = 1): string {
   const ascii = tabwriteAscii(header, cells, padding, order);
   if (ascii !== undefined) return ascii;

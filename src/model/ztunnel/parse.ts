@@ -186,7 +186,7 @@ function entries<T>(r: Reader, dump: View, key: string, item: Item<T>, fast?: (v
   return out;
 }
 
-export function workload(r: Reader, v: unknown, p: string): ZWorkload {
+function workload(r: Reader, v: unknown, p: string): ZWorkload {
   const o = view(r.obj(v, p) ?? EMPTY, WORKLOAD);
   const locObj = r.obj(member(o, 'locality'), p, '.locality');
   const loc = locObj ? view(locObj, LOCALITY) : undefined;
@@ -234,7 +234,7 @@ function endpoint(r: Reader, v: unknown, p: string): ZEndpoint {
   return { workloadUid: r.str(o, 'workloadUid', p), service: r.str(o, 'service', p), address: r.str(o, 'address', p), port: r.numbers(o, 'port', p) };
 }
 
-export function service(r: Reader, v: unknown, p: string): ZService {
+function service(r: Reader, v: unknown, p: string): ZService {
   const o = view(r.obj(v, p) ?? EMPTY, SERVICE);
   const lbObj = r.obj(member(o, 'loadBalancer'), p, '.loadBalancer');
   const lb = lbObj ? view(lbObj, LB) : undefined;

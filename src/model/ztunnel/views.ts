@@ -1,6 +1,11 @@
 // The rows and filtered objects of each `istioctl ztunnel-config` view (istioctl/pkg/writer/ztunnel/configdump/).
-import type { ServiceFields, WorkloadFields, ZCert, ZCertificate, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from './types.js';
-import { indexWaypoint, S_COLS, S_ENDPOINTS, S_HOSTNAME, S_NAME, S_NAMESPACE, S_VIPS, TableRows, W_ADDRESS, W_COLS, W_NAME, W_NAMESPACE, W_NODE, W_PROTOCOL } from './table-rows.js';
+import type {
+  ServiceFields, WorkloadFields, ZCert, ZCertificate, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState,
+} from './types.js';
+import {
+  indexWaypoint, S_COLS, S_ENDPOINTS, S_HOSTNAME, S_NAME, S_NAMESPACE, S_VIPS, TableRows, W_ADDRESS, W_COLS, W_NAME, W_NAMESPACE, W_NODE,
+  W_PROTOCOL,
+} from './table-rows.js';
 
 export interface WorkloadFilter { namespace?: string; address?: string; node?: string; name?: string }
 export interface ServiceFilter { namespace?: string }
@@ -82,8 +87,10 @@ function byNamespaceDotName(cells: readonly string[], cols: number, tie: (a: num
 
 /** Workload table cells (namespace, pod name, address, node, waypoint, protocol), sorted by `namespace.name` then node. */
 export function workloadCells(d: TablesDump, f: WorkloadFilter = {}): Cells {
-  const rows = f.namespace || f.name || f.address || f.node ? TableRows.of(d.workloads.filter((w) => workloadMatches(w, f)), d.services) : rowsOf(d);
-  const order = byNamespaceDotName(rows.workloads, W_COLS, (a, b) => cmp(rows.workloads[a * W_COLS + W_NODE], rows.workloads[b * W_COLS + W_NODE]));
+  const filtered = f.namespace || f.name || f.address || f.node;
+  const rows = filtered ? TableRows.of(d.workloads.filter((w) => workloadMatches(w, f)), d.services) : rowsOf(d);
+  const w = rows.workloads;
+  const order = byNamespaceDotName(w, W_COLS, (a, b) => cmp(w[a * W_COLS + W_NODE], w[b * W_COLS + W_NODE]));
   return { cols: 6, cells: workloadRowCells(rows), order };
 }
 
