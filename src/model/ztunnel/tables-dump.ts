@@ -20,6 +20,9 @@ const ENDPOINTS = 6;
 
 type Kind = number | Shape;
 
+/** The most member names a shape remembers (the caches outlive a dump). */
+const CACHED = 256;
+
 /**
  * The members of one struct and their kinds; `ignored` caches member names that are none of them in any case, and
  * `order`/`orderKinds` the member names of the last object read, in its order (objects of a dump share one).
@@ -52,7 +55,10 @@ const isObj = (v: unknown): v is JsonObject => typeof v === 'object' && v !== nu
 /** A member name Go would not match to any member of `s` (in any letter case). */
 function ignored(s: Shape, k: string): boolean {
   let yes = s.ignored.get(k);
-  if (yes === undefined) s.ignored.set(k, (yes = !s.lower.has(k.toLowerCase())));
+  if (yes === undefined) {
+    yes = !s.lower.has(k.toLowerCase());
+    if (s.ignored.size < CACHED) s.ignored.set(k, yes);
+  }
   return yes;
 }
 
@@ -84,8 +90,10 @@ function exact(v: unknown, s: Shape): v is JsonObject {
     if (order[i] === k) kind = orderKinds[i];
     else {
       kind = s.kinds.get(k);
-      order[i] = k;
-      orderKinds[i] = kind;
+      if (i < CACHED) {
+        order[i] = k;
+        orderKinds[i] = kind;
+      }
     }
     i++;
     const x = v[k];
