@@ -176,12 +176,14 @@ function entries<T>(r: Reader, dump: View, key: string, item: Item<T>, fast?: (v
     return out;
   }
   if (!isObj(v)) r.fail(key, 'a list or an object', v);
-  const out: T[] = [];
-  for (const k in v) {
-    const x = v[k];
-    const got = fast?.(x) ?? item(r, x, `${key}["${k}"]`);
+  // The key list, not for-in: for-in over an object of many members checks each key again as it goes.
+  const names = Object.keys(v);
+  const out = new Array<T>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const x = v[names[i]];
+    const got = fast?.(x) ?? item(r, x, `${key}["${names[i]}"]`);
     each?.(got);
-    out.push(got);
+    out[i] = got;
   }
   return out;
 }
