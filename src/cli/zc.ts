@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { globalsOf } from './global.js';
 import type { GlobalOptions } from '../core/options.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { parseZtunnelDumpText, ZtunnelDumpError } from '../model/ztunnel/parse.js';
+import { parseDumpJson, parseZtunnelDumpText, ZtunnelDumpError } from '../model/ztunnel/parse.js';
+import { readTablesDump } from '../model/ztunnel/tables-dump.js';
 import type { ZtunnelDump } from '../model/ztunnel/types.js';
 import { pickZtunnel, ZtunnelPickError, type ZtunnelPick } from '../model/ztunnel/pick.js';
 import type { KubeObject } from '../model/resources.js';
@@ -76,13 +77,18 @@ export function renderZtunnelView(view: ZtunnelView, d: ZtunnelDump, o: ZcOption
   }
 }
 
-function dumpOf(text: string, source: string): ZtunnelDump {
+function userErrors<T>(read: () => T): T {
   try {
-    return parseZtunnelDumpText(text, source);
+    return read();
   } catch (err) {
     if (err instanceof ZtunnelDumpError) throw new UserError(err.message);
     throw err;
   }
+}
+
+/** `zc all` as tables from a dump's text: only what the tables print is read (readTablesDump). */
+export function allTablesOutput(text: string, source: string, opts: { withHeaders?: boolean; now: Date }): string {
+  return renderAllTables(userErrors(() => readTablesDump(parseDumpJson(text, source), source)), opts);
 }
 
 function chooseZtunnel(input: Parameters<typeof pickZtunnel>[0], where: string): ZtunnelPick {
@@ -158,7 +164,8 @@ export async function zcOutput(viewWord: string, podArg: string | undefined, opt
   let input: { text: string; source: string; workload?: { name: string; namespace: string } };
   if (opts.file) input = await readInput(opts.file, cap);
   else input = g.fixtures ? await fromSnapshot(g, view, podArg, opts, cap) : await fromLive(g, view, podArg, opts, cap);
-  const d = dumpOf(input.text, input.source);
+  if (view === 'all' && formatOf(opts) === 'short') return allTablesOutput(input.text, input.source, { withHeaders: opts.withHeaders, now });
+  const d = userErrors(() => parseZtunnelDumpText(input.text, input.source));
   return renderZtunnelView(view, d, { ...opts, workload: input.workload }, now, input.text);
 }
 

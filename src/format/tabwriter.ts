@@ -128,3 +128,81 @@ export class TabWriter {
     return s;
   }
 }
+
+/** Column widths (cell width + padding, the last column none) of a header and its rows. */
+function asciiWidths(header: readonly string[], cells: readonly string[], padding: number): number[] {
+  const cols = header.length;
+  const widths = new Array<number>(cols - 1);
+  for (let j = 0; j < cols - 1; j++) widths[j] = header[j].length + padding;
+  for (let i = 0; i < cells.length; i += cols) {
+    for (let j = 0; j < cols - 1; j++) {
+      const w = cells[i + j].length + padding;
+      if (w > widths[j]) widths[j] = w;
+    }
+  }
+  return widths;
+}
+
+/** Writes `s` at `o`; the offset after it, or -1 when `s` is not printable ASCII. */
+function putAscii(buf: Uint8Array, o: number, s: string): number {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 0x20 || c > 0x7e) return -1;
+    buf[o++] = c;
+  }
+  return o;
+}
+
+/** One line at `o`: cells padded to `widths` (the last not), then a newline; false when a cell is not printable ASCII. */
+function putLine(buf: Uint8Array, o: number, row: readonly string[], at: number, widths: readonly number[]): boolean {
+  const last = widths.length;
+  for (let j = 0; j < last; j++) {
+    const end = o + widths[j];
+    o = putAscii(buf, o, row[at + j]);
+    if (o < 0) return false;
+    while (o < end) buf[o++] = 0x20;
+  }
+  o = putAscii(buf, o, row[at + last]);
+  if (o < 0) return false;
+  buf[o] = 0x0a;
+  return true;
+}
+
+/**
+ * A header and `cells` (header.length a row, row after row; printed in `order` of row positions when given) as
+ * tabwriteCells writes them with minwidth 0, when every cell is printable ASCII (one byte a rune); undefined when one
+ * is not. Rows are written in their place in `cells`, each at its offset in the text.
+ */
+export function tabwriteAscii(header: readonly string[], cells: readonly string[], padding: number, order?: readonly number[]): string | undefined {
+  const cols = header.length;
+  const widths = asciiWidths(header, cells, padding);
+  let lineWidth = 1;
+  for (let j = 0; j < cols - 1; j++) lineWidth += widths[j];
+  const offsets = rowOffsets(cells, cols, order, lineWidth + header[cols - 1].length, lineWidth);
+  const end = offsets[offsets.length - 1];
+  const buf = Buffer.allocUnsafe(end);
+  if (!putLine(buf, 0, header, 0, widths) || !putRows(buf, cells, cols, offsets, widths)) return undefined;
+  return buf.toString('latin1', 0, end);
+}
+
+// The loops below are functions of their own, so that V8's on-stack optimization of a long loop compiles nothing
+// that runs after it (which, without type feedback, would be thrown away on every call).
+
+/** The offset of each row (by position) after the header's `start` bytes, rows in print order; then the end. */
+function rowOffsets(cells: readonly string[], cols: number, order: readonly number[] | undefined, start: number, lineWidth: number): number[] {
+  const rows = cells.length / cols;
+  const offsets = new Array<number>(rows + 1);
+  offsets[rows] = start;
+  for (let k = 0, end = start; k < rows; k++) {
+    const r = order ? order[k] : k;
+    offsets[r] = end;
+    offsets[rows] = end += lineWidth + cells[r * cols + cols - 1].length;
+  }
+  return offsets;
+}
+
+function putRows(buf: Uint8Array, cells: readonly string[], cols: number, offsets: readonly number[], widths: readonly number[]): boolean {
+  let ok = true;
+  for (let r = 0; ok && r < offsets.length - 1; r++) ok = putLine(buf, offsets[r], cells, r * cols, widths);
+  return ok;
+}

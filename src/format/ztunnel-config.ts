@@ -1,7 +1,7 @@
 // `istioctl ztunnel-config` output, byte for byte: tables through Go's tabwriter (padding 1; certificates 5), and
 // -o json|yaml as Go's json.MarshalIndent of istioctl's structs (4-space indent, fields in struct order, empty
 // optional fields left out, map keys sorted) then a newline; YAML converted from that JSON with sorted keys.
-import { tabwriteCells } from './tabwriter.js';
+import { tabwriteAscii, tabwriteCells } from './tabwriter.js';
 import { goQuote } from './jsonpb-writer.js';
 import { toGoYaml } from './goyaml.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
@@ -9,7 +9,7 @@ import { numberMapOf } from '../model/ztunnel/parse.js';
 import type { ZCert, ZEndpoint, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from '../model/ztunnel/types.js';
 import {
   certificateRows, connectionCells, filteredWorkloads, serviceCells, sortedPolicies, sortedServices, sortedWorkloadStates,
-  waypointIndex, workloadCells, type ConnectionsFilter, type PolicyFilter, type ServiceFilter, type WorkloadFilter,
+  rowsOf, workloadCells, type Cells, type ConnectionsFilter, type PolicyFilter, type ServiceFilter, type TablesDump, type WorkloadFilter,
 } from '../model/ztunnel/views.js';
 
 export type ZtunnelView = 'workload' | 'service' | 'policy' | 'certificate' | 'connections' | 'all';
@@ -27,9 +27,18 @@ function newlines(s: string): number {
   return n;
 }
 
-/** The table, its cells made safe for a terminal. One scan of the text finds whether any cell needs it. */
-function table(header: string[], rows: string[][], padding = 1): string {
-  rows.unshift(header);
+/**
+ * The table, its cells made safe for a terminal: plain ASCII in one pass, else one scan of the text finds whether any
+ * cell needs it.
+ */
+function table(header: string[], { cols, cells, order }: Cells, padding = 1): string {
+  const ascii = tabwriteAscii(header, cells, padding, order);
+  if (ascii !== undefined) return ascii;
+  const rows = [header];
+  for (let r = 0; r < cells.length / cols; r++) {
+    const at = (order ? order[r] : r) * cols;
+    rows.push(cells.slice(at, at + cols));
+  }
   const opts = { minwidth: 0, tabwidth: 8, padding };
   const text = tabwriteCells(rows, opts);
   if (!UNSAFE_BUT_NEWLINE.test(text) && newlines(text) === rows.length) return text;
@@ -37,34 +46,36 @@ function table(header: string[], rows: string[][], padding = 1): string {
   return tabwriteCells(rows, opts);
 }
 
-export function renderWorkloadTable(d: ZtunnelDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): string {
-  return table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], workloadCells(d, f, index));
+const flat = (rows: string[][], cols: number): Cells => ({ cols, cells: rows.flat() });
+
+export function renderWorkloadTable(d: TablesDump, f: WorkloadFilter = {}): string {
+  return table(['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'], workloadCells(d, f));
 }
 
-export function renderServiceTable(d: ZtunnelDump, f: ServiceFilter = {}, index = waypointIndex(d.services)): string {
-  return table(['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], serviceCells(d, f, index));
+export function renderServiceTable(d: TablesDump, f: ServiceFilter = {}): string {
+  return table(['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'], serviceCells(d, f));
 }
 
-export function renderPolicyTable(d: ZtunnelDump, f: PolicyFilter = {}): string {
+export function renderPolicyTable(d: Pick<TablesDump, 'policies'>, f: PolicyFilter = {}): string {
   const rows = sortedPolicies(d, f).map((p) => [p.namespace, p.name, p.action, p.scope]);
-  return table(['NAMESPACE', 'POLICY NAME', 'ACTION', 'SCOPE'], rows);
+  return table(['NAMESPACE', 'POLICY NAME', 'ACTION', 'SCOPE'], flat(rows, 4));
 }
 
-export function renderCertificateTable(d: ZtunnelDump, now: Date): string {
+export function renderCertificateTable(d: Pick<TablesDump, 'certificates'>, now: Date): string {
   const rows = certificateRows(d, now).map((r) => [r.identity, r.type, r.state, String(r.valid), r.serial, r.notAfter, r.notBefore]);
-  return table(['CERTIFICATE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE'], rows, 5);
+  return table(['CERTIFICATE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE'], flat(rows, 7), 5);
 }
 
-export function renderConnectionTable(d: ZtunnelDump, f: ConnectionsFilter = {}): string {
+export function renderConnectionTable(d: TablesDump, f: ConnectionsFilter = {}): string {
   return table(['WORKLOAD', 'DIRECTION', 'LOCAL', 'REMOTE', 'REMOTE TARGET', 'PROTOCOL'], connectionCells(d, f));
 }
 
 /** `zc all`: every table, each after a blank line (and a `------ X INFO ------` header with --with-headers). */
-export function renderAllTables(d: ZtunnelDump, opts: { withHeaders?: boolean; now: Date }): string {
-  const index = waypointIndex(d.services);
+export function renderAllTables(dump: TablesDump, opts: { withHeaders?: boolean; now: Date }): string {
+  const d = { ...dump, rows: rowsOf(dump) };
   const sections: [string, () => string][] = [
-    ['WORKLOAD', () => renderWorkloadTable(d, {}, index)],
-    ['SERVICE', () => renderServiceTable(d, {}, index)],
+    ['WORKLOAD', () => renderWorkloadTable(d)],
+    ['SERVICE', () => renderServiceTable(d)],
     ['POLICY', () => renderPolicyTable(d)],
     ['SECRET', () => renderCertificateTable(d, opts.now)],
     ['CONNECTIONS', () => renderConnectionTable(d)],

@@ -67,6 +67,8 @@ const EMPTY: JsonObject = {};
 const NO_LOCALITY = { region: '', zone: '', subzone: '' };
 const NO_TUNNEL = { protocol: '' };
 
+type Item<T> = (r: Reader, v: unknown, path: string) => T;
+
 // Paths in errors are `path` + `sub` + `.key`, built only when a value is wrong: a dump holds many thousand objects.
 class Reader {
   constructor(private readonly source: string) {}
@@ -156,21 +158,33 @@ export function numberMapOf(m: Readonly<Record<string, number | null>>): Map<str
   return out;
 }
 
-/** Calls `each` with every item of a list, or every value of an object, of member `key` (absent or null: none). */
-function forEntries(r: Reader, dump: View, key: string, each: (value: unknown, path: string) => void): void {
+/**
+ * Every item of a list, or every value of an object, of member `key` (absent or null: none), read by `item`. `fast`,
+ * when given, reads an item first (undefined: not its shape); the path is built only for `item`. `each` sees every
+ * item once read.
+ */
+function entries<T>(r: Reader, dump: View, key: string, item: Item<T>, fast?: (v: unknown) => T | undefined, each?: (x: T) => void): T[] {
   const v = member(dump, key);
-  if (v === undefined || v === null) return;
+  if (v === undefined || v === null) return [];
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) each(v[i], `${key}[${i}]`);
-    return;
+    const out = new Array<T>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const got = fast?.(v[i]) ?? item(r, v[i], `${key}[${i}]`);
+      each?.(got);
+      out[i] = got;
+    }
+    return out;
   }
   if (!isObj(v)) r.fail(key, 'a list or an object', v);
-  for (const k of Object.keys(v)) each(v[k], `${key}["${k}"]`);
-}
-
-function entries<T>(r: Reader, dump: View, key: string, item: (r: Reader, v: unknown, path: string) => T): T[] {
-  const out: T[] = [];
-  forEntries(r, dump, key, (v, p) => { out.push(item(r, v, p)); });
+  // The key list, not for-in: for-in over an object of many members checks each key again as it goes.
+  const names = Object.keys(v);
+  const out = new Array<T>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const x = v[names[i]];
+    const got = fast?.(x) ?? item(r, x, `${key}["${names[i]}"]`);
+    each?.(got);
+    out[i] = got;
+  }
   return out;
 }
 
@@ -300,14 +314,31 @@ function isZtunnelDump(v: unknown): boolean {
 
 /** The dump as istioctl primes it. `source` names the file or pod in every error. */
 export function parseZtunnelDump(raw: unknown, source: string): ZtunnelDump {
+  return readZtunnelDump(raw, source, {});
+}
+
+/** How readZtunnelDump may read workloads and services: `workload`/`service` first (undefined: not their shape). */
+export interface DumpReading<W, S> {
+  workload?: (v: unknown) => W | undefined;
+  service?: (v: unknown) => S | undefined;
+  /** Sees each workload once read, in dump order, before any service. */
+  eachWorkload?: (w: W | ZWorkload) => void;
+  /** Sees each service once read, in dump order. */
+  eachService?: (s: S | ZService) => void;
+}
+
+/** A dump read as parseZtunnelDump reads it, in the same order and with the same errors. */
+export function readZtunnelDump<W = ZWorkload, S = ZService>(
+  raw: unknown, source: string, how: DumpReading<W, S>,
+): Omit<ZtunnelDump, 'workloads' | 'services'> & { workloads: (W | ZWorkload)[]; services: (S | ZService)[] } {
   const r = new Reader(source);
   if (!isObj(raw)) throw new ZtunnelDumpError(`${source}: not a ztunnel config dump (expected a JSON object, got ${typeName(raw)})`);
   const dump = view(raw, DUMP);
   const state = r.obj(member(dump, 'workloadState'), 'workloadState') ?? {};
   return {
     source,
-    workloads: entries(r, dump, 'workloads', workload),
-    services: entries(r, dump, 'services', service),
+    workloads: entries<W | ZWorkload>(r, dump, 'workloads', workload, how.workload, how.eachWorkload),
+    services: entries<S | ZService>(r, dump, 'services', service, how.service, how.eachService),
     policies: entries(r, dump, 'policies', policy),
     certificates: entries(r, dump, 'certificates', certificate),
     workloadState: Object.keys(state).map((k) => workloadState(r, state[k], `workloadState["${k}"]`)),
@@ -315,14 +346,17 @@ export function parseZtunnelDump(raw: unknown, source: string): ZtunnelDump {
   };
 }
 
-/** Text of a config dump → ZtunnelDump; empty or invalid JSON is an error naming `source`. */
-export function parseZtunnelDumpText(text: string, source: string): ZtunnelDump {
+/** The JSON of a config dump; empty or invalid JSON is an error naming `source`. */
+export function parseDumpJson(text: string, source: string): unknown {
   if (text.trim() === '') throw new ZtunnelDumpError(`${source}: empty ztunnel config dump`);
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new ZtunnelDumpError(`${source}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
-  return parseZtunnelDump(raw, source);
+}
+
+/** Text of a config dump → ZtunnelDump; empty or invalid JSON is an error naming `source`. */
+export function parseZtunnelDumpText(text: string, source: string): ZtunnelDump {
+  return parseZtunnelDump(parseDumpJson(text, source), source);
 }

@@ -95,3 +95,18 @@ export interface ZtunnelDump {
   /** The dump as parsed, for `all -o json|yaml`. */
   raw: Record<string, unknown>;
 }
+
+/**
+ * What the tables read of a workload: a ZWorkload, or a dump's own object of its shape (absent fields undefined,
+ * present ones of their type: tables-dump.ts).
+ */
+export interface WorkloadFields {
+  uid?: string; workloadIps?: readonly string[] | null; waypoint?: { destination?: string }; protocol?: string;
+  name?: string; namespace?: string; node?: string; status?: string; hostname?: string;
+}
+
+/** What the tables read of a service (as WorkloadFields); endpoints as a Map (ZService) or the dump's object. */
+export interface ServiceFields {
+  name?: string; namespace?: string; hostname?: string; vips?: readonly string[] | null; waypoint?: { destination?: string };
+  endpoints?: ReadonlyMap<string, { workloadUid: string }> | Readonly<Record<string, { workloadUid?: string }>> | null;
+}

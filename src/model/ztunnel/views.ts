@@ -1,5 +1,11 @@
 // The rows and filtered objects of each `istioctl ztunnel-config` view (istioctl/pkg/writer/ztunnel/configdump/).
-import type { ZCert, ZService, ZtunnelDump, ZWorkload, ZWorkloadState } from './types.js';
+import type {
+  ServiceFields, WorkloadFields, ZCert, ZCertificate, ZPolicy, ZService, ZtunnelDump, ZWorkload, ZWorkloadState,
+} from './types.js';
+import {
+  indexWaypoint, S_COLS, S_ENDPOINTS, S_HOSTNAME, S_NAME, S_NAMESPACE, S_VIPS, TableRows, W_ADDRESS, W_COLS, W_NAME, W_NAMESPACE, W_NODE,
+  W_PROTOCOL,
+} from './table-rows.js';
 
 export interface WorkloadFilter { namespace?: string; address?: string; node?: string; name?: string }
 export interface ServiceFilter { namespace?: string }
@@ -9,11 +15,30 @@ export interface ConnectionsFilter { namespace?: string; workload?: string; dire
 const eqFold = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function workloadMatches(w: ZWorkload, f: WorkloadFilter): boolean {
-  if (f.namespace && !eqFold(w.namespace, f.namespace)) return false;
-  if (f.name && !eqFold(w.name, f.name)) return false;
+/** The parts of a dump the tables print. */
+export interface TablesDump {
+  workloads: readonly WorkloadFields[];
+  services: readonly ServiceFields[];
+  policies: readonly ZPolicy[];
+  certificates: readonly ZCertificate[];
+  workloadState: readonly ZWorkloadState[];
+  /** The workloads' and services' rows, when gathered while reading (readTablesDump). */
+  rows?: TableRows;
+}
+
+/** The dump's rows: gathered while it was read, or now. */
+export function rowsOf(d: TablesDump): TableRows {
+  return d.rows ?? TableRows.of(d.workloads, d.services);
+}
+
+/** Rows of a table: `cols` cells a row, row after row, printed in `order` (row positions) when given. */
+export interface Cells { cols: number; cells: string[]; order?: readonly number[] }
+
+export function workloadMatches(w: WorkloadFields, f: WorkloadFilter): boolean {
+  if (f.namespace && !eqFold(w.namespace ?? '', f.namespace)) return false;
+  if (f.name && !eqFold(w.name ?? '', f.name)) return false;
   if (f.address && !(w.workloadIps ?? []).some((ip) => eqFold(ip, f.address!))) return false;
-  if (f.node && !eqFold(w.node, f.node)) return false;
+  if (f.node && !eqFold(w.node ?? '', f.node)) return false;
   return true;
 }
 
@@ -23,32 +48,69 @@ export function filteredWorkloads(d: ZtunnelDump, f: WorkloadFilter = {}): ZWork
 }
 
 /** Waypoint destination (`<ns>/<hostname>` or a `<network>/<vip>`) → name of the first service it names. */
-export function waypointIndex(services: ZService[]): Map<string, string> {
+export function waypointIndex(services: readonly ServiceFields[]): Map<string, string> {
   const index = new Map<string, string>();
-  const add = (k: string, name: string) => { if (!index.has(k)) index.set(k, name); };
-  for (const s of services) {
-    add(`${s.namespace}/${s.hostname}`, s.name);
-    for (const vip of s.vips ?? []) add(vip, s.name);
-  }
+  for (const s of services) indexWaypoint(index, s.namespace ?? '', s.hostname ?? '', s.name ?? '', s.vips ?? []);
   return index;
 }
 
-function waypointName(waypoint: { destination: string } | undefined, index: Map<string, string>): string {
-  if (!waypoint) return 'None';
-  return index.get(waypoint.destination) ?? 'NA';
+/**
+ * Rows of `cells` ordered by the string `${namespace}.${name}` (columns 0 and 1), then `tie`, then position. With no
+ * dot in any namespace that order is the namespaces' order (as `ns.`) then the names', so no joined key is built.
+ */
+function byNamespaceDotName(cells: readonly string[], cols: number, tie: (a: number, b: number) => number): number[] {
+  const n = cells.length / cols;
+  const rank = new Map<string, number>();
+  for (let i = 0; i < n; i++) if (!rank.has(cells[i * cols])) rank.set(cells[i * cols], 0);
+  const order = new Array<number>(n);
+  if ([...rank.keys()].some((x) => x.includes('.'))) {
+    const keys = new Array<string>(n);
+    for (let i = 0; i < n; i++) keys[order[i] = i] = `${cells[i * cols]}.${cells[i * cols + 1]}`;
+    return order.sort((a, b) => cmp(keys[a], keys[b]) || tie(a, b) || a - b);
+  }
+  const sorted = [...rank.keys()].sort((a, b) => cmp(`${a}.`, `${b}.`));
+  sorted.forEach((x, r) => rank.set(x, r));
+  // Counting sort by namespace, then each namespace's run by name.
+  const starts = new Array<number>(sorted.length + 1).fill(0);
+  const ranks = new Array<number>(n);
+  for (let i = 0; i < n; i++) starts[(ranks[i] = rank.get(cells[i * cols])!) + 1]++;
+  for (let r = 0; r < sorted.length; r++) starts[r + 1] += starts[r];
+  const next = starts.slice(0, sorted.length);
+  for (let i = 0; i < n; i++) order[next[ranks[i]]++] = i;
+  const byName = (a: number, b: number) => cmp(cells[a * cols + 1], cells[b * cols + 1]) || tie(a, b) || a - b;
+  for (let r = 0; r < sorted.length; r++) {
+    const run = order.slice(starts[r], starts[r + 1]).sort(byName);
+    for (let k = 0; k < run.length; k++) order[starts[r] + k] = run[k];
+  }
+  return order;
 }
 
 /** Workload table cells (namespace, pod name, address, node, waypoint, protocol), sorted by `namespace.name` then node. */
-export function workloadCells(d: ZtunnelDump, f: WorkloadFilter = {}, index = waypointIndex(d.services)): string[][] {
-  const list = filteredWorkloads(d, f);
-  const keys = list.map((w) => `${w.namespace}.${w.name}`);
-  const order = list.map((_, i) => i);
-  order.sort((a, b) => cmp(keys[a], keys[b]) || cmp(list[a].node, list[b].node));
-  return order.map((i) => {
-    const w = list[i];
-    const ips = w.workloadIps === null ? '' : w.workloadIps.length === 1 ? w.workloadIps[0] : w.workloadIps.join(',');
-    return [w.namespace, w.name, ips.length > 0 ? ips : w.hostname, w.node, waypointName(w.waypoint, index), w.protocol];
-  });
+export function workloadCells(d: TablesDump, f: WorkloadFilter = {}): Cells {
+  const filtered = f.namespace || f.name || f.address || f.node;
+  const rows = filtered ? TableRows.of(d.workloads.filter((w) => workloadMatches(w, f)), d.services) : rowsOf(d);
+  const w = rows.workloads;
+  const order = byNamespaceDotName(w, W_COLS, (a, b) => cmp(w[a * W_COLS + W_NODE], w[b * W_COLS + W_NODE]));
+  return { cols: 6, cells: workloadRowCells(rows), order };
+}
+
+/** The workload table's cells in dump order (where the dump's strings lie in memory). */
+function workloadRowCells(rows: TableRows): string[] {
+  const names = rows.waypointNames();
+  const w = rows.workloads;
+  const wps = rows.workloadWaypoints;
+  const cells = new Array<string>(wps.length * 6);
+  for (let i = 0, c = 0; i < wps.length; i++) {
+    const at = i * W_COLS;
+    const wp = wps[i];
+    cells[c++] = w[at + W_NAMESPACE];
+    cells[c++] = w[at + W_NAME];
+    cells[c++] = w[at + W_ADDRESS];
+    cells[c++] = w[at + W_NODE];
+    cells[c++] = wp < 0 ? 'None' : names[wp];
+    cells[c++] = w[at + W_PROTOCOL];
+  }
+  return cells;
 }
 
 const byNamespaceNameHost = (a: ZService, b: ZService) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.hostname, b.hostname);
@@ -58,25 +120,28 @@ export function sortedServices(d: ZtunnelDump, f: ServiceFilter = {}): ZService[
 }
 
 /** Service table cells (namespace, service name, VIPs, waypoint, healthy/all endpoints). */
-export function serviceCells(d: ZtunnelDump, f: ServiceFilter = {}, index = waypointIndex(d.services)): string[][] {
-  const services = sortedServices(d, f);
-  const healthyUid = new Map<string, boolean>();
-  if (services.some((s) => s.endpoints !== null && s.endpoints.size > 0)) for (const w of d.workloads) healthyUid.set(w.uid, w.status === 'Healthy');
-  return services.map((s) => {
-    let healthy = 0;
-    if (s.endpoints) for (const ep of s.endpoints.values()) if (healthyUid.get(ep.workloadUid) === true) healthy++;
-    let vips = '';
-    const list = s.vips ?? [];
-    for (let i = 0; i < list.length; i++) {
-      const v = list[i];
-      const slash = v.indexOf('/');
-      vips += (i > 0 ? ',' : '') + (slash >= 0 ? v.slice(slash + 1) : '');
-    }
-    return [s.namespace, s.name, vips, waypointName(s.waypoint, index), `${healthy}/${s.endpoints?.size ?? 0}`];
-  });
+export function serviceCells(d: TablesDump, f: ServiceFilter = {}): Cells {
+  const rows = rowsOf(d);
+  const sv = rows.services;
+  const keep: number[] = [];
+  for (let i = 0; i < sv.length / S_COLS; i++) if (!f.namespace || eqFold(sv[i * S_COLS + S_NAMESPACE], f.namespace)) keep.push(i);
+  const col = (i: number, c: number) => sv[i * S_COLS + c];
+  keep.sort((a, b) => cmp(col(a, S_NAMESPACE), col(b, S_NAMESPACE)) || cmp(col(a, S_NAME), col(b, S_NAME)) || cmp(col(a, S_HOSTNAME), col(b, S_HOSTNAME)) || a - b);
+  const names = rows.waypointNames();
+  const cells = new Array<string>(keep.length * 5);
+  for (let k = 0, c = 0; k < keep.length; k++) {
+    const i = keep[k];
+    const wp = rows.serviceWaypoints[i];
+    cells[c++] = col(i, S_NAMESPACE);
+    cells[c++] = col(i, S_NAME);
+    cells[c++] = col(i, S_VIPS);
+    cells[c++] = wp < 0 ? 'None' : names[wp];
+    cells[c++] = col(i, S_ENDPOINTS);
+  }
+  return { cols: 5, cells };
 }
 
-export function sortedPolicies(d: ZtunnelDump, f: PolicyFilter = {}) {
+export function sortedPolicies(d: Pick<TablesDump, 'policies'>, f: PolicyFilter = {}): ZPolicy[] {
   return d.policies.filter((p) => !f.namespace || eqFold(p.namespace, f.namespace)).sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
 }
 
@@ -101,7 +166,7 @@ export function certValid(c: ZCert, now: Date): boolean {
 
 const orNA = (s: string) => (s === '' ? 'NA' : s);
 
-export function certificateRows(d: ZtunnelDump, now: Date): CertificateRow[] {
+export function certificateRows(d: Pick<TablesDump, 'certificates'>, now: Date): CertificateRow[] {
   const rows: CertificateRow[] = [];
   for (const c of d.certificates) {
     const state = c.state.includes('Unavailable') ? 'Unavailable' : c.state;
@@ -127,7 +192,7 @@ function workloadRef(f: ConnectionsFilter): { name?: string; namespace?: string 
 }
 
 /** Workload states the filter keeps, sorted by namespace then name. */
-export function sortedWorkloadStates(d: ZtunnelDump, f: ConnectionsFilter = {}): ZWorkloadState[] {
+export function sortedWorkloadStates(d: Pick<TablesDump, 'workloadState'>, f: ConnectionsFilter = {}): ZWorkloadState[] {
   const ref = workloadRef(f);
   return d.workloadState
     .filter((s) => (!ref.namespace || s.info.namespace === ref.namespace) && (!ref.name || s.info.name === ref.name))
@@ -148,46 +213,51 @@ function splitHostPort(addr: string): { host: string; port: string } | undefined
   return host.includes(':') || host.includes('[') || host.includes(']') ? undefined : { host, port: addr.slice(i + 1) };
 }
 
+/** The host `lookup` asks for (none when `addr` is not host:port). */
+const hostOf = (addr: string) => splitHostPort(addr)?.host ?? '';
+
 const joinHostPort = (host: string, port: string) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
+/** Address → the last position in `first` that holds it, for the addresses in `hosts`. */
+function workloadsAt(first: readonly string[], hosts: ReadonlySet<string>): Map<string, number> {
+  const at = new Map<string, number>();
+  for (let i = 0; i < first.length; i++) if (hosts.has(first[i])) at.set(first[i], i);
+  return at;
+}
+
 /** Connection table cells (workload, direction, local, remote, remote target, protocol). */
-export function connectionCells(d: ZtunnelDump, f: ConnectionsFilter = {}): string[][] {
-  // Address → name maps, built on the first lookup (the last service or workload with an address wins).
-  let serviceNames: Map<string, string> | undefined;
-  let workloads: Map<string, ZWorkload> | undefined;
-  const names = () => {
-    serviceNames = new Map();
-    for (const s of d.services) {
-      const first = s.vips?.[0];
-      const ip = first !== undefined ? first.slice(first.indexOf('/') + 1 || first.length) : '';
-      serviceNames.set(ip === '' ? 'None' : ip, s.hostname);
-    }
-    workloads = new Map();
-    for (const w of d.workloads) {
-      const ip = w.workloadIps?.[0] ?? '';
-      workloads.set(ip === '' ? 'None' : ip, w);
-    }
-  };
-  const lookup = (addr: string): string => {
-    if (f.raw) return addr;
-    const hp = splitHostPort(addr);
-    if (!hp) return addr;
-    if (!serviceNames) names();
-    const s = serviceNames!.get(hp.host);
-    if (s !== undefined) return joinHostPort(s, hp.port);
-    const w = workloads!.get(hp.host);
-    if (w !== undefined) return joinHostPort(`${w.name}.${w.namespace}`, hp.port);
-    return addr;
-  };
-  const rows: string[][] = [];
-  for (const s of sortedWorkloadStates(d, f)) {
-    const name = `${s.info.name}.${s.info.namespace}`;
-    if (f.direction !== 'outbound') {
-      for (const c of s.connections.inbound ?? []) rows.push([name, 'Inbound', lookup(c.actualDst), lookup(c.src), c.originalDst, c.protocol]);
-    }
-    if (f.direction !== 'inbound') {
-      for (const c of s.connections.outbound ?? []) rows.push([name, 'Outbound', lookup(c.src), lookup(c.actualDst), lookup(c.originalDst), c.protocol]);
+export function connectionCells(d: TablesDump, f: ConnectionsFilter = {}): Cells {
+  const states = sortedWorkloadStates(d, f);
+  // Address → name, for the hosts the connections name (the last service or workload with that address wins).
+  const hosts = new Set<string>();
+  if (!f.raw) {
+    for (const s of states) {
+      for (const c of s.connections.inbound ?? []) hosts.add(hostOf(c.actualDst)).add(hostOf(c.src));
+      for (const c of s.connections.outbound ?? []) hosts.add(hostOf(c.src)).add(hostOf(c.actualDst)).add(hostOf(c.originalDst));
     }
   }
-  return rows;
+  // Workload address → row: the last workload with that first address.
+  const rows = hosts.size > 0 ? rowsOf(d) : undefined;
+  const workloads = rows ? workloadsAt(rows.firstAddresses, hosts) : new Map<string, number>();
+  const lookup = (addr: string): string => {
+    if (f.raw || !rows) return addr;
+    const hp = splitHostPort(addr);
+    if (!hp) return addr;
+    const s = rows.serviceHosts.get(hp.host);
+    if (s !== undefined) return joinHostPort(s, hp.port);
+    const w = workloads.get(hp.host);
+    if (w !== undefined) return joinHostPort(`${rows.workloads[w * W_COLS + W_NAME]}.${rows.workloads[w * W_COLS + W_NAMESPACE]}`, hp.port);
+    return addr;
+  };
+  const cells: string[] = [];
+  for (const s of states) {
+    const name = `${s.info.name}.${s.info.namespace}`;
+    if (f.direction !== 'outbound') {
+      for (const c of s.connections.inbound ?? []) cells.push(name, 'Inbound', lookup(c.actualDst), lookup(c.src), c.originalDst, c.protocol);
+    }
+    if (f.direction !== 'inbound') {
+      for (const c of s.connections.outbound ?? []) cells.push(name, 'Outbound', lookup(c.src), lookup(c.actualDst), lookup(c.originalDst), c.protocol);
+    }
+  }
+  return { cols: 6, cells };
 }

@@ -1,0 +1,117 @@
+// What the workload, service and connection tables print of each workload and service, gathered in dump order by
+// one read of each object: readTablesDump gathers it while it checks them, so the tables never go back to the dump.
+import type { ServiceFields, WorkloadFields } from './types.js';
+import { UidHealth } from './uid-health.js';
+
+/** Columns of `workloads`. */
+export const W_NAMESPACE = 0;
+export const W_NAME = 1;
+export const W_ADDRESS = 2;
+export const W_NODE = 3;
+export const W_PROTOCOL = 4;
+export const W_COLS = 5;
+
+/** Columns of `services`. */
+export const S_NAMESPACE = 0;
+export const S_NAME = 1;
+export const S_HOSTNAME = 2;
+export const S_VIPS = 3;
+export const S_ENDPOINTS = 4;
+export const S_COLS = 5;
+
+/** Adds a service to a waypoint index: `<ns>/<hostname>` and each VIP → its name, the first service deciding. */
+export function indexWaypoint(index: Map<string, string>, ns: string, host: string, name: string, vips: readonly string[]): void {
+  const key = `${ns}/${host}`;
+  if (!index.has(key)) index.set(key, name);
+  for (const vip of vips) if (!index.has(vip)) index.set(vip, name);
+}
+
+export class TableRows {
+  /** W_COLS cells a workload, in dump order. */
+  readonly workloads: string[] = [];
+  /** Each workload's waypoint (an index into the destinations), or -1. */
+  readonly workloadWaypoints: number[] = [];
+  /** Each workload's first address ('None' when it has none), for connection lookups. */
+  readonly firstAddresses: string[] = [];
+  /** S_COLS cells a service, in dump order; ENDPOINTS is healthy/all, health from the workloads gathered before. */
+  readonly services: string[] = [];
+  readonly serviceWaypoints: number[] = [];
+  /** A service's first VIP address ('None' when it has none) → its hostname, the last service deciding. */
+  readonly serviceHosts = new Map<string, string>();
+  private readonly health = new UidHealth();
+  private readonly destinations: string[] = [];
+  private readonly destinationIds = new Map<string, number>();
+  /** Waypoint destination (`<ns>/<hostname>` or a `<network>/<vip>`) → the first service it names. */
+  private readonly waypointIndex = new Map<string, string>();
+
+  /** Rows of these workloads and services (all the workloads first: the services' health reads them). */
+  static of(workloads: readonly WorkloadFields[], services: readonly ServiceFields[]): TableRows {
+    const rows = new TableRows();
+    for (const w of workloads) rows.workload(w);
+    for (const s of services) rows.service(s);
+    return rows;
+  }
+
+  private destination(waypoint: { destination?: string } | undefined): number {
+    if (!waypoint) return -1;
+    const d = waypoint.destination ?? '';
+    let id = this.destinationIds.get(d);
+    if (id === undefined) {
+      this.destinationIds.set(d, (id = this.destinations.length));
+      this.destinations.push(d);
+    }
+    return id;
+  }
+
+  workload(w: WorkloadFields): void {
+    const ipList = w.workloadIps;
+    const ips = !ipList ? '' : ipList.length === 1 ? ipList[0] : ipList.join(',');
+    const first = ipList && ipList.length > 0 ? ipList[0] : '';
+    this.workloads.push(w.namespace ?? '', w.name ?? '', ips.length > 0 ? ips : w.hostname ?? '', w.node ?? '', w.protocol ?? '');
+    this.workloadWaypoints.push(this.destination(w.waypoint));
+    this.firstAddresses.push(first === '' ? 'None' : first);
+    this.health.set(w.uid ?? '', w.status === 'Healthy');
+  }
+
+  service(s: ServiceFields): void {
+    const ns = s.namespace ?? '';
+    const name = s.name ?? '';
+    const host = s.hostname ?? '';
+    const vipList = s.vips ?? [];
+    let vips = '';
+    for (let j = 0; j < vipList.length; j++) {
+      const v = vipList[j];
+      const slash = v.indexOf('/');
+      vips += (j > 0 ? ',' : '') + (slash >= 0 ? v.slice(slash + 1) : '');
+    }
+    this.services.push(ns, name, host, vips, this.endpoints(s));
+    this.serviceWaypoints.push(this.destination(s.waypoint));
+    indexWaypoint(this.waypointIndex, ns, host, name, vipList);
+    const first = vipList[0];
+    const ip = first !== undefined ? first.slice(first.indexOf('/') + 1 || first.length) : '';
+    this.serviceHosts.set(ip === '' ? 'None' : ip, host);
+  }
+
+  /** healthy/all endpoints. */
+  private endpoints(s: ServiceFields): string {
+    const eps = s.endpoints;
+    let ok = 0;
+    let all = 0;
+    if (eps instanceof Map) {
+      for (const ep of eps.values()) if (this.health.isHealthy(ep.workloadUid)) ok++;
+      all = eps.size;
+    } else if (eps) {
+      const o = eps as Readonly<Record<string, { workloadUid?: string }>>;
+      for (const k in o) {
+        all++;
+        if (this.health.isHealthy(o[k].workloadUid ?? '')) ok++;
+      }
+    }
+    return `${ok}/${all}`;
+  }
+
+  /** The WAYPOINT cell of each destination index (None for -1 is the caller's). */
+  waypointNames(): string[] {
+    return this.destinations.map((d) => this.waypointIndex.get(d) ?? 'NA');
+  }
+}
