@@ -228,6 +228,8 @@ export class KubeClient {
         const key = tlsKey(o);
         if (this.forwardTls?.key !== key) this.forwardTls = { key, context: createSecureContext({ ca: o.ca, cert: o.cert, key: o.key, passphrase: o.passphrase }) };
         o.secureContext = this.forwardTls.context;
+        // The context carries them; left in, they would make the agent's key (and session cache key) kilobytes long.
+        delete o.ca; delete o.cert; delete o.key; delete o.passphrase;
       }
     };
     return new this.k.PortForward(kc, true);
