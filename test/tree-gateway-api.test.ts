@@ -31,6 +31,14 @@ spec:
     - {name: demoapp-v1, port: 8080, weight: 2}
     - {name: demoapp-v2, port: 8080, weight: 3}
 ---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: stray, namespace: app}
+spec:
+  parentRefs: [{name: gw, namespace: infra, sectionName: other}]
+  rules:
+  - backendRefs: [{name: demoapp-v1, port: 8080}]
+---
 apiVersion: v1
 kind: Service
 metadata: {name: demoapp-v1, namespace: app}
@@ -44,10 +52,19 @@ test('tree: Gateway → listener (attached routes) → route → rule → backen
   const gw = lines.findIndex((l) => /^\s+gw\s+class istio\s+http 80\/HTTP \(1\), other 8080\/HTTP \(0\)/.test(l));
   assert.ok(gw >= 0, r.stdout);
   const after = lines.slice(gw + 1).join('\n');
-  assert.match(after, /listener http\s+80\/HTTP \*\s+1 route\n\s+HTTPRoute app\/demoapp\s+demo\.example\.com\s+1 parent refused\n\s+rules\[0\]\s+\/api\n\s+demoapp-v1:8080\s+weight 2 → 40%/);
+  assert.match(after, /listener http\s+80\/HTTP \*\s+1 route\n\s+HTTPRoute app\/demoapp\s+demo\.example\.com\n\s+rules\[0\]\s+\/api\n\s+demoapp-v1:8080\s+weight 2 → 40%/);
   assert.match(after, /demoapp-v2:8080\s+weight 3 → 60%/);
   assert.match(after, /app\/demoapp-v1\s+→ c1\/Service\/app\/demoapp-v1/);
   assert.match(after, /Service app\/demoapp-v2 not found/);
-  assert.match(r.stdout, /Routes\s+1\n\s+HTTPRoute app\/demoapp/);
+  assert.match(r.stdout, /Routes\s+2\n\s+HTTPRoute app\/demoapp/);
   assert.match(r.stdout, /parent Gateway infra\/gw other\s+refused: NotAllowedByListeners/);
+});
+
+test('tree: a parentRef counts as refused only when none of its listeners accepts the route', async () => {
+  const r = await runCli(['--fixtures', root, 'tree']);
+  assert.equal(r.code, 0, r.stderr);
+  // demoapp's parentRef names no listener: listener "other" (same namespace only) refuses it, "http" accepts it.
+  assert.match(r.stdout, /HTTPRoute app\/demoapp\s+demo\.example\.com\n/);
+  // stray names listener "other", which takes routes from namespace infra only.
+  assert.match(r.stdout, /HTTPRoute app\/stray\s+\*\s+1 parent refused/);
 });

@@ -144,8 +144,11 @@ function routeNode(ctx: ContextIndex, parentId: string, oc: RouteOutcome, asLink
   const o = oc.obj;
   const ns = o.metadata.namespace ?? 'default';
   const id = asLink ? `${parentId}/->${routeId(ctx.name, o)}` : routeId(ctx.name, o);
-  const accepted = oc.parents.filter((p) => !p.denied);
-  const refused = oc.parents.filter((p) => p.denied);
+  // A parentRef without a sectionName expands to one parent per listener; it is refused only when every one is.
+  const byRef = new Map<unknown, typeof oc.parents>();
+  for (const p of oc.parents) byRef.set(p.original, [...(byRef.get(p.original) ?? []), p]);
+  const accepted = [...byRef.values()].filter((ps) => ps.some((p) => !p.denied));
+  const refused = [...byRef.values()].filter((ps) => ps.every((p) => p.denied)).map((ps) => ps[0]!);
   const n = node(id, 'Route', `${o.kind} ${ns}/${o.metadata.name}`, {
     context: ctx.name, ref: { context: ctx.name, kind: o.kind, namespace: ns, name: o.metadata.name },
     detail: `${(o.spec?.hostnames ?? []).join(' ') || '*'}${refused.length ? `  ${refused.length} parent${refused.length > 1 ? 's' : ''} refused` : ''}`,
