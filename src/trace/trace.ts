@@ -6,6 +6,7 @@ import { walkGatewayIntent, walkSidecarIntent } from './intent.js';
 import { hopKey, type HopTarget } from './intent-dest.js';
 import { compareIntentEnvoy } from './compare.js';
 import { walkSecurity } from './security.js';
+import { gatewayApiAsTrace } from './gateway-api-as-trace.js';
 import { Recorder } from './recorder.js';
 import { gatewaySourceForService, resolveSource, type ResolvedSource } from './source.js';
 import { isGlobalHost } from '../mesh/hosts.js';
@@ -101,7 +102,7 @@ function runSegment(
 /** traceRequest, with bad input (unknown pod, gateway, context) returned as a message: for the TUI's trace form. */
 export function traceOrMessage(mesh: Mesh, request: TraceRequest, opts: TraceOptions = {}): Trace | string {
   try {
-    return traceRequest(mesh, request, opts);
+    return gatewayApiAsTrace(mesh, request) ?? traceRequest(mesh, request, opts);
   } catch (err) {
     if (err instanceof TraceInputError) return err.message;
     throw err;
