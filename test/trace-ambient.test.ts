@@ -48,15 +48,17 @@ test('trace from an ambient client passes through the waypoint and agrees with i
   assert.deepEqual(dst.steps.filter((s) => s.kind === 'envoy-endpoints').map((s) => [s.name, s.matched]), [['cart-v1-5f7d9c8b6-q4x8z', true], ['cart-v2-6b8c4d7f5-j2m5t', true]]);
 });
 
-test('trace from a sidecar pod to an ambient service continues into its waypoint and ztunnels', async () => {
+test('trace from a sidecar pod to an ambient service: the sidecar routes itself, around the waypoint, to the pods\' ztunnels', async () => {
   const r = await runCli(['trace', '--fixtures', DEMO, '--context', 'cluster-b', '--from', 'reviews-v2.default', '--host', 'cart.shop', '--port', '8080']);
   assert.match(r.stdout, /\[cluster-b\] ambient service shop\/cart via the sidecar's HBONE connection/);
   assert.match(r.stdout, /✓ hop {13}waypoint shop\/waypoint: ztunnel ztunnel-\w+ sends cart\.shop\.svc\.cluster\.local to waypoint shop\/waypoint over HBONE/);
   // ztunnel's view is reality for that segment: it is checked, not "no config dump".
   assert.match(r.stdout, /\n {6}envoy \(istio-system\/ztunnel-\w+ config_dump\)\n {8}✓ hop/);
   assert.match(r.stdout, /\nresult: ✓ intent and Envoy agree\n$/);
-  // The demo sidecar's Envoy runs the route itself and reaches the cart pods directly, past the waypoint.
-  assert.match(r.stdout, /✗ note {12}sidecar default\/reviews-v2-65c4dc6fdc-bq7xh: its Envoy applies the route itself and sends to the pods \(10\.244\.0\.31, 10\.244\.1\.32\), not to waypoint shop\/waypoint: the waypoint's L7 policy is not on this path\n/);
+  // As istiod configures sidecars, the demo sidecar's Envoy runs the route itself and reaches the cart pods directly,
+  // around the waypoint: intent says so, and the trace says what that means for the waypoint's L7 policy.
+  assert.match(r.stdout, /✓ note {12}shop\/cart: the service runs in ambient mode \(ambient-waypoint\): the sidecar applies the route itself and opens HBONE to the pods, whose ztunnel delivers; sidecars do not use the service's waypoint\n/);
+  assert.match(r.stdout, /✓ note {12}sidecar default\/reviews-v2-65c4dc6fdc-bq7xh: its Envoy applies the route itself and sends to the pods \(10\.244\.0\.31, 10\.244\.1\.32\), around waypoint shop\/waypoint: the waypoint's L7 AuthorizationPolicies do not see this request\n/);
 });
 
 test('trace from an ambient client: the source ztunnel checks no policy on the way out', async () => {

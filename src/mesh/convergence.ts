@@ -84,15 +84,15 @@ export function servingWaypoints(mesh: Mesh, rule: RuleModel): WaypointModel[] {
 }
 
 /**
- * The proxies whose Envoy must run the rule: for hosts a waypoint serves, the waypoints' Envoys (ambient clients have
- * no sidecar; sidecar clients send through the waypoint too), whether or not they carry the rule yet, and gateways
- * that carry it; else every proxy whose routes carry it.
+ * The proxies whose Envoy must run the rule: every proxy whose routes carry it (sidecars and gateways route
+ * themselves, around a waypoint), and for hosts a waypoint serves, the waypoints' Envoys (they route ambient
+ * clients), whether or not they carry the rule yet.
  */
 export function followedProxies(mesh: Mesh, rule: RuleModel): ProxyModel[] {
   const carrying = ruleProxies(rule);
   const waypoints = servingWaypoints(mesh, rule);
   if (waypoints.length === 0) return carrying;
-  const out: ProxyModel[] = carrying.filter((p) => p.isGateway);
+  const out: ProxyModel[] = [...carrying];
   for (const w of waypoints) {
     for (const k of w.pods) {
       const [ns, pod] = k.split('/');

@@ -138,23 +138,27 @@ export function traceToAmbientService(mesh: Mesh, trace: Trace, src: ResolvedSou
   // Reality here is ztunnel's view of the service (its waypoint), read from that ztunnel's dump.
   const z = a.hasZtunnelDump ? se.ztunnel?.ztunnelPod : undefined;
   const { rec, seg } = segment(trace, src.ctx.name, 1, `ambient service ${svc.namespace}/${svc.name}`, req, z ? `istio-system/${z}` : undefined, 0, 'the sidecar\'s HBONE connection');
-  rec.add('intent', 'note', `${svc.namespace}/${svc.name}`, true, `the service runs in ambient mode (${se.mode}): the sidecar opens HBONE to ${se.mode === 'ambient-waypoint' ? 'its waypoint' : 'the destination ztunnel'}`);
+  // istiod gives sidecars the service's own endpoints, not its waypoint: a sidecar routes itself and goes around it.
+  rec.add('intent', 'note', `${svc.namespace}/${svc.name}`, true, `the service runs in ambient mode (${se.mode}): the sidecar applies the route itself and opens HBONE to the pods, whose ztunnel delivers${se.mode === 'ambient-waypoint' ? '; sidecars do not use the service\'s waypoint' : ''}`);
   const waypoint = waypointStep(rec, se, svc.host);
   if (waypoint && src.proxy) sidecarBypass(rec, trace, a, src, waypoint);
   destinationSegment(trace, a, src.ctx, svc, req, 2, seg.index, 'HBONE');
   void mesh;
 }
 
-/** Reality on the sidecar's side: whether its Envoy's endpoints for the request are the waypoint or the pods themselves. */
+/**
+ * Reality on the sidecar's side: its Envoy's endpoints for the request are the pods themselves (the waypoint, and its
+ * L7 policy, is not on a sidecar's path), or the waypoint (a proxy built to use it).
+ */
 function sidecarBypass(rec: Recorder, trace: Trace, a: AmbientContext, src: ResolvedSource, waypoint: string): void {
   const sent = trace.segments[0]!.steps.filter((s) => s.side === 'envoy' && s.kind === 'envoy-endpoints')
     .flatMap((s) => ((s.details?.endpoints ?? []) as { address?: string }[]).map((e) => e.address ?? ''));
   if (sent.length === 0) return;
   const wpIps = new Set((a.waypoints.get(waypoint)?.pods ?? []).map((k) => src.ctx.podByName.get(k)?.ip).filter(Boolean));
   if (sent.some((ip) => wpIps.has(ip))) {
-    rec.add('envoy', 'note', `sidecar ${src.pod!.namespace}/${src.pod!.name}`, true, `its Envoy sends to waypoint ${waypoint}`);
+    rec.add('envoy', 'note', `sidecar ${src.pod!.namespace}/${src.pod!.name}`, true, `its Envoy sends to waypoint ${waypoint}, which applies its L7 routes and policy`);
     return;
   }
-  rec.add('envoy', 'note', `sidecar ${src.pod!.namespace}/${src.pod!.name}`, false,
-    `its Envoy applies the route itself and sends to the pods (${listSome([...new Set(sent)])}), not to waypoint ${waypoint}: the waypoint's L7 policy is not on this path`);
+  rec.add('envoy', 'note', `sidecar ${src.pod!.namespace}/${src.pod!.name}`, true,
+    `its Envoy applies the route itself and sends to the pods (${listSome([...new Set(sent)])}), around waypoint ${waypoint}: the waypoint's L7 AuthorizationPolicies do not see this request`);
 }
