@@ -3,7 +3,7 @@
 // disagreement steps. The TUI's trace form shows it like any other. Pure.
 import type { Mesh } from '../mesh/join.js';
 import { findGatewayApiGateway, traceGatewayApiGateway } from './gateway-api.js';
-import { gatewayApiEnvoy } from './gateway-api-envoy.js';
+import { gatewayApiEnvoy, share } from './gateway-api-envoy.js';
 import type { StepKind, Trace, TraceRequest, TraceStep } from './types.js';
 
 const GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
@@ -33,11 +33,10 @@ export function gatewayApiAsTrace(mesh: Mesh, request: TraceRequest): Trace | un
   add('intent', 'source', `Gateway ${from.namespace}/${from.name}`, true, `Gateway API (class ${String(gw.spec?.gatewayClassName ?? '?')}), translated as istiod does`);
   for (const s of t.steps) add('intent', INTENT_KINDS[s.kind] ?? 'note', s.name, s.matched, s.reason);
   const i = t.intent;
-  const total = i.destinations.reduce((a, d) => a + d.weight, 0);
-  for (const d of i.destinations) {
-    const share = total > 0 ? `${Math.round((d.weight / total) * 1000) / 10}%` : '0%';
-    add('intent', 'destination', `${d.host}${d.port ? `:${d.port}` : ''}`, true, i.destinations.length > 1 ? `weight ${d.weight} → ${share}` : '100%');
-  }
+  const shares = share(i.destinations.map((d) => d.weight));
+  i.destinations.forEach((d, k) => {
+    add('intent', 'destination', `${d.host}${d.port ? `:${d.port}` : ''}`, true, i.destinations.length > 1 ? `weight ${d.weight} → ${shares[k]}%` : '100%');
+  });
   if (i.verdict !== 'routed') add('intent', 'note', `${i.verdict}${i.status !== null ? ` ${i.status}` : ''}`, i.verdict === 'redirect', verdictReason(i.verdict, i.status, i.redirect));
   if (envoy) {
     for (const s of envoy.steps) add('envoy', s.kind as StepKind, s.name, s.matched, s.reason, envoy.proxy);

@@ -42,7 +42,8 @@ export interface GatewayApiPod {
 
 const USABLE = new Set(['HEALTHY', 'UNKNOWN', 'DEGRADED']);
 
-const share = (ws: number[]): number[] => {
+/** Each weight's share in percent, to one decimal. */
+export const share = (ws: number[]): number[] => {
   const total = ws.reduce((a, b) => a + b, 0);
   return ws.map((w) => (total > 0 ? Math.round((w / total) * 1000) / 10 : 0));
 };
