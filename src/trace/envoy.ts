@@ -42,7 +42,8 @@ export interface EnvoyResult {
   lastStep?: TraceStep;
 }
 
-const USABLE = new Set(['HEALTHY', 'UNKNOWN', 'DEGRADED']);
+/** Endpoint health states Envoy sends requests to. */
+export const USABLE = new Set(['HEALTHY', 'UNKNOWN', 'DEGRADED']);
 
 /** version_info of a dynamic route config in the raw dump. */
 export function routeConfigVersion(parsed: ParsedDump | undefined, name: string): string | undefined {
@@ -61,9 +62,15 @@ function rawChains(l: EnvoyListener): (JsonObject | undefined)[] {
   return chains;
 }
 
+/** Each weight's share in percent, to one decimal. */
+export function shares(ws: number[]): number[] {
+  const total = ws.reduce((a, b) => a + b, 0);
+  return ws.map((w) => (total > 0 ? Math.round((w / total) * 1000) / 10 : 0));
+}
+
 function percent(ws: EnvoyWeightedCluster[]): { name: string; weight: number }[] {
-  const total = ws.reduce((s, w) => s + w.weight, 0);
-  return ws.map((w) => ({ name: w.name, weight: total > 0 ? Math.round((w.weight / total) * 1000) / 10 : 0 }));
+  const pct = shares(ws.map((w) => w.weight));
+  return ws.map((w, i) => ({ name: w.name, weight: pct[i]! }));
 }
 
 function clusterSni(raw: JsonObject | undefined): string | undefined {

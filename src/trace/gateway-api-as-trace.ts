@@ -3,10 +3,10 @@
 // disagreement steps. The TUI's trace form shows it like any other. Pure.
 import type { Mesh } from '../mesh/join.js';
 import { findGatewayApiGateway, traceGatewayApiGateway } from './gateway-api.js';
-import { gatewayApiEnvoy, share } from './gateway-api-envoy.js';
+import { gatewayApiEnvoy } from './gateway-api-envoy.js';
+import { shares as sharesOf } from './envoy.js';
+import { GATEWAY_NAME_LABEL } from '../mesh/authz/select.js';
 import type { StepKind, Trace, TraceRequest, TraceStep } from './types.js';
-
-const GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
 
 const INTENT_KINDS: Record<string, StepKind> = { listener: 'gateway-server', 'virtual-service': 'virtual-service', rule: 'rule', destination: 'destination' };
 
@@ -17,7 +17,7 @@ export function gatewayApiAsTrace(mesh: Mesh, request: TraceRequest): Trace | un
   let from = request.from;
   if (from.kind === 'pod') {
     const pod = ctx.podsIn(from.namespace).find((p) => p.name === from.name);
-    const gwName = pod?.labels[GATEWAY_NAME];
+    const gwName = pod?.labels[GATEWAY_NAME_LABEL];
     if (!gwName) return undefined;
     from = { kind: 'gateway', namespace: from.namespace, name: gwName };
   }
@@ -25,7 +25,7 @@ export function gatewayApiAsTrace(mesh: Mesh, request: TraceRequest): Trace | un
   const gw = findGatewayApiGateway(objects, from.namespace, from.name);
   if (!gw) return undefined;
   const req: TraceRequest = { ...request, from };
-  const t = traceGatewayApiGateway(objects, gw, req, { configMapsChecked: ctx.snapshot.configMapsChecked });
+  const t = traceGatewayApiGateway(objects, gw, req, { translation: ctx.gatewayApi });
   const envoy = gatewayApiEnvoy(mesh, req, t.intent);
   const steps: TraceStep[] = [];
   const add = (side: TraceStep['side'], kind: StepKind, name: string, matched: boolean, reason: string, proxy?: string) =>
@@ -33,7 +33,7 @@ export function gatewayApiAsTrace(mesh: Mesh, request: TraceRequest): Trace | un
   add('intent', 'source', `Gateway ${from.namespace}/${from.name}`, true, `Gateway API (class ${String(gw.spec?.gatewayClassName ?? '?')}), translated as istiod does`);
   for (const s of t.steps) add('intent', INTENT_KINDS[s.kind] ?? 'note', s.name, s.matched, s.reason);
   const i = t.intent;
-  const shares = share(i.destinations.map((d) => d.weight));
+  const shares = sharesOf(i.destinations.map((d) => d.weight));
   i.destinations.forEach((d, k) => {
     add('intent', 'destination', `${d.host}${d.port ? `:${d.port}` : ''}`, true, i.destinations.length > 1 ? `weight ${d.weight} → ${shares[k]}%` : '100%');
   });
@@ -43,7 +43,7 @@ export function gatewayApiAsTrace(mesh: Mesh, request: TraceRequest): Trace | un
     if (envoy.unchecked) add('envoy', 'note', 'intent only', false, envoy.unchecked, envoy.proxy);
     for (const d of envoy.disagreements) add('envoy', 'disagreement', 'intent ≠ Envoy', false, d, envoy.proxy);
   } else {
-    add('envoy', 'note', 'no gateway pod', false, `no pod labelled ${GATEWAY_NAME}=${from.name} in ${from.namespace} is loaded: Envoy not checked`);
+    add('envoy', 'note', 'no gateway pod', false, `no pod labelled ${GATEWAY_NAME_LABEL}=${from.name} in ${from.namespace} is loaded: Envoy not checked`);
   }
   const disagreements = steps.filter((s) => s.kind === 'disagreement');
   const segment = {

@@ -7,8 +7,9 @@ import type { ContextIndex } from '../mesh/indexes.js';
 import { remoteEndpoint } from '../mesh/join-cross-service.js';
 import { parseClusterName } from '../mesh/join-envoy.js';
 import type { PodModel, ServiceModel } from '../mesh/objects.js';
+import { GATEWAY_NAME_LABEL } from '../mesh/authz/select.js';
 import type { EnvoyEndpoint } from '../model/envoy/types.js';
-import { walkEnvoy } from './envoy.js';
+import { shares, USABLE, walkEnvoy } from './envoy.js';
 import type { IntentResult } from './intent.js';
 import { listSome, Recorder } from './recorder.js';
 import { requestView, resolveSource, type ResolvedSource } from './source.js';
@@ -40,13 +41,7 @@ export interface GatewayApiPod {
   via?: string;
 }
 
-const USABLE = new Set(['HEALTHY', 'UNKNOWN', 'DEGRADED']);
 
-/** Each weight's share in percent, to one decimal. */
-export const share = (ws: number[]): number[] => {
-  const total = ws.reduce((a, b) => a + b, 0);
-  return ws.map((w) => (total > 0 ? Math.round((w / total) * 1000) / 10 : 0));
-};
 
 function compare(intent: GatewayApiIntent, stopped: string | undefined, action: string | undefined, status: number | undefined, vs: string | undefined, clusters: { name: string; weight: number }[]): string[] {
   const out: string[] = [];
@@ -67,7 +62,7 @@ function compare(intent: GatewayApiIntent, stopped: string | undefined, action: 
     return out;
   }
   if (stopped) return [...out, `intent routes to ${intent.destinations.map((d) => d.host).join(', ')}, but Envoy stops (${stopped})`];
-  const pct = share(intent.destinations.map((d) => d.weight));
+  const pct = shares(intent.destinations.map((d) => d.weight));
   const want = new Map(intent.destinations.map((d, i) => [`outbound|${d.port ?? ''}||${d.host}`, pct[i]!]));
   const have = new Map(clusters.map((c) => [c.name, c.weight]));
   for (const name of new Set([...want.keys(), ...have.keys()])) {
@@ -102,7 +97,7 @@ function walkAndCompare(mesh: Mesh, src: ResolvedSource, req: TraceRequest, inte
 export function gatewayApiEnvoy(mesh: Mesh, req: TraceRequest, intent: GatewayApiIntent): GatewayApiEnvoy | undefined {
   const ctx = mesh.context(req.context);
   if (!ctx) return undefined;
-  const pods = ctx.podsIn(req.from.namespace).filter((p) => p.labels['gateway.networking.k8s.io/gateway-name'] === req.from.name);
+  const pods = ctx.podsIn(req.from.namespace).filter((p) => p.labels[GATEWAY_NAME_LABEL] === req.from.name);
   const pod = pods.find((p) => p.proxy?.parsed) ?? pods[0];
   if (!pod) return undefined;
   const service = ctx.services.find((s) => s.pods.includes(pod));

@@ -5,7 +5,7 @@
 import { isGatewayApiObject } from '../model/gateway-api.js';
 import type { HTTPMatchRequest, KubeObject } from '../model/resources.js';
 import type { GeneratedConfig, SourceLink } from '../mesh/gateway-api/model.js';
-import { translateGatewayApi } from '../mesh/gateway-api/translate.js';
+import { translateGatewayApi, type Translation } from '../mesh/gateway-api/translate.js';
 import { hostsMatch } from '../mesh/gateway-api/hosts.js';
 import { httpMatchFailures, l4MatchFailures, type RequestView } from './match-istio.js';
 import type { TraceRequest } from './types.js';
@@ -198,6 +198,8 @@ export interface GatewayApiTraceOptions {
   domainSuffix?: string;
   /** ConfigMaps looked up live (see ContextSnapshot.configMapsChecked). */
   configMapsChecked?: readonly string[];
+  /** The context's translation when the join made it already (same objects): not made again. */
+  translation?: Translation;
 }
 
 /** The Gateway API Gateway a `gateway/NAME.NS` source names, if it is one. */
@@ -207,7 +209,7 @@ export function findGatewayApiGateway(objects: KubeObject[], namespace: string, 
 
 export function traceGatewayApiGateway(objects: KubeObject[], gw: KubeObject, req: TraceRequest, opts: GatewayApiTraceOptions = {}): GatewayApiTrace {
   const domainSuffix = opts.domainSuffix ?? 'cluster.local';
-  const t = translateGatewayApi(objects, { domainSuffix, configMapsChecked: opts.configMapsChecked });
+  const t = opts.translation ?? translateGatewayApi(objects, { domainSuffix, configMapsChecked: opts.configMapsChecked });
   const services = serviceSet(objects);
   const steps: GatewayApiStep[] = [];
   const ns = gw.metadata.namespace ?? 'default';
