@@ -6,10 +6,10 @@
 import type { ContextIndex } from '../mesh/indexes.js';
 import type { PodModel } from '../mesh/objects.js';
 import type { KubeObject } from '../model/resources.js';
-import type { AuthorizationPolicySpec, PolicyTargetReference } from '../model/security.js';
+import type { AuthorizationPolicySpec } from '../model/security.js';
 import { ambientOfSnapshot, type PodEnrollment } from '../mesh/ambient.js';
 import { evaluateAuthz, type AuthzDecision } from '../mesh/authz/evaluate.js';
-import { policiesForWorkload } from '../mesh/authz/select.js';
+import { policiesForWaypoint, policiesForWorkload } from '../mesh/authz/select.js';
 import type { Recorder } from './recorder.js';
 import type { ResolvedSource } from './source.js';
 
@@ -28,21 +28,6 @@ export function senderLabel(src: ResolvedSource): string {
 
 type Policy = KubeObject<AuthorizationPolicySpec>;
 
-const refsOf = (p: Policy): PolicyTargetReference[] => [...(p.spec?.targetRef ? [p.spec.targetRef] : []), ...(p.spec?.targetRefs ?? [])];
-
-/** The AuthorizationPolicies a waypoint enforces for a request to `services`: bound to its Gateway or to one of them. */
-function waypointPolicies(objects: KubeObject[], waypointRef: string, services: { namespace: string; name: string }[]): Policy[] {
-  const [wns, wname] = waypointRef.split('/');
-  return (objects.filter((o) => o.kind === 'AuthorizationPolicy') as Policy[]).filter((p) => {
-    const ns = p.metadata.namespace ?? '';
-    return refsOf(p).some((r) => {
-      const rns = r.namespace ?? ns;
-      if ((r.kind ?? '') === 'Gateway') return rns === wns && r.name === wname;
-      if ((r.kind ?? '') === 'Service') return services.some((s) => s.namespace === rns && s.name === r.name);
-      return false;
-    });
-  });
-}
 
 function authzStep(rec: Recorder, who: string, policies: Policy[], decision: AuthzDecision, peer: string | undefined, l4: boolean): void {
   const name = decision.policy ? `AuthorizationPolicy ${decision.policy.namespace}/${decision.policy.name} rules[${decision.rule}]` : `${policies.length} AuthorizationPolicies`;
@@ -79,7 +64,7 @@ export function ambientSecurity(rec: Recorder, h: AmbientHop): void {
     { client: 'HBONE', sends: 'istio-mtls', server: h.server.mode, serverLevel: h.server.level ?? null, ztunnel: z ?? null });
   const objects = h.ctx.snapshot.objects.map((o) => o.obj);
   if (src.waypoint) {
-    const pols = waypointPolicies(objects, src.waypoint.ref, h.services);
+    const pols = policiesForWaypoint(objects, src.waypoint.ref, h.services);
     const client = src.waypoint.client;
     const d = evaluateAuthz(pols, { principal: client, host: h.request.host, method: h.request.method, path: h.request.path, port: h.port, headers: h.request.headers });
     authzStep(rec, `waypoint ${src.waypoint.ref} enforces L7 policy`, pols, d, client, false);

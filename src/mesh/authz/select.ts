@@ -24,6 +24,23 @@ export function appliesToWorkload(obj: KubeObject<{ selector?: { matchLabels?: R
   return Object.entries(sel).every(([k, v]) => w.labels[k] === v);
 }
 
+/**
+ * The AuthorizationPolicies a waypoint (`ns/name`) enforces for a request to `services`: those whose targetRef(s)
+ * name its Gateway or one of the Services.
+ */
+export function policiesForWaypoint(objects: KubeObject[], waypointRef: string, services: { namespace: string; name: string }[]): KubeObject<AuthorizationPolicySpec>[] {
+  const [wns, wname] = waypointRef.split('/');
+  return (objects.filter((o) => o.kind === 'AuthorizationPolicy') as KubeObject<AuthorizationPolicySpec>[]).filter((p) => {
+    const ns = p.metadata.namespace ?? '';
+    return targetRefs(p.spec).some((r) => {
+      const rns = r.namespace ?? ns;
+      if ((r.kind ?? '') === 'Gateway') return rns === wns && r.name === wname;
+      if ((r.kind ?? '') === 'Service') return services.some((s) => s.namespace === rns && s.name === r.name);
+      return false;
+    });
+  });
+}
+
 /** The AuthorizationPolicies among `objects` that apply, root namespace first, each namespace in creation order. */
 export function policiesForWorkload(objects: KubeObject[], w: WorkloadRef): KubeObject<AuthorizationPolicySpec>[] {
   const pols = objects.filter((o) => o.kind === 'AuthorizationPolicy' && appliesToWorkload(o, w)) as KubeObject<AuthorizationPolicySpec>[];
