@@ -1,6 +1,7 @@
 // `meshscope trace` for Gateway API: from a Gateway API Gateway (gateway/NAME.NS), or from a pod when the called
 // Service has mesh routes (HTTPRoutes whose parent is the Service). Prints the intent in the shared JSON contract.
 import type { MeshInput } from '../model/context.js';
+import type { Mesh } from '../mesh/join.js';
 import type { KubeObject } from '../model/resources.js';
 import { sanitizeLine, terminalSafeJson } from '../core/sanitize.js';
 import type { TraceRequest } from '../trace/types.js';
@@ -25,23 +26,25 @@ function textOf(req: TraceRequest, t: GatewayApiTrace, envoy?: GatewayApiEnvoy):
   return `${lines.map(sanitizeLine).join('\n')}\n`;
 }
 
-/** Traces and prints when the source is a Gateway API Gateway or the pod's host has mesh routes; undefined otherwise. */
-export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceRequest, output: string): Promise<{ ok: boolean } | undefined> {
+/**
+ * Traces and prints when the source is a Gateway API Gateway or the pod's host has mesh routes; undefined otherwise.
+ * The mesh joined from `input` carries the context's translation, which every step here reuses.
+ */
+export async function traceGatewayApiIfApplies(input: MeshInput, mesh: Mesh, req: TraceRequest, output: string): Promise<{ ok: boolean } | undefined> {
   const snap = input.contexts.find((c) => c.name === req.context);
-  if (!snap) return undefined;
+  const translation = mesh.context(req.context)?.gatewayApi;
+  if (!snap || !translation) return undefined;
   const objects: KubeObject[] = snap.objects.map((o) => o.obj);
-  if (!objects.some((o) => o.apiVersion?.startsWith('gateway.networking.k8s.io/'))) return undefined;
   const { findGatewayApiGateway, traceGatewayApiGateway, traceGatewayApiMesh } = await import('../trace/gateway-api.js');
   let t: GatewayApiTrace | undefined;
   let envoy: GatewayApiEnvoy | undefined;
   if (req.from.kind === 'gateway') {
     const gw = findGatewayApiGateway(objects, req.from.namespace, req.from.name);
     if (!gw) return undefined;
-    t = traceGatewayApiGateway(objects, gw, req, { configMapsChecked: snap.configMapsChecked });
+    t = traceGatewayApiGateway(objects, gw, req, { translation });
     // Reality: the gateway pod's Envoy config, when its dump is loaded.
-    const { joinMesh } = await import('../mesh/join.js');
     const { gatewayApiEnvoy } = await import('../trace/gateway-api-envoy.js');
-    envoy = gatewayApiEnvoy(joinMesh(input), req, t.intent);
+    envoy = gatewayApiEnvoy(mesh, req, t.intent);
   } else {
     const pods = objects.filter((o) => o.kind === 'Pod' && (o.metadata.namespace ?? 'default') === req.from.namespace);
     const pod = pods.find((o) => o.metadata.name === req.from.name) ?? pods.find((o) => o.metadata.name.startsWith(req.from.name));
@@ -50,16 +53,14 @@ export async function traceGatewayApiIfApplies(input: MeshInput, req: TraceReque
     const { ambientOfSnapshot } = await import('../mesh/ambient.js');
     const mode = ambientOfSnapshot(snap).pods.get(`${req.from.namespace}/${pod.metadata.name}`)?.mode;
     if (mode === 'ambient' || mode === 'ambient-waypoint') return undefined;
-    const { translateGatewayApi } = await import('../mesh/gateway-api/translate.js');
-    const hasMesh = translateGatewayApi(objects, { domainSuffix: 'cluster.local', configMapsChecked: snap.configMapsChecked }).configs.some((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh'));
+    const hasMesh = translation.configs.some((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh'));
     if (!hasMesh) return undefined;
-    t = traceGatewayApiMesh(objects, pod, req, { configMapsChecked: snap.configMapsChecked });
+    t = traceGatewayApiMesh(objects, pod, req, { translation });
     // Only a host with a mesh route is traced here; any other host goes through the VirtualService trace.
     if (!t?.intent.virtualService) return undefined;
     // Reality: the client pod's sidecar, when its dump is loaded.
-    const { joinMesh } = await import('../mesh/join.js');
     const { gatewayApiMeshEnvoy } = await import('../trace/gateway-api-envoy.js');
-    envoy = gatewayApiMeshEnvoy(joinMesh(input), req, t);
+    envoy = gatewayApiMeshEnvoy(mesh, req, t);
   }
   const { context: _c, from: _f, ...request } = req;
   if (output === 'json') process.stdout.write(`${terminalSafeJson(JSON.stringify({ request: { ...request, from: req.from, context: req.context }, intent: t.intent, steps: t.steps, ...(envoy ? { envoy } : {}) }, null, 2))}\n`);

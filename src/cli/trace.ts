@@ -101,9 +101,9 @@ export function register(program: Command): void {
       const req = requestFromOptions(o, context, globals.namespace);
       if (!globals.fixtures && req.from.kind === 'pod') await fetchSidecarDump(input.contexts.find((c) => c.name === context), req, globals);
       const { traceGatewayApiIfApplies } = await import('../app/trace-gateway-api.js');
-      const gatewayApi = await traceGatewayApiIfApplies(input, req, o.output);
-      if (gatewayApi) return setExitCode(this, gatewayApi.ok ? 0 : 1);
       const mesh = joinMesh(input);
+      const gatewayApi = await traceGatewayApiIfApplies(input, mesh, req, o.output);
+      if (gatewayApi) return setExitCode(this, gatewayApi.ok ? 0 : 1);
       let trace;
       try {
         trace = traceRequest(mesh, req);

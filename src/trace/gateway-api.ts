@@ -274,7 +274,7 @@ export function traceGatewayApiMesh(objects: KubeObject[], pod: KubeObject, req:
   const svcNs = parts.length >= 2 ? parts[1]! : podNs;
   const fqdn = parts.length === 1 ? `${host}.${podNs}.svc.${domainSuffix}` : parts.length === 2 ? `${host}.svc.${domainSuffix}` : host;
   const svc = objects.find((o) => o.kind === 'Service' && (o.apiVersion === 'v1') && `${o.metadata.name}.${o.metadata.namespace ?? 'default'}.svc.${domainSuffix}` === fqdn);
-  const t = translateGatewayApi(objects, { domainSuffix, configMapsChecked: opts.configMapsChecked });
+  const t = opts.translation ?? translateGatewayApi(objects, { domainSuffix, configMapsChecked: opts.configMapsChecked });
   const mesh = t.configs.filter((c) => c.kind === 'VirtualService' && (c.spec.gateways as string[]).includes('mesh') && (c.spec.hosts as string[]).includes(fqdn));
   if (mesh.length === 0 && !svc) return undefined;
   const port = req.port ?? Number(svc?.spec?.ports?.[0]?.port ?? 80);
