@@ -83,7 +83,9 @@ export async function adminGet(client: KubeClient, namespace: string, pod: strin
     };
     arm();
     const forwarder = client.portForwarder();
+    const started = performance.now();
     forwarder.portForward(namespace, pod, [port], fromPod, errStream, toPod).then((sock) => {
+      client.noteForwardOpen(namespace, pod, performance.now() - started);
       ws = (typeof sock === 'function' ? sock() : sock) as typeof ws;
       if (settled) { cleanup(); return; }
       ws?.on?.('close', () => setTimeout(() => {
@@ -190,13 +192,14 @@ function reasonOf(err: unknown): string {
   return err instanceof KubeRequestError ? err.reason : err instanceof Error ? err.message : String(err);
 }
 
-/** Fetches several pods with a concurrency limit; one result per pod, in input order. */
+/** Fetches several pods with a concurrency limit, the slowest to reach first; one result per pod, in input order. */
 export async function fetchProxyDumps(client: KubeClient, pods: KubeObject[], opts: ProxyFetchOptions & { concurrency?: number } = {}): Promise<ProxyDump[]> {
   const out: ProxyDump[] = new Array(pods.length);
+  const order = client.slowestFirst(pods.map((p) => ({ namespace: p.metadata.namespace ?? 'default', pod: p.metadata.name })));
   let next = 0;
   const worker = async () => {
     while (next < pods.length) {
-      const i = next++;
+      const i = order[next++]!;
       const p = pods[i];
       out[i] = await fetchProxyDump(client, p.metadata.namespace ?? 'default', p, opts);
     }

@@ -10,6 +10,7 @@ import { singleContextConfig, contextInfo, type MergedKubeconfig } from './kubec
 import { k8s } from './k8s-module.js';
 import { httpError, transportError, KubeRequestError, TRUNCATED, type RequestWhat } from './errors.js';
 import { rawSend } from './client-node-adapter.js';
+import { SessionResumingAgent } from './session-agent.js';
 
 export { k8s };
 
@@ -61,6 +62,9 @@ function truncationAware(agent: HttpsAgent): HttpsAgent {
   return agent;
 }
 
+/** Port-forward open times kept per pod. */
+const FORWARD_TIMES_KEPT = 4;
+
 export class KubeClient {
   /** One keep-alive agent per context: TLS handshakes once, not per request (idle sockets do not hold the process). */
   private agent?: HttpsAgent;
@@ -68,6 +72,8 @@ export class KubeClient {
   private forwardAgent?: HttpsAgent;
   /** The port-forwards' TLS context, built once: a context per WebSocket costs about 1 ms of CPU (CA parsing). */
   private forwardTls?: { key: string; context: SecureContext };
+  /** How long each pod's last few port-forwards took to open (ms), by `namespace/pod`. */
+  private readonly forwardOpenMs = new Map<string, number[]>();
 
   private constructor(
     readonly context: string,
@@ -200,6 +206,34 @@ export class KubeClient {
     return end;
   }
 
+  /** Records how long a port-forward to this pod took to open (the API server, kubelet and node path). */
+  noteForwardOpen(namespace: string, pod: string, ms: number): void {
+    const key = `${namespace}/${pod}`;
+    const last = this.forwardOpenMs.get(key) ?? [];
+    last.push(ms);
+    if (last.length > FORWARD_TIMES_KEPT) last.shift();
+    this.forwardOpenMs.set(key, last);
+  }
+
+  /**
+   * The order in which to start port-forwards to these pods, as indices: pods never forwarded to first, then the
+   * slowest to open. Setting up each forward costs the client about a millisecond, so with many at once the last
+   * one leaves tens of milliseconds late; starting the slow ones first keeps that off the longest wait.
+   */
+  slowestFirst(pods: readonly { namespace: string; pod: string }[]): number[] {
+    const known = pods.map((p) => this.forwardOpenTime(p.namespace, p.pod));
+    return pods.map((_, i) => i).sort((a, b) => (known[b] ?? Infinity) - (known[a] ?? Infinity) || a - b);
+  }
+
+  /**
+   * How long a port-forward to this pod takes to open (ms), from its last few; undefined when none was made. The
+   * least of them: a forward opened among many others also waited for the client.
+   */
+  forwardOpenTime(namespace: string, pod: string): number | undefined {
+    const last = this.forwardOpenMs.get(`${namespace}/${pod}`);
+    return last ? Math.min(...last) : undefined;
+  }
+
   /** Closes idle keep-alive connections. */
   close(): void {
     this.agent?.destroy();
@@ -220,7 +254,7 @@ export class KubeClient {
       if (timeoutMs > 0) (opts as { handshakeTimeout?: number }).handshakeTimeout = timeoutMs;
       // client-node gives every WebSocket a new Agent, which drops the TLS session; a plain one is swapped for the
       // shared agent (a proxy agent, from the kubeconfig's proxy-url, stays).
-      this.forwardAgent ??= new HttpsAgent({ keepAlive: false, maxCachedSessions: 256 });
+      this.forwardAgent ??= new SessionResumingAgent({ keepAlive: false, maxCachedSessions: 256 });
       const withAgent = opts as { agent?: unknown };
       if (!withAgent.agent || (withAgent.agent as object).constructor === HttpsAgent) withAgent.agent = this.forwardAgent;
       const o = opts as SecureContextOptions & { secureContext?: SecureContext };
