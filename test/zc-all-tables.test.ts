@@ -10,7 +10,8 @@ import { readTablesDump } from '../src/model/ztunnel/tables-dump.js';
 import { workloadCells } from '../src/model/ztunnel/views.js';
 import { renderAllTables } from '../src/format/ztunnel-config.js';
 import { tabwriteAscii, tabwriteCells } from '../src/format/tabwriter.js';
-import { allTablesOutput } from '../src/cli/zc.js';
+import { allTablesOutput } from '../src/cli/zc-all.js';
+import { joinHalves, readHead, readServicesPart, splitBeforeServices } from '../src/model/ztunnel/split-dump.js';
 import { UidHealth } from '../src/model/ztunnel/uid-health.js';
 
 const TEXT = readFileSync(join(CONFORMANCE, 'ztunnel/testdata/dump.json'), 'utf8');
@@ -28,21 +29,60 @@ function full(raw: unknown, withHeaders = false): string {
   }
 }
 
-function light(raw: unknown, withHeaders = false): string {
+/** allTablesOutput on the text of `raw`: read whole, or (splitMinChars 0) in halves on two threads. */
+async function light(raw: unknown, withHeaders = false, o: { halves?: boolean; indent?: number } = {}): Promise<string> {
   try {
-    return allTablesOutput(JSON.stringify(raw), 'd.json', { withHeaders, now: NOW });
+    return await allTablesOutput(JSON.stringify(raw, null, o.indent), 'd.json', { withHeaders, now: NOW, splitMinChars: o.halves ? 0 : undefined });
   } catch (err) {
     return `error: ${(err as Error).message}`;
   }
 }
 
-test('zc all tables: the sample dump, with and without headers', () => {
+/** The halves' reading of a text, undefined where it gives way to the whole reading. */
+function byHalves(text: string) {
+  const h = splitBeforeServices(text);
+  const head = h && readHead(h.head, 'd.json');
+  const tail = h && readServicesPart(h.tail, 'd.json');
+  return head && tail ? joinHalves(head, tail) : undefined;
+}
+
+test('zc all tables: the sample dump, with and without headers, whole and in halves', async () => {
   for (const withHeaders of [false, true]) {
-    assert.equal(allTablesOutput(TEXT, 'd.json', { withHeaders, now: NOW }), renderAllTables(parseZtunnelDumpText(TEXT, 'd.json'), { withHeaders, now: NOW }));
+    const want = renderAllTables(parseZtunnelDumpText(TEXT, 'd.json'), { withHeaders, now: NOW });
+    assert.equal(await allTablesOutput(TEXT, 'd.json', { withHeaders, now: NOW }), want);
+    assert.equal(await allTablesOutput(TEXT, 'd.json', { withHeaders, now: NOW, splitMinChars: 0 }), want);
+  }
+  // The halves are read, not given up: as ztunnel writes it (indented), and compact.
+  for (const text of [TEXT, JSON.stringify(JSON.parse(TEXT))]) {
+    const d = byHalves(text);
+    assert.ok(d, 'read in halves');
+    assert.equal(renderAllTables(d, { now: NOW }), renderAllTables(parseZtunnelDumpText(TEXT, 'd.json'), { now: NOW }));
   }
 });
 
-test('zc all tables: objects not of istioctl\'s shape read as parseZtunnelDump reads them', () => {
+test('zc all tables in halves: whatever the halves could read otherwise is read whole', async () => {
+  const moved = (change: (d: Record<string, unknown>) => Record<string, unknown>) => change(JSON.parse(TEXT) as Record<string, unknown>);
+  const cases: [string, Record<string, unknown>][] = [
+    ['services before workloads', moved(({ services, ...rest }) => ({ services, ...rest }))],
+    ['Workloads after services', moved(({ workloads, ...rest }) => ({ ...rest, Workloads: workloads }))],
+    ['policies in both halves', moved(({ policies, ...rest }) => ({ policies, ...rest, Policies: policies }))],
+  ];
+  for (const [name, d] of cases) {
+    const text = JSON.stringify(d);
+    assert.equal(byHalves(text), undefined, name);
+    assert.equal(await light(d, false, { halves: true }), full(d), name);
+  }
+  // A member twice in the text (JSON.parse keeps the last): read whole.
+  const twice = `{"services":{},${JSON.stringify(JSON.parse(TEXT)).slice(1)}`;
+  assert.equal(byHalves(twice), undefined, 'services twice');
+  assert.equal(await allTablesOutput(twice, 'd.json', { now: NOW, splitMinChars: 0 }), full(JSON.parse(twice)));
+  // A workload's own "services" member is no cut: the last one is the dump's.
+  const nested = moved((d) => { first(d.workloads as Record<string, Json>).services = { 'ns/a.ns.svc.cluster.local': { 80: 80 } }; return d; });
+  assert.ok(byHalves(JSON.stringify(nested)));
+  assert.equal(await light(nested, false, { halves: true }), full(nested));
+});
+
+test('zc all tables: objects not of istioctl\'s shape read as parseZtunnelDump reads them', async () => {
   const variants: [string, (d: Record<string, Record<string, Json>>) => void][] = [
     ['null name', (d) => { first(d.workloads).name = null; }],
     ['name in another case', (d) => { const w = first(d.workloads); w.NAME = w.name; delete w.name; }],
@@ -79,11 +119,15 @@ test('zc all tables: objects not of istioctl\'s shape read as parseZtunnelDump r
     const d = dump();
     change(d);
     const want = full(d);
-    assert.equal(light(d), want, name);
+    assert.equal(await light(d), want, name);
+    for (const indent of [undefined, 2]) assert.equal(await light(d, false, { halves: true, indent }), want, `${name}, in halves, indent ${indent}`);
     if (name.startsWith('wrong') || name.startsWith('two')) assert.match(want, /^error: d\.json: /, name);
   }
-  assert.match(light([]), /^error: d\.json: not a ztunnel config dump/);
-  assert.match(light({ workloads: 1 }), /^error: d\.json: workloads must be a list or an object, not a number/);
+  for (const halves of [false, true]) {
+    assert.match(await light([], false, { halves }), /^error: d\.json: not a ztunnel config dump/);
+    assert.match(await light({ workloads: 1 }, false, { halves }), /^error: d\.json: workloads must be a list or an object, not a number/);
+    assert.match(await light({ workloads: {}, services: 1 }, false, { halves }), /^error: d\.json: services must be a list or an object, not a number/);
+  }
 });
 
 test('zc all tables: workloads sort by namespace.name then node, whatever the namespaces', () => {

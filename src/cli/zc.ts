@@ -4,8 +4,7 @@ import { Command } from 'commander';
 import { globalsOf } from './global.js';
 import type { GlobalOptions } from '../core/options.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { parseDumpJson, parseZtunnelDumpText, ZtunnelDumpError } from '../model/ztunnel/parse.js';
-import { readTablesDump } from '../model/ztunnel/tables-dump.js';
+import { parseZtunnelDumpText, ZtunnelDumpError } from '../model/ztunnel/parse.js';
 import type { ZtunnelDump } from '../model/ztunnel/types.js';
 import { pickZtunnel, ZtunnelPickError, type ZtunnelPick } from '../model/ztunnel/pick.js';
 import type { KubeObject } from '../model/resources.js';
@@ -86,10 +85,6 @@ function userErrors<T>(read: () => T): T {
   }
 }
 
-/** `zc all` as tables from a dump's text: only what the tables print is read (readTablesDump). */
-export function allTablesOutput(text: string, source: string, opts: { withHeaders?: boolean; now: Date }): string {
-  return renderAllTables(userErrors(() => readTablesDump(parseDumpJson(text, source), source)), opts);
-}
 
 function chooseZtunnel(input: Parameters<typeof pickZtunnel>[0], where: string): ZtunnelPick {
   try {
@@ -164,7 +159,7 @@ export async function zcOutput(viewWord: string, podArg: string | undefined, opt
   let input: { text: string; source: string; workload?: { name: string; namespace: string } };
   if (opts.file) input = await readInput(opts.file, cap);
   else input = g.fixtures ? await fromSnapshot(g, view, podArg, opts, cap) : await fromLive(g, view, podArg, opts, cap);
-  if (view === 'all' && formatOf(opts) === 'short') return allTablesOutput(input.text, input.source, { withHeaders: opts.withHeaders, now });
+  if (view === 'all' && formatOf(opts) === 'short') return (await import('./zc-all.js')).allTablesOutput(input.text, input.source, { withHeaders: opts.withHeaders, now });
   const d = userErrors(() => parseZtunnelDumpText(input.text, input.source));
   return renderZtunnelView(view, d, { ...opts, workload: input.workload }, now, input.text);
 }

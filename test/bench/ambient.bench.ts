@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Report } from './run.js';
 import { ensureAmbientSnapshot, ensureLargeZtunnelDump } from './gen-ambient.js';
-import { allTablesOutput } from '../../src/cli/zc.js';
+import { allTablesOutput } from '../../src/cli/zc-all.js';
 import { loadSnapshotFolder } from '../../src/sources/snapshot.js';
 import { joinMesh } from '../../src/mesh/join.js';
 import { buildMeshTree } from '../../src/mesh/tree.js';
@@ -20,13 +20,23 @@ function best(fn: () => void, runs = 3): number {
   return min;
 }
 
+async function bestAsync(fn: () => Promise<void>, runs = 3): Promise<number> {
+  let min = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    min = Math.min(min, performance.now() - t);
+  }
+  return min;
+}
+
 export async function run(report: Report): Promise<void> {
   const file = ensureLargeZtunnelDump();
   const text = readFileSync(file, 'utf8');
   const parse = best(() => { JSON.parse(text); });
   // What `meshscope zc all -f FILE` does once the file is read (the line count is not part of it).
   let out = '';
-  const zc = best(() => { out = allTablesOutput(text, file, { now: new Date('2026-01-01T00:00:00Z') }); });
+  const zc = await bestAsync(async () => { out = await allTablesOutput(text, file, { now: new Date('2026-01-01T00:00:00Z') }); });
   const lines = out.split('\n').length;
   report({ name: `ambient: zc all on a ${(text.length / 1e6).toFixed(0)} MB ztunnel dump (${lines} lines)`, value: zc, unit: 'ms', ratio: zc / parse, reference: 'JSON.parse (budget 1.5)' });
 

@@ -26,6 +26,33 @@ export function indexWaypoint(index: Map<string, string>, ns: string, host: stri
   for (const vip of vips) if (!index.has(vip)) index.set(vip, name);
 }
 
+/** What the tables print of a service, without the workloads' health: plain data, to pass between threads. */
+export interface ServiceRow {
+  namespace: string;
+  name: string;
+  hostname: string;
+  vips: string[];
+  /** The waypoint's destination; null without a waypoint. */
+  waypoint: string | null;
+  /** Each endpoint's workload uid. */
+  endpointUids: string[];
+}
+
+export function serviceRowOf(s: ServiceFields): ServiceRow {
+  const eps = s.endpoints;
+  const endpointUids: string[] = [];
+  if (eps instanceof Map) {
+    for (const ep of eps.values()) endpointUids.push(ep.workloadUid);
+  } else if (eps) {
+    const o = eps as Readonly<Record<string, { workloadUid?: string }>>;
+    for (const k in o) endpointUids.push(o[k].workloadUid ?? '');
+  }
+  return {
+    namespace: s.namespace ?? '', name: s.name ?? '', hostname: s.hostname ?? '', vips: [...(s.vips ?? [])],
+    waypoint: s.waypoint ? s.waypoint.destination ?? '' : null, endpointUids,
+  };
+}
+
 export class TableRows {
   /** W_COLS cells a workload, in dump order. */
   readonly workloads: string[] = [];
@@ -74,18 +101,25 @@ export class TableRows {
   }
 
   service(s: ServiceFields): void {
-    const ns = s.namespace ?? '';
-    const name = s.name ?? '';
-    const host = s.hostname ?? '';
-    const vipList = s.vips ?? [];
+    this.addService(s.namespace ?? '', s.name ?? '', s.hostname ?? '', s.vips ?? [], s.waypoint, this.endpoints(s));
+  }
+
+  /** A service read elsewhere (serviceRowOf): its endpoints' health from the workloads gathered here. */
+  serviceRow(r: ServiceRow): void {
+    let ok = 0;
+    for (let i = 0; i < r.endpointUids.length; i++) if (this.health.isHealthy(r.endpointUids[i])) ok++;
+    this.addService(r.namespace, r.name, r.hostname, r.vips, r.waypoint === null ? undefined : { destination: r.waypoint }, `${ok}/${r.endpointUids.length}`);
+  }
+
+  private addService(ns: string, name: string, host: string, vipList: readonly string[], waypoint: { destination?: string } | undefined, endpoints: string): void {
     let vips = '';
     for (let j = 0; j < vipList.length; j++) {
       const v = vipList[j];
       const slash = v.indexOf('/');
       vips += (j > 0 ? ',' : '') + (slash >= 0 ? v.slice(slash + 1) : '');
     }
-    this.services.push(ns, name, host, vips, this.endpoints(s));
-    this.serviceWaypoints.push(this.destination(s.waypoint));
+    this.services.push(ns, name, host, vips, endpoints);
+    this.serviceWaypoints.push(this.destination(waypoint));
     indexWaypoint(this.waypointIndex, ns, host, name, vipList);
     const first = vipList[0];
     const ip = first !== undefined ? first.slice(first.indexOf('/') + 1 || first.length) : '';

@@ -126,14 +126,15 @@ function fits(x: unknown, kind: number): boolean {
   }
 }
 
-const workload = (v: unknown): WorkloadFields | undefined => (exact(v, WORKLOAD) ? (v as WorkloadFields) : undefined);
-const service = (v: unknown): ServiceFields | undefined => (exact(v, SERVICE) ? (v as ServiceFields) : undefined);
+/** The object itself when it has istioctl's shape, else undefined (parse.ts reads it). */
+export const tableWorkload = (v: unknown): WorkloadFields | undefined => (exact(v, WORKLOAD) ? (v as WorkloadFields) : undefined);
+export const tableService = (v: unknown): ServiceFields | undefined => (exact(v, SERVICE) ? (v as ServiceFields) : undefined);
 
 /** The parsed JSON of a dump → what the tables print, their rows gathered as it is read; parseZtunnelDump's errors. */
 export function readTablesDump(raw: unknown, source: string): TablesDump {
   const rows = new TableRows();
   const d = readZtunnelDump<WorkloadFields, ServiceFields>(raw, source, {
-    workload, service, eachWorkload: (w) => rows.workload(w), eachService: (s) => rows.service(s),
+    workload: tableWorkload, service: tableService, eachWorkload: (w) => rows.workload(w), eachService: (s) => rows.service(s),
   });
   return { ...d, rows };
 }
