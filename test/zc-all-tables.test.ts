@@ -66,6 +66,7 @@ test('zc all tables in halves: whatever the halves could read otherwise is read 
     ['services before workloads', moved(({ services, ...rest }) => ({ services, ...rest }))],
     ['Workloads after services', moved(({ workloads, ...rest }) => ({ ...rest, Workloads: workloads }))],
     ['policies in both halves', moved(({ policies, ...rest }) => ({ policies, ...rest, Policies: policies }))],
+    ['policies between workloads and services', moved(({ workloads, policies, ...rest }) => ({ workloads, policies, ...rest }))],
   ];
   for (const [name, d] of cases) {
     const text = JSON.stringify(d);

@@ -10,13 +10,22 @@ import { tableService, tableWorkload } from './tables-dump.js';
 import type { ServiceFields, WorkloadFields, ZCertificate, ZPolicy, ZWorkloadState } from './types.js';
 import type { TablesDump } from './views.js';
 
-export interface DumpHalves { head: string; tail: string }
+export interface DumpHalves {
+  /**
+   * The head: when it is one member (`{"workloads": …`), its key and its value's text, a slice that shares the
+   * dump's characters; else the text of an object.
+   */
+  head: { key: string; value: string } | { text: string };
+  /** The tail's members, `"services": …}`, without the opening brace. */
+  tail: string;
+}
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const ONE_MEMBER = /^\s*\{\s*"([A-Za-z]+)"\s*:/;
 
 /**
- * The text cut before its last `"services"` key: `{…workloads…}` and `{"services":…}`, or undefined when that key
- * is not a member after another. A cut inside a nested object leaves both halves unbalanced, so they fail to parse.
+ * The text cut before its last `"services"` key, or undefined when that key is not a member after another. A cut
+ * inside a nested object leaves both halves unbalanced, so they fail to parse.
  */
 export function splitBeforeServices(text: string): DumpHalves | undefined {
   let start = 0;
@@ -27,7 +36,12 @@ export function splitBeforeServices(text: string): DumpHalves | undefined {
   let comma = key - 1;
   while (comma > start && isSpace(text.charCodeAt(comma))) comma--;
   if (text.charCodeAt(comma) !== 0x2c) return undefined;
-  return { head: `${text.slice(0, comma)}}`, tail: `{${text.slice(comma + 1)}` };
+  const first = ONE_MEMBER.exec(text.slice(start, start + 64));
+  // Its value alone when the head starts with the workloads (a second member would fail to parse after it).
+  const head = first && first[1]!.toLowerCase() === 'workloads'
+    ? { key: first[1]!, value: text.slice(start + first[0].length, comma) }
+    : { text: `${text.slice(0, comma)}}` };
+  return { head, tail: text.slice(comma + 1) };
 }
 
 /** The tail's reading: its members' names and what the tables print of them. */
@@ -52,9 +66,18 @@ function parseObject(text: string): JsonObject | undefined {
   }
 }
 
+/** `{key: value}` from the value's text; undefined when it is not JSON. */
+function member(key: string, value: string): JsonObject | undefined {
+  try {
+    return { [key]: JSON.parse(value) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads the tail half; undefined when it is not valid JSON or has an error (the whole reading will name it). */
 export function readServicesPart(tail: string, source: string): ServicesPart | undefined {
-  const raw = parseObject(tail);
+  const raw = parseObject(`{${tail}`);
   if (!raw) return undefined;
   const services: ServiceRow[] = [];
   try {
@@ -73,8 +96,8 @@ export interface HeadReading {
 }
 
 /** Reads the head half; undefined when it is not valid JSON, holds services or has an error. */
-export function readHead(head: string, source: string): HeadReading | undefined {
-  const raw = parseObject(head);
+export function readHead(head: DumpHalves['head'], source: string): HeadReading | undefined {
+  const raw = 'text' in head ? parseObject(head.text) : member(head.key, head.value);
   if (!raw) return undefined;
   const keys = Object.keys(raw).map((k) => k.toLowerCase());
   if (keys.includes('services')) return undefined;
