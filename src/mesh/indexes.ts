@@ -316,3 +316,14 @@ function matchAll(selector: Record<string, string>, labels: Record<string, strin
   for (const k in selector) if (labels[k] !== selector[k]) return false;
   return true;
 }
+
+/** The gateway Services of the other loaded contexts at this address (an east-west gateway's IP), with their context. */
+export function gatewaysAt(contexts: readonly ContextIndex[], self: string, address: string): { context: ContextIndex; service: ServiceModel }[] {
+  const out: { context: ContextIndex; service: ServiceModel }[] = [];
+  for (const context of contexts) {
+    if (context.name === self) continue;
+    const service = context.gatewayAddresses.get(address);
+    if (service) out.push({ context, service });
+  }
+  return out;
+}

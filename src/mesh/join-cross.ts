@@ -2,7 +2,7 @@
 // loaded context's gateway Service address hops to that gateway, then to the Gateway + VirtualService serving the
 // host there (or, for `.global`, to the local service and subset it stands for), and on to the pods.
 import { globalToLocal, hostsIntersect, isGlobalHost, selectorMatches } from './hosts.js';
-import type { ContextIndex } from './indexes.js';
+import { gatewaysAt, type ContextIndex } from './indexes.js';
 import { danglingEdge, findSubset } from './join-intent.js';
 import type { MeshGraph } from './graph.js';
 import type { CrossHop, DestinationModel, EndpointModel, ServiceEntryModel, ServiceModel } from './objects.js';
@@ -55,10 +55,7 @@ function linkDestinationAcross(ctx: ContextIndex, contexts: ContextIndex[], d: D
   const cands = candidates(d);
   let hops = 0;
   for (const c of cands) {
-    for (const other of contexts) {
-      if (other === ctx) continue;
-      const gwSvc = other.gatewayAddresses.get(c.address);
-      if (!gwSvc) continue;
+    for (const { context: other, service: gwSvc } of gatewaysAt(contexts, ctx.name, c.address)) {
       const hop = global ? globalHop(other, d, gwSvc, c) : hostHop(other, d, gwSvc, c);
       d.hops.push(hop);
       hops++;

@@ -2,7 +2,7 @@
 // Node ids are stable: object ids are `${context}/${kind}/${namespace}/${name}`, nested nodes extend their parent's id.
 import { locatedLoadIssue } from '../model/context.js';
 import type { Mesh } from './join.js';
-import type { ContextIndex } from './indexes.js';
+import { gatewaysAt, type ContextIndex } from './indexes.js';
 import type { DestinationRuleModel, GatewayModel, MeshObject, PodModel, ProxyModel, ServiceEntryModel, ServiceModel } from './objects.js';
 import type { NodeKind, TreeNode } from './tree-types.js';
 import {
@@ -236,10 +236,8 @@ const fillServiceEntry: Fill<ServiceEntryModel> = (n, se, env) => {
   const mesh = env as Mesh;
   for (const e of se.endpoints) {
     const en = endpointNode(se.id, e, se.context);
-    for (const other of mesh.contexts) {
-      if (other.name === se.context) continue;
-      const gw = other.gatewayAddresses.get(e.address);
-      if (gw) en.children.push(node(`${en.id}/->${gw.id}`, 'link', `→ ${other.name} ${gw.namespace}/${gw.name}`, { linkTo: gw.id, context: other.name, ref: gw.ref, detail: 'gateway Service' }));
+    for (const { context: other, service: gw } of gatewaysAt(mesh.contexts, se.context, e.address)) {
+      en.children.push(node(`${en.id}/->${gw.id}`, 'link', `→ ${other.name} ${gw.namespace}/${gw.name}`, { linkTo: gw.id, context: other.name, ref: gw.ref, detail: 'gateway Service' }));
     }
     n.children.push(en);
   }

@@ -1,6 +1,6 @@
 // Reality: the same request walked through the proxy's Envoy config. Listener → filter chain → route config →
 // virtual host → route (first match wins) → weighted clusters → endpoints with health; tcp_proxy for TCP.
-import type { ContextIndex } from '../mesh/indexes.js';
+import { gatewaysAt, type ContextIndex } from '../mesh/indexes.js';
 import type { EnvoyRouteModel, ProxyModel } from '../mesh/objects.js';
 import type { EnvoyEndpoint, EnvoyListener, EnvoyRoute, EnvoyRouteConfig, EnvoyWeightedCluster, ParsedDump } from '../model/envoy/types.js';
 import { firstDefined } from '../model/envoy/describe.js';
@@ -296,10 +296,7 @@ function addCluster(out: EnvoyResult, proxy: ProxyModel, ctx: ContextIndex, cont
   if (weight === 0 || !c) return;
   const parsedName = parseClusterName(name);
   for (const e of eps) {
-    for (const other of contexts) {
-      if (other === ctx) continue;
-      const svc = other.gatewayAddresses.get(e.address);
-      if (!svc) continue;
+    for (const { context: other, service: svc } of gatewaysAt(contexts, ctx.name, e.address)) {
       const host = parsedName?.fqdn ?? name;
       const sni = clusterSni(c.raw) ?? (isGlobalHost(host) ? istioSni(parsedName?.port, parsedName?.subset || undefined, host) : undefined);
       const hop: HopTarget = { context: other.name, address: e.address, port: e.port, host, sni, gatewayService: svc, label: name };

@@ -1,5 +1,5 @@
 // Intent, second half: the matched rule's destinations → subsets → pods → endpoints, and hops into other contexts.
-import type { ContextIndex } from '../mesh/indexes.js';
+import { gatewaysAt, type ContextIndex } from '../mesh/indexes.js';
 import type { DestinationModel, EndpointModel, PodModel, ServiceEntryModel, ServiceModel } from '../mesh/objects.js';
 import { globalToLocal, isGlobalHost, selectorMatches } from '../mesh/hosts.js';
 import type { Recorder } from './recorder.js';
@@ -144,10 +144,7 @@ export function hopsForEndpoints(contexts: ContextIndex[], ctx: ContextIndex, en
   const out: HopTarget[] = [];
   for (const e of endpoints) {
     if (e.source === 'Pod') continue;
-    for (const other of contexts) {
-      if (other === ctx) continue;
-      const svc = other.gatewayAddresses.get(e.address);
-      if (!svc) continue;
+    for (const { context: other, service: svc } of gatewaysAt(contexts, ctx.name, e.address)) {
       const p = (portName && e.ports?.[portName]) || port;
       out.push({ context: other.name, address: e.address, port: p, host: fqdn, sni: isGlobalHost(fqdn) ? istioSni(port, undefined, fqdn) : undefined, gatewayService: svc, label });
     }
