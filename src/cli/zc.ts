@@ -85,7 +85,6 @@ function userErrors<T>(read: () => T): T {
   }
 }
 
-
 function chooseZtunnel(input: Parameters<typeof pickZtunnel>[0], where: string): ZtunnelPick {
   try {
     return pickZtunnel(input);
