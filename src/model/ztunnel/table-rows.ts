@@ -38,15 +38,20 @@ export interface ServiceRow {
   endpointUids: string[];
 }
 
-export function serviceRowOf(s: ServiceFields): ServiceRow {
+/** Each endpoint's workload uid, in the dump's order (a ZService's Map or the dump's own object). */
+function eachEndpointUid(s: ServiceFields, fn: (uid: string) => void): void {
   const eps = s.endpoints;
-  const endpointUids: string[] = [];
   if (eps instanceof Map) {
-    for (const ep of eps.values()) endpointUids.push(ep.workloadUid);
+    for (const ep of eps.values()) fn(ep.workloadUid);
   } else if (eps) {
     const o = eps as Readonly<Record<string, { workloadUid?: string }>>;
-    for (const k in o) endpointUids.push(o[k].workloadUid ?? '');
+    for (const k in o) fn(o[k].workloadUid ?? '');
   }
+}
+
+export function serviceRowOf(s: ServiceFields): ServiceRow {
+  const endpointUids: string[] = [];
+  eachEndpointUid(s, (uid) => endpointUids.push(uid));
   return {
     namespace: s.namespace ?? '', name: s.name ?? '', hostname: s.hostname ?? '', vips: [...(s.vips ?? [])],
     waypoint: s.waypoint ? s.waypoint.destination ?? '' : null, endpointUids,
@@ -128,19 +133,12 @@ export class TableRows {
 
   /** healthy/all endpoints. */
   private endpoints(s: ServiceFields): string {
-    const eps = s.endpoints;
     let ok = 0;
     let all = 0;
-    if (eps instanceof Map) {
-      for (const ep of eps.values()) if (this.health.isHealthy(ep.workloadUid)) ok++;
-      all = eps.size;
-    } else if (eps) {
-      const o = eps as Readonly<Record<string, { workloadUid?: string }>>;
-      for (const k in o) {
-        all++;
-        if (this.health.isHealthy(o[k].workloadUid ?? '')) ok++;
-      }
-    }
+    eachEndpointUid(s, (uid) => {
+      all++;
+      if (this.health.isHealthy(uid)) ok++;
+    });
     return `${ok}/${all}`;
   }
 
