@@ -5,7 +5,7 @@
 // (invalid JSON, an error, a member in both halves) gives undefined: the caller reads the whole text instead, so the
 // text and the errors are always those of the whole reading.
 import { readZtunnelDump } from './parse.js';
-import { serviceRowOf, TableRows, type ServiceRow } from './table-rows.js';
+import { ServicePacker, TableRows, type PackedServices } from './table-rows.js';
 import { tableService, tableWorkload } from './tables-dump.js';
 import type { ServiceFields, WorkloadFields, ZCertificate, ZPolicy, ZWorkloadState } from './types.js';
 import type { TablesDump } from './views.js';
@@ -48,7 +48,7 @@ export function splitBeforeServices(text: string): DumpHalves | undefined {
 export interface ServicesPart {
   /** The tail's top-level member names, lower-cased (Go matches them in any case). */
   keys: string[];
-  services: ServiceRow[];
+  services: PackedServices;
   policies: ZPolicy[];
   certificates: ZCertificate[];
   workloadState: ZWorkloadState[];
@@ -79,10 +79,10 @@ function member(key: string, value: string): JsonObject | undefined {
 export function readServicesPart(tail: string, source: string): ServicesPart | undefined {
   const raw = parseObject(`{${tail}`);
   if (!raw) return undefined;
-  const services: ServiceRow[] = [];
+  const services = new ServicePacker();
   try {
-    const d = readZtunnelDump(raw, source, { workload: tableWorkload, service: tableService, eachService: (s) => services.push(serviceRowOf(s)) });
-    return { keys: Object.keys(raw).map((k) => k.toLowerCase()), services, policies: d.policies, certificates: d.certificates, workloadState: d.workloadState };
+    const d = readZtunnelDump(raw, source, { workload: tableWorkload, service: tableService, eachService: (s) => services.add(s) });
+    return { keys: Object.keys(raw).map((k) => k.toLowerCase()), services: services.finish(), policies: d.policies, certificates: d.certificates, workloadState: d.workloadState };
   } catch {
     return undefined;
   }
@@ -117,7 +117,7 @@ export function readHead(head: DumpHalves['head'], source: string): HeadReading 
 export function joinHalves(head: HeadReading, tail: ServicesPart): TablesDump | undefined {
   const tailKeys = new Set(tail.keys);
   if (head.keys.some((k) => tailKeys.has(k))) return undefined;
-  for (const s of tail.services) head.rows.serviceRow(s);
+  head.rows.packedServices(tail.services);
   const d = head.dump;
   // Each member is in one half only: the other half read it as absent (empty).
   const from = <T>(key: string, mine: T[], theirs: T[]) => (tailKeys.has(key) ? theirs : mine);
