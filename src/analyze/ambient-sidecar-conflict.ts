@@ -18,12 +18,19 @@ export const ambientSidecarConflictCheck: Check = {
     const out: Finding[] = [];
     for (const ctx of input.contexts) {
       const a = ambientOf(ctx);
+      // Only pods of ambient namespaces, or any pod when one is enrolled in both (most contexts have neither).
+      const ambientNamespaces = new Set<string>();
+      for (const [name, ns] of a.namespaces) if (isAmbient(ns.mode)) ambientNamespaces.add(name);
+      let both = false;
+      for (const e of a.pods.values()) if (e.sidecar && e.drift.some((d) => d.code === 'sidecar-and-ambient')) { both = true; break; }
+      if (!both && ambientNamespaces.size === 0) continue;
       for (const pod of ctx.kind('Pod')) {
+        if (!both && !ambientNamespaces.has(pod.namespace)) continue;
         const e = a.pods.get(`${pod.namespace}/${pod.name}`);
         if (!e?.sidecar) continue;
-        const both = e.drift.find((d) => d.code === 'sidecar-and-ambient');
-        if (both) {
-          out.push(ambientFinding(NAME, pod, 'MS0605', 'Error', `${both.message}: the pod is enrolled in both data planes`, both.path));
+        const drift = e.drift.find((d) => d.code === 'sidecar-and-ambient');
+        if (drift) {
+          out.push(ambientFinding(NAME, pod, 'MS0605', 'Error', `${drift.message}: the pod is enrolled in both data planes`, drift.path));
           continue;
         }
         const ns = a.namespaces.get(pod.namespace);
