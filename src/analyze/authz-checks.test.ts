@@ -86,6 +86,14 @@ test('MS0505: a DestinationRule disabling TLS to a STRICT workload names both ob
   assert.deepEqual(run(mtlsMismatchCheck, portLevel), [], 'port 8080 (the target port) is PERMISSIVE');
 });
 
+test('MS0505/MS0506 by subset: a subset without TLS of its own is the host\'s finding once; one with its own mode is its own', () => {
+  const strict = pa('strict', '{selector: {matchLabels: {app: demoapp}}, mtls: {mode: STRICT}}');
+  const inherits = dr('{host: demoapp, trafficPolicy: {tls: {mode: DISABLE}}, subsets: [{name: v1, labels: {version: v1}}]}');
+  assert.deepEqual(run(mtlsMismatchCheck, strict + inherits).map((r) => r.slice(0, 3)), [['MS0505', 'DestinationRule app/demoapp', 'spec.trafficPolicy.tls.mode']]);
+  const own = dr('{host: demoapp, trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}, subsets: [{name: v1, labels: {version: v1}, trafficPolicy: {tls: {mode: SIMPLE}}}]}');
+  assert.deepEqual(run(mtlsMismatchCheck, strict + own).map((r) => r.slice(0, 3)), [['MS0505', 'DestinationRule app/demoapp', 'spec.subsets[0].trafficPolicy.tls.mode']]);
+});
+
 test('MS0506: Istio mTLS to a workload whose PeerAuthentication is DISABLE; auto mTLS is never flagged', () => {
   const yaml = pa('plain', '{mtls: {mode: DISABLE}}') + dr('{host: demoapp, subsets: [{name: v1, labels: {version: v1}, trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}}]}');
   assert.deepEqual(run(mtlsMismatchCheck, yaml).map((r) => r.slice(0, 3)), [['MS0506', 'DestinationRule app/demoapp', 'spec.subsets[0].trafficPolicy.tls.mode']]);
