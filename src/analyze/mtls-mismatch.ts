@@ -88,7 +88,7 @@ export const mtlsMismatchCheck: Check = {
         const seen = new Set<string>();
         for (const subset of subsets) {
           const subsetLabels = subset ? ((dr.spec.subsets as { name?: string; labels?: Record<string, string> }[]).find((s) => s?.name === subset)?.labels ?? {}) : {};
-          const pods = ctx.selectPods(svc.namespace, { ...svc.spec.selector, ...subsetLabels }).filter((p) => podInMesh(ctx, p) || hasSidecar(p));
+          const pods = ctx.selectPods(svc.namespace, { ...svc.spec.selector, ...subsetLabels }).filter((p) => podInMesh(ctx, p));
           for (const sp of (svc.spec.ports ?? []) as { port?: number; targetPort?: number | string }[]) {
             if (typeof sp?.port !== 'number') continue;
             // The rule's own mode for this port, the same for every pod (auto mTLS, which depends on the pod, always fits).

@@ -29,12 +29,13 @@ export async function allTablesOutput(text: string, source: string, opts: AllTab
     const part = await tail;
     d = head && part ? joinHalves(head, part) : undefined;
   }
-  return renderAllTables(d ?? wholeReading(text, source), opts);
+  return renderAllTables(d ?? userErrors(() => readTablesDump(parseDumpJson(text, source), source)), opts);
 }
 
-function wholeReading(text: string, source: string): TablesDump {
+/** A dump's reading with its errors (file, field, what is wrong) as the user's, without a stack. */
+export function userErrors<T>(read: () => T): T {
   try {
-    return readTablesDump(parseDumpJson(text, source), source);
+    return read();
   } catch (err) {
     if (err instanceof ZtunnelDumpError) throw new UserError(err.message);
     throw err;

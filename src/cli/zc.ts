@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { globalsOf } from './global.js';
 import type { GlobalOptions } from '../core/options.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { parseZtunnelDumpText, ZtunnelDumpError } from '../model/ztunnel/parse.js';
+import { parseZtunnelDumpText } from '../model/ztunnel/parse.js';
 import type { ZtunnelDump } from '../model/ztunnel/types.js';
 import { pickZtunnel, ZtunnelPickError, type ZtunnelPick } from '../model/ztunnel/pick.js';
 import type { KubeObject } from '../model/resources.js';
@@ -13,6 +13,7 @@ import {
   renderPolicyTable, renderServiceTable, renderWorkloadTable, serviceData, workloadData, type ZtunnelFormat, type ZtunnelView,
 } from '../format/ztunnel-config.js';
 import { sanitizeLine } from '../core/sanitize.js';
+import { allTablesOutput, userErrors } from './zc-all.js';
 import { resolveLimits } from '../sources/limits.js';
 import { readInput } from '../sources/input-file.js';
 
@@ -73,15 +74,6 @@ export function renderZtunnelView(view: ZtunnelView, d: ZtunnelDump, o: ZcOption
       return format === 'short' ? renderConnectionTable(d, cf) : connectionData(d, cf, format);
     case 'all':
       return format === 'short' ? renderAllTables(d, { withHeaders: o.withHeaders, now }) : fullDumpData(d, format, text);
-  }
-}
-
-function userErrors<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof ZtunnelDumpError) throw new UserError(err.message);
-    throw err;
   }
 }
 
@@ -158,7 +150,7 @@ export async function zcOutput(viewWord: string, podArg: string | undefined, opt
   let input: { text: string; source: string; workload?: { name: string; namespace: string } };
   if (opts.file) input = await readInput(opts.file, cap);
   else input = g.fixtures ? await fromSnapshot(g, view, podArg, opts, cap) : await fromLive(g, view, podArg, opts, cap);
-  if (view === 'all' && formatOf(opts) === 'short') return (await import('./zc-all.js')).allTablesOutput(input.text, input.source, { withHeaders: opts.withHeaders, now });
+  if (view === 'all' && formatOf(opts) === 'short') return allTablesOutput(input.text, input.source, { withHeaders: opts.withHeaders, now });
   const d = userErrors(() => parseZtunnelDumpText(input.text, input.source));
   return renderZtunnelView(view, d, { ...opts, workload: input.workload }, now, input.text);
 }
